@@ -1,0 +1,162 @@
+/**
+ * Every setting, read from the environment (and a local .env file) and validated once at start.
+ * A bad or missing value stops the start with a message that names the setting.
+ * No tenant configured (no MicrosoftAppId) means the embedded default: SQLite, sample content, no network.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const list = z
+  .string()
+  .trim()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
+  )
+  .optional();
+
+const guid = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a GUID such as 00000000-0000-0000-0000-000000000000');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int('a whole number').min(0).max(65535).default(3978),
+    HOST: z.string().default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MicrosoftAppId: optionalString.pipe(guid.optional()),
+    MicrosoftAppPassword: optionalString,
+    MicrosoftAppTenantId: optionalString.pipe(guid.optional()),
+    MicrosoftAppType: z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).optional(),
+    VARN_DATA_DIR: z.string().default('./data'),
+    VARN_DB_PATH: optionalString,
+    VARN_CONTENT_DIR: z.string().default('./content'),
+    VARN_KNOWLEDGE_DIR: optionalString,
+    VARN_SECURITY_FUNCTION: list,
+    VARN_MAX_QUESTION_CHARS: z.coerce.number().int().min(20).max(4000).default(500),
+    AZURE_OPENAI_ENDPOINT: optionalString.pipe(z.url('an https URL such as https://myres.openai.azure.com').optional()),
+    AZURE_OPENAI_API_KEY: optionalString,
+    AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalString,
+    AZURE_OPENAI_CHAT_DEPLOYMENT: optionalString,
+    AZURE_OPENAI_API_VERSION: z.string().default('2024-10-21'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MicrosoftAppId) {
+      if (!env.MicrosoftAppType || env.MicrosoftAppType === 'MultiTenant') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MicrosoftAppType'],
+          message:
+            'SingleTenant or UserAssignedMSI when MicrosoftAppId is set (new multi-tenant bot registrations are no longer possible)',
+        });
+      }
+      if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
+        ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'the tenant id (a GUID) for a SingleTenant bot' });
+      }
+      if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppPassword) {
+        ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'the client secret of the SingleTenant bot' });
+      }
+    }
+    if (env.AZURE_OPENAI_ENDPOINT) {
+      if (!env.AZURE_OPENAI_API_KEY)
+        ctx.addIssue({ code: 'custom', path: ['AZURE_OPENAI_API_KEY'], message: 'the key of the Azure OpenAI resource' });
+      if (!env.AZURE_OPENAI_EMBEDDING_DEPLOYMENT)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AZURE_OPENAI_EMBEDDING_DEPLOYMENT'],
+          message: 'the name of the embeddings deployment',
+        });
+    }
+  });
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  logLevel: string;
+  bot: {
+    appId?: string;
+    appPassword?: string;
+    tenantId?: string;
+    appType?: 'SingleTenant' | 'UserAssignedMSI' | 'MultiTenant';
+  };
+  /** true when no tenant is configured: SQLite, sample organisation, offline. */
+  embedded: boolean;
+  dataDir: string;
+  dbPath: string;
+  contentDir: string;
+  knowledgeDir: string;
+  /** aadObjectIds of the security function; empty means "people with a security role in the organisation". */
+  securityFunction: string[];
+  maxQuestionChars: number;
+  openAi?: {
+    endpoint: string;
+    apiKey: string;
+    embeddingDeployment: string;
+    chatDeployment?: string;
+    apiVersion: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError naming every bad setting. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.') || '(environment)';
+        const given = source[name];
+        return `${name}: expected ${issue.message}${given === undefined ? ' (not set)' : ` (got "${given}")`}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.VARN_DATA_DIR);
+  const contentDir = path.resolve(e.VARN_CONTENT_DIR);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    bot: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      tenantId: e.MicrosoftAppTenantId,
+      appType: e.MicrosoftAppType,
+    },
+    embedded: !e.MicrosoftAppId,
+    dataDir,
+    dbPath: e.VARN_DB_PATH ? path.resolve(e.VARN_DB_PATH) : path.join(dataDir, 'varn.sqlite'),
+    contentDir,
+    knowledgeDir: e.VARN_KNOWLEDGE_DIR ? path.resolve(e.VARN_KNOWLEDGE_DIR) : path.join(contentDir, 'documents'),
+    securityFunction: e.VARN_SECURITY_FUNCTION ?? [],
+    maxQuestionChars: e.VARN_MAX_QUESTION_CHARS,
+    openAi:
+      e.AZURE_OPENAI_ENDPOINT && e.AZURE_OPENAI_API_KEY && e.AZURE_OPENAI_EMBEDDING_DEPLOYMENT
+        ? {
+            endpoint: e.AZURE_OPENAI_ENDPOINT,
+            apiKey: e.AZURE_OPENAI_API_KEY,
+            embeddingDeployment: e.AZURE_OPENAI_EMBEDDING_DEPLOYMENT,
+            chatDeployment: e.AZURE_OPENAI_CHAT_DEPLOYMENT,
+            apiVersion: e.AZURE_OPENAI_API_VERSION,
+          }
+        : undefined,
+  };
+}

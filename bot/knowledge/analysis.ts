@@ -1,0 +1,152 @@
+/**
+ * Text analysis for Swedish as employees write it, and English: tokens, stop words, snowball
+ * stems, and compound words split with the Swedish hunspell dictionary (dictionary-sv) — its
+ * compound flags say which forms may begin (X, and the linking -s forms of flag v) or end (Y)
+ * a compound. Plain functions; the dictionary is read once, lazily.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { newStemmer } from 'snowball-stemmers';
+import { eng as englishStopwords, swe as swedishStopwords } from 'stopword';
+
+const svStemmer = newStemmer('swedish');
+const enStemmer = newStemmer('english');
+
+/** Words that carry meaning in governing documents although general stop lists drop them. */
+const keep = new Set(['beslut', 'beslutat', 'beslutit', 'mål', 'rätt', 'egen', 'egna', 'ansvar', 'ny', 'nya', 'nytt']);
+
+/** Question words and chat filler: they say what is asked, not what about. */
+const svQuestionWords = [
+  'vad', 'vem', 'vems', 'vilka', 'vilken', 'vilket', 'hur', 'när', 'var', 'varför', 'finns', 'gäller', 'står', 'säger',
+  'någon', 'något', 'några', 'nåt', 'nån', 'typ', 'hej', 'tack', 'snälla', 'undrar', 'undra', 'veta', 'vill', 'fråga',
+  'ofta', 'menas', 'betyder', 'innebär', 'egentligen', 'gör', 'göra', 'ska', 'skall', 'måste', 'behöver', 'man', 'jag',
+  'mig', 'min', 'mitt', 'mina', 'vi', 'oss', 'vår', 'vårt', 'våra', 'sig', 'hos', 'om', 'enligt', 'policyn', 'dokumentet',
+];
+const enQuestionWords = [
+  'what', 'who', 'whom', 'whose', 'which', 'how', 'when', 'where', 'why', 'does', 'do', 'is', 'are', 'say', 'says',
+  'tell', 'please', 'hi', 'hello', 'thanks', 'know', 'want', 'often', 'mean', 'means', 'need', 'needs', 'should', 'must',
+  'shall', 'can', 'i', 'me', 'my', 'we', 'us', 'our', 'anyone', 'someone', 'there', 'according', 'policy\'s', 'an', 'the',
+  'a', 'to', 'of', 'in', 'on', 'for', 'about', 'regarding', 'any', 'if', 'do', 'doing', 'done', 'get', 'got', 'have',
+];
+
+const svStop = new Set([...swedishStopwords, ...svQuestionWords].filter((w) => !keep.has(w)));
+const enStop = new Set([...englishStopwords, ...enQuestionWords]);
+
+export type Language = 'sv' | 'en';
+
+/** Lower-cased word tokens: letters and digits, keeping case numbers (2018/00929) and IT-style hyphens. */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  for (const match of text.toLowerCase().matchAll(/\d+(?:[/.:-]\d+)+|[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu)) {
+    out.push(match[0]);
+  }
+  return out;
+}
+
+export const isStopword = (word: string, language: Language): boolean =>
+  language === 'sv' ? svStop.has(word) : enStop.has(word) || svStop.has(word);
+
+const englishMarkers = new Set(['the', 'what', 'who', 'how', 'is', 'are', 'does', 'do', 'should', 'i', 'my', 'we', 'our', 'for', 'of', 'to', 'when', 'which', 'responsible', 'must', 'about', 'can', 'policy', 'security', 'report', 'often', 'anyone', 'there', 'with', 'where', 'if', 'you', 'say', 'says']);
+const swedishMarkers = new Set(['och', 'att', 'är', 'vad', 'vem', 'hur', 'ska', 'jag', 'för', 'om', 'det', 'en', 'ett', 'på', 'av', 'som', 'vilka', 'när', 'måste', 'min', 'mitt', 'vi', 'har', 'säger', 'gäller', 'till', 'med', 'inte', 'finns', 'ofta']);
+
+/** Guesses the language of a question from its function words; Swedish when unsure. */
+export function detectLanguage(text: string): Language {
+  let en = 0;
+  let sv = 0;
+  for (const token of tokenize(text)) {
+    if (englishMarkers.has(token)) en++;
+    if (swedishMarkers.has(token)) sv++;
+    if (/[åäö]/.test(token)) sv += 0.5;
+  }
+  return en > sv ? 'en' : 'sv';
+}
+
+/**
+ * Swedish stem: snowball, then the definite -et/-ets that snowball's Swedish algorithm leaves
+ * (skyddet, regelverket), so that both forms meet.
+ */
+export function stemSv(word: string): string {
+  if (/\d/.test(word)) return word;
+  let stem = svStemmer.stem(word);
+  if (stem.length > 5 && /[^aeiouyåäö]ets?$/.test(stem)) stem = stem.replace(/ets?$/, '');
+  return stem;
+}
+
+export const stemEn = (word: string): string => (/\d/.test(word) ? word : enStemmer.stem(word));
+
+// ---------------------------------------------------------------- compounds
+
+interface CompoundLexicon {
+  /** Forms that may begin or sit inside a compound (informations, säkerhets, kris, person). */
+  heads: Set<string>;
+  /** Stems of words that may end a compound. */
+  tails: Set<string>;
+}
+
+let lexicon: CompoundLexicon | undefined;
+
+function dictionaryDir(): string {
+  // dictionary-sv is an ES module that reads its own files; the files are what we need.
+  return path.dirname(require.resolve('dictionary-sv'));
+}
+
+/** Reads index.dic once: which forms can begin, and which words can end, a compound. */
+export function compoundLexicon(): CompoundLexicon {
+  if (lexicon) return lexicon;
+  const heads = new Set<string>();
+  const tails = new Set<string>();
+  const dic = fs.readFileSync(path.join(dictionaryDir(), 'index.dic'), 'utf8');
+  for (const line of dic.split('\n')) {
+    const slash = line.indexOf('/');
+    if (slash < 0) continue;
+    const word = line.slice(0, slash);
+    if (word.length < 3 || word !== word.toLowerCase() || word.includes('-')) continue;
+    const flags = line.slice(slash + 1).trim();
+    if (flags.includes('X') || flags.includes('U') || flags.includes('s')) heads.add(word);
+    if (flags.includes('v') || flags.includes('f')) heads.add(word.endsWith('a') ? `${word.slice(0, -1)}s` : `${word}s`);
+    if (flags.includes('Y')) tails.add(stemSv(word));
+  }
+  lexicon = { heads, tails };
+  return lexicon;
+}
+
+const compoundCache = new Map<string, string[] | null>();
+
+/**
+ * Splits a Swedish compound into its parts' stems ("informationssäkerheten" → information, säkerhet),
+ * preferring the fewest, longest parts. Returns null for a word that is not a compound.
+ */
+export function splitCompound(word: string): string[] | null {
+  if (word.length < 7 || /[^a-zåäöéü]/.test(word)) return null;
+  const cached = compoundCache.get(word);
+  if (cached !== undefined) return cached;
+  const { heads, tails } = compoundLexicon();
+  const minPart = 3;
+  // best[i]: fewest parts covering word[i..] as head* tail
+  const best: (string[] | null)[] = new Array(word.length + 1).fill(null);
+  for (let i = word.length - minPart; i >= 0; i--) {
+    const rest = word.slice(i);
+    let choice: string[] | null = null;
+    if (i > 0 && (tails.has(stemSv(rest)) || tails.has(rest))) choice = [rest];
+    for (let j = word.length - minPart; j >= i + minPart; j--) {
+      const head = word.slice(i, j);
+      const tail = best[j];
+      if (tail && heads.has(head) && (!choice || tail.length + 1 < choice.length)) {
+        choice = [head, ...tail];
+      }
+    }
+    best[i] = choice;
+  }
+  let result: string[] | null = null;
+  for (let j = word.length - minPart; j >= minPart; j--) {
+    const head = word.slice(0, j);
+    const tail = best[j];
+    if (tail && heads.has(head) && (!result || tail.length + 1 < result.length)) result = [head, ...tail];
+  }
+  const parts = result
+    ? result.map((part, index) => (index < result.length - 1 && part.endsWith('s') && part.length > 4 ? part.slice(0, -1) : part)).map(stemSv)
+    : null;
+  if (compoundCache.size > 50_000) compoundCache.clear();
+  compoundCache.set(word, parts);
+  return parts;
+}

@@ -1,0 +1,397 @@
+/**
+ * The knowledge index: passages in memory with an inverted index of analysed terms, ranked with
+ * BM25 over the passage text (its section heading and document title weigh in less). A question
+ * becomes term groups — one per concept, each with alternatives (the stem, compound parts,
+ * synonyms, English→Swedish words, spelling corrections) — so a concept counts once however it is
+ * phrased. Intent and organisation adjust the rank; coverage of the question's concepts decides
+ * whether to answer at all. Plain code, no I/O.
+ */
+import { detectLanguage, isStopword, type Language, splitCompound, stemEn, stemSv, tokenize } from './analysis';
+import { type Intent, intentBoost, intentsOf } from './intent';
+import type { DocumentRecord, Passage } from './model';
+import { enToSv, svSynonyms } from './vocabulary';
+
+const K1 = 1.2;
+const B = 0.5;
+const HEADING_WEIGHT = 0.5;
+const TITLE_WEIGHT = 0.2;
+const PART_WEIGHT = 0.5;
+
+/** Tunable thresholds, chosen on the development question set (see bench/eval). */
+export interface RankOptions {
+  maxAnswers: number;
+  /** Minimum share of the question's concepts (idf-weighted) the best passage must cover. */
+  minCoverage: number;
+  /** A second or third document is shown only when it scores at least this share of the best. */
+  relativeCutoff: number;
+}
+
+export const defaultRankOptions: RankOptions = { maxAnswers: 3, minCoverage: 0.5, relativeCutoff: 0.55 };
+
+export interface RankedPassage {
+  passage: Passage;
+  document: DocumentRecord;
+  score: number;
+  coverage: number;
+}
+
+export interface SearchResult {
+  answers: RankedPassage[];
+  abstained: boolean;
+  /** Why it abstained, for the user's message. */
+  reason?: 'no-match' | 'other-organisation' | 'empty';
+  language: Language;
+  intents: Intent[];
+  /** Organisations named in the question that no document speaks for. */
+  unknownOrganisations: string[];
+}
+
+interface Alternative {
+  term: string;
+  weight: number;
+}
+
+interface Group {
+  token: string;
+  alternatives: Alternative[];
+}
+
+/** Analyses document text into weighted terms: stems (1) and compound parts (0.5). */
+export function documentTerms(text: string, weight: number, into: Map<string, number>, language: Language = 'sv'): number {
+  let count = 0;
+  for (const token of tokenize(text)) {
+    if (isStopword(token, language)) continue;
+    count++;
+    const stem = language === 'sv' ? stemSv(token) : stemEn(token);
+    into.set(stem, (into.get(stem) ?? 0) + weight);
+    if (token.includes('-')) {
+      for (const piece of token.split('-')) {
+        if (piece.length < 2) continue;
+        const s = stemSv(piece);
+        into.set(s, (into.get(s) ?? 0) + weight * PART_WEIGHT);
+      }
+    }
+    if (language === 'sv') {
+      for (const part of splitCompound(token) ?? []) {
+        into.set(part, (into.get(part) ?? 0) + weight * PART_WEIGHT);
+      }
+    }
+  }
+  return count;
+}
+
+interface Entry {
+  passage: Passage;
+  document: DocumentRecord;
+  length: number;
+}
+
+/** Restricted Damerau–Levenshtein (optimal string alignment) distance, capped. */
+export function editDistance(a: string, b: string, cap = 3): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const row = d[i] as number[];
+    const prev = d[i - 1] as number[];
+    let rowMin = Number.POSITIVE_INFINITY;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, ((d[i - 2] as number[])[j - 2] as number) + 1);
+      row[j] = v;
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > cap) return cap + 1;
+  }
+  return (d[a.length] as number[])[b.length] as number;
+}
+
+const deletions = (word: string): string[] => {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+};
+
+export class KnowledgeIndex {
+  private readonly entries: Entry[] = [];
+  private readonly postings = new Map<string, { entry: number; tf: number }[]>();
+  private readonly surface = new Set<string>();
+  /** single-deletion neighbourhood of the surface vocabulary, for spelling correction */
+  private readonly neighbours = new Map<string, string[]>();
+  private readonly organisations = new Map<string, string>(); // lower-case distinctive name word → organisation
+  private averageLength = 1;
+
+  constructor(documents: DocumentRecord[], passages: Passage[]) {
+    const byId = new Map(documents.map((d) => [d.id, d]));
+    const titleTerms = new Map<string, Map<string, number>>();
+    const headingTerms = new Map<string, Map<string, number>>();
+    let totalLength = 0;
+    for (const passage of passages) {
+      const document = byId.get(passage.documentId);
+      if (!document) continue;
+      const terms = new Map<string, number>();
+      const length = documentTerms(passage.text, 1, terms);
+      const headingKey = `${document.id}\u0000${passage.sectionPath.join('\u0000')}`;
+      let heading = headingTerms.get(headingKey);
+      if (!heading) {
+        heading = new Map();
+        documentTerms(passage.sectionPath.join(' '), HEADING_WEIGHT, heading);
+        headingTerms.set(headingKey, heading);
+      }
+      let title = titleTerms.get(document.id);
+      if (!title) {
+        title = new Map();
+        documentTerms(`${document.title} ${document.organisation ?? ''}`, TITLE_WEIGHT, title);
+        titleTerms.set(document.id, title);
+      }
+      for (const extra of [heading, title]) {
+        for (const [term, tf] of extra) terms.set(term, (terms.get(term) ?? 0) + tf);
+      }
+      const index = this.entries.length;
+      this.entries.push({ passage, document, length: Math.max(length, 1) });
+      totalLength += Math.max(length, 1);
+      for (const [term, tf] of terms) {
+        let list = this.postings.get(term);
+        if (!list) {
+          list = [];
+          this.postings.set(term, list);
+        }
+        list.push({ entry: index, tf });
+      }
+      for (const token of tokenize(`${passage.text} ${passage.section}`)) this.addSurface(token);
+    }
+    this.averageLength = totalLength / Math.max(this.entries.length, 1);
+    for (const document of documents) {
+      if (!document.organisation) continue;
+      for (const word of tokenize(document.organisation)) {
+        if (!['region', 'regionen', 'landstinget', 'landsting', 'kommun', 'stad'].includes(word)) {
+          this.organisations.set(word, document.organisation);
+        }
+      }
+    }
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  private addSurface(token: string): void {
+    if (this.surface.has(token) || token.length < 4 || /\d/.test(token)) return;
+    this.surface.add(token);
+    for (const key of deletions(token)) {
+      const list = this.neighbours.get(key);
+      if (list) list.push(token);
+      else this.neighbours.set(key, [token]);
+    }
+  }
+
+  /** A word of the documents within one or two edits of a misspelt word (krisberedsap → krisberedskap). */
+  correct(word: string): string | undefined {
+    if (word.length < 5 || this.surface.has(word) || /\d/.test(word)) return undefined;
+    const maxDistance = word.length >= 9 ? 2 : 1;
+    const candidates = new Set<string>([...(this.neighbours.get(word) ?? [])]);
+    for (const key of deletions(word)) {
+      if (this.surface.has(key)) candidates.add(key);
+      for (const c of this.neighbours.get(key) ?? []) candidates.add(c);
+    }
+    let best: string | undefined;
+    let bestDistance = maxDistance + 1;
+    let bestDf = 0;
+    for (const candidate of candidates) {
+      const distance = editDistance(word, candidate, maxDistance);
+      const df = this.postings.get(stemSv(candidate))?.length ?? 0;
+      if (distance < bestDistance || (distance === bestDistance && df > bestDf)) {
+        best = candidate;
+        bestDistance = distance;
+        bestDf = df;
+      }
+    }
+    return bestDistance <= maxDistance ? best : undefined;
+  }
+
+  private idf(term: string): number {
+    const df = this.postings.get(term)?.length ?? 0;
+    const n = this.entries.length;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  private maxIdf(): number {
+    return Math.log(1 + (this.entries.length + 0.5) / 0.5);
+  }
+
+  private has(term: string): boolean {
+    return this.postings.has(term);
+  }
+
+  /** Swedish alternatives for a Swedish word or phrase. */
+  private svAlternatives(phrase: string, weight: number): Alternative[] {
+    const out: Alternative[] = [];
+    const tokens = tokenize(phrase).filter((t) => !isStopword(t, 'sv'));
+    const share = tokens.length > 1 ? 1 / Math.sqrt(tokens.length) : 1;
+    for (const token of tokens) {
+      out.push({ term: stemSv(token), weight: weight * share });
+      for (const part of splitCompound(token) ?? []) out.push({ term: part, weight: weight * share * 0.7 });
+    }
+    return out;
+  }
+
+  /** Turns a question into concept groups. */
+  analyseQuestion(question: string): { groups: Group[]; language: Language } {
+    const language = detectLanguage(question);
+    const lower = question.toLowerCase();
+    const tokens = tokenize(question);
+    const groups: Group[] = [];
+    const used = new Set<number>();
+
+    if (language === 'en') {
+      // multi-word English terms first ("crisis preparedness", "line manager")
+      for (let i = 0; i < tokens.length; i++) {
+        for (const size of [3, 2]) {
+          if (i + size > tokens.length || [...Array(size).keys()].some((k) => used.has(i + k))) continue;
+          const phrase = tokens.slice(i, i + size).join(' ');
+          const sv = enToSv[phrase];
+          if (sv) {
+            groups.push({ token: phrase, alternatives: sv.flatMap((w) => this.svAlternatives(w, 1)) });
+            for (let k = 0; k < size; k++) used.add(i + k);
+          }
+        }
+      }
+    }
+    for (const phrase of Object.keys(svSynonyms)) {
+      if (phrase.includes(' ') && lower.includes(phrase)) {
+        groups.push({ token: phrase, alternatives: (svSynonyms[phrase] ?? []).flatMap((w) => this.svAlternatives(w, 0.9)) });
+      }
+    }
+
+    tokens.forEach((token, i) => {
+      if (used.has(i) || isStopword(token, language)) return;
+      const alternatives: Alternative[] = [];
+      const sv = stemSv(token);
+      if (language === 'en') {
+        const translated = enToSv[token];
+        if (translated) for (const w of translated) alternatives.push(...this.svAlternatives(w, 1));
+        alternatives.push({ term: stemEn(token), weight: 0.8 }, { term: sv, weight: 0.8 });
+      } else {
+        alternatives.push({ term: sv, weight: 1 });
+      }
+      const synonyms = svSynonyms[token] ?? svSynonyms[sv];
+      if (synonyms) for (const w of synonyms) alternatives.push(...this.svAlternatives(w, 0.85));
+      if (token.includes('-')) {
+        for (const piece of token.split('-')) if (piece.length > 1) alternatives.push({ term: stemSv(piece), weight: 0.6 });
+      }
+      const parts = language === 'sv' ? splitCompound(token) : null;
+      if (!alternatives.some((a) => this.has(a.term)) && !parts) {
+        const corrected = this.correct(token);
+        if (corrected) {
+          alternatives.push({ term: stemSv(corrected), weight: 0.85 });
+          for (const part of splitCompound(corrected) ?? []) alternatives.push({ term: part, weight: 0.5 });
+          const correctedSynonyms = svSynonyms[corrected];
+          if (correctedSynonyms) for (const w of correctedSynonyms) alternatives.push(...this.svAlternatives(w, 0.8));
+        }
+      }
+      if (parts && parts.length > 1 && !this.has(sv)) {
+        // a compound the documents do not use as such: each part is its own concept
+        for (const part of parts) {
+          groups.push({ token: `${token}:${part}`, alternatives: [...alternatives, { term: part, weight: 0.9 }] });
+        }
+        return;
+      }
+      if (parts) for (const part of parts) alternatives.push({ term: part, weight: 0.6 });
+      groups.push({ token, alternatives: dedupe(alternatives) });
+    });
+    return { groups: groups.filter((g) => g.alternatives.length > 0), language };
+  }
+
+  /** Organisations named in the question: known ones (to prefer) and unknown ones (to abstain). */
+  organisationsIn(question: string): { known: Set<string>; unknown: string[] } {
+    const known = new Set<string>();
+    const unknown: string[] = [];
+    for (const token of tokenize(question)) {
+      const base = token.endsWith('s') ? token.slice(0, -1) : token;
+      const org = this.organisations.get(token) ?? this.organisations.get(base);
+      if (org) known.add(org);
+    }
+    const named = /\b(?:region|regionen|landstinget|landsting)\s+(\p{L}+)|\b(\p{L}+)\s+(?:kommun|stad|region|county)\b|\b(\p{L}+)regionen\b/giu;
+    for (const m of question.matchAll(named)) {
+      const word = (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase();
+      const base = word.endsWith('s') ? word.slice(0, -1) : word;
+      if (!word || this.organisations.has(word) || this.organisations.has(base)) continue;
+      if (isStopword(word, 'sv') || isStopword(word, 'en') || this.surface.has(word)) continue;
+      if (['min', 'vår', 'er', 'din', 'denna', 'the', 'my', 'our', 'this', 'your', 'hela', 'inom', 'policy', 'gäller', 'ska'].includes(word)) continue;
+      if (this.correct(word) && this.organisations.has(this.correct(word) as string)) continue;
+      unknown.push(word);
+    }
+    return { known, unknown };
+  }
+
+  search(question: string, options: RankOptions = defaultRankOptions): SearchResult {
+    const { groups, language } = this.analyseQuestion(question);
+    const intents = intentsOf(question);
+    const { known, unknown } = this.organisationsIn(question);
+    const empty = (reason: SearchResult['reason']): SearchResult => ({
+      answers: [],
+      abstained: true,
+      reason,
+      language,
+      intents,
+      unknownOrganisations: unknown,
+    });
+    if (groups.length === 0 || this.entries.length === 0) return empty('empty');
+    if (unknown.length > 0 && known.size === 0) return empty('other-organisation');
+
+    const scores = new Float64Array(this.entries.length);
+    const covered = new Float64Array(this.entries.length);
+    const touched = new Set<number>();
+    let totalIdf = 0;
+    const maxIdf = this.maxIdf();
+    for (const group of groups) {
+      const best = new Map<number, { score: number; weight: number }>();
+      let groupIdf = 0;
+      for (const alternative of group.alternatives) {
+        const list = this.postings.get(alternative.term);
+        if (!list) continue;
+        const idf = this.idf(alternative.term);
+        groupIdf = Math.max(groupIdf, idf * alternative.weight);
+        for (const { entry, tf } of list) {
+          const length = (this.entries[entry] as Entry).length;
+          const norm = (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / this.averageLength));
+          const score = alternative.weight * idf * norm;
+          const previous = best.get(entry);
+          if (!previous || score > previous.score) best.set(entry, { score, weight: alternative.weight * Math.min(tf, 1) });
+        }
+      }
+      // an unknown concept (a word no document uses) weighs like the rarest word
+      const weightInCoverage = groupIdf > 0 ? groupIdf : maxIdf * 0.8;
+      totalIdf += weightInCoverage;
+      for (const [entry, { score, weight }] of best) {
+        scores[entry] = (scores[entry] as number) + score;
+        covered[entry] = (covered[entry] as number) + weightInCoverage * Math.min(weight, 1);
+        touched.add(entry);
+      }
+    }
+
+    const bestPerDocument = new Map<string, RankedPassage>();
+    for (const entry of touched) {
+      const { passage, document } = this.entries[entry] as Entry;
+      const coverage = (covered[entry] as number) / totalIdf;
+      let score = (scores[entry] as number) * intentBoost(intents, passage.text) * (0.5 + coverage);
+      if (known.size > 0) score *= document.organisation && known.has(document.organisation) ? 1.6 : 0.6;
+      const current = bestPerDocument.get(document.id);
+      if (!current || score > current.score) bestPerDocument.set(document.id, { passage, document, score, coverage });
+    }
+    const ranked = [...bestPerDocument.values()].sort((a, b) => b.score - a.score);
+    const top = ranked[0];
+    if (!top || top.coverage < options.minCoverage) return { ...empty('no-match'), answers: [] };
+    const answers = ranked
+      .filter((r, i) => i === 0 || (r.score >= top.score * options.relativeCutoff && r.coverage >= options.minCoverage))
+      .slice(0, options.maxAnswers);
+    return { answers, abstained: false, language, intents, unknownOrganisations: unknown };
+  }
+}
+
+function dedupe(alternatives: Alternative[]): Alternative[] {
+  const best = new Map<string, number>();
+  for (const a of alternatives) best.set(a.term, Math.max(best.get(a.term) ?? 0, a.weight));
+  return [...best].map(([term, weight]) => ({ term, weight }));
+}

@@ -1,0 +1,110 @@
+/**
+ * The knowledge capability: import governing documents into passages in the store, keep the
+ * index in memory, answer questions. One code path for the bot, the `ask` command and the tab.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Logger } from '../logger';
+import type { Store } from '../store';
+import { DocumentReadError, extractDocument } from './extract';
+import { defaultRankOptions, KnowledgeIndex, type RankOptions, type SearchResult } from './index';
+import type { DocumentRecord, Passage } from './model';
+import { toPassages } from './passages';
+import type { DocumentSource } from './source';
+
+export interface ImportReport {
+  imported: string[];
+  unchanged: string[];
+  failed: { name: string; reason: string }[];
+}
+
+export interface Reranker {
+  /** Re-orders candidates by meaning; may fail, in which case the lexical order stands. */
+  rerank(question: string, candidates: SearchResult['answers']): Promise<SearchResult['answers']>;
+}
+
+export class KnowledgeService {
+  private index: KnowledgeIndex = new KnowledgeIndex([], []);
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+    private readonly clock: () => Date = () => new Date(),
+    private readonly reranker?: Reranker,
+  ) {}
+
+  /** Loads the index from the store (at start, and after each import). */
+  async load(): Promise<void> {
+    const [documents, passages] = await Promise.all([this.store.documents.list(), this.store.passages.list()]);
+    this.index = new KnowledgeIndex(
+      documents.map((d) => d.value),
+      passages.map((p) => p.value).sort((a, b) => a.ordinal - b.ordinal),
+    );
+    this.log.info({ documents: documents.length, passages: this.index.size }, 'knowledge index loaded');
+  }
+
+  get passageCount(): number {
+    return this.index.size;
+  }
+
+  /** Imports every file of the source; a changed file replaces its passages; a bad file is reported by name. */
+  async import(source: DocumentSource): Promise<ImportReport> {
+    const report: ImportReport = { imported: [], unchanged: [], failed: [] };
+    for (const file of await source.list()) {
+      try {
+        const bytes = await file.read();
+        const contentHash = createHash('sha256').update(bytes).digest('hex');
+        const existing = (await this.store.documents.find({ sourceKey: file.key }))[0];
+        if (existing && existing.value.contentHash === contentHash) {
+          report.unchanged.push(file.name);
+          continue;
+        }
+        const parsed = await extractDocument(file.name, bytes);
+        const documentId = existing?.value.id ?? randomUUID();
+        const drafts = toPassages(parsed.blocks);
+        const passages: Passage[] = drafts.map((draft, ordinal) => ({
+          id: `${documentId}:${ordinal}`,
+          documentId,
+          ordinal,
+          ...draft,
+        }));
+        const record: DocumentRecord = {
+          ...parsed.metadata,
+          id: documentId,
+          sourceKey: file.key,
+          fileName: file.name,
+          link: file.link,
+          contentHash,
+          importedAt: this.clock().toISOString(),
+          passageCount: passages.length,
+        };
+        await this.store.transaction(async (tx) => {
+          await tx.passages.removeWhere({ documentId });
+          for (const passage of passages) await tx.passages.insert(passage);
+          if (existing) await tx.documents.update(record, existing.version);
+          else await tx.documents.insert(record);
+        });
+        report.imported.push(file.name);
+        this.log.info({ file: file.name, passages: passages.length, title: record.title }, 'document imported');
+      } catch (error) {
+        const reason = error instanceof DocumentReadError ? error.message : `${file.name}: ${(error as Error).message}`;
+        report.failed.push({ name: file.name, reason });
+        this.log.warn({ file: file.name, err: error }, 'document not imported');
+      }
+    }
+    await this.load();
+    return report;
+  }
+
+  async search(question: string, options: RankOptions = defaultRankOptions): Promise<SearchResult> {
+    const result = this.index.search(question, options);
+    if (!this.reranker || result.abstained) return result;
+    const wide = this.index.search(question, { ...options, maxAnswers: 10, relativeCutoff: 0.3 });
+    try {
+      const reranked = await this.reranker.rerank(question, wide.answers);
+      return { ...result, answers: reranked.slice(0, options.maxAnswers) };
+    } catch (error) {
+      this.log.warn({ err: error }, 'semantic re-ranking failed; keeping the lexical order');
+      return result;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Where governing documents come from, behind a port: a folder or files on disk here; the
+ * SharePoint document library in production (a later adapter).
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export interface SourceFile {
+  /** Stable across re-imports: the same key replaces the same document. */
+  key: string;
+  name: string;
+  /** A link that opens the document. */
+  link: string;
+  read(): Promise<Uint8Array>;
+}
+
+export interface DocumentSource {
+  list(): Promise<SourceFile[]>;
+}
+
+/** Files and folders on disk (folders are read recursively; hidden files are skipped). */
+export class FileSystemSource implements DocumentSource {
+  constructor(private readonly paths: string[]) {}
+
+  async list(): Promise<SourceFile[]> {
+    const files: string[] = [];
+    for (const p of this.paths) await collect(path.resolve(p), files);
+    return files.sort().map((file) => ({
+      key: `file:${path.basename(file)}`,
+      name: path.basename(file),
+      link: pathToFileURL(file).href,
+      read: async () => new Uint8Array(await fs.readFile(file)),
+    }));
+  }
+}
+
+async function collect(p: string, into: string[]): Promise<void> {
+  const stat = await fs.stat(p);
+  if (stat.isDirectory()) {
+    for (const entry of await fs.readdir(p)) {
+      if (entry.startsWith('.') || entry.toLowerCase() === 'readme.md') continue;
+      await collect(path.join(p, entry), into);
+    }
+  } else {
+    // unsupported files are listed too, so that the import names them instead of skipping them silently
+    into.push(p);
+  }
+}

@@ -1,0 +1,22 @@
+import type { AuditEvent } from '../audit/model';
+import type { DocumentRecord, Passage } from '../knowledge/model';
+import type { Feedback, Question } from '../questions/model';
+import type { ConversationRecord } from '../teams/model';
+import type { AppendOnly, Collection } from './port';
+
+export * from './port';
+
+export interface Store {
+  documents: Collection<DocumentRecord>;
+  passages: Collection<Passage>;
+  questions: Collection<Question>;
+  feedback: Collection<Feedback>;
+  conversations: Collection<ConversationRecord>;
+  auditEvents: AppendOnly<AuditEvent>;
+  /**
+   * Runs `work` as one unit: all of its writes land or none do. Work inside must only use the
+   * store handed to it. (SQLite: a transaction; SharePoint: a $batch with compensation.)
+   */
+  transaction<R>(work: (tx: Store) => Promise<R>): Promise<R>;
+  close(): Promise<void>;
+}

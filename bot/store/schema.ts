@@ -1,0 +1,29 @@
+/**
+ * The collections Värn keeps, declared once. Each names the fields it is filtered on (indexed:
+ * SQLite generated columns, SharePoint indexed columns). Record types live with their features.
+ */
+import type { Feedback, Question } from '../questions/model';
+import type { DocumentRecord, Passage } from '../knowledge/model';
+import type { AuditEvent } from '../audit/model';
+import type { ConversationRecord } from '../teams/model';
+
+export interface CollectionSpec<T> {
+  name: string;
+  indexed: readonly (keyof T & string)[];
+  appendOnly?: boolean;
+}
+
+const spec = <T>(name: string, indexed: readonly (keyof T & string)[], appendOnly = false): CollectionSpec<T> => ({
+  name,
+  indexed,
+  appendOnly,
+});
+
+export const collections = {
+  documents: spec<DocumentRecord>('documents', ['sourceKey', 'organisation']),
+  passages: spec<Passage>('passages', ['documentId']),
+  questions: spec<Question>('questions', ['status', 'askedBy', 'curated']),
+  feedback: spec<Feedback>('feedback', ['questionId', 'personId']),
+  conversations: spec<ConversationRecord>('conversations', ['personId']),
+  auditEvents: spec<AuditEvent>('auditEvents', ['recordType', 'recordId', 'actorId'], true),
+} as const;

@@ -1,0 +1,215 @@
+/**
+ * The embedded default: the Store on node:sqlite (WAL, one connection, synchronous calls behind the
+ * async port). Writes outside a transaction wait for an open transaction to end, so a rollback
+ * never takes someone else's write with it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import type { Store } from '..';
+import { type AppendOnly, type Collection, DuplicateId, RecordNotFound, type Stored, VersionConflict, type Where } from '../port';
+import { type CollectionSpec, collections } from '../schema';
+import { migrations } from './migrations';
+
+interface Row {
+  id: string;
+  version: number;
+  data: string;
+}
+
+class Gate {
+  private open: Promise<void> | undefined;
+  async wait(): Promise<void> {
+    while (this.open) await this.open;
+  }
+  async hold<R>(work: () => Promise<R>): Promise<R> {
+    await this.wait();
+    let release!: () => void;
+    this.open = new Promise((resolve) => {
+      release = resolve;
+    });
+    try {
+      return await work();
+    } finally {
+      this.open = undefined;
+      release();
+    }
+  }
+}
+
+function whereSql<T>(spec: CollectionSpec<T>, where: Where<T>): { sql: string; params: SQLInputValue[] } {
+  const clauses: string[] = [];
+  const params: SQLInputValue[] = [];
+  for (const [field, value] of Object.entries(where)) {
+    if (value === undefined) continue;
+    if (!spec.indexed.includes(field as keyof T & string)) {
+      throw new Error(`${spec.name}.${field} is not indexed; declare it in store/schema.ts to filter on it`);
+    }
+    clauses.push(`"${field}" = ?`);
+    params.push(typeof value === 'boolean' ? Number(value) : (value as SQLInputValue));
+  }
+  return { sql: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+const toStored = <T>(row: Row): Stored<T> => ({ value: JSON.parse(row.data) as T, version: String(row.version) });
+
+class SqliteCollection<T extends { id: string }> implements Collection<T> {
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly spec: CollectionSpec<T>,
+    private readonly ready: () => Promise<void>,
+  ) {}
+
+  private get table() {
+    return `"${this.spec.name}"`;
+  }
+
+  async get(id: string): Promise<Stored<T> | undefined> {
+    await this.ready();
+    const row = this.db.prepare(`SELECT id, version, data FROM ${this.table} WHERE id = ?`).get(id) as Row | undefined;
+    return row ? toStored<T>(row) : undefined;
+  }
+
+  async insert(value: T): Promise<Stored<T>> {
+    await this.ready();
+    try {
+      this.db.prepare(`INSERT INTO ${this.table} (id, version, data) VALUES (?, 1, ?)`).run(value.id, JSON.stringify(value));
+    } catch (error) {
+      if (error instanceof Error && /UNIQUE constraint failed/.test(error.message)) {
+        throw new DuplicateId(this.spec.name, value.id);
+      }
+      throw error;
+    }
+    return { value, version: '1' };
+  }
+
+  async update(value: T, expectedVersion: string): Promise<Stored<T>> {
+    await this.ready();
+    const next = Number(expectedVersion) + 1;
+    const result = this.db
+      .prepare(`UPDATE ${this.table} SET data = ?, version = ? WHERE id = ? AND version = ?`)
+      .run(JSON.stringify(value), next, value.id, Number(expectedVersion));
+    if (result.changes === 0) {
+      const exists = this.db.prepare(`SELECT 1 FROM ${this.table} WHERE id = ?`).get(value.id);
+      if (!exists) throw new RecordNotFound(this.spec.name, value.id);
+      throw new VersionConflict(this.spec.name, value.id);
+    }
+    return { value, version: String(next) };
+  }
+
+  async find(where: Where<T>): Promise<Stored<T>[]> {
+    await this.ready();
+    const { sql, params } = whereSql(this.spec, where);
+    const rows = this.db.prepare(`SELECT id, version, data FROM ${this.table}${sql} ORDER BY rowid`).all(...params) as unknown as Row[];
+    return rows.map((row) => toStored<T>(row));
+  }
+
+  async list(): Promise<Stored<T>[]> {
+    return this.find({});
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.ready();
+    this.db.prepare(`DELETE FROM ${this.table} WHERE id = ?`).run(id);
+  }
+
+  async removeWhere(where: Where<T>): Promise<number> {
+    await this.ready();
+    const { sql, params } = whereSql(this.spec, where);
+    if (!sql) throw new Error(`refusing to remove every record of ${this.spec.name}`);
+    return Number(this.db.prepare(`DELETE FROM ${this.table}${sql}`).run(...params).changes);
+  }
+}
+
+class SqliteLog<T extends { id: string }> implements AppendOnly<T> {
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly spec: CollectionSpec<T>,
+    private readonly ready: () => Promise<void>,
+  ) {}
+  async append(value: T): Promise<void> {
+    await this.ready();
+    this.db.prepare(`INSERT INTO "${this.spec.name}" (id, version, data) VALUES (?, 1, ?)`).run(value.id, JSON.stringify(value));
+  }
+  async find(where: Where<T>): Promise<T[]> {
+    await this.ready();
+    const { sql, params } = whereSql(this.spec, where);
+    const rows = this.db.prepare(`SELECT id, version, data FROM "${this.spec.name}"${sql} ORDER BY seq`).all(...params) as unknown as Row[];
+    return rows.map((row) => JSON.parse(row.data) as T);
+  }
+}
+
+export function migrate(db: DatabaseSync): number[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const done = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    if (done.has(migration.version)) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const statement of migration.statements) db.exec(statement);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
+      db.exec('COMMIT');
+      applied.push(migration.version);
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw new Error(`migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return applied;
+}
+
+/** Opens (and migrates) the SQLite store at `file`, or in memory for ':memory:'. */
+export function openSqliteStore(file: string): Store {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new DatabaseSync(file);
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON');
+  migrate(db);
+  const gate = new Gate();
+
+  const build = (ready: () => Promise<void>): Omit<Store, 'transaction' | 'close'> => ({
+    documents: new SqliteCollection(db, collections.documents, ready),
+    passages: new SqliteCollection(db, collections.passages, ready),
+    questions: new SqliteCollection(db, collections.questions, ready),
+    feedback: new SqliteCollection(db, collections.feedback, ready),
+    conversations: new SqliteCollection(db, collections.conversations, ready),
+    auditEvents: new SqliteLog(db, collections.auditEvents, ready),
+  });
+
+  let closed = false;
+  const outside = build(() => gate.wait());
+  const inside = build(async () => {});
+  const store: Store = {
+    ...outside,
+    transaction: (work) =>
+      gate.hold(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const txStore: Store = {
+            ...inside,
+            transaction: (nested) => nested(txStore),
+            close: store.close,
+          };
+          const result = await work(txStore);
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          db.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+    close: async () => {
+      if (closed) return;
+      await gate.wait();
+      closed = true;
+      db.close();
+    },
+  };
+  return store;
+}

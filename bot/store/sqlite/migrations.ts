@@ -1,0 +1,53 @@
+/**
+ * Versioned migrations, applied in order, each in its own transaction, recorded in schema_migrations.
+ * Never edit a released migration: add the next one.
+ */
+import { collections, type CollectionSpec } from '../schema';
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** A collection is a table of JSON records, with a generated, indexed column per filtered field. */
+export function collectionTableSql(spec: CollectionSpec<unknown>): string[] {
+  const table = quote(spec.name);
+  const generated = spec.indexed.map(
+    (field) => `${quote(field)} GENERATED ALWAYS AS (json_extract(data, '$.${field}')) VIRTUAL`,
+  );
+  const columns = [
+    spec.appendOnly ? 'seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE' : 'id TEXT PRIMARY KEY',
+    'version INTEGER NOT NULL',
+    'data TEXT NOT NULL',
+    ...generated,
+  ];
+  const statements = [`CREATE TABLE ${table} (${columns.join(', ')})`];
+  for (const field of spec.indexed) {
+    statements.push(`CREATE INDEX ${quote(`${spec.name}_${field}`)} ON ${table} (${quote(field)})`);
+  }
+  if (spec.appendOnly) {
+    statements.push(
+      `CREATE TRIGGER ${quote(`${spec.name}_no_update`)} BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, 'append-only'); END`,
+      `CREATE TRIGGER ${quote(`${spec.name}_no_delete`)} BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, 'append-only'); END`,
+    );
+  }
+  return statements;
+}
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'knowledge, questions, conversations and the audit log',
+    statements: [
+      collections.documents,
+      collections.passages,
+      collections.questions,
+      collections.feedback,
+      collections.conversations,
+      collections.auditEvents,
+    ].flatMap((spec) => collectionTableSql(spec as CollectionSpec<unknown>)),
+  },
+];
