@@ -13,7 +13,7 @@ const svStemmer = newStemmer('swedish');
 const enStemmer = newStemmer('english');
 
 /** Words that carry meaning in governing documents although general stop lists drop them. */
-const keep = new Set(['beslut', 'beslutat', 'beslutit', 'mål', 'rätt', 'egen', 'egna', 'ansvar', 'ny', 'nya', 'nytt']);
+const keep = new Set(['beslut', 'beslutat', 'beslutit', 'mål', 'rätt', 'egen', 'egna', 'ansvar']);
 
 /** Question words and chat filler: they say what is asked, not what about. */
 const svQuestionWords = [
@@ -21,12 +21,20 @@ const svQuestionWords = [
   'någon', 'något', 'några', 'nåt', 'nån', 'typ', 'hej', 'tack', 'snälla', 'undrar', 'undra', 'veta', 'vill', 'fråga',
   'ofta', 'menas', 'betyder', 'innebär', 'egentligen', 'gör', 'göra', 'ska', 'skall', 'måste', 'behöver', 'man', 'jag',
   'mig', 'min', 'mitt', 'mina', 'vi', 'oss', 'vår', 'vårt', 'våra', 'sig', 'hos', 'om', 'enligt', 'policyn', 'dokumentet',
+  // everyday verbs and fillers of chat questions
+  'se', 'ser', 'såg', 'sett', 'tas', 'ta', 'tar', 'blir', 'bli', 'händer', 'hända', 'hänt', 'funkar', 'funka', 'fungerar',
+  'jobba', 'jobbar', 'tycker', 'tänker', 'kolla', 'kollar', 'hjälpa', 'hjälper', 'klara', 'klarar', 'räknas', 'räkna',
+  'lita', 'litar', 'gälla', 'sker', 'ske', 'heter', 'kallas', 'ingår', 'ingå', 'eg', 'ens', 'ok', 'okej', 'liksom',
+  'va', 'vad', 'nu', 'idag', 'ju', 'väl', 'mm', 'osv', 'exempel', 'ex', 'typ', 'sån', 'sånt', 'sådan', 'sådant',
 ];
 const enQuestionWords = [
   'what', 'who', 'whom', 'whose', 'which', 'how', 'when', 'where', 'why', 'does', 'do', 'is', 'are', 'say', 'says',
   'tell', 'please', 'hi', 'hello', 'thanks', 'know', 'want', 'often', 'mean', 'means', 'need', 'needs', 'should', 'must',
   'shall', 'can', 'i', 'me', 'my', 'we', 'us', 'our', 'anyone', 'someone', 'there', 'according', 'policy\'s', 'an', 'the',
   'a', 'to', 'of', 'in', 'on', 'for', 'about', 'regarding', 'any', 'if', 'do', 'doing', 'done', 'get', 'got', 'have',
+  'whos', 'whats', 'hows', 'gets', 'happens', 'happen', 'kind', 'sort', 'type', 'exactly', 'actually', 'really', 'anything',
+  'something', 'things', 'thing', 'stuff', 'like', 'would', 'could', 'may', 'might', 'supposed', 'expected', 'allowed',
+  'against', 'during', 'every', 'each', 'go', 'goes', 'going', 'see', 'seen', 'say', 'said', 'stated', 'state', 'states', 'written', 'mention', 'mentioned',
 ];
 
 const svStop = new Set([...swedishStopwords, ...svQuestionWords].filter((w) => !keep.has(w)));
@@ -37,8 +45,10 @@ export type Language = 'sv' | 'en';
 /** Lower-cased word tokens: letters and digits, keeping case numbers (2018/00929) and IT-style hyphens. */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  for (const match of text.toLowerCase().matchAll(/\d+(?:[/.:-]\d+)+|[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu)) {
-    out.push(match[0]);
+  const lower = text.toLowerCase().replace(/['’](?:s|t|re|ll|ve|m|d)\b/g, '');
+  for (const match of lower.matchAll(/\d+(?:[/.:-]\d+)+|[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu)) {
+    const token = match[0].replace(/-+$/, '');
+    if (token.length > 1 || /\d/.test(token)) out.push(token);
   }
   return out;
 }
@@ -46,7 +56,7 @@ export function tokenize(text: string): string[] {
 export const isStopword = (word: string, language: Language): boolean =>
   language === 'sv' ? svStop.has(word) : enStop.has(word) || svStop.has(word);
 
-const englishMarkers = new Set(['the', 'what', 'who', 'how', 'is', 'are', 'does', 'do', 'should', 'i', 'my', 'we', 'our', 'for', 'of', 'to', 'when', 'which', 'responsible', 'must', 'about', 'can', 'policy', 'security', 'report', 'often', 'anyone', 'there', 'with', 'where', 'if', 'you', 'say', 'says']);
+const englishMarkers = new Set(['in', 'a', 'an', 'during', 'it', 'be', 'has', 'have', 'at', 'on', 'by', 'from', 'whos', 'whats', 'does', 'the', 'what', 'who', 'how', 'is', 'are', 'does', 'do', 'should', 'i', 'my', 'we', 'our', 'for', 'of', 'to', 'when', 'which', 'responsible', 'must', 'about', 'can', 'policy', 'security', 'report', 'often', 'anyone', 'there', 'with', 'where', 'if', 'you', 'say', 'says']);
 const swedishMarkers = new Set(['och', 'att', 'är', 'vad', 'vem', 'hur', 'ska', 'jag', 'för', 'om', 'det', 'en', 'ett', 'på', 'av', 'som', 'vilka', 'när', 'måste', 'min', 'mitt', 'vi', 'har', 'säger', 'gäller', 'till', 'med', 'inte', 'finns', 'ofta']);
 
 /** Guesses the language of a question from its function words; Swedish when unsure. */
@@ -77,6 +87,8 @@ export const stemEn = (word: string): string => (/\d/.test(word) ? word : enStem
 // ---------------------------------------------------------------- compounds
 
 interface CompoundLexicon {
+  /** Every lower-case word form the dictionary lists (without affixes). */
+  words: Set<string>;
   /** Forms that may begin or sit inside a compound (informations, säkerhets, kris, person). */
   heads: Set<string>;
   /** Stems of words that may end a compound. */
@@ -95,18 +107,20 @@ export function compoundLexicon(): CompoundLexicon {
   if (lexicon) return lexicon;
   const heads = new Set<string>();
   const tails = new Set<string>();
+  const words = new Set<string>();
   const dic = fs.readFileSync(path.join(dictionaryDir(), 'index.dic'), 'utf8');
   for (const line of dic.split('\n')) {
     const slash = line.indexOf('/');
     if (slash < 0) continue;
     const word = line.slice(0, slash);
+    if (word.length >= 4 && word === word.toLowerCase()) words.add(word);
     if (word.length < 3 || word !== word.toLowerCase() || word.includes('-')) continue;
     const flags = line.slice(slash + 1).trim();
     if (flags.includes('X') || flags.includes('U') || flags.includes('s')) heads.add(word);
     if (flags.includes('v') || flags.includes('f')) heads.add(word.endsWith('a') ? `${word.slice(0, -1)}s` : `${word}s`);
     if (flags.includes('Y')) tails.add(stemSv(word));
   }
-  lexicon = { heads, tails };
+  lexicon = { heads, tails, words };
   return lexicon;
 }
 
@@ -149,4 +163,31 @@ export function splitCompound(word: string): string[] | null {
   if (compoundCache.size > 50_000) compoundCache.clear();
   compoundCache.set(word, parts);
   return parts;
+}
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyzåäöé';
+
+/** Every string one edit (delete, transpose, replace, insert) away from `word`. */
+export function edits1(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i <= word.length; i++) {
+    const head = word.slice(0, i);
+    const tail = word.slice(i);
+    if (tail) out.push(head + tail.slice(1));
+    if (tail.length > 1) out.push(head + (tail[1] as string) + (tail[0] as string) + tail.slice(2));
+    for (const c of ALPHABET) {
+      if (tail) out.push(head + c + tail.slice(1));
+      out.push(head + c + tail);
+    }
+  }
+  return out;
+}
+
+/** A dictionary word one edit from a misspelt Swedish word, or undefined (the dictionary knows the word, or nothing is near). */
+export function spellSv(word: string): string | undefined {
+  if (word.length < 5 || /[^a-zåäöé]/.test(word)) return undefined;
+  const { words } = compoundLexicon();
+  if (words.has(word)) return undefined;
+  for (const candidate of edits1(word)) if (words.has(candidate)) return candidate;
+  return undefined;
 }

@@ -6,7 +6,7 @@
  * phrased. Intent and organisation adjust the rank; coverage of the question's concepts decides
  * whether to answer at all. Plain code, no I/O.
  */
-import { detectLanguage, isStopword, type Language, splitCompound, stemEn, stemSv, tokenize } from './analysis';
+import { detectLanguage, isStopword, type Language, spellSv, splitCompound, stemEn, stemSv, tokenize } from './analysis';
 import { type Intent, intentBoost, intentsOf } from './intent';
 import type { DocumentRecord, Passage } from './model';
 import { enToSv, svSynonyms } from './vocabulary';
@@ -24,9 +24,11 @@ export interface RankOptions {
   minCoverage: number;
   /** A second or third document is shown only when it scores at least this share of the best. */
   relativeCutoff: number;
+  /** How much a word no document uses weighs in coverage, as a share of the rarest word's weight. */
+  unknownWeight: number;
 }
 
-export const defaultRankOptions: RankOptions = { maxAnswers: 3, minCoverage: 0.5, relativeCutoff: 0.55 };
+export const defaultRankOptions: RankOptions = { maxAnswers: 3, minCoverage: 0.5, relativeCutoff: 0.55, unknownWeight: 0.5 };
 
 export interface RankedPassage {
   passage: Passage;
@@ -210,6 +212,15 @@ export class KnowledgeIndex {
     return bestDistance <= maxDistance ? best : undefined;
   }
 
+  /** An English word of the vocabulary one edit from a misspelt one (awarness → awareness). */
+  private correctEnglish(word: string): string | undefined {
+    if (word.length < 5 || enToSv[word]) return undefined;
+    for (const candidate of Object.keys(enToSv)) {
+      if (Math.abs(candidate.length - word.length) <= 1 && editDistance(word, candidate, 1) <= 1) return candidate;
+    }
+    return undefined;
+  }
+
   private idf(term: string): number {
     const df = this.postings.get(term)?.length ?? 0;
     const n = this.entries.length;
@@ -282,7 +293,9 @@ export class KnowledgeIndex {
       }
       const parts = language === 'sv' ? splitCompound(token) : null;
       if (!alternatives.some((a) => this.has(a.term)) && !parts) {
-        const corrected = this.correct(token);
+        const corrected = language === 'sv' ? (this.correct(token) ?? spellSv(token)) : undefined;
+        const english = language === 'en' ? this.correctEnglish(token) : undefined;
+        if (english) for (const w of enToSv[english] ?? []) alternatives.push(...this.svAlternatives(w, 0.85));
         if (corrected) {
           alternatives.push({ term: stemSv(corrected), weight: 0.85 });
           for (const part of splitCompound(corrected) ?? []) alternatives.push({ term: part, weight: 0.5 });
@@ -362,7 +375,7 @@ export class KnowledgeIndex {
         }
       }
       // an unknown concept (a word no document uses) weighs like the rarest word
-      const weightInCoverage = groupIdf > 0 ? groupIdf : maxIdf * 0.8;
+      const weightInCoverage = groupIdf > 0 ? groupIdf : maxIdf * options.unknownWeight;
       totalIdf += weightInCoverage;
       for (const [entry, { score, weight }] of best) {
         scores[entry] = (scores[entry] as number) + score;

@@ -71,6 +71,8 @@ const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 export function parseText(raw: string): ParsedDocument {
   const lines = toLines(raw);
+  // Markdown says where its headings are; only plain (PDF-extracted) text needs them guessed.
+  const explicitHeadings = /^#{1,6}\s/m.test(raw);
   const blocks: Block[] = [];
   let open: Block | undefined; // paragraph or item that may continue
 
@@ -106,7 +108,8 @@ export function parseText(raw: string): ParsedDocument {
     }
 
     const numbered = NUMBERED.exec(text);
-    if (numbered && looksLikeHeadingText(collapse(numbered[2] as string)) && (isBody(next) || !next)) {
+    const nextIsNumbered = next !== undefined && (NUMBERED.test(next.text) || ORDERED_ITEM.test(next.text));
+    if (!explicitHeadings && numbered && looksLikeHeadingText(collapse(numbered[2] as string)) && (isBody(next) || !next) && !nextIsNumbered) {
       const depth = (numbered[1] as string).split('.').length;
       push({ kind: 'heading', level: depth + 1, text: collapse(text) });
       continue;
@@ -124,7 +127,7 @@ export function parseText(raw: string): ParsedDocument {
       continue;
     }
 
-    if (looksLikeHeadingText(text) && isBody(next) && !(next && startsLower(next.text))) {
+    if (!explicitHeadings && looksLikeHeadingText(text) && isBody(next) && !(next && startsLower(next.text))) {
       push({ kind: 'heading', level: 3, text: collapse(text) });
       continue;
     }
