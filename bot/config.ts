@@ -38,6 +38,7 @@ const envSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppTenantId: optionalString.pipe(guid.optional()),
     MicrosoftAppType: z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).optional(),
+    VARN_PUBLIC_URL: optionalString.pipe(z.url('the public https URL of this service').optional()),
     VARN_DATA_DIR: z.string().default('./data'),
     VARN_DB_PATH: optionalString,
     VARN_CONTENT_DIR: z.string().default('./content'),
@@ -92,6 +93,8 @@ export interface Config {
   };
   /** true when no tenant is configured: SQLite, sample organisation, offline. */
   embedded: boolean;
+  /** Where users reach this service (links to documents); defaults to http://localhost:PORT. */
+  publicUrl: string;
   dataDir: string;
   dbPath: string;
   contentDir: string;
@@ -142,6 +145,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       appType: e.MicrosoftAppType,
     },
     embedded: !e.MicrosoftAppId,
+    publicUrl: (e.VARN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     dataDir,
     dbPath: e.VARN_DB_PATH ? path.resolve(e.VARN_DB_PATH) : path.join(dataDir, 'varn.sqlite'),
     contentDir,

@@ -33,12 +33,15 @@ export function normaliseText(raw: string): string {
     .replace(/\u00ad/g, '');
 }
 
+/** Page furniture of extracted PDFs: page numbers ("Sida 2 av 7", "3 (12)") and table-of-contents dot leaders. */
+const PAGE_FURNITURE = /^(?:(?:sida|page)\s+\d+(?:\s*(?:av|of|\/)\s*\d+)?|\d+\s*(?:\(\d+\)|av\s+\d+|\/\s*\d+))$|\.{5,}\s*\d+$/i;
+
 function toLines(text: string): Line[] {
   const lines: Line[] = [];
   let blank = true;
   for (const raw of normaliseText(text).split('\n')) {
     const trimmed = raw.replace(/\s+$/, '').replace(/^\s+/, '');
-    if (trimmed === '') {
+    if (trimmed === '' || PAGE_FURNITURE.test(trimmed)) {
       blank = true;
       continue;
     }
@@ -51,7 +54,7 @@ function toLines(text: string): Line[] {
 
 const isShort = (text: string) => wordCount(text) <= 9 && text.length <= 80;
 const looksLikeHeadingText = (text: string) =>
-  isShort(text) && startsUpper(text) && !TERMINAL.test(text) && !/[,]$/.test(text) && !/\s{2,}/.test(text);
+  isShort(text) && startsUpper(text) && !TERMINAL.test(text) && !/[,]$/.test(text) && !/\s{2,}/.test(text) && !/\p{L}-$/u.test(text);
 
 function isBody(line: Line | undefined): boolean {
   if (!line) return false;
@@ -69,6 +72,17 @@ function join(previous: string, next: string): string {
 
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 
+/** The words that name a governing document's kind, as they begin or end a title. */
+const TYPE_IN_TITLE = /(?:policy|riktlinje|rutin|strategi|handlingsplan|tillämpningsanvisning|instruktion|reglemente|anvisning|guideline|program)/i;
+
+/** Whether number `child` ("2.1") sits directly under `parent` ("2"). */
+/** Finite verbs that make a short line a sentence rather than a heading ("Denna policy är beslutad av …"). */
+const SENTENCE_VERB = /\s(?:är|var|ska|skall|har|hade|kan|får|måste|bör|sker|gäller|beslutad|beslutades|fastställd|fastställdes|antagen|antogs|is|are|was|shall|must|has)\s/i;
+const QUESTION_HEADING = /^(?:vad|hur|vem|vilka|vilken|varför|när|what|how|who|why|when)\s/i;
+const nounPhrase = (text: string) => !SENTENCE_VERB.test(` ${text} `) || QUESTION_HEADING.test(text);
+
+const isChildNumber = (parent: string, child: string) => child.startsWith(`${parent}.`) && child.split('.').length === parent.split('.').length + 1;
+
 export function parseText(raw: string): ParsedDocument {
   const lines = toLines(raw);
   // Markdown says where its headings are; only plain (PDF-extracted) text needs them guessed.
@@ -81,6 +95,52 @@ export function parseText(raw: string): ParsedDocument {
     open = block.kind === 'heading' ? undefined : block;
   };
 
+  /** Line j with the lower-case lines that continue it (a sentence broken by the PDF). */
+  const logicalAt = (j: number): Line | undefined => {
+    const line = lines[j];
+    if (!line) return undefined;
+    let text = line.text;
+    for (let k = j + 1; k < lines.length && k < j + 4; k++) {
+      const next = (lines[k] as Line).text;
+      if (!startsLower(next) || BULLET.test(next)) break;
+      text = join(text, next);
+    }
+    return { text, blankBefore: line.blankBefore };
+  };
+  /** A bullet glyph in front of a heading (PDFs style sub-area headings as list items). */
+  const bulletHeadingAt = (j: number): boolean => {
+    const line = lines[j];
+    const next = lines[j + 1];
+    const bullet = line ? BULLET.exec(line.text) : null;
+    if (!line || !bullet || !next || explicitHeadings) return false;
+    return looksLikeHeadingText(collapse(line.text.slice(bullet[0].length))) && !BULLET.test(next.text) && startsUpper(next.text) && isBody(logicalAt(j + 1));
+  };
+  const bodyAt = (j: number): boolean => isBody(logicalAt(j)) && !bulletHeadingAt(j);
+  /** Heading-like text followed by body, or by one more heading-like line that is followed by body. */
+  const headingAt = (j: number): 'single' | 'chain' | undefined => {
+    const line = lines[j];
+    const next = lines[j + 1];
+    if (!line || !looksLikeHeadingText(line.text) || !nounPhrase(line.text) || (next && startsLower(next.text))) return undefined;
+    if (bodyAt(j + 1)) return 'single';
+    const after = lines[j + 2];
+    if (!next || /\d/.test(line.text)) return undefined;
+    if (
+      bulletHeadingAt(j + 1) ||
+      (after &&
+        looksLikeHeadingText(next.text) &&
+        nounPhrase(next.text) &&
+        !NUMBERED.test(next.text) &&
+        !startsLower(after.text) &&
+        !BULLET.test(after.text) &&
+        bodyAt(j + 2))
+    ) {
+      return 'chain';
+    }
+    return undefined;
+  };
+
+  let sawBody = false;
+  let sawTitle = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as Line;
     const next = lines[i + 1];
@@ -92,10 +152,17 @@ export function parseText(raw: string): ParsedDocument {
       continue;
     }
 
+    // The document's title: a short line near the top that names the document's kind.
+    if (!explicitHeadings && !sawBody && !sawTitle && i < 8 && looksLikeHeadingText(text) && TYPE_IN_TITLE.test(text) && !NUMBERED.test(text)) {
+      sawTitle = true;
+      push({ kind: 'heading', level: 1, text: collapse(text) });
+      continue;
+    }
+
     // A line starting in lower case, or after a block that has not ended its sentence, continues it
     // (PDF extraction breaks lines, and sometimes puts blank lines inside a sentence).
     if (open && !BULLET.test(text) && (startsLower(text) || (!TERMINAL.test(open.text) && !line.blankBefore && !NUMBERED.test(text)))) {
-      if (startsLower(text) || !looksLikeHeadingText(text) || !isBody(next)) {
+      if (startsLower(text) || !headingAt(i)) {
         open.text = join(open.text, collapse(text));
         continue;
       }
@@ -103,32 +170,47 @@ export function parseText(raw: string): ParsedDocument {
 
     const bullet = BULLET.exec(text);
     if (bullet) {
+      const previous = blocks.at(-1);
+      if (bulletHeadingAt(i) && previous?.kind !== 'item' && !(previous && /:$/.test(previous.text))) {
+        push({ kind: 'heading', level: 3, text: collapse(text.slice(bullet[0].length)) });
+        continue;
+      }
       push({ kind: 'item', text: collapse(text.slice(bullet[0].length)) });
+      sawBody = true;
       continue;
     }
 
     const numbered = NUMBERED.exec(text);
-    const nextIsNumbered = next !== undefined && (NUMBERED.test(next.text) || ORDERED_ITEM.test(next.text));
-    if (!explicitHeadings && numbered && looksLikeHeadingText(collapse(numbered[2] as string)) && (isBody(next) || !next) && !nextIsNumbered) {
-      const depth = (numbered[1] as string).split('.').length;
-      push({ kind: 'heading', level: depth + 1, text: collapse(text) });
-      continue;
+    const nextNumber = next ? NUMBERED.exec(next.text)?.[1] : undefined;
+    const nextIsNumbered = next !== undefined && (nextNumber !== undefined || ORDERED_ITEM.test(next.text));
+    if (!explicitHeadings && numbered && looksLikeHeadingText(collapse(numbered[2] as string))) {
+      const number = numbered[1] as string;
+      const opensSection = nextNumber !== undefined && isChildNumber(number, nextNumber) && next !== undefined && looksLikeHeadingText(next.text);
+      if (((bodyAt(i + 1) || !next) && !nextIsNumbered) || opensSection) {
+        const depth = number.split('.').length;
+        push({ kind: 'heading', level: depth + 1, text: collapse(text) });
+        continue;
+      }
     }
 
     const ordered = ORDERED_ITEM.exec(text);
     if (ordered) {
       push({ kind: 'item', text: collapse(ordered[1] as string) });
+      sawBody = true;
       continue;
     }
 
     const definition = DEFINITION.exec(text);
     if (definition && wordCount(definition[1] as string) <= 3) {
       push({ kind: 'item', text: `${collapse(definition[1] as string)}: ${collapse(definition[2] as string)}` });
+      sawBody = true;
       continue;
     }
 
-    if (!explicitHeadings && looksLikeHeadingText(text) && isBody(next) && !(next && startsLower(next.text))) {
-      push({ kind: 'heading', level: 3, text: collapse(text) });
+    const heading = explicitHeadings ? undefined : headingAt(i);
+    if (heading) {
+      // an unnumbered heading right over another one is the higher level ("Områden" / "Personsäkerhet")
+      push({ kind: 'heading', level: heading === 'chain' ? 2 : 3, text: collapse(text) });
       continue;
     }
 
@@ -143,6 +225,7 @@ export function parseText(raw: string): ParsedDocument {
       continue;
     }
     push({ kind: 'paragraph', text: collapse(text) });
+    if (!isShort(text)) sawBody = true;
   }
   const cleaned = blocks.filter((b) => b.text.replace(/[^\p{L}\p{N}]/gu, '') !== '');
   return { metadata: extractMetadata(cleaned, raw), blocks: cleaned };

@@ -10,6 +10,8 @@ import { defaultRankOptions, KnowledgeIndex, type RankOptions, type SearchResult
 import type { DocumentRecord, Passage } from './model';
 import { toPassages } from './passages';
 import type { DocumentSource } from './source';
+import type { AnswerView } from './answer';
+import type { Lang } from '../i18n';
 
 export interface ImportReport {
   imported: string[];
@@ -22,15 +24,59 @@ export interface Reranker {
   rerank(question: string, candidates: SearchResult['answers']): Promise<SearchResult['answers']>;
 }
 
+export interface Summariser {
+  /** Phrases a short answer from the quoted passages only; the quotes are always shown beside it. */
+  summarise(question: string, passages: AnswerView[], language: Lang): Promise<string | undefined>;
+}
+
+const CURATED_DOCUMENT: DocumentRecord = {
+  id: 'curated',
+  sourceKey: 'curated',
+  fileName: 'curated',
+  title: 'curated',
+  link: '',
+  contentHash: '',
+  importedAt: '',
+  passageCount: 0,
+};
+
 export class KnowledgeService {
   private index: KnowledgeIndex = new KnowledgeIndex([], []);
+  private curatedIndex: KnowledgeIndex = new KnowledgeIndex([], []);
+  private curatedAnswers = new Map<string, string>();
 
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
     private readonly clock: () => Date = () => new Date(),
-    private readonly reranker?: Reranker,
+    private readonly semantic: { reranker?: Reranker; summariser?: Summariser } = {},
   ) {}
+
+  /** Curated answers: questions the security function answered and chose to keep. */
+  async loadCurated(): Promise<void> {
+    const kept = (await this.store.questions.find({ curated: true })).map((q) => q.value).filter((q) => q.answer);
+    this.curatedAnswers = new Map(kept.map((q) => [q.id, q.answer as string]));
+    this.curatedIndex = new KnowledgeIndex(
+      [CURATED_DOCUMENT],
+      kept.map((q, ordinal) => ({ id: q.id, documentId: CURATED_DOCUMENT.id, ordinal, section: '', sectionPath: [], text: q.text })),
+    );
+  }
+
+  /** The curated answer to a question like this one, if the security function has kept one. */
+  async searchCurated(question: string): Promise<{ questionId: string; answer: string }[]> {
+    const result = this.curatedIndex.search(question, { ...defaultRankOptions, minCoverage: 0.7, maxAnswers: 1 });
+    return result.answers.map((a) => ({ questionId: a.passage.id, answer: this.curatedAnswers.get(a.passage.id) ?? '' }));
+  }
+
+  async summarise(question: string, answers: AnswerView[], language: Lang): Promise<string | undefined> {
+    if (!this.semantic.summariser) return undefined;
+    try {
+      return await this.semantic.summariser.summarise(question, answers, language);
+    } catch (error) {
+      this.log.warn({ err: error }, 'the answer could not be phrased; showing the quotes only');
+      return undefined;
+    }
+  }
 
   /** Loads the index from the store (at start, and after each import). */
   async load(): Promise<void> {
@@ -39,7 +85,8 @@ export class KnowledgeService {
       documents.map((d) => d.value),
       passages.map((p) => p.value).sort((a, b) => a.ordinal - b.ordinal),
     );
-    this.log.info({ documents: documents.length, passages: this.index.size }, 'knowledge index loaded');
+    await this.loadCurated();
+    this.log.info({ documents: documents.length, passages: this.index.size, curated: this.curatedAnswers.size }, 'knowledge index loaded');
   }
 
   get passageCount(): number {
@@ -97,10 +144,11 @@ export class KnowledgeService {
 
   async search(question: string, options: RankOptions = defaultRankOptions): Promise<SearchResult> {
     const result = this.index.search(question, options);
-    if (!this.reranker || result.abstained) return result;
+    const { reranker } = this.semantic;
+    if (!reranker || result.abstained) return result;
     const wide = this.index.search(question, { ...options, maxAnswers: 10, relativeCutoff: 0.3 });
     try {
-      const reranked = await this.reranker.rerank(question, wide.answers);
+      const reranked = await reranker.rerank(question, wide.answers);
       return { ...result, answers: reranked.slice(0, options.maxAnswers) };
     } catch (error) {
       this.log.warn({ err: error }, 'semantic re-ranking failed; keeping the lexical order');

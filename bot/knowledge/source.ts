@@ -21,7 +21,11 @@ export interface DocumentSource {
 
 /** Files and folders on disk (folders are read recursively; hidden files are skipped). */
 export class FileSystemSource implements DocumentSource {
-  constructor(private readonly paths: string[]) {}
+  /** `linkBase`: documents are linked as {linkBase}/{file name} (served by the service); otherwise as file URLs. */
+  constructor(
+    private readonly paths: string[],
+    private readonly linkBase?: string,
+  ) {}
 
   async list(): Promise<SourceFile[]> {
     const files: string[] = [];
@@ -29,7 +33,7 @@ export class FileSystemSource implements DocumentSource {
     return files.sort().map((file) => ({
       key: `file:${path.basename(file)}`,
       name: path.basename(file),
-      link: pathToFileURL(file).href,
+      link: this.linkBase ? `${this.linkBase}/${encodeURIComponent(path.basename(file))}` : pathToFileURL(file).href,
       read: async () => new Uint8Array(await fs.readFile(file)),
     }));
   }

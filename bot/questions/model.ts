@@ -1,5 +1,16 @@
-/** An employee's question that went to the security function, and feedback on answers. */
-export type QuestionStatus = 'open' | 'answered';
+import type { SentMessage } from '../messaging';
+
+/**
+ * A question an employee asked the bot. It stays private to the asker until they escalate it;
+ * then the security function sees it, answers, and may keep the answer as a curated one.
+ */
+export type QuestionStatus = 'asked' | 'escalated' | 'answered';
+
+export interface ShownAnswer {
+  documentTitle: string;
+  section: string;
+  text: string;
+}
 
 export interface Question {
   id: string;
@@ -9,25 +20,24 @@ export interface Question {
   text: string;
   askedAt: string;
   status: QuestionStatus;
-  /** What the bot had found, for the security function's context (document titles). */
-  suggestedDocuments: string[];
+  /** What the bot showed (quotes), for the security function's context. */
+  shown: ShownAnswer[];
+  escalatedAt?: string;
   answer?: string;
   answeredBy?: string;
   answeredByName?: string;
   answeredAt?: string;
   /** Kept as a curated answer that later, similar questions find first. */
   curated: boolean;
-  /** Cards sent to the security function, so that all of them can be updated when one answers. */
-  cards: { personId: string; conversationId: string; activityId: string }[];
+  /** The asker's answer card, and the cards sent to the security function: all are updated when one answers. */
+  askerCard?: SentMessage;
+  functionCards: SentMessage[];
 }
 
 export interface Feedback {
   id: string;
-  /** The answer card's id (the turn's question), so feedback can be tied to what was shown. */
   questionId: string;
   personId: string;
   helpful: boolean;
-  question: string;
-  documents: string[];
   at: string;
 }

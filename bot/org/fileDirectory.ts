@@ -1,0 +1,41 @@
+/** The Directory read from an organisation file (the embedded default's sample organisation). */
+import fs from 'node:fs';
+import { type Directory, organisationFileSchema, type OrganisationFile, type Person, type Role } from './model';
+
+export class FileDirectory implements Directory {
+  private readonly people: Map<string, Person>;
+  private readonly units: Map<string, OrganisationFile['units'][number]>;
+  readonly organisation: OrganisationFile['organisation'];
+
+  constructor(data: OrganisationFile) {
+    this.organisation = data.organisation;
+    this.people = new Map(data.people.map((p) => [p.id, p]));
+    this.units = new Map(data.units.map((u) => [u.id, u]));
+  }
+
+  static fromFile(file: string): FileDirectory {
+    const parsed = organisationFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    if (!parsed.success) {
+      throw new Error(`${file} is not a valid organisation file: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    return new FileDirectory(parsed.data);
+  }
+
+  async person(id: string): Promise<Person | undefined> {
+    return this.people.get(id);
+  }
+
+  async withRole(role: Role): Promise<Person[]> {
+    return [...this.people.values()].filter((p) => p.roles.includes(role));
+  }
+
+  async managerOf(personId: string): Promise<Person | undefined> {
+    const person = this.people.get(personId);
+    let unit = person ? this.units.get(person.unitId) : undefined;
+    while (unit) {
+      if (unit.managerId !== personId) return this.people.get(unit.managerId);
+      unit = unit.parentId ? this.units.get(unit.parentId) : undefined;
+    }
+    return undefined;
+  }
+}

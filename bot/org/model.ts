@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+export const roleSchema = z.enum([
+  'securityChief',
+  'securityOfficer',
+  'unitManager',
+  'headOfAdministration',
+  'regionalDirector',
+  'dataProtectionOfficer',
+  'employee',
+]);
+export type Role = z.infer<typeof roleSchema>;
+
+export const unitSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  kind: z.enum(['organisation', 'board', 'administration', 'company', 'unit']),
+  parentId: z.string().nullable(),
+  managerId: z.string().min(1),
+});
+export type Unit = z.infer<typeof unitSchema>;
+
+export const personSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  email: z.string().optional(),
+  unitId: z.string().min(1),
+  roles: z.array(roleSchema).min(1),
+  locale: z.string().default('sv-SE'),
+});
+export type Person = z.infer<typeof personSchema>;
+
+export const organisationFileSchema = z.object({
+  organisation: z.object({ id: z.string(), name: z.string(), tenantId: z.string() }),
+  units: z.array(unitSchema),
+  people: z.array(personSchema),
+});
+export type OrganisationFile = z.infer<typeof organisationFileSchema>;
+
+/** People and the line organisation (Entra ID and Graph /users/{id}/manager in production). */
+export interface Directory {
+  readonly organisation: { id: string; name: string; tenantId: string };
+  person(id: string): Promise<Person | undefined>;
+  withRole(role: Role): Promise<Person[]>;
+  /** The nearest manager: the unit's manager, or the parent unit's when the person manages the unit. */
+  managerOf(personId: string): Promise<Person | undefined>;
+}
