@@ -71,14 +71,31 @@ export function detectLanguage(text: string): Language {
   return en > sv ? 'en' : 'sv';
 }
 
+const stemCache = new Map<string, string>();
+
 /**
- * Swedish stem: snowball, then the definite -et/-ets that snowball's Swedish algorithm leaves
- * (skyddet, regelverket), so that both forms meet.
+ * Swedish stem: snowball, then the definite forms that snowball's Swedish algorithm leaves — -et/-ets
+ * (skyddet, totalförsvaret) and -n after a word the dictionary knows (policyn, strategin, datorn) —
+ * stemmed again, so that every form of a word meets ("totalförsvaret" and "totalförsvar").
  */
 export function stemSv(word: string): string {
   if (/\d/.test(word)) return word;
+  const cached = stemCache.get(word);
+  if (cached !== undefined) return cached;
+  // snowball is not idempotent (ansvarar → ansvar → ansv, analysen → analys → analy): stem to a fixed point
   let stem = svStemmer.stem(word);
-  if (stem.length > 5 && /[^aeiouyåäö]ets?$/.test(stem)) stem = stem.replace(/ets?$/, '');
+  for (let pass = 0; pass < 2; pass++) {
+    const again = svStemmer.stem(stem);
+    if (again === stem || again.length < 3) break;
+    stem = again;
+  }
+  if (stem.length > 5 && /[^aeiouyåäö]ets?$/.test(stem)) {
+    stem = svStemmer.stem(stem.replace(/ets?$/, ''));
+  } else if (stem.length >= 5 && /n$/.test(stem) && dictionaryWords().has(stem.slice(0, -1))) {
+    stem = svStemmer.stem(stem.slice(0, -1));
+  }
+  if (stemCache.size > 100_000) stemCache.clear();
+  stemCache.set(word, stem);
   return stem;
 }
 
@@ -102,18 +119,37 @@ function dictionaryDir(): string {
   return path.dirname(require.resolve('dictionary-sv'));
 }
 
+let dicLines: string[] | undefined;
+let wordSet: Set<string> | undefined;
+
+function dictionaryLines(): string[] {
+  if (!dicLines) dicLines = fs.readFileSync(path.join(dictionaryDir(), 'index.dic'), 'utf8').split('\n');
+  return dicLines;
+}
+
+/** Every lower-case base form (4+ letters) the Swedish dictionary lists. */
+export function dictionaryWords(): Set<string> {
+  if (wordSet) return wordSet;
+  const words = new Set<string>();
+  for (const line of dictionaryLines()) {
+    const slash = line.indexOf('/');
+    const word = slash < 0 ? line.trim() : line.slice(0, slash);
+    if (word.length >= 4 && word === word.toLowerCase() && !/\d/.test(word)) words.add(word);
+  }
+  wordSet = words;
+  return words;
+}
+
 /** Reads index.dic once: which forms can begin, and which words can end, a compound. */
 export function compoundLexicon(): CompoundLexicon {
   if (lexicon) return lexicon;
   const heads = new Set<string>();
   const tails = new Set<string>();
-  const words = new Set<string>();
-  const dic = fs.readFileSync(path.join(dictionaryDir(), 'index.dic'), 'utf8');
-  for (const line of dic.split('\n')) {
+  const words = dictionaryWords();
+  for (const line of dictionaryLines()) {
     const slash = line.indexOf('/');
     if (slash < 0) continue;
     const word = line.slice(0, slash);
-    if (word.length >= 4 && word === word.toLowerCase()) words.add(word);
     if (word.length < 3 || word !== word.toLowerCase() || word.includes('-')) continue;
     const flags = line.slice(slash + 1).trim();
     if (flags.includes('X') || flags.includes('U') || flags.includes('s')) heads.add(word);

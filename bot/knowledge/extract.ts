@@ -30,7 +30,7 @@ export async function extractDocument(fileName: string, bytes: Uint8Array): Prom
       case '.markdown': {
         const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
         if (text.includes('\u0000')) throw new Error('binary content in a text file');
-        parsed = parseText(text);
+        parsed = parseText(extension === '.txt' ? text : stripMarkdownInline(text));
         break;
       }
       case '.docx': {
@@ -57,4 +57,13 @@ export async function extractDocument(fileName: string, bytes: Uint8Array): Prom
     throw new DocumentReadError(fileName, 'empty', 'holds no text (a scanned PDF needs OCR first)');
   }
   return parsed;
+}
+
+/** Markdown emphasis, code and links read as their text. */
+function stripMarkdownInline(text: string): string {
+  return text
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/(^|[^\w*])\*(?!\s)([^*\n]+?)\*(?!\w)/g, '$1$2')
+    .replace(/`([^`]+)`/g, '$1');
 }

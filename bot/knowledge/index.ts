@@ -7,7 +7,7 @@
  * whether to answer at all. Plain code, no I/O.
  */
 import { detectLanguage, isStopword, type Language, spellSv, splitCompound, stemEn, stemSv, tokenize } from './analysis';
-import { type Intent, intentBoost, intentsOf } from './intent';
+import { asksForPerson, type Intent, intentBoost, intentsOf } from './intent';
 import type { DocumentRecord, Passage } from './model';
 import { enToSv, svSynonyms } from './vocabulary';
 
@@ -16,6 +16,8 @@ const B = 0.5;
 const HEADING_WEIGHT = 0.5;
 const TITLE_WEIGHT = 0.2;
 const PART_WEIGHT = 0.5;
+/** Words of organisation names that do not tell one organisation from another. */
+const GENERIC_ORGANISATION_WORDS = new Set(['region', 'regionen', 'regionens', 'landstinget', 'landstingets', 'landsting', 'kommun', 'kommunen', 'kommunens', 'stad', 'staden', 'stads', 'län', 'länsstyrelsen', 'county', 'municipality', 'city', 'of']);
 
 /** Tunable thresholds, chosen on the development question set (see bench/eval). */
 export interface RankOptions {
@@ -26,9 +28,20 @@ export interface RankOptions {
   relativeCutoff: number;
   /** How much a word no document uses weighs in coverage, as a share of the rarest word's weight. */
   unknownWeight: number;
+  /** Extra weight for question concepts found in the passage's section heading. */
+  headingBoost: number;
+  /** Passages with fewer content words than this are penalised (unless a name is asked for). */
+  shortPassageWords: number;
 }
 
-export const defaultRankOptions: RankOptions = { maxAnswers: 3, minCoverage: 0.5, relativeCutoff: 0.55, unknownWeight: 0.5 };
+export const defaultRankOptions: RankOptions = {
+  maxAnswers: 3,
+  minCoverage: 0.5,
+  relativeCutoff: 0.55,
+  unknownWeight: 0.5,
+  headingBoost: 0.5,
+  shortPassageWords: 8,
+};
 
 export interface RankedPassage {
   passage: Passage;
@@ -86,6 +99,8 @@ interface Entry {
   passage: Passage;
   document: DocumentRecord;
   length: number;
+  /** Terms of the passage's section headings (not the document title). */
+  heading: Map<string, number>;
 }
 
 /** Restricted Damerau–Levenshtein (optimal string alignment) distance, capped. */
@@ -121,7 +136,7 @@ export class KnowledgeIndex {
   private readonly surface = new Set<string>();
   /** single-deletion neighbourhood of the surface vocabulary, for spelling correction */
   private readonly neighbours = new Map<string, string[]>();
-  private readonly organisations = new Map<string, string>(); // lower-case distinctive name word → organisation
+  private readonly organisations = new Map<string, Set<string>>(); // lower-case distinctive name word → organisations
   private averageLength = 1;
 
   constructor(documents: DocumentRecord[], passages: Passage[]) {
@@ -138,7 +153,8 @@ export class KnowledgeIndex {
       let heading = headingTerms.get(headingKey);
       if (!heading) {
         heading = new Map();
-        documentTerms(passage.sectionPath.join(' '), HEADING_WEIGHT, heading);
+        // the document's title is indexed once, lighter, below; headings are the sections inside it
+        documentTerms(passage.sectionPath.filter((h) => h !== document.title).join(' '), HEADING_WEIGHT, heading);
         headingTerms.set(headingKey, heading);
       }
       let title = titleTerms.get(document.id);
@@ -151,7 +167,7 @@ export class KnowledgeIndex {
         for (const [term, tf] of extra) terms.set(term, (terms.get(term) ?? 0) + tf);
       }
       const index = this.entries.length;
-      this.entries.push({ passage, document, length: Math.max(length, 1) });
+      this.entries.push({ passage, document, length: Math.max(length, 1), heading });
       totalLength += Math.max(length, 1);
       for (const [term, tf] of terms) {
         let list = this.postings.get(term);
@@ -167,11 +183,29 @@ export class KnowledgeIndex {
     for (const document of documents) {
       if (!document.organisation) continue;
       for (const word of tokenize(document.organisation)) {
-        if (!['region', 'regionen', 'landstinget', 'landsting', 'kommun', 'stad'].includes(word)) {
-          this.organisations.set(word, document.organisation);
+        if (GENERIC_ORGANISATION_WORDS.has(word) || word.length < 3) continue;
+        let set = this.organisations.get(word);
+        if (!set) {
+          set = new Set();
+          this.organisations.set(word, set);
         }
+        set.add(document.organisation);
       }
     }
+  }
+
+  /** The organisations a question word names: exact, genitive (Hallands), or one typo away (haland). */
+  private organisationOf(word: string): Set<string> | undefined {
+    const exact = this.organisations.get(word) ?? (word.endsWith('s') ? this.organisations.get(word.slice(0, -1)) : undefined);
+    if (exact) return exact;
+    if (word.length < 5 || isStopword(word, 'sv') || isStopword(word, 'en')) return undefined;
+    for (const [name, set] of this.organisations) {
+      if (name.length >= 5 && (editDistance(word, name, 1) <= 1 || (word.endsWith('s') && editDistance(word.slice(0, -1), name, 1) <= 1))) {
+        // a typo, unless the word is an ordinary word of the documents
+        if (!this.surface.has(word)) return set;
+      }
+    }
+    return undefined;
   }
 
   get size(): number {
@@ -276,7 +310,7 @@ export class KnowledgeIndex {
     }
 
     tokens.forEach((token, i) => {
-      if (used.has(i) || isStopword(token, language)) return;
+      if (used.has(i) || isStopword(token, language) || this.isOrganisationWord(token)) return;
       const alternatives: Alternative[] = [];
       const sv = stemSv(token);
       if (language === 'en') {
@@ -321,21 +355,22 @@ export class KnowledgeIndex {
     const known = new Set<string>();
     const unknown: string[] = [];
     for (const token of tokenize(question)) {
-      const base = token.endsWith('s') ? token.slice(0, -1) : token;
-      const org = this.organisations.get(token) ?? this.organisations.get(base);
-      if (org) known.add(org);
+      for (const org of this.organisationOf(token) ?? []) known.add(org);
     }
-    const named = /\b(?:region|regionen|landstinget|landsting)\s+(\p{L}+)|\b(\p{L}+)\s+(?:kommun|stad|region|county)\b|\b(\p{L}+)regionen\b/giu;
+    const named = /\b(?:region|regionen|landstinget|landsting)\s+(\p{L}+)|\b(\p{L}+)\s+(?:kommun|stad|region|county|municipality)\b|\b(\p{L}+)regionen\b/giu;
     for (const m of question.matchAll(named)) {
       const word = (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase();
-      const base = word.endsWith('s') ? word.slice(0, -1) : word;
-      if (!word || this.organisations.has(word) || this.organisations.has(base)) continue;
+      if (!word || this.organisationOf(word)) continue;
       if (isStopword(word, 'sv') || isStopword(word, 'en') || this.surface.has(word)) continue;
-      if (['min', 'vår', 'er', 'din', 'denna', 'the', 'my', 'our', 'this', 'your', 'hela', 'inom', 'policy', 'gäller', 'ska'].includes(word)) continue;
-      if (this.correct(word) && this.organisations.has(this.correct(word) as string)) continue;
+      if (['min', 'vår', 'er', 'din', 'denna', 'the', 'my', 'our', 'this', 'your', 'hela', 'inom', 'policy', 'gäller', 'ska', 'varje', 'each', 'every', 'annan', 'another', 'other'].includes(word)) continue;
       unknown.push(word);
     }
     return { known, unknown };
+  }
+
+  /** Whether a question word names an organisation that has documents here (it then steers, not matches). */
+  isOrganisationWord(word: string): boolean {
+    return this.organisationOf(word) !== undefined;
   }
 
   search(question: string, options: RankOptions = defaultRankOptions): SearchResult {
@@ -355,6 +390,7 @@ export class KnowledgeIndex {
 
     const scores = new Float64Array(this.entries.length);
     const covered = new Float64Array(this.entries.length);
+    const inHeading = new Float64Array(this.entries.length);
     const touched = new Set<number>();
     let totalIdf = 0;
     const maxIdf = this.maxIdf();
@@ -378,6 +414,8 @@ export class KnowledgeIndex {
       const weightInCoverage = groupIdf > 0 ? groupIdf : maxIdf * options.unknownWeight;
       totalIdf += weightInCoverage;
       for (const [entry, { score, weight }] of best) {
+        const heading = (this.entries[entry] as Entry).heading;
+        if (group.alternatives.some((a) => a.weight >= 0.6 && heading.has(a.term))) inHeading[entry] = (inHeading[entry] as number) + weightInCoverage;
         scores[entry] = (scores[entry] as number) + score;
         covered[entry] = (covered[entry] as number) + weightInCoverage * Math.min(weight, 1);
         touched.add(entry);
@@ -386,10 +424,14 @@ export class KnowledgeIndex {
 
     const bestPerDocument = new Map<string, RankedPassage>();
     for (const entry of touched) {
-      const { passage, document } = this.entries[entry] as Entry;
+      const { passage, document, length } = this.entries[entry] as Entry;
       const coverage = (covered[entry] as number) / totalIdf;
       let score = (scores[entry] as number) * intentBoost(intents, passage.text) * (0.5 + coverage);
-      if (known.size > 0) score *= document.organisation && known.has(document.organisation) ? 1.6 : 0.6;
+      // a section whose heading names what is asked about answers it ("2.2 Informationssäkerhetssamordnare")
+      score *= 1 + options.headingBoost * ((inHeading[entry] as number) / totalIdf);
+      // very short passages (signatures, lone headings) win on length alone; they answer only "who is …"
+      if (length < options.shortPassageWords && !asksForPerson(intents)) score *= Math.sqrt(length / options.shortPassageWords);
+      if (known.size > 0) score *= document.organisation && known.has(document.organisation) ? 1.6 : 0.5;
       const current = bestPerDocument.get(document.id);
       if (!current || score > current.score) bestPerDocument.set(document.id, { passage, document, score, coverage });
     }

@@ -3,7 +3,7 @@
  * responsibility, "hur ofta" one that states a frequency. Each intent is recognised in the
  * question and looked for in passages, in Swedish and English; plain functions.
  */
-export type Intent = 'responsibility' | 'frequency' | 'definition' | 'action' | 'goal' | 'decision' | 'scope';
+export type Intent = 'responsibility' | 'frequency' | 'definition' | 'action' | 'goal' | 'decision' | 'scope' | 'person' | 'date';
 
 interface IntentRule {
   intent: Intent;
@@ -16,14 +16,15 @@ const rules: IntentRule[] = [
   {
     intent: 'responsibility',
     question: /\b(vem|vilka|vems|who|whose)\b.*\b(ansvar\w*|ansvarig\w*|responsib\w*|accountab\w*|charge|leder|driver|samordnar|leads?)\b|\b(ansvarar|ansvarig|ansvaret|ansvar för|responsible|responsibility)\b/i,
-    passage: /\b(ansvar\w*|åligger|ska se till|biträds|leder|driver|samordnar|är ytterst|har till uppgift|responsib\w*)\b/i,
-    boost: 1.35,
+    passage: /\b(ansvar\w*|åligger|ska se till|biträds|leder|driver|samordnar|är ytterst|har till uppgift|uppgift är|sköter|utser|responsib\w*)\b/i,
+    boost: 1.5,
   },
   {
     intent: 'frequency',
-    question: /\b(hur ofta|när ska|hur många gånger|varje år|årlig\w*|hur regelbundet|how often|how frequently|how regularly|when (should|must|is|are|do)|every year|annual\w*|yearly)\b/i,
-    passage: /\b(årlig\w*|varje år|en gång per|minst en gång|årsvis|kvartal\w*|månad\w*|löpande|regelbund\w*|årsredovisning\w*|bokslut|annual\w*|yearly|every year|each year)\b/i,
-    boost: 1.4,
+    question: /\b(hur ofta|hur många gånger|varje år|årlig\w*|hur regelbundet|med vilken (frekvens|regelbundenhet)|hur frekvent|hur ofta|how often|how frequently|how regularly|how many times|every year|annual\w*|yearly)\b/i,
+    passage:
+      /\b(årlig\w*|varje (år|månad|vecka|kvartal|halvår|mandatperiod)|vart (annat|tredje|fjärde|\d+:?e) år|en gång (per|om|i)|\w+ gånger? (per|om|i) (år|månad|vecka|kvartal|mandatperiod)|minst (en|två|tre|\d+) gånger?|per år|årsvis|kvartal\w*|månatlig\w*|veckovis|löpande|kontinuerlig\w*|regelbund\w*|årsredovisning\w*|bokslut\w*|mandatperiod\w*|annual\w*|yearly|every (year|month|quarter)|each year|once a|times a)\b/i,
+    boost: 1.8,
   },
   {
     intent: 'definition',
@@ -35,7 +36,7 @@ const rules: IntentRule[] = [
     intent: 'action',
     question: /\b(vad (ska|bör|måste|gör) jag|vad gör (man|vi)|hur (gör|rapporterar|anmäler)|vart vänder|vem (kontaktar|ska jag)|vem säger jag|what (should|do|must) (i|we)|how do i|who do i|where do i|whom should)\b/i,
     passage: /\b(påtala\w*|rapporter\w*|anmäl\w*|meddela\w*|kontakta\w*|vända sig|närmaste chef|närmsta chef|ska (alla|varje) medarbetare|alla medarbetare|report\w*)\b/i,
-    boost: 1.35,
+    boost: 1.4,
   },
   {
     intent: 'goal',
@@ -46,20 +47,39 @@ const rules: IntentRule[] = [
   {
     intent: 'decision',
     question: /\b(vem (har )?(beslut\w*|fastställ\w*|anta\w*|antog|bestämt?)|vem tog beslut\w*|när (beslut\w*|fastställ\w*|antogs)|who (decided|adopted|approved)|when was .* (adopted|decided|approved))\b/i,
-    passage: /\b(beslut\w*|fastställ\w*|antagen|antogs|föreslår|adopted|approved)\b/i,
-    boost: 1.3,
+    passage: /\b(beslut\w*|fastställ\w*|antagen|antogs|föreslår|föreslås|adopted|approved)\b/i,
+    boost: 1.4,
   },
   {
     intent: 'scope',
     question: /\b(gäller (den|policyn|det|detta)|vilka (omfattas|gäller)|omfattas|who does .* apply|does .* apply|applies to|scope)\b/i,
-    passage: /\b(gäller för|omfattas|omfattar|tillämpas|applies)\b/i,
-    boost: 1.25,
+    passage: /\b(gäller (för|även|också|alla|samtliga|hela)|omfattas|omfattar|tillämpas|applies)\b/i,
+    boost: 1.4,
+  },
+  {
+    // "vem är säkerhetschef", "who was the director": a name, as signatures and contact lines give it
+    intent: 'person',
+    question: /\b(vem är|vem var|vilka är|vad heter|vem heter|namnet på|who is|who was|who's|whos|who are|name of|what is the name)\b/i,
+    passage: /^(?:[\p{L} ]{1,20}:\s*)?(?!(?:Region|Landstinget|Kommun)\b)\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)? \p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:,? \p{L}+){0,4}\.?$/u,
+    boost: 1.8,
+  },
+  {
+    intent: 'date',
+    question: /\b(när (beslutades|antogs|fastställdes|togs|är|var|gjordes|skrevs)|vilket datum|vilket år|datum|daterad|when was|what date|which date|dated)\b/i,
+    passage: /\b(19|20)\d{2}-\d{2}-\d{2}\b|\b\d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) (19|20)\d{2}\b/i,
+    boost: 1.8,
   },
 ];
 
 export function intentsOf(question: string): Intent[] {
-  return rules.filter((r) => r.question.test(question)).map((r) => r.intent);
+  const intents = rules.filter((r) => r.question.test(question)).map((r) => r.intent);
+  // "vem är ansvarig" asks for a role, not a name
+  if (intents.includes('person') && intents.includes('responsibility')) return intents.filter((i) => i !== 'person');
+  return intents;
 }
+
+/** Whether the question asks for a name, so that short name lines (signatures) are fair answers. */
+export const asksForPerson = (intents: Intent[]): boolean => intents.includes('person') || intents.includes('date');
 
 /** The boost a passage earns for answering the question's intents (1 when none apply). */
 export function intentBoost(intents: Intent[], passageText: string): number {

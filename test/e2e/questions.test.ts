@@ -1,0 +1,197 @@
+/**
+ * The employee-asks journey over real HTTP: a local channel plays Teams (activities POSTed to
+ * /api/messages, the bot's replies received at the channel's serviceUrl).
+ */
+import { ADAPTIVE_CARD_CONTENT_TYPE, type ChannelActivity, type ChannelUser, makeUser } from '../support/channel';
+import { person, type Running, startApp } from '../support/app';
+import { validateCard } from '../support/cards';
+
+const johanna = person('Johanna Persson'); // employee, sv-SE
+const james = person('James Whitfield'); // employee, en-US
+const erik = person('Erik Nordlund'); // security officer
+const sara = person('Sara Lindahl'); // security officer
+const malin = person('Malin Forsberg'); // security chief
+
+const cardOf = (activity: ChannelActivity) =>
+  activity.attachments?.find((a) => a.contentType === ADAPTIVE_CARD_CONTENT_TYPE)?.content as Record<string, unknown> | undefined;
+const textOf = (card: unknown) => JSON.stringify(card);
+const actionsOf = (card: unknown) => ((card as { actions?: { verb?: string; data?: Record<string, unknown> }[] }).actions ?? []);
+
+let running: Running;
+beforeAll(async () => {
+  running = await startApp();
+  for (const member of [erik, sara, malin]) await running.channel.installBot(member);
+});
+afterAll(async () => running?.close());
+
+async function ask(user: ChannelUser, text: string) {
+  const mark = running.channel.mark();
+  const response = await running.channel.say(user, text);
+  expect(response.status).toBe(200);
+  const conversation = running.channel.conversationFor(user).id;
+  const reply = await running.channel.waitFor((a) => a.conversation?.id === conversation, { since: mark });
+  return reply;
+}
+
+test('when an employee asks in Swedish, then the answer card quotes the policy with its section and a link', async () => {
+  const reply = await ask(johanna, 'Vad ska jag göra om jag ser en brist i säkerheten?');
+  const card = cardOf(reply);
+  expect(card).toBeDefined();
+  const text = textOf(card);
+  expect(text).toContain('Det här säger de styrande dokumenten');
+  expect(text).toMatch(/närmaste chef/);
+  expect(text).toContain('Säkerhetspolicy för Region Norrviken');
+  expect(text).toContain('Fråga säkerhetsfunktionen');
+  expect(text).toMatch(/http:\/\/localhost:\d+\/documents\/sakerhetspolicy-region-norrviken\.md/);
+  expect(validateCard(card)).toEqual([]);
+});
+
+test('when an English-speaking employee asks in English, then the card is in English and quotes the Swedish text', async () => {
+  const reply = await ask(james, 'Who should I report a security deficiency to?');
+  const text = textOf(cardOf(reply));
+  expect(text).toContain('This is what the governing documents say');
+  expect(text).toContain('Ask the security function');
+  expect(text).toMatch(/rapporter|närmaste chef/);
+});
+
+test('when nothing in the documents answers, then the bot says so plainly and offers escalation', async () => {
+  const reply = await ask(johanna, 'Vad blir det för lunch i personalmatsalen på fredag?');
+  const card = cardOf(reply);
+  expect(textOf(card)).toContain('Det hittar jag inget svar på i de styrande dokumenten');
+  expect(actionsOf(card).map((a) => a.verb)).toEqual(['questions.escalate']);
+});
+
+test('when the employee presses 👍, then the feedback is recorded and the card thanks them', async () => {
+  const reply = await ask(johanna, 'Hur ofta följs säkerhetsarbetet upp?');
+  const feedback = actionsOf(cardOf(reply)).find((a) => a.verb === 'knowledge.feedback' && a.data?.helpful === true);
+  expect(feedback).toBeDefined();
+  const response = await running.channel.execute(johanna, 'knowledge.feedback', feedback?.data, { replyToId: reply.id });
+  expect(response.status).toBe(200);
+  expect(textOf(response.body)).toContain('Tack för ditt svar');
+  const stored = await running.app.store.feedback.find({ personId: johanna.aadObjectId });
+  expect(stored.map((f) => f.value.helpful)).toContain(true);
+});
+
+test('escalation: the security function gets the question, a non-member is refused, a member answers, the employee receives it', async () => {
+  const { channel, app } = running;
+  const reply = await ask(johanna, 'Får jag ta med mig min privata dator till jobbet och koppla in den?');
+  const escalate = actionsOf(cardOf(reply)).find((a) => a.verb === 'questions.escalate');
+  expect(escalate).toBeDefined();
+  const questionId = String(escalate?.data?.questionId);
+
+  const mark = channel.mark();
+  const escalated = await channel.execute(johanna, 'questions.escalate', escalate?.data, { replyToId: reply.id });
+  expect(textOf(escalated.body)).toContain('Din fråga har skickats till säkerhetsfunktionen');
+  const erikConversation = channel.conversationFor(erik).id;
+  const toErik = await channel.waitFor((a) => a.conversation?.id === erikConversation, { since: mark });
+  expect(textOf(cardOf(toErik))).toContain('Får jag ta med mig min privata dator');
+  await channel.waitFor((a) => a.conversation?.id === channel.conversationFor(sara).id, { since: mark });
+
+  // a second press sends nothing more
+  const before = channel.events().length;
+  await channel.execute(johanna, 'questions.escalate', escalate?.data, { replyToId: reply.id });
+  expect(channel.events().filter((e) => e.kind === 'send' || e.kind === 'reply').length).toBe(
+    channel.events().slice(0, before).filter((e) => e.kind === 'send' || e.kind === 'reply').length,
+  );
+
+  // James is not in the security function: refused, nothing changes
+  const forged = await channel.execute(james, 'questions.answer', { questionId, answer: 'Visst, kör på!', keep: 'true' });
+  expect(textOf(forged.body)).toContain('You are not allowed to do this');
+  expect((await app.store.questions.get(questionId))?.value.status).toBe('escalated');
+
+  // Erik answers and keeps it as a curated answer
+  const answerMark = channel.mark();
+  const answered = await channel.execute(
+    erik,
+    'questions.answer',
+    { questionId, answer: 'Nej. Privata datorer får inte anslutas till regionens nät. Kontakta IT-avdelningen för en tjänstedator.', keep: 'true' },
+    { replyToId: toErik.id },
+  );
+  expect(textOf(answered.body)).toContain('Besvarad av Erik Nordlund');
+  const delivered = await channel.waitFor(
+    (a) => a.conversation?.id === channel.conversationFor(johanna).id && textOf(cardOf(a)).includes('Säkerhetsfunktionen har svarat'),
+    { since: answerMark },
+  );
+  expect(textOf(cardOf(delivered))).toContain('Privata datorer får inte anslutas');
+  // Sara's copy of the question card is updated for her too
+  await channel.waitFor((a, e) => e.kind === 'update' && a.conversation?.id === channel.conversationFor(sara).id, { since: answerMark });
+  const audit = await app.store.auditEvents.find({ recordId: questionId });
+  expect(audit.map((e) => [e.action, e.actorId])).toEqual([
+    ['escalate', johanna.aadObjectId],
+    ['answer-and-curate', erik.aadObjectId],
+  ]);
+
+  // a later, similar question finds the curated answer first
+  const later = await ask(james, 'kan jag koppla in min privata dator på jobbet?');
+  expect(textOf(cardOf(later))).toContain('Privata datorer får inte anslutas');
+});
+
+test('when a member answers an already answered question, then the current card comes back and nothing changes', async () => {
+  const { channel, app } = running;
+  const reply = await ask(johanna, 'Vem betalar om jag tappar bort min tjänstetelefon på semestern?');
+  const escalate = actionsOf(cardOf(reply)).find((a) => a.verb === 'questions.escalate');
+  const questionId = String(escalate?.data?.questionId);
+  await channel.execute(johanna, 'questions.escalate', escalate?.data);
+  await channel.execute(sara, 'questions.answer', { questionId, answer: 'Kontakta din chef.' });
+  const second = await channel.execute(erik, 'questions.answer', { questionId, answer: 'Ett annat svar.' });
+  expect(textOf(second.body)).toContain('Kontakta din chef.');
+  expect((await app.store.questions.get(questionId))?.value.answer).toBe('Kontakta din chef.');
+});
+
+describe('bad input', () => {
+  test('an empty message gets a polite prompt', async () => {
+    const reply = await ask(johanna, '   ');
+    expect(reply.text).toContain('Skriv en fråga om säkerhet');
+  });
+
+  test('a very long message gets a polite limit, in the user language', async () => {
+    const reply = await ask(james, 'security '.repeat(200));
+    expect(reply.text).toContain('The question is too long');
+  });
+
+  test('malformed activities get 400, not 500', async () => {
+    expect((await running.channel.post('{not json', { 'content-type': 'application/json' })).status).toBe(400);
+    expect((await running.channel.post({ text: 'no type' })).status).toBe(400);
+    expect((await running.channel.post([1, 2])).status).toBe(400);
+  });
+
+  test('card submits with missing or forged fields get a clear message and change nothing', async () => {
+    const missing = await running.channel.execute(johanna, 'questions.escalate', {});
+    expect(textOf(missing.body)).toContain('Det gick inte att tolka');
+    const unknown = await running.channel.execute(johanna, 'questions.delete', { questionId: '00000000-0000-4000-8000-000000000000' });
+    expect(textOf(unknown.body)).toContain('Den här knappen känner jag inte igen');
+    const nobody = await running.channel.execute(johanna, 'questions.escalate', { questionId: '00000000-0000-4000-8000-000000000000' });
+    expect(textOf(nobody.body)).toContain('finns inte');
+  });
+
+  test('someone else pressing an employee\'s escalate button is refused and nothing is sent', async () => {
+    const reply = await ask(johanna, 'Vad gäller för att jobba på tåget med känsliga uppgifter?');
+    const escalate = actionsOf(cardOf(reply)).find((a) => a.verb === 'questions.escalate');
+    const refused = await running.channel.execute(james, 'questions.escalate', escalate?.data);
+    expect(textOf(refused.body)).toContain('You are not allowed');
+    expect((await running.app.store.questions.get(String(escalate?.data?.questionId)))?.value.status).toBe('asked');
+  });
+
+  test('a user from another tenant is refused', async () => {
+    const outsider = makeUser('Eve Outsider', { tenantId: '11111111-1111-4111-8111-111111111111' });
+    const reply = await ask(outsider, 'Vem ansvarar för säkerheten?');
+    expect(reply.text).toContain('Du har inte behörighet');
+    expect(reply.attachments ?? []).toHaveLength(0);
+  });
+});
+
+test('the welcome message and "hjälp" say what the bot can do', async () => {
+  const newcomer = person('Lena Bergqvist');
+  const mark = running.channel.mark();
+  await running.channel.installBot(newcomer);
+  const welcome = await running.channel.waitFor((a) => a.conversation?.id === running.channel.conversationFor(newcomer).id, { since: mark });
+  expect(textOf(cardOf(welcome))).toContain('Hej! Jag är Värn');
+  const help = await ask(newcomer, 'hjälp');
+  expect(textOf(cardOf(help))).toContain('Det här kan jag');
+});
+
+test('every card the bot sent in these journeys parses in adaptivecards 1.5 and stays under 80 KB', () => {
+  const cards = running.channel.activities().map(cardOf).filter((c): c is Record<string, unknown> => !!c);
+  expect(cards.length).toBeGreaterThan(8);
+  for (const card of cards) expect(validateCard(card)).toEqual([]);
+});
