@@ -75,7 +75,8 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
     try {
       this.db.prepare(`INSERT INTO ${this.table} (id, version, data) VALUES (?, 1, ?)`).run(value.id, JSON.stringify(value));
     } catch (error) {
-      if (error instanceof Error && /UNIQUE constraint failed/.test(error.message)) {
+      // (not `instanceof Error`: node:sqlite's errors may come from another realm, as under jest)
+      if (/UNIQUE constraint failed/.test(String((error as { message?: unknown }).message))) {
         throw new DuplicateId(this.spec.name, value.id);
       }
       throw error;

@@ -1,0 +1,27 @@
+import { ConfigError, loadConfig } from '../../bot/config';
+
+test('with no tenant configured, the embedded default runs on port 3978 with SQLite under ./data', () => {
+  const config = loadConfig({});
+  expect(config.embedded).toBe(true);
+  expect(config.port).toBe(3978);
+  expect(config.dbPath).toMatch(/data[/\\]varn\.sqlite$/);
+});
+
+test('a bad value stops the start with a message naming the setting and what is expected', () => {
+  expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+  try {
+    loadConfig({ PORT: 'eighty', MicrosoftAppId: 'not-a-guid' });
+  } catch (error) {
+    const message = (error as Error).message;
+    expect(message).toContain('PORT');
+    expect(message).toContain('MicrosoftAppId: expected a GUID');
+  }
+});
+
+test('a bot app id needs a single-tenant or managed-identity app type, and a tenant for single tenant', () => {
+  const id = '3f1c2b4a-1111-4222-8333-444455556666';
+  expect(() => loadConfig({ MicrosoftAppId: id, MicrosoftAppType: 'MultiTenant' })).toThrow(/MicrosoftAppType/);
+  expect(() => loadConfig({ MicrosoftAppId: id, MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 's' })).toThrow(/MicrosoftAppTenantId/);
+  const ok = loadConfig({ MicrosoftAppId: id, MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 's', MicrosoftAppTenantId: id });
+  expect(ok.embedded).toBe(false);
+});
