@@ -53,6 +53,41 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
+/**
+ * Swedish particle verbs whose meaning is the noun policy text uses ("följs upp" → uppföljning, "se över" →
+ * översyn): the particle may stand a few words after the verb ("följs säkerhetsarbetet upp").
+ */
+const PARTICLE_VERBS: { verb: RegExp; particle: string; term: string }[] = [
+  { verb: /^följ(?:a|er|s|as|de|des|t|ts)?$/, particle: 'upp', term: 'uppföljning' },
+  { verb: /^(?:se|ser|ses|sågs|sett|setts|såg)$/, particle: 'över', term: 'översyn' },
+  { verb: /^(?:gå|går|gås|gick|gått)$/, particle: 'igenom', term: 'genomgång' },
+  { verb: /^(?:lita|litar|litade|litat)$/, particle: 'på', term: 'förtroende' },
+  { verb: /^(?:ta|tar|tas|tog|togs|tagit)$/, particle: 'hand', term: 'hantering' },
+  { verb: /^(?:sätt|sätta|sätter|satte|sätts)$/, particle: 'igång', term: 'aktivera' },
+  { verb: /^(?:tar|ta|tas|tog|togs)$/, particle: 'fram', term: 'framtagning' },
+  { verb: /^(?:hör|höra|hörs)$/, particle: 'av', term: 'kontakta' },
+  { verb: /^(?:känna|känner|känt)$/, particle: 'till', term: 'kännedom' },
+  { verb: /^(?:lägga|lägger|läggs|lade)$/, particle: 'ner', term: 'avveckla' },
+];
+
+/** Particle verbs in a token list: where the verb stands, where its particle stands, and the noun it means. */
+export function particleVerbs(tokens: string[]): { verb: number; particle: number; term: string }[] {
+  const out: { verb: number; particle: number; term: string }[] = [];
+  tokens.forEach((token, i) => {
+    for (const rule of PARTICLE_VERBS) {
+      if (!rule.verb.test(token)) continue;
+      for (let j = i + 1; j < Math.min(tokens.length, i + 4); j++) {
+        if (tokens[j] === rule.particle) {
+          out.push({ verb: i, particle: j, term: rule.term });
+          return;
+        }
+        if (/[.!?]/.test(tokens[j] as string)) break;
+      }
+    }
+  });
+  return out;
+}
+
 export const isStopword = (word: string, language: Language): boolean =>
   language === 'sv' ? svStop.has(word) : enStop.has(word) || svStop.has(word);
 
@@ -73,6 +108,13 @@ export function detectLanguage(text: string): Language {
 
 const stemCache = new Map<string, string>();
 
+/** Whether a vowel-final form is, or ends in, a dictionary word (policy, säkerhetspolicy, strategi). */
+function endsWithWord(form: string): boolean {
+  const words = dictionaryWords();
+  for (let i = 0; i <= form.length - 4; i++) if (words.has(form.slice(i))) return true;
+  return false;
+}
+
 /**
  * Swedish stem: snowball, then the definite forms that snowball's Swedish algorithm leaves — -et/-ets
  * (skyddet, totalförsvaret) and -n after a word the dictionary knows (policyn, strategin, datorn) —
@@ -91,7 +133,7 @@ export function stemSv(word: string): string {
   }
   if (stem.length > 5 && /[^aeiouyåäö]ets?$/.test(stem)) {
     stem = svStemmer.stem(stem.replace(/ets?$/, ''));
-  } else if (stem.length >= 5 && /n$/.test(stem) && dictionaryWords().has(stem.slice(0, -1))) {
+  } else if (stem.length >= 5 && /[aeiouyåäö]n$/.test(stem) && endsWithWord(stem.slice(0, -1))) {
     stem = svStemmer.stem(stem.slice(0, -1));
   }
   if (stemCache.size > 100_000) stemCache.clear();
@@ -161,6 +203,14 @@ export function compoundLexicon(): CompoundLexicon {
 }
 
 const compoundCache = new Map<string, string[] | null>();
+const surfaceCache = new Map<string, string[] | null>();
+
+/** A compound's parts as written (with their linking -s), or null. */
+function splitSurface(word: string): string[] | null {
+  if (!surfaceCache.has(word)) splitCompound(word);
+  const parts = surfaceCache.get(word) ?? null;
+  return parts ? parts.map((p, i) => (i < parts.length - 1 && p.endsWith('s') && p.length > 4 ? p.slice(0, -1) : p)) : null;
+}
 
 /**
  * Splits a Swedish compound into its parts' stems ("informationssäkerheten" → information, säkerhet),
@@ -193,12 +243,28 @@ export function splitCompound(word: string): string[] | null {
     const tail = best[j];
     if (tail && heads.has(head) && (!result || tail.length + 1 < result.length)) result = [head, ...tail];
   }
+  surfaceCache.set(word, result);
   const parts = result
     ? result.map((part, index) => (index < result.length - 1 && part.endsWith('s') && part.length > 4 ? part.slice(0, -1) : part)).map(stemSv)
     : null;
-  if (compoundCache.size > 50_000) compoundCache.clear();
+  if (compoundCache.size > 50_000) {
+    compoundCache.clear();
+    surfaceCache.clear();
+  }
   compoundCache.set(word, parts);
   return parts;
+}
+
+/** The parts of a compound and, one level down, the parts of its parts (brandskyddsarbete → brandskydd, arbete, brand, skydd). */
+export function compoundParts(word: string): { parts: string[]; subParts: string[] } | null {
+  const parts = splitCompound(word);
+  if (!parts) return null;
+  const subParts: string[] = [];
+  for (const surface of splitSurface(word) ?? []) {
+    if (surface.length < 7) continue;
+    for (const sub of splitCompound(surface) ?? []) if (!parts.includes(sub) && !subParts.includes(sub)) subParts.push(sub);
+  }
+  return { parts, subParts };
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzåäöé';

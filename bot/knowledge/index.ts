@@ -6,7 +6,7 @@
  * phrased. Intent and organisation adjust the rank; coverage of the question's concepts decides
  * whether to answer at all. Plain code, no I/O.
  */
-import { detectLanguage, isStopword, type Language, spellSv, splitCompound, stemEn, stemSv, tokenize } from './analysis';
+import { compoundParts, detectLanguage, particleVerbs, isStopword, type Language, spellSv, splitCompound, stemEn, stemSv, tokenize } from './analysis';
 import { asksForPerson, type Intent, intentBoost, intentsOf } from './intent';
 import type { DocumentRecord, Passage } from './model';
 import { enToSv, svSynonyms } from './vocabulary';
@@ -74,7 +74,14 @@ interface Group {
 /** Analyses document text into weighted terms: stems (1) and compound parts (0.5). */
 export function documentTerms(text: string, weight: number, into: Map<string, number>, language: Language = 'sv'): number {
   let count = 0;
-  for (const token of tokenize(text)) {
+  const tokens = tokenize(text);
+  if (language === 'sv') {
+    for (const { term } of particleVerbs(tokens)) {
+      const stem = stemSv(term);
+      into.set(stem, (into.get(stem) ?? 0) + weight);
+    }
+  }
+  for (const token of tokens) {
     if (isStopword(token, language)) continue;
     count++;
     const stem = language === 'sv' ? stemSv(token) : stemEn(token);
@@ -87,9 +94,9 @@ export function documentTerms(text: string, weight: number, into: Map<string, nu
       }
     }
     if (language === 'sv') {
-      for (const part of splitCompound(token) ?? []) {
-        into.set(part, (into.get(part) ?? 0) + weight * PART_WEIGHT);
-      }
+      const compound = compoundParts(token);
+      for (const part of compound?.parts ?? []) into.set(part, (into.get(part) ?? 0) + weight * PART_WEIGHT);
+      for (const part of compound?.subParts ?? []) into.set(part, (into.get(part) ?? 0) + weight * PART_WEIGHT * 0.6);
     }
   }
   return count;
@@ -303,11 +310,31 @@ export class KnowledgeIndex {
         }
       }
     }
-    for (const phrase of Object.keys(svSynonyms)) {
-      if (phrase.includes(' ') && lower.includes(phrase)) {
-        groups.push({ token: phrase, alternatives: (svSynonyms[phrase] ?? []).flatMap((w) => this.svAlternatives(w, 0.9)) });
+    // Swedish phrases: particle verbs ("följs … upp" → uppföljning) and multi-word everyday expressions
+    const particles = new Map<number, string>();
+    if (language === 'sv') {
+      for (const { verb, particle, term } of particleVerbs(tokens)) {
+        particles.set(verb, term);
+        used.add(particle);
       }
     }
+    for (let i = 0; i < tokens.length; i++) {
+      for (const size of [3, 2]) {
+        if (i + size > tokens.length || [...Array(size).keys()].some((k) => used.has(i + k) || particles.has(i + k))) continue;
+        const phrase = tokens.slice(i, i + size).join(' ');
+        const sv = svSynonyms[phrase];
+        if (sv) {
+          groups.push({ token: phrase, alternatives: sv.flatMap((w) => this.svAlternatives(w, 0.9)) });
+          for (let k = 0; k < size; k++) used.add(i + k);
+        }
+      }
+    }
+    // "Region Blekinge": the generic word goes with the name, which steers rather than matches
+    const nextToName = (i: number) => [i - 1, i + 1].some((j) => tokens[j] !== undefined && this.isOrganisationWord(tokens[j] as string));
+    tokens.forEach((token, i) => {
+      if (GENERIC_ORGANISATION_WORDS.has(token) && nextToName(i)) used.add(i);
+    });
+    void lower;
 
     tokens.forEach((token, i) => {
       if (used.has(i) || isStopword(token, language) || this.isOrganisationWord(token)) return;
@@ -317,6 +344,10 @@ export class KnowledgeIndex {
         const translated = enToSv[token];
         if (translated) for (const w of translated) alternatives.push(...this.svAlternatives(w, 1));
         alternatives.push({ term: stemEn(token), weight: 0.8 }, { term: sv, weight: 0.8 });
+      } else if (particles.has(i)) {
+        const meaning = particles.get(i) as string;
+        alternatives.push({ term: stemSv(meaning), weight: 1 }, { term: sv, weight: 0.7 });
+        for (const w of svSynonyms[meaning] ?? []) alternatives.push(...this.svAlternatives(w, 0.8));
       } else {
         alternatives.push({ term: sv, weight: 1 });
       }
