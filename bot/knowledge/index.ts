@@ -30,6 +30,8 @@ export interface RankOptions {
   unknownWeight: number;
   /** Extra weight for question concepts found in the passage's section heading. */
   headingBoost: number;
+  /** Extra weight for the opening passage of a section whose heading names what is asked about. */
+  leadBoost: number;
   /** Passages with fewer content words than this are penalised (unless a name is asked for). */
   shortPassageWords: number;
 }
@@ -40,6 +42,7 @@ export const defaultRankOptions: RankOptions = {
   relativeCutoff: 0.55,
   unknownWeight: 0.5,
   headingBoost: 0.5,
+  leadBoost: 0.5,
   shortPassageWords: 8,
 };
 
@@ -108,6 +111,8 @@ interface Entry {
   length: number;
   /** Terms of the passage's section headings (not the document title). */
   heading: Map<string, number>;
+  /** Whether the passage opens its section (the sentence that usually says what the section is about). */
+  lead: boolean;
 }
 
 /** Restricted Damerau–Levenshtein (optimal string alignment) distance, capped. */
@@ -150,6 +155,7 @@ export class KnowledgeIndex {
     const byId = new Map(documents.map((d) => [d.id, d]));
     const titleTerms = new Map<string, Map<string, number>>();
     const headingTerms = new Map<string, Map<string, number>>();
+    const sectionStart = new Map<string, string>();
     let totalLength = 0;
     for (const passage of passages) {
       const document = byId.get(passage.documentId);
@@ -174,7 +180,10 @@ export class KnowledgeIndex {
         for (const [term, tf] of extra) terms.set(term, (terms.get(term) ?? 0) + tf);
       }
       const index = this.entries.length;
-      this.entries.push({ passage, document, length: Math.max(length, 1), heading });
+      const first = sectionStart.get(headingKey);
+      const lead = first === undefined || passage.text.startsWith(first);
+      if (first === undefined) sectionStart.set(headingKey, firstSentence(passage.text));
+      this.entries.push({ passage, document, length: Math.max(length, 1), heading, lead });
       totalLength += Math.max(length, 1);
       for (const [term, tf] of terms) {
         let list = this.postings.get(term);
@@ -455,14 +464,20 @@ export class KnowledgeIndex {
 
     const bestPerDocument = new Map<string, RankedPassage>();
     for (const entry of touched) {
-      const { passage, document, length } = this.entries[entry] as Entry;
+      const { passage, document, length, lead } = this.entries[entry] as Entry;
       const coverage = (covered[entry] as number) / totalIdf;
       let score = (scores[entry] as number) * intentBoost(intents, passage.text) * (0.5 + coverage);
       // a section whose heading names what is asked about answers it ("2.2 Informationssäkerhetssamordnare")
-      score *= 1 + options.headingBoost * ((inHeading[entry] as number) / totalIdf);
+      const headingShare = (inHeading[entry] as number) / totalIdf;
+      score *= 1 + options.headingBoost * headingShare;
+      if (lead && headingShare > 0) score *= 1 + options.leadBoost * headingShare;
       // very short passages (signatures, lone headings) win on length alone; they answer only "who is …"
       if (length < options.shortPassageWords && !asksForPerson(intents)) score *= Math.sqrt(length / options.shortPassageWords);
-      if (known.size > 0) score *= document.organisation && known.has(document.organisation) ? 1.6 : 0.5;
+      if (known.size > 0) {
+        // a question that names an organisation is answered from its documents (or from ones that name none)
+        if (document.organisation && !known.has(document.organisation)) continue;
+        if (document.organisation) score *= 1.6;
+      }
       const current = bestPerDocument.get(document.id);
       if (!current || score > current.score) bestPerDocument.set(document.id, { passage, document, score, coverage });
     }
@@ -475,6 +490,8 @@ export class KnowledgeIndex {
     return { answers, abstained: false, language, intents, unknownOrganisations: unknown };
   }
 }
+
+const firstSentence = (text: string): string => /^.*?[.!?:](?=\s|$)/s.exec(text)?.[0] ?? text;
 
 function dedupe(alternatives: Alternative[]): Alternative[] {
   const best = new Map<string, number>();

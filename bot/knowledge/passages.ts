@@ -69,8 +69,9 @@ function runsOf(blocks: Block[]): Unit[][] {
         list = [];
         const previous = runs.at(-1);
         const lead = previous?.at(-1);
-        // a lead-in ending in ":" travels with the list ("Varje chef ska:")
-        if (previous && lead && /:$/.test(lead.text)) {
+        // a lead-in ending in ":", or not ending its sentence, travels with the list ("Varje chef ska:",
+        // "Styrelsen föreslår fullmäktige besluta" / "1. Att …")
+        if (previous && lead && (/:$/.test(lead.text) || !/[.!?]["”’)]?$/.test(lead.text))) {
           previous.pop();
           if (previous.length === 0) runs.pop();
           list.push(lead);

@@ -1,0 +1,165 @@
+/**
+ * npm run bench — prints JSON; measures, never asserts.
+ *  - answer latency in process (p50/p99) over the sample content and a generated corpus of 1,000 documents
+ *  - index build time and memory
+ *  - HTTP turn throughput and p99 with 50 concurrent conversations against the local channel, next to an echo bot on the same stack
+ */
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CloudAdapter, ConfigurationServiceClientCredentialFactory, createBotFrameworkAuthenticationFromConfiguration, TeamsActivityHandler } from 'botbuilder';
+import { createApp } from '../bot/app';
+import { loadConfig } from '../bot/config';
+import { createServer } from '../bot/http/server';
+import { KnowledgeIndex } from '../bot/knowledge/index';
+import type { DocumentRecord, Passage } from '../bot/knowledge/model';
+import { toPassages } from '../bot/knowledge/passages';
+import { parseText } from '../bot/knowledge/parse';
+import { KnowledgeService } from '../bot/knowledge/service';
+import { FileSystemSource } from '../bot/knowledge/source';
+import { createLogger } from '../bot/logger';
+import { openSqliteStore } from '../bot/store/sqlite';
+import { makeUser, startChannel } from '../test/support/channel';
+
+const root = path.resolve(__dirname, '../..');
+const log = createLogger('silent');
+const questions = [
+  'Vem ansvarar för krisberedskapen?',
+  'hur ofta ska säkerhetsarbetet följas upp',
+  'vad ska jag göra om jag ser en brist',
+  'who is responsible for information security?',
+  'vad är säkerhetsskydd',
+  'hur rapporterar jag en personuppgiftsincident',
+  'måste konsulter följa policyn?',
+  'what should I do with a phishing email',
+  'hur återställer jag mitt lösenord till wifi',
+  'vilka mål har vi för brandskydd',
+];
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+const round = (n: number) => Math.round(n * 1000) / 1000;
+const mb = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;
+
+function latency(index: KnowledgeIndex, rounds: number) {
+  for (const q of questions) index.search(q); // warm up
+  const times: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const q of questions) {
+      const start = performance.now();
+      index.search(q);
+      times.push(performance.now() - start);
+    }
+  }
+  return { queries: times.length, p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)) };
+}
+
+/** A generated corpus: 1,000 policy-like documents made from the sample documents' sentences, shuffled per document. */
+function generatedCorpus(samplePassages: Passage[], count: number): { documents: DocumentRecord[]; passages: Passage[] } {
+  const sentences = samplePassages.map((p) => p.text);
+  const towns = ['Ålsta', 'Bergvik', 'Dalby', 'Ekerum', 'Fjällbo', 'Granö', 'Hästvik', 'Isö', 'Järnby', 'Kalvsund'];
+  const documents: DocumentRecord[] = [];
+  const passages: Passage[] = [];
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (let d = 0; d < count; d++) {
+    const organisation = `${towns[d % towns.length]} kommun ${Math.floor(d / towns.length)}`;
+    const lines: string[] = [`# Riktlinje ${d} för ${organisation}`];
+    for (let s = 0; s < 6; s++) {
+      lines.push(`## ${s + 1} Avsnitt ${s + 1}`);
+      for (let k = 0; k < 5; k++) lines.push(sentences[Math.floor(next() * sentences.length)] as string);
+    }
+    const parsed = parseText(lines.join('\n\n'));
+    const id = `doc-${d}`;
+    documents.push({ ...parsed.metadata, organisation, id, sourceKey: id, fileName: `${id}.md`, link: '', contentHash: '', importedAt: '', passageCount: 0 });
+    toPassages(parsed.blocks).forEach((p, ordinal) => passages.push({ ...p, id: `${id}:${ordinal}`, documentId: id, ordinal }));
+  }
+  return { documents, passages };
+}
+
+async function knowledgeBench() {
+  const store = openSqliteStore(':memory:');
+  const service = new KnowledgeService(store, log);
+  let start = performance.now();
+  await service.import(new FileSystemSource([path.join(root, 'content/documents')]));
+  const importMs = performance.now() - start;
+  const documents = (await store.documents.list()).map((d) => d.value);
+  const passages = (await store.passages.list()).map((p) => p.value);
+  const sample = new KnowledgeIndex(documents, passages);
+  const sampleResult = { documents: documents.length, passages: passages.length, importAndIndexMs: round(importMs), ...latency(sample, 50) };
+
+  const corpus = generatedCorpus(passages, 1000);
+  const rssBefore = process.memoryUsage().rss;
+  start = performance.now();
+  const large = new KnowledgeIndex(corpus.documents, corpus.passages);
+  const buildMs = performance.now() - start;
+  const result = {
+    documents: corpus.documents.length,
+    passages: corpus.passages.length,
+    indexBuildMs: round(buildMs),
+    ...latency(large, 20),
+    rssMb: mb(process.memoryUsage().rss),
+    rssGrowthMb: mb(process.memoryUsage().rss - rssBefore),
+  };
+  await store.close();
+  return { sample: sampleResult, generated1000: result };
+}
+
+async function turns(botUrl: string, tenantId: string, text: string, conversations: number, perConversation: number) {
+  const channel = await startChannel({ botUrl, tenantId });
+  const users = Array.from({ length: conversations }, (_, i) => makeUser(`Bench ${i}`, { tenantId }));
+  for (const u of users.slice(0, 2)) await channel.say(u, text); // warm up
+  const times: number[] = [];
+  const start = performance.now();
+  await Promise.all(
+    users.map(async (user) => {
+      for (let i = 0; i < perConversation; i++) {
+        const t0 = performance.now();
+        const response = await channel.say(user, text);
+        if (response.status !== 200) throw new Error(`turn failed: ${response.status}`);
+        times.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  await channel.close();
+  return { turns: times.length, turnsPerSecond: round(times.length / seconds), p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)) };
+}
+
+async function httpBench() {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VARN_CONTENT_DIR: path.join(root, 'content') });
+  const app = await createApp(config, { store: openSqliteStore(':memory:'), log });
+  const port = await app.listen();
+  const tenantId = app.directory.organisation.tenantId;
+  const varn = await turns(`http://127.0.0.1:${port}/api/messages`, tenantId, 'Vem ansvarar för informationssäkerheten?', 50, 10);
+  await app.close();
+
+  // the echo turn on the same stack: restify, the same server module, CloudAdapter, TeamsActivityHandler
+  const adapter = new CloudAdapter(createBotFrameworkAuthenticationFromConfiguration(null, new ConfigurationServiceClientCredentialFactory({})));
+  const echo = new TeamsActivityHandler();
+  echo.onMessage(async (context, next) => {
+    await context.sendActivity(`echo: ${context.activity.text}`);
+    await next();
+  });
+  const server = createServer({ adapter, bot: echo, log, tabDir: path.join(root, 'tab'), health: async () => ({}) });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const echoPort = (server.address() as { port: number }).port;
+  const echoResult = await turns(`http://127.0.0.1:${echoPort}/api/messages`, tenantId, 'Vem ansvarar för informationssäkerheten?', 50, 10);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return { varn, echo: echoResult, throughputRatio: round(varn.turnsPerSecond / echoResult.turnsPerSecond) };
+}
+
+async function main() {
+  const knowledge = await knowledgeBench();
+  const http = await httpBench();
+  process.stdout.write(`${JSON.stringify({ node: process.version, knowledge, http }, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
