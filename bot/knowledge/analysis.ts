@@ -25,7 +25,7 @@ const svQuestionWords = [
   'se', 'ser', 'såg', 'sett', 'tas', 'ta', 'tar', 'blir', 'bli', 'händer', 'hända', 'hänt', 'funkar', 'funka', 'fungerar',
   'jobba', 'jobbar', 'tycker', 'tänker', 'kolla', 'kollar', 'hjälpa', 'hjälper', 'klara', 'klarar', 'räknas', 'räkna',
   'lita', 'litar', 'gälla', 'sker', 'ske', 'heter', 'kallas', 'ingår', 'ingå', 'eg', 'ens', 'ok', 'okej', 'liksom',
-  'va', 'vad', 'nu', 'idag', 'ju', 'väl', 'mm', 'osv', 'exempel', 'ex', 'typ', 'sån', 'sånt', 'sådan', 'sådant',
+  'va', 'vad', 'nu', 'idag', 'ny', 'nya', 'nytt', 'nye', 'ju', 'väl', 'mm', 'osv', 'exempel', 'ex', 'typ', 'sån', 'sånt', 'sådan', 'sådant',
 ];
 const enQuestionWords = [
   'what', 'who', 'whom', 'whose', 'which', 'how', 'when', 'where', 'why', 'does', 'do', 'is', 'are', 'say', 'says',
@@ -136,6 +136,8 @@ export function stemSv(word: string): string {
   } else if (stem.length >= 5 && /[aeiouyåäö]n$/.test(stem) && endsWithWord(stem.slice(0, -1))) {
     stem = svStemmer.stem(stem.slice(0, -1));
   }
+  // a -ning noun meets its verb (omfattning/omfattas, uppföljning/följa upp, klassning/klassas)
+  if (/ning$/.test(stem) && stem.length >= 9 && !/\d/.test(stem)) stem = stemSv(`${stem.slice(0, -4)}a`);
   if (stemCache.size > 100_000) stemCache.clear();
   stemCache.set(word, stem);
   return stem;

@@ -7,7 +7,7 @@
  * whether to answer at all. Plain code, no I/O.
  */
 import { compoundParts, detectLanguage, particleVerbs, isStopword, type Language, spellSv, splitCompound, stemEn, stemSv, tokenize } from './analysis';
-import { asksForPerson, type Intent, intentBoost, intentsOf } from './intent';
+import { asksForPerson, DATE_TEXT, EXPLICIT_DATE, EXPLICIT_NAME, type Intent, intentBoost, intentsOf, personLine } from './intent';
 import type { DocumentRecord, Passage } from './model';
 import { enToSv, svSynonyms } from './vocabulary';
 
@@ -32,6 +32,8 @@ export interface RankOptions {
   headingBoost: number;
   /** Extra weight for the opening passage of a section whose heading names what is asked about. */
   leadBoost: number;
+  /** Score factor for passages that do not end as a sentence does. */
+  fragmentFactor: number;
   /** Passages with fewer content words than this are penalised (unless a name is asked for). */
   shortPassageWords: number;
 }
@@ -40,9 +42,10 @@ export const defaultRankOptions: RankOptions = {
   maxAnswers: 3,
   minCoverage: 0.5,
   relativeCutoff: 0.55,
-  unknownWeight: 0.5,
+  unknownWeight: 0.7,
   headingBoost: 0.5,
   leadBoost: 0.5,
+  fragmentFactor: 0.75,
   shortPassageWords: 8,
 };
 
@@ -72,7 +75,11 @@ interface Alternative {
 interface Group {
   token: string;
   alternatives: Alternative[];
+  /** Words that say what kind of answer is wanted (syfte, purpose, roll): they rank, but a policy need not use them. */
+  soft?: boolean;
 }
+
+const SOFT_WORDS = new Set(['syfte', 'syftet', 'syftar', 'purpose', 'purposes', 'why', 'varför', 'roll', 'rollen', 'role', 'innebörd', 'innebörden', 'meaning', 'aim', 'aims']);
 
 /** Analyses document text into weighted terms: stems (1) and compound parts (0.5). */
 export function documentTerms(text: string, weight: number, into: Map<string, number>, language: Language = 'sv'): number {
@@ -224,6 +231,10 @@ export class KnowledgeIndex {
     return undefined;
   }
 
+  private passagesOf(documentId: string): Passage[] {
+    return this.entries.filter((e) => e.document.id === documentId).map((e) => e.passage);
+  }
+
   get size(): number {
     return this.entries.length;
   }
@@ -297,6 +308,20 @@ export class KnowledgeIndex {
     return out;
   }
 
+  /** A Swedish compound of two translated words that the documents use (säkerhet + enhet → säkerhetsenhet). */
+  private composeCompound(first: string[], second: string[]): string | undefined {
+    for (const x of first.slice(0, 2)) {
+      for (const y of second.slice(0, 2)) {
+        if (x.includes(' ') || y.includes(' ')) continue;
+        for (const candidate of [`${x}s${y}`, `${x}${y}`, `${x.replace(/[ae]$/, '')}${y}`]) {
+          const stem = stemSv(candidate);
+          if (stem.length > stemSv(x).length + 2 && this.has(stem)) return candidate;
+        }
+      }
+    }
+    return undefined;
+  }
+
   /** Turns a question into concept groups. */
   analyseQuestion(question: string): { groups: Group[]; language: Language } {
     const language = detectLanguage(question);
@@ -316,6 +341,19 @@ export class KnowledgeIndex {
             groups.push({ token: phrase, alternatives: sv.flatMap((w) => this.svAlternatives(w, 1)) });
             for (let k = 0; k < size; k++) used.add(i + k);
           }
+        }
+      }
+    }
+    if (language === 'en') {
+      // English noun + noun → the Swedish compound the documents use ("security unit" → säkerhetsenhet)
+      for (let i = 0; i + 1 < tokens.length; i++) {
+        const [a, b] = [tokens[i] as string, tokens[i + 1] as string];
+        if (used.has(i) || used.has(i + 1) || isStopword(a, 'en') || isStopword(b, 'en')) continue;
+        const compound = this.composeCompound(enToSv[a] ?? [], enToSv[b] ?? []);
+        if (compound) {
+          groups.push({ token: `${a} ${b}`, alternatives: [{ term: stemSv(compound), weight: 1 }, ...this.svAlternatives(compound, 0.7)] });
+          used.add(i);
+          used.add(i + 1);
         }
       }
     }
@@ -366,6 +404,10 @@ export class KnowledgeIndex {
         for (const piece of token.split('-')) if (piece.length > 1) alternatives.push({ term: stemSv(piece), weight: 0.6 });
       }
       const parts = language === 'sv' ? splitCompound(token) : null;
+      if (language === 'sv' && !alternatives.some((a) => this.has(a.term)) && enToSv[token]) {
+        // an English loanword in a Swedish question (phishing, backup, laptop)
+        for (const w of enToSv[token] ?? []) alternatives.push(...this.svAlternatives(w, 0.85));
+      }
       if (!alternatives.some((a) => this.has(a.term)) && !parts) {
         const corrected = language === 'sv' ? (this.correct(token) ?? spellSv(token)) : undefined;
         const english = language === 'en' ? this.correctEnglish(token) : undefined;
@@ -380,12 +422,14 @@ export class KnowledgeIndex {
       if (parts && parts.length > 1 && !this.has(sv)) {
         // a compound the documents do not use as such: each part is its own concept
         for (const part of parts) {
-          groups.push({ token: `${token}:${part}`, alternatives: [...alternatives, { term: part, weight: 0.9 }] });
+          const partAlternatives: Alternative[] = [{ term: part, weight: 0.9 }];
+          for (const w of svSynonyms[part] ?? enToSv[part] ?? []) partAlternatives.push(...this.svAlternatives(w, 0.8));
+          groups.push({ token: `${token}:${part}`, alternatives: dedupe([...alternatives, ...partAlternatives]) });
         }
         return;
       }
       if (parts) for (const part of parts) alternatives.push({ term: part, weight: 0.6 });
-      groups.push({ token, alternatives: dedupe(alternatives) });
+      groups.push({ token, alternatives: dedupe(alternatives), soft: SOFT_WORDS.has(token) });
     });
     return { groups: groups.filter((g) => g.alternatives.length > 0), language };
   }
@@ -397,7 +441,7 @@ export class KnowledgeIndex {
     for (const token of tokenize(question)) {
       for (const org of this.organisationOf(token) ?? []) known.add(org);
     }
-    const named = /\b(?:region|regionen|landstinget|landsting)\s+(\p{L}+)|\b(\p{L}+)\s+(?:kommun|stad|region|county|municipality)\b|\b(\p{L}+)regionen\b/giu;
+    const named = /\b(?:region|regionen|landstinget|landsting)\s+(\p{L}+)|\b(\p{L}+)\s+(?=(?:kommun|stad|region|county|municipality)\b)|\b(\p{L}+)regionen\b/giu;
     for (const m of question.matchAll(named)) {
       const word = (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase();
       if (!word || this.organisationOf(word)) continue;
@@ -447,10 +491,12 @@ export class KnowledgeIndex {
           const norm = (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / this.averageLength));
           const score = alternative.weight * idf * norm;
           const previous = best.get(entry);
-          if (!previous || score > previous.score) best.set(entry, { score, weight: alternative.weight * Math.min(tf, 1) });
+          // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
+          if (!previous || score > previous.score) best.set(entry, { score, weight: alternative.weight * Math.min(tf / 0.5, 1) });
         }
       }
       // an unknown concept (a word no document uses) weighs like the rarest word
+      if (groupIdf === 0 && group.soft) continue;
       const weightInCoverage = groupIdf > 0 ? groupIdf : maxIdf * options.unknownWeight;
       totalIdf += weightInCoverage;
       for (const [entry, { score, weight }] of best) {
@@ -472,7 +518,11 @@ export class KnowledgeIndex {
       score *= 1 + options.headingBoost * headingShare;
       if (lead && headingShare > 0) score *= 1 + options.leadBoost * headingShare;
       // very short passages (signatures, lone headings) win on length alone; they answer only "who is …"
-      if (length < options.shortPassageWords && !asksForPerson(intents)) score *= Math.sqrt(length / options.shortPassageWords);
+      if (!asksForPerson(intents)) {
+        if (length < options.shortPassageWords) score *= Math.sqrt(length / options.shortPassageWords);
+        // a fragment that is not a sentence (a reference line, a letterhead) answers less than a sentence does
+        if (!/[.!?:;)"”]$/.test(passage.text)) score *= options.fragmentFactor;
+      }
       if (known.size > 0) {
         // a question that names an organisation is answered from its documents (or from ones that name none)
         if (document.organisation && !known.has(document.organisation)) continue;
@@ -481,7 +531,19 @@ export class KnowledgeIndex {
       const current = bestPerDocument.get(document.id);
       if (!current || score > current.score) bestPerDocument.set(document.id, { passage, document, score, coverage });
     }
-    const ranked = [...bestPerDocument.values()].sort((a, b) => b.score - a.score);
+    let ranked = [...bestPerDocument.values()].sort((a, b) => b.score - a.score);
+    // a question only a date or a name answers: show the document's passage that holds one, or none
+    if (EXPLICIT_DATE.test(question) || EXPLICIT_NAME.test(question)) {
+      const wantsDate = EXPLICIT_DATE.test(question);
+      const fits = (text: string) => (wantsDate ? DATE_TEXT.test(text) : personLine(text));
+      ranked = ranked.flatMap((r) => {
+        if (fits(r.passage.text)) return [r];
+        const holder = this.passagesOf(r.document.id).find(
+          (p) => fits(p.text) && (!wantsDate || !r.document.adoptedDate || p.text.includes(r.document.adoptedDate)),
+        );
+        return holder ? [{ ...r, passage: holder }] : [];
+      });
+    }
     const top = ranked[0];
     if (!top || top.coverage < options.minCoverage) return { ...empty('no-match'), answers: [] };
     const answers = ranked

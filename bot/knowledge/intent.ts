@@ -28,8 +28,9 @@ const rules: IntentRule[] = [
   },
   {
     intent: 'definition',
-    question: /\b(vad är|vad innebär|vad menas|vad betyder|vad avses|vad handlar|förklara|what is|what are|what does .* mean|what's|meaning of|define|explain)\b/i,
-    passage: /\b(avses|innebär|innefattar|definieras|betyder|handlar om|omfattar|syftar på|utgörs av|är att|means|refers to)\b|^[\p{Lu}][\p{L}-]+:\s/iu,
+    question:
+      /\b(vad är|vad innebär|vad menas|vad betyder|vad avses|vad handlar|vad räknas|vad ingår|exempel på|förklara|what is|what are|what does .* mean|what's|meaning of|what counts|examples? of|define|explain)\b/i,
+    passage: /\b(avses|innebär|innefattar|definieras|betyder|handlar om|omfattar|syftar på|utgörs av|är att|såsom|till exempel|t\.ex|bland annat|means|refers to|such as)\b|^[\p{Lu}][\p{L}-]+:\s|^[\p{L}\s-]+, som /iu,
     boost: 1.3,
   },
   {
@@ -46,7 +47,7 @@ const rules: IntentRule[] = [
   },
   {
     intent: 'decision',
-    question: /\b(vem (har )?(beslut\w*|fastställ\w*|anta\w*|antog|bestämt?)|vem tog beslut\w*|när (beslut\w*|fastställ\w*|antogs)|who (decided|adopted|approved)|when was .* (adopted|decided|approved))\b/i,
+    question: /\b(vem (har )?(beslut\w*|fastställ\w*|anta\w*|antog|bestämt?|bestämmer|godkänner)|vem tog beslut\w*|när (beslut\w*|fastställ\w*|antogs)|who (decides|decided|adopts|adopted|approves|approved)|when was .* (adopted|decided|approved))\b/i,
     passage: /\b(beslut\w*|fastställ\w*|antagen|antogs|föreslår|föreslås|adopted|approved)\b/i,
     boost: 1.4,
   },
@@ -61,12 +62,12 @@ const rules: IntentRule[] = [
     intent: 'person',
     question: /\b(vem är|vem var|vilka är|vad heter|vem heter|namnet på|who is|who was|who's|whos|who are|name of|what is the name)\b/i,
     passage: /^(?:[\p{L} ]{1,20}:\s*)?(?!(?:Region|Landstinget|Kommun)\b)\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)? \p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:,? \p{L}+){0,4}\.?$/u,
-    boost: 1.8,
+    boost: 2.5,
   },
   {
     intent: 'date',
-    question: /\b(när (beslutades|antogs|fastställdes|togs|är|var|gjordes|skrevs)|vilket datum|vilket år|datum|daterad|when was|what date|which date|dated)\b/i,
-    passage: /\b(19|20)\d{2}-\d{2}-\d{2}\b|\b\d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) (19|20)\d{2}\b/i,
+    question: /\b(när (beslutades|antogs|fastställdes|togs|är|var|gjordes|skrevs)|vilket datum|vilket år|vilka år|vilken period|datum|daterad|daterat|when was|what date|which date|which years|what period|dated)\b/i,
+    passage: /\b(19|20)\d{2}-\d{2}-\d{2}\b|\b(19|20)\d{2}\s?[-–]\s?(19|20)\d{2}\b|\b\d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) (19|20)\d{2}\b/i,
     boost: 1.8,
   },
 ];
@@ -77,6 +78,13 @@ export function intentsOf(question: string): Intent[] {
   if (intents.includes('person') && intents.includes('responsibility')) return intents.filter((i) => i !== 'person');
   return intents;
 }
+
+/** A question that can only be answered by a date ("vilket datum beslutades …"), or by a name ("vad heter …"). */
+export const EXPLICIT_DATE = /\b(vilket datum|datum|daterad|daterat|när (beslutades|antogs|fastställdes|undertecknades)|what date|which date|dated|when was .* (adopted|decided|approved|signed|dated))\b/i;
+export const EXPLICIT_NAME = /\b(vad heter|vem heter|namnet på|vad är namnet|name of|what is the name|what's the name|called)\b/i;
+export const DATE_TEXT = /\b(19|20)\d{2}-\d{2}-\d{2}\b|\b\d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) (19|20)\d{2}\b/i;
+
+export const personLine = (text: string): boolean => (rules.find((r) => r.intent === 'person') as IntentRule).passage.test(text);
 
 /** Whether the question asks for a name, so that short name lines (signatures) are fair answers. */
 export const asksForPerson = (intents: Intent[]): boolean => intents.includes('person') || intents.includes('date');
