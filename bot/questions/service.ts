@@ -153,16 +153,7 @@ export class QuestionService {
       escalated = await store.transaction(async (tx) => {
         const next: Question = { ...stored.value, status: transitions.escalate.to, escalatedAt: now };
         const saved = await tx.questions.update(next, stored.version);
-        await tx.auditEvents.append({
-          id: randomUUID(),
-          at: now,
-          actorId,
-          recordType: 'question',
-          recordId: questionId,
-          action: 'escalate',
-          fromState: transitions.escalate.from,
-          toState: transitions.escalate.to,
-        });
+        await tx.auditEvents.append(transitionEvent(actorId, questionId, 'escalate', transitions.escalate, now));
         return saved.value;
       });
     } catch (error) {
@@ -216,16 +207,7 @@ export class QuestionService {
           curated: keep,
         };
         const saved = await tx.questions.update(next, stored.version);
-        await tx.auditEvents.append({
-          id: randomUUID(),
-          at: now,
-          actorId,
-          recordType: 'question',
-          recordId: questionId,
-          action: keep ? 'answer-and-curate' : 'answer',
-          fromState: transitions.answer.from,
-          toState: transitions.answer.to,
-        });
+        await tx.auditEvents.append(transitionEvent(actorId, questionId, keep ? 'answer-and-curate' : 'answer', transitions.answer, now));
         return saved.value;
       });
     } catch (error) {
@@ -279,4 +261,9 @@ export class QuestionService {
     }
     return ids;
   }
+}
+
+/** The audit event of a question's transition, written in the same transaction as the change. */
+function transitionEvent(actorId: string, questionId: string, action: string, step: { from: string; to: string }, at: string) {
+  return { id: randomUUID(), at, actorId, recordType: 'question', recordId: questionId, action, fromState: step.from, toState: step.to };
 }
