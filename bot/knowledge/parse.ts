@@ -153,7 +153,17 @@ export function parseText(raw: string): ParsedDocument {
     }
 
     // The document's title: a short line near the top that names the document's kind.
-    if (!explicitHeadings && !sawBody && !sawTitle && i < 8 && looksLikeHeadingText(text) && TYPE_IN_TITLE.test(text) && !NUMBERED.test(text)) {
+    if (
+      !explicitHeadings &&
+      !sawBody &&
+      !sawTitle &&
+      i < 8 &&
+      !blocks.some((b) => b.kind === 'heading') &&
+      looksLikeHeadingText(text) &&
+      nounPhrase(text) &&
+      TYPE_IN_TITLE.test(text) &&
+      !NUMBERED.test(text)
+    ) {
       sawTitle = true;
       push({ kind: 'heading', level: 1, text: collapse(text) });
       continue;
@@ -225,7 +235,7 @@ export function parseText(raw: string): ParsedDocument {
       continue;
     }
     push({ kind: 'paragraph', text: collapse(text) });
-    if (!isShort(text)) sawBody = true;
+    if (!isShort(text) || TERMINAL.test(text)) sawBody = true;
   }
   const cleaned = blocks.filter((b) => b.text.replace(/[^\p{L}\p{N}]/gu, '') !== '');
   return { metadata: extractMetadata(cleaned, raw), blocks: cleaned };

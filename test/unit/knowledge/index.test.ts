@@ -1,0 +1,121 @@
+import { KnowledgeIndex } from '../../../bot/knowledge/index';
+import type { DocumentRecord, Passage } from '../../../bot/knowledge/model';
+import { parseText } from '../../../bot/knowledge/parse';
+import { toPassages } from '../../../bot/knowledge/passages';
+
+function load(files: Record<string, string>): KnowledgeIndex {
+  const documents: DocumentRecord[] = [];
+  const passages: Passage[] = [];
+  for (const [fileName, text] of Object.entries(files)) {
+    const parsed = parseText(text);
+    const id = fileName;
+    const drafts = toPassages(parsed.blocks);
+    documents.push({ ...parsed.metadata, id, sourceKey: fileName, fileName, link: `file:///${fileName}`, contentHash: id, importedAt: '2024-01-01T00:00:00Z', passageCount: drafts.length });
+    drafts.forEach((draft, ordinal) => passages.push({ id: `${id}:${ordinal}`, documentId: id, ordinal, ...draft }));
+  }
+  return new KnowledgeIndex(documents, passages);
+}
+
+const norrviken = `Säkerhetspolicy för Region Norrviken
+Beslutad av regionfullmäktige 2022-03-29, dnr RS 2022/118
+
+Omfattning
+Policyn gäller för samtliga förvaltningar och bolag i Region Norrviken. Den gäller även konsulter som arbetar åt regionen.
+
+Ansvar
+Regionstyrelsen har det samlade ansvaret för säkerhetsarbetet i regionen. Säkerhetschefen samordnar säkerhetsarbetet och ger stöd till förvaltningarna.
+Varje medarbetare ska anmäla brister i säkerheten till sin närmaste chef.
+
+Brandskydd
+Varje verksamhet ska bedriva ett systematiskt brandskyddsarbete. Utrymningsövningar genomförs minst en gång per år.
+
+Uppföljning
+Säkerhetsarbetet ska följas upp varje år och redovisas i regionens årsredovisning.
+
+Anna Berglund
+Säkerhetschef
+`;
+
+const sjostad = `Riktlinje för informationssäkerhet
+Sjöstads kommun
+
+1 Klassning
+All information ska klassas efter hur skyddsvärd den är. Informationsägaren ansvarar för klassningen.
+
+2 Lösenord
+Lösenord är personliga och får aldrig lämnas ut till någon annan.
+
+3 Incidenter
+Incidenter som rör information ska rapporteras till IT-servicedesk samma dag.
+`;
+
+describe('KnowledgeIndex', () => {
+  const index = load({ 'norrviken.txt': norrviken, 'sjostad.txt': sjostad });
+  const top = (question: string) => index.search(question).answers[0];
+
+  it('answers "vem ansvarar" with the passage that assigns responsibility', () => {
+    expect(top('vem ansvarar för säkerhetsarbetet i norrviken?')?.passage.text).toMatch(/Regionstyrelsen har det samlade ansvaret/);
+  });
+
+  it('answers "hur ofta" with the passage that states a frequency', () => {
+    expect(top('hur ofta ska säkerhetsarbetet följas upp')?.passage.text).toMatch(/varje år/);
+    expect(top('hur ofta ska vi öva utrymning?')?.passage.text).toMatch(/minst en gång per år/);
+  });
+
+  it('finds Swedish text for an English question', () => {
+    const answer = top('who should I report security deficiencies to?');
+    expect(answer?.passage.text).toMatch(/anmäla brister/);
+    expect(index.search('who should I report security deficiencies to?').language).toBe('en');
+  });
+
+  it('tolerates typos', () => {
+    expect(top('vem ansvarar för klasningen av informationen')?.passage.text).toMatch(/Informationsägaren ansvarar/);
+  });
+
+  it('prefers a short signature only when a name is asked for', () => {
+    expect(top('vad gör säkerhetschefen?')?.passage.text).toMatch(/Säkerhetschefen samordnar/);
+    expect(top('vem är säkerhetschef i norrviken?')?.passage.text).toMatch(/Anna Berglund/);
+  });
+
+  it('prefers the organisation the question names, also in genitive and with a typo', () => {
+    for (const q of ['vad säger Sjöstads kommun om lösenord?', 'vad gäller för lösenord i sjöstad', 'lösenord i sjösstad']) {
+      const result = index.search(q);
+      expect(result.answers[0]?.document.organisation).toBe('Sjöstads kommun');
+    }
+  });
+
+  it('abstains on an out-of-scope question', () => {
+    const result = index.search('när kommer lönen ut i december?');
+    expect(result.abstained).toBe(true);
+    expect(result.answers).toEqual([]);
+  });
+
+  it("abstains on another organisation's policy", () => {
+    const result = index.search('vad säger Region Västmark om lösenord?');
+    expect(result.abstained).toBe(true);
+    expect(result.reason).toBe('other-organisation');
+    expect(result.unknownOrganisations).toEqual(['västmark']);
+  });
+
+  it('abstains when a date is asked for and the text holds none', () => {
+    expect(index.search('vilket datum beslutades riktlinjen för informationssäkerhet i sjöstad?').abstained).toBe(true);
+    expect(top('vilket datum beslutades säkerhetspolicyn i norrviken?')?.passage.text).toMatch(/2022-03-29/);
+  });
+
+  it('shows at most three answers, one per document', () => {
+    const many = load({
+      'a.txt': 'Policy A\n\nAnsvar\nChefen ansvarar för informationssäkerheten i verksamheten.',
+      'b.txt': 'Policy B\n\nAnsvar\nChefen ansvarar för informationssäkerheten i enheten. Chefen ansvarar även för att informationssäkerheten följs upp.',
+      'c.txt': 'Policy C\n\nAnsvar\nChefen ansvarar för informationssäkerheten på arbetsplatsen.',
+      'd.txt': 'Policy D\n\nAnsvar\nChefen ansvarar för informationssäkerheten hos bolaget.',
+    });
+    const result = many.search('vem ansvarar för informationssäkerheten?');
+    expect(result.answers.length).toBeLessThanOrEqual(3);
+    expect(new Set(result.answers.map((a) => a.document.id)).size).toBe(result.answers.length);
+  });
+
+  it('reports its size and abstains on an empty question', () => {
+    expect(index.size).toBeGreaterThan(5);
+    expect(index.search('hej!').abstained).toBe(true);
+  });
+});
