@@ -16,25 +16,123 @@ const enStemmer = newStemmer('english');
 const keep = new Set(['beslut', 'beslutat', 'beslutit', 'mål', 'rätt', 'egen', 'egna', 'ansvar']);
 
 /** Question words and chat filler: they say what is asked, not what about. */
+// biome-ignore format: a word list reads better packed
 const svQuestionWords = [
   'vad', 'vem', 'vems', 'vilka', 'vilken', 'vilket', 'hur', 'när', 'var', 'varför', 'finns', 'gäller', 'står', 'säger',
   'någon', 'något', 'några', 'nåt', 'nån', 'typ', 'hej', 'tack', 'snälla', 'undrar', 'undra', 'veta', 'vill', 'fråga',
   'ofta', 'menas', 'betyder', 'innebär', 'egentligen', 'gör', 'göra', 'ska', 'skall', 'måste', 'behöver', 'man', 'jag',
-  'mig', 'min', 'mitt', 'mina', 'vi', 'oss', 'vår', 'vårt', 'våra', 'sig', 'hos', 'om', 'enligt', 'policyn', 'dokumentet',
+  'mig', 'min', 'mitt', 'mina', 'vi', 'oss', 'vår', 'vårt', 'våra', 'sig', 'hos', 'om', 'enligt', 'policyn',
+  'dokumentet',
   // everyday verbs and fillers of chat questions
-  'se', 'ser', 'såg', 'sett', 'tas', 'ta', 'tar', 'blir', 'bli', 'händer', 'hända', 'hänt', 'funkar', 'funka', 'fungerar',
-  'jobba', 'jobbar', 'tycker', 'tänker', 'kolla', 'kollar', 'hjälpa', 'hjälper', 'klara', 'klarar', 'räknas', 'räkna',
-  'lita', 'litar', 'gälla', 'sker', 'ske', 'heter', 'kallas', 'ingår', 'ingå', 'eg', 'ens', 'ok', 'okej', 'liksom',
-  'va', 'vad', 'nu', 'idag', 'ny', 'nya', 'nytt', 'nye', 'ju', 'väl', 'mm', 'osv', 'exempel', 'ex', 'typ', 'sån', 'sånt', 'sådan', 'sådant',
+  'se', 'ser', 'såg', 'sett', 'tas', 'ta', 'tar', 'blir', 'bli', 'händer', 'hända', 'hänt', 'funkar', 'funka',
+  'fungerar', 'jobba', 'jobbar', 'tycker', 'tänker', 'kolla', 'kollar', 'hjälpa', 'hjälper', 'klara', 'klarar',
+  'räknas', 'räkna', 'lita', 'litar', 'gälla', 'sker', 'ske', 'heter', 'kallas', 'ingår', 'ingå', 'eg', 'ens', 'ok',
+  'okej', 'liksom', 'va', 'vad', 'nu', 'idag', 'ny', 'nya', 'nytt', 'nye', 'ju', 'väl', 'mm', 'osv', 'exempel', 'ex',
+  'typ', 'sån', 'sånt', 'sådan', 'sådant',
 ];
 const enQuestionWords = [
-  'what', 'who', 'whom', 'whose', 'which', 'how', 'when', 'where', 'why', 'does', 'do', 'is', 'are', 'say', 'says',
-  'tell', 'please', 'hi', 'hello', 'thanks', 'know', 'want', 'often', 'mean', 'means', 'need', 'needs', 'should', 'must',
-  'shall', 'can', 'i', 'me', 'my', 'we', 'us', 'our', 'anyone', 'someone', 'there', 'according', 'policy\'s', 'an', 'the',
-  'a', 'to', 'of', 'in', 'on', 'for', 'about', 'regarding', 'any', 'if', 'do', 'doing', 'done', 'get', 'got', 'have',
-  'whos', 'whats', 'hows', 'gets', 'happens', 'happen', 'kind', 'sort', 'type', 'exactly', 'actually', 'really', 'anything',
-  'something', 'things', 'thing', 'stuff', 'like', 'would', 'could', 'may', 'might', 'supposed', 'expected', 'allowed',
-  'against', 'during', 'every', 'each', 'go', 'goes', 'going', 'see', 'seen', 'say', 'said', 'stated', 'state', 'states', 'written', 'mention', 'mentioned',
+  'what',
+  'who',
+  'whom',
+  'whose',
+  'which',
+  'how',
+  'when',
+  'where',
+  'why',
+  'does',
+  'do',
+  'is',
+  'are',
+  'say',
+  'says',
+  'tell',
+  'please',
+  'hi',
+  'hello',
+  'thanks',
+  'know',
+  'want',
+  'often',
+  'mean',
+  'means',
+  'need',
+  'needs',
+  'should',
+  'must',
+  'shall',
+  'can',
+  'i',
+  'me',
+  'my',
+  'we',
+  'us',
+  'our',
+  'anyone',
+  'someone',
+  'there',
+  'according',
+  "policy's",
+  'an',
+  'the',
+  'a',
+  'to',
+  'of',
+  'in',
+  'on',
+  'for',
+  'about',
+  'regarding',
+  'any',
+  'if',
+  'do',
+  'doing',
+  'done',
+  'get',
+  'got',
+  'have',
+  'whos',
+  'whats',
+  'hows',
+  'gets',
+  'happens',
+  'happen',
+  'kind',
+  'sort',
+  'type',
+  'exactly',
+  'actually',
+  'really',
+  'anything',
+  'something',
+  'things',
+  'thing',
+  'stuff',
+  'like',
+  'would',
+  'could',
+  'may',
+  'might',
+  'supposed',
+  'expected',
+  'allowed',
+  'against',
+  'during',
+  'every',
+  'each',
+  'go',
+  'goes',
+  'going',
+  'see',
+  'seen',
+  'say',
+  'said',
+  'stated',
+  'state',
+  'states',
+  'written',
+  'mention',
+  'mentioned',
 ];
 
 const svStop = new Set([...swedishStopwords, ...svQuestionWords].filter((w) => !keep.has(w)));
@@ -91,8 +189,20 @@ export function particleVerbs(tokens: string[]): { verb: number; particle: numbe
 export const isStopword = (word: string, language: Language): boolean =>
   language === 'sv' ? svStop.has(word) : enStop.has(word) || svStop.has(word);
 
-const englishMarkers = new Set(['in', 'a', 'an', 'during', 'it', 'be', 'has', 'have', 'at', 'on', 'by', 'from', 'whos', 'whats', 'does', 'the', 'what', 'who', 'how', 'is', 'are', 'does', 'do', 'should', 'i', 'my', 'we', 'our', 'for', 'of', 'to', 'when', 'which', 'responsible', 'must', 'about', 'can', 'policy', 'security', 'report', 'often', 'anyone', 'there', 'with', 'where', 'if', 'you', 'say', 'says']);
-const swedishMarkers = new Set(['och', 'att', 'är', 'vad', 'vem', 'hur', 'ska', 'jag', 'för', 'om', 'det', 'en', 'ett', 'på', 'av', 'som', 'vilka', 'när', 'måste', 'min', 'mitt', 'vi', 'har', 'säger', 'gäller', 'till', 'med', 'inte', 'finns', 'ofta']);
+// biome-ignore format: a word list reads better packed
+// biome-ignore format: a word list reads better packed
+const englishMarkers = new Set([
+  'in', 'a', 'an', 'during', 'it', 'be', 'has', 'have', 'at', 'on', 'by', 'from', 'whos', 'whats', 'does', 'the',
+  'what', 'who', 'how', 'is', 'are', 'does', 'do', 'should', 'i', 'my', 'we', 'our', 'for', 'of', 'to', 'when',
+  'which', 'responsible', 'must', 'about', 'can', 'policy', 'security', 'report', 'often', 'anyone', 'there', 'with',
+  'where', 'if', 'you', 'say', 'says',
+]);
+// biome-ignore format: a word list reads better packed
+// biome-ignore format: a word list reads better packed
+const swedishMarkers = new Set([
+  'och', 'att', 'är', 'vad', 'vem', 'hur', 'ska', 'jag', 'för', 'om', 'det', 'en', 'ett', 'på', 'av', 'som', 'vilka',
+  'när', 'måste', 'min', 'mitt', 'vi', 'har', 'säger', 'gäller', 'till', 'med', 'inte', 'finns', 'ofta',
+]);
 
 /** Guesses the language of a question from its function words; Swedish when unsure. */
 export function detectLanguage(text: string): Language {
@@ -197,7 +307,8 @@ export function compoundLexicon(): CompoundLexicon {
     if (word.length < 3 || word !== word.toLowerCase() || word.includes('-')) continue;
     const flags = line.slice(slash + 1).trim();
     if (flags.includes('X') || flags.includes('U') || flags.includes('s')) heads.add(word);
-    if (flags.includes('v') || flags.includes('f')) heads.add(word.endsWith('a') ? `${word.slice(0, -1)}s` : `${word}s`);
+    if (flags.includes('v') || flags.includes('f'))
+      heads.add(word.endsWith('a') ? `${word.slice(0, -1)}s` : `${word}s`);
     if (flags.includes('Y')) tails.add(stemSv(word));
   }
   lexicon = { heads, tails, words };
@@ -211,7 +322,9 @@ const surfaceCache = new Map<string, string[] | null>();
 function splitSurface(word: string): string[] | null {
   if (!surfaceCache.has(word)) splitCompound(word);
   const parts = surfaceCache.get(word) ?? null;
-  return parts ? parts.map((p, i) => (i < parts.length - 1 && p.endsWith('s') && p.length > 4 ? p.slice(0, -1) : p)) : null;
+  return parts
+    ? parts.map((p, i) => (i < parts.length - 1 && p.endsWith('s') && p.length > 4 ? p.slice(0, -1) : p))
+    : null;
 }
 
 /**
@@ -247,7 +360,11 @@ export function splitCompound(word: string): string[] | null {
   }
   surfaceCache.set(word, result);
   const parts = result
-    ? result.map((part, index) => (index < result.length - 1 && part.endsWith('s') && part.length > 4 ? part.slice(0, -1) : part)).map(stemSv)
+    ? result
+        .map((part, index) =>
+          index < result.length - 1 && part.endsWith('s') && part.length > 4 ? part.slice(0, -1) : part,
+        )
+        .map(stemSv)
     : null;
   if (compoundCache.size > 50_000) {
     compoundCache.clear();
@@ -264,7 +381,8 @@ export function compoundParts(word: string): { parts: string[]; subParts: string
   const subParts: string[] = [];
   for (const surface of splitSurface(word) ?? []) {
     if (surface.length < 7) continue;
-    for (const sub of splitCompound(surface) ?? []) if (!parts.includes(sub) && !subParts.includes(sub)) subParts.push(sub);
+    for (const sub of splitCompound(surface) ?? [])
+      if (!parts.includes(sub) && !subParts.includes(sub)) subParts.push(sub);
   }
   return { parts, subParts };
 }

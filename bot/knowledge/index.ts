@@ -6,8 +6,28 @@
  * phrased. Intent and organisation adjust the rank; coverage of the question's concepts decides
  * whether to answer at all. Plain code, no I/O.
  */
-import { compoundParts, detectLanguage, particleVerbs, isStopword, type Language, spellSv, splitCompound, stemEn, stemSv, tokenize } from './analysis';
-import { asksForPerson, DATE_TEXT, EXPLICIT_DATE, EXPLICIT_NAME, type Intent, intentBoost, intentsOf, personLine } from './intent';
+import {
+  compoundParts,
+  detectLanguage,
+  isStopword,
+  type Language,
+  particleVerbs,
+  spellSv,
+  splitCompound,
+  stemEn,
+  stemSv,
+  tokenize,
+} from './analysis';
+import {
+  asksForPerson,
+  DATE_TEXT,
+  EXPLICIT_DATE,
+  EXPLICIT_NAME,
+  type Intent,
+  intentBoost,
+  intentsOf,
+  personLine,
+} from './intent';
 import type { DocumentRecord, Passage } from './model';
 import { enToSv, svSynonyms } from './vocabulary';
 
@@ -17,7 +37,26 @@ const HEADING_WEIGHT = 0.5;
 const TITLE_WEIGHT = 0.2;
 const PART_WEIGHT = 0.5;
 /** Words of organisation names that do not tell one organisation from another. */
-const GENERIC_ORGANISATION_WORDS = new Set(['region', 'regionen', 'regionens', 'landstinget', 'landstingets', 'landsting', 'kommun', 'kommunen', 'kommunens', 'stad', 'staden', 'stads', 'län', 'länsstyrelsen', 'county', 'municipality', 'city', 'of']);
+const GENERIC_ORGANISATION_WORDS = new Set([
+  'region',
+  'regionen',
+  'regionens',
+  'landstinget',
+  'landstingets',
+  'landsting',
+  'kommun',
+  'kommunen',
+  'kommunens',
+  'stad',
+  'staden',
+  'stads',
+  'län',
+  'länsstyrelsen',
+  'county',
+  'municipality',
+  'city',
+  'of',
+]);
 
 /** Tunable thresholds, chosen on the development question set (see bench/eval). */
 export interface RankOptions {
@@ -79,10 +118,38 @@ interface Group {
   soft?: boolean;
 }
 
-const SOFT_WORDS = new Set(['syfte', 'syftet', 'syftar', 'purpose', 'purposes', 'why', 'varför', 'roll', 'rollen', 'role', 'innebörd', 'innebörden', 'meaning', 'aim', 'aims']);
+const SOFT_WORDS = new Set([
+  'syfte',
+  'syftet',
+  'syftar',
+  'purpose',
+  'purposes',
+  'why',
+  'varför',
+  'roll',
+  'rollen',
+  'role',
+  'innebörd',
+  'innebörden',
+  'meaning',
+  'aim',
+  'aims',
+  'datum',
+  'date',
+  'dag',
+  'heter',
+  'namn',
+  'namnet',
+  'name',
+]);
 
 /** Analyses document text into weighted terms: stems (1) and compound parts (0.5). */
-export function documentTerms(text: string, weight: number, into: Map<string, number>, language: Language = 'sv'): number {
+export function documentTerms(
+  text: string,
+  weight: number,
+  into: Map<string, number>,
+  language: Language = 'sv',
+): number {
   let count = 0;
   const tokens = tokenize(text);
   if (language === 'sv') {
@@ -106,7 +173,8 @@ export function documentTerms(text: string, weight: number, into: Map<string, nu
     if (language === 'sv') {
       const compound = compoundParts(token);
       for (const part of compound?.parts ?? []) into.set(part, (into.get(part) ?? 0) + weight * PART_WEIGHT);
-      for (const part of compound?.subParts ?? []) into.set(part, (into.get(part) ?? 0) + weight * PART_WEIGHT * 0.6);
+      for (const part of compound?.subParts ?? [])
+        into.set(part, (into.get(part) ?? 0) + weight * PART_WEIGHT * 0.6);
     }
   }
   return count;
@@ -125,7 +193,10 @@ interface Entry {
 /** Restricted Damerau–Levenshtein (optimal string alignment) distance, capped. */
 export function editDistance(a: string, b: string, cap = 3): number {
   if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
+    i,
+    ...new Array<number>(b.length).fill(0),
+  ]);
   for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
   for (let i = 1; i <= a.length; i++) {
     const row = d[i] as number[];
@@ -134,7 +205,8 @@ export function editDistance(a: string, b: string, cap = 3): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let v = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, ((d[i - 2] as number[])[j - 2] as number) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, ((d[i - 2] as number[])[j - 2] as number) + 1);
       row[j] = v;
       rowMin = Math.min(rowMin, v);
     }
@@ -174,7 +246,11 @@ export class KnowledgeIndex {
       if (!heading) {
         heading = new Map();
         // the document's title is indexed once, lighter, below; headings are the sections inside it
-        documentTerms(passage.sectionPath.filter((h) => h !== document.title).join(' '), HEADING_WEIGHT, heading);
+        documentTerms(
+          passage.sectionPath.filter((h) => h !== document.title).join(' '),
+          HEADING_WEIGHT,
+          heading,
+        );
         headingTerms.set(headingKey, heading);
       }
       let title = titleTerms.get(document.id);
@@ -219,11 +295,17 @@ export class KnowledgeIndex {
 
   /** The organisations a question word names: exact, genitive (Hallands), or one typo away (haland). */
   private organisationOf(word: string): Set<string> | undefined {
-    const exact = this.organisations.get(word) ?? (word.endsWith('s') ? this.organisations.get(word.slice(0, -1)) : undefined);
+    const exact =
+      this.organisations.get(word) ??
+      (word.endsWith('s') ? this.organisations.get(word.slice(0, -1)) : undefined);
     if (exact) return exact;
     if (word.length < 5 || isStopword(word, 'sv') || isStopword(word, 'en')) return undefined;
     for (const [name, set] of this.organisations) {
-      if (name.length >= 5 && (editDistance(word, name, 1) <= 1 || (word.endsWith('s') && editDistance(word.slice(0, -1), name, 1) <= 1))) {
+      if (
+        name.length >= 5 &&
+        (editDistance(word, name, 1) <= 1 ||
+          (word.endsWith('s') && editDistance(word.slice(0, -1), name, 1) <= 1))
+      ) {
         // a typo, unless the word is an ordinary word of the documents
         if (!this.surface.has(word)) return set;
       }
@@ -277,7 +359,8 @@ export class KnowledgeIndex {
   private correctEnglish(word: string): string | undefined {
     if (word.length < 5 || enToSv[word]) return undefined;
     for (const candidate of Object.keys(enToSv)) {
-      if (Math.abs(candidate.length - word.length) <= 1 && editDistance(word, candidate, 1) <= 1) return candidate;
+      if (Math.abs(candidate.length - word.length) <= 1 && editDistance(word, candidate, 1) <= 1)
+        return candidate;
     }
     return undefined;
   }
@@ -351,7 +434,10 @@ export class KnowledgeIndex {
         if (used.has(i) || used.has(i + 1) || isStopword(a, 'en') || isStopword(b, 'en')) continue;
         const compound = this.composeCompound(enToSv[a] ?? [], enToSv[b] ?? []);
         if (compound) {
-          groups.push({ token: `${a} ${b}`, alternatives: [{ term: stemSv(compound), weight: 1 }, ...this.svAlternatives(compound, 0.7)] });
+          groups.push({
+            token: `${a} ${b}`,
+            alternatives: [{ term: stemSv(compound), weight: 1 }, ...this.svAlternatives(compound, 0.7)],
+          });
           used.add(i);
           used.add(i + 1);
         }
@@ -367,7 +453,11 @@ export class KnowledgeIndex {
     }
     for (let i = 0; i < tokens.length; i++) {
       for (const size of [3, 2]) {
-        if (i + size > tokens.length || [...Array(size).keys()].some((k) => used.has(i + k) || particles.has(i + k))) continue;
+        if (
+          i + size > tokens.length ||
+          [...Array(size).keys()].some((k) => used.has(i + k) || particles.has(i + k))
+        )
+          continue;
         const phrase = tokens.slice(i, i + size).join(' ');
         const sv = svSynonyms[phrase];
         if (sv) {
@@ -377,14 +467,15 @@ export class KnowledgeIndex {
       }
     }
     // "Region Blekinge": the generic word goes with the name, which steers rather than matches
-    const nextToName = (i: number) => [i - 1, i + 1].some((j) => tokens[j] !== undefined && this.isOrganisationWord(tokens[j] as string));
+    const nextToName = (i: number) =>
+      [i - 1, i + 1].some((j) => tokens[j] !== undefined && this.isOrganisationWord(tokens[j] as string));
     tokens.forEach((token, i) => {
       if (GENERIC_ORGANISATION_WORDS.has(token) && nextToName(i)) used.add(i);
     });
     void lower;
 
     tokens.forEach((token, i) => {
-      if (used.has(i) || isStopword(token, language) || this.isOrganisationWord(token)) return;
+      if (used.has(i) || (isStopword(token, language) && !particles.has(i)) || this.isOrganisationWord(token)) return;
       const alternatives: Alternative[] = [];
       const sv = stemSv(token);
       if (language === 'en') {
@@ -401,7 +492,8 @@ export class KnowledgeIndex {
       const synonyms = svSynonyms[token] ?? svSynonyms[sv];
       if (synonyms) for (const w of synonyms) alternatives.push(...this.svAlternatives(w, 0.85));
       if (token.includes('-')) {
-        for (const piece of token.split('-')) if (piece.length > 1) alternatives.push({ term: stemSv(piece), weight: 0.6 });
+        for (const piece of token.split('-'))
+          if (piece.length > 1) alternatives.push({ term: stemSv(piece), weight: 0.6 });
       }
       const parts = language === 'sv' ? splitCompound(token) : null;
       if (language === 'sv' && !alternatives.some((a) => this.has(a.term)) && enToSv[token]) {
@@ -411,20 +503,26 @@ export class KnowledgeIndex {
       if (!alternatives.some((a) => this.has(a.term)) && !parts) {
         const corrected = language === 'sv' ? (this.correct(token) ?? spellSv(token)) : undefined;
         const english = language === 'en' ? this.correctEnglish(token) : undefined;
-        if (english) for (const w of enToSv[english] ?? []) alternatives.push(...this.svAlternatives(w, 0.85));
+        if (english)
+          for (const w of enToSv[english] ?? []) alternatives.push(...this.svAlternatives(w, 0.85));
         if (corrected) {
           alternatives.push({ term: stemSv(corrected), weight: 0.85 });
           for (const part of splitCompound(corrected) ?? []) alternatives.push({ term: part, weight: 0.5 });
           const correctedSynonyms = svSynonyms[corrected];
-          if (correctedSynonyms) for (const w of correctedSynonyms) alternatives.push(...this.svAlternatives(w, 0.8));
+          if (correctedSynonyms)
+            for (const w of correctedSynonyms) alternatives.push(...this.svAlternatives(w, 0.8));
         }
       }
       if (parts && parts.length > 1 && !this.has(sv)) {
         // a compound the documents do not use as such: each part is its own concept
         for (const part of parts) {
           const partAlternatives: Alternative[] = [{ term: part, weight: 0.9 }];
-          for (const w of svSynonyms[part] ?? enToSv[part] ?? []) partAlternatives.push(...this.svAlternatives(w, 0.8));
-          groups.push({ token: `${token}:${part}`, alternatives: dedupe([...alternatives, ...partAlternatives]) });
+          for (const w of svSynonyms[part] ?? enToSv[part] ?? [])
+            partAlternatives.push(...this.svAlternatives(w, 0.8));
+          groups.push({
+            token: `${token}:${part}`,
+            alternatives: dedupe([...alternatives, ...partAlternatives]),
+          });
         }
         return;
       }
@@ -441,12 +539,38 @@ export class KnowledgeIndex {
     for (const token of tokenize(question)) {
       for (const org of this.organisationOf(token) ?? []) known.add(org);
     }
-    const named = /\b(?:region|regionen|landstinget|landsting)\s+(\p{L}+)|\b(\p{L}+)\s+(?=(?:kommun|stad|region|county|municipality)\b)|\b(\p{L}+)regionen\b/giu;
+    const named =
+      /\b(?:region|regionen|landstinget|landsting)\s+(\p{L}+)|\b(\p{L}+)\s+(?=(?:kommun|stad|region|county|municipality)\b)|\b(\p{L}+)regionen\b/giu;
     for (const m of question.matchAll(named)) {
       const word = (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase();
       if (!word || this.organisationOf(word)) continue;
       if (isStopword(word, 'sv') || isStopword(word, 'en') || this.surface.has(word)) continue;
-      if (['min', 'vår', 'er', 'din', 'denna', 'the', 'my', 'our', 'this', 'your', 'hela', 'inom', 'policy', 'gäller', 'ska', 'varje', 'each', 'every', 'annan', 'another', 'other'].includes(word)) continue;
+      if (
+        [
+          'min',
+          'vår',
+          'er',
+          'din',
+          'denna',
+          'the',
+          'my',
+          'our',
+          'this',
+          'your',
+          'hela',
+          'inom',
+          'policy',
+          'gäller',
+          'ska',
+          'varje',
+          'each',
+          'every',
+          'annan',
+          'another',
+          'other',
+        ].includes(word)
+      )
+        continue;
       unknown.push(word);
     }
     return { known, unknown };
@@ -492,7 +616,8 @@ export class KnowledgeIndex {
           const score = alternative.weight * idf * norm;
           const previous = best.get(entry);
           // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
-          if (!previous || score > previous.score) best.set(entry, { score, weight: alternative.weight * Math.min(tf / 0.5, 1) });
+          if (!previous || score > previous.score)
+            best.set(entry, { score, weight: alternative.weight * Math.min(tf / 0.5, 1) });
         }
       }
       // an unknown concept (a word no document uses) weighs like the rarest word
@@ -501,7 +626,8 @@ export class KnowledgeIndex {
       totalIdf += weightInCoverage;
       for (const [entry, { score, weight }] of best) {
         const heading = (this.entries[entry] as Entry).heading;
-        if (group.alternatives.some((a) => a.weight >= 0.6 && heading.has(a.term))) inHeading[entry] = (inHeading[entry] as number) + weightInCoverage;
+        if (group.alternatives.some((a) => a.weight >= 0.6 && heading.has(a.term)))
+          inHeading[entry] = (inHeading[entry] as number) + weightInCoverage;
         scores[entry] = (scores[entry] as number) + score;
         covered[entry] = (covered[entry] as number) + weightInCoverage * Math.min(weight, 1);
         touched.add(entry);
@@ -529,7 +655,8 @@ export class KnowledgeIndex {
         if (document.organisation) score *= 1.6;
       }
       const current = bestPerDocument.get(document.id);
-      if (!current || score > current.score) bestPerDocument.set(document.id, { passage, document, score, coverage });
+      if (!current || score > current.score)
+        bestPerDocument.set(document.id, { passage, document, score, coverage });
     }
     let ranked = [...bestPerDocument.values()].sort((a, b) => b.score - a.score);
     // a question only a date or a name answers: show the document's passage that holds one, or none
@@ -539,7 +666,9 @@ export class KnowledgeIndex {
       ranked = ranked.flatMap((r) => {
         if (fits(r.passage.text)) return [r];
         const holder = this.passagesOf(r.document.id).find(
-          (p) => fits(p.text) && (!wantsDate || !r.document.adoptedDate || p.text.includes(r.document.adoptedDate)),
+          (p) =>
+            fits(p.text) &&
+            (!wantsDate || !r.document.adoptedDate || p.text.includes(r.document.adoptedDate)),
         );
         return holder ? [{ ...r, passage: holder }] : [];
       });
@@ -547,7 +676,10 @@ export class KnowledgeIndex {
     const top = ranked[0];
     if (!top || top.coverage < options.minCoverage) return { ...empty('no-match'), answers: [] };
     const answers = ranked
-      .filter((r, i) => i === 0 || (r.score >= top.score * options.relativeCutoff && r.coverage >= options.minCoverage))
+      .filter(
+        (r, i) =>
+          i === 0 || (r.score >= top.score * options.relativeCutoff && r.coverage >= options.minCoverage),
+      )
       .slice(0, options.maxAnswers);
     return { answers, abstained: false, language, intents, unknownOrganisations: unknown };
   }

@@ -4,6 +4,7 @@
  * PDFs: broken lines, lost or odd bullet glyphs, blank lines inside sentences, hyphenated words
  * split across lines, headings glued to their text. Also reads Markdown headings and lists.
  */
+import { dictionaryWords } from './analysis';
 import type { Block, DocumentMetadata, DocumentType, ParsedDocument } from './model';
 
 const BULLET = /^(?:[•◦▪▫●○■□➢➤►✓✔·*–—-]|o(?=\s))\s*(?=\S)/u;
@@ -34,7 +35,8 @@ export function normaliseText(raw: string): string {
 }
 
 /** Page furniture of extracted PDFs: page numbers ("Sida 2 av 7", "3 (12)") and table-of-contents dot leaders. */
-const PAGE_FURNITURE = /^(?:(?:sida|page)\s+\d+(?:\s*(?:av|of|\/)\s*\d+)?|\d+\s*(?:\(\d+\)|av\s+\d+|\/\s*\d+))$|\.{5,}\s*\d+$/i;
+const PAGE_FURNITURE =
+  /^(?:(?:sida|page)\s+\d+(?:\s*(?:av|of|\/)\s*\d+)?|\d+\s*(?:\(\d+\)|av\s+\d+|\/\s*\d+))$|\.{5,}\s*\d+$/i;
 
 function toLines(text: string): Line[] {
   const lines: Line[] = [];
@@ -54,12 +56,23 @@ function toLines(text: string): Line[] {
 
 const isShort = (text: string) => wordCount(text) <= 9 && text.length <= 80;
 const looksLikeHeadingText = (text: string) =>
-  isShort(text) && startsUpper(text) && !TERMINAL.test(text) && !/[,]$/.test(text) && !/\s{2,}/.test(text) && !/\p{L}-$/u.test(text);
+  isShort(text) &&
+  startsUpper(text) &&
+  !TERMINAL.test(text) &&
+  !/[,]$/.test(text) &&
+  !/\s{2,}/.test(text) &&
+  !/\p{L}-$/u.test(text);
 
 function isBody(line: Line | undefined): boolean {
   if (!line) return false;
   const text = line.text;
-  return !isShort(text) || BULLET.test(text) || ORDERED_ITEM.test(text) || /[.!?:;](?:\s|$)/.test(text) || wordCount(text) > 6;
+  return (
+    !isShort(text) ||
+    BULLET.test(text) ||
+    ORDERED_ITEM.test(text) ||
+    /[.!?:;](?:\s|$)/.test(text) ||
+    wordCount(text) > 6
+  );
 }
 
 /** Joins a continuation line onto a block's text, mending words hyphenated across lines. */
@@ -73,15 +86,18 @@ function join(previous: string, next: string): string {
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** The words that name a governing document's kind, as they begin or end a title. */
-const TYPE_IN_TITLE = /(?:policy|riktlinje|rutin|strategi|handlingsplan|tillämpningsanvisning|instruktion|reglemente|anvisning|guideline|program)/i;
+const TYPE_IN_TITLE =
+  /(?:policy|riktlinje|rutin|strategi|handlingsplan|tillämpningsanvisning|instruktion|reglemente|anvisning|guideline|program|^regler\b|handbok)/i;
 
 /** Whether number `child` ("2.1") sits directly under `parent` ("2"). */
 /** Finite verbs that make a short line a sentence rather than a heading ("Denna policy är beslutad av …"). */
-const SENTENCE_VERB = /\s(?:är|var|ska|skall|har|hade|kan|får|måste|bör|sker|gäller|beslutad|beslutades|fastställd|fastställdes|antagen|antogs|is|are|was|shall|must|has)\s/i;
+const SENTENCE_VERB =
+  /\s(?:är|var|ska|skall|har|hade|kan|får|måste|bör|sker|gäller|beslutad|beslutades|fastställd|fastställdes|antagen|antogs|is|are|was|shall|must|has)\s/i;
 const QUESTION_HEADING = /^(?:vad|hur|vem|vilka|vilken|varför|när|what|how|who|why|when)\s/i;
 const nounPhrase = (text: string) => !SENTENCE_VERB.test(` ${text} `) || QUESTION_HEADING.test(text);
 
-const isChildNumber = (parent: string, child: string) => child.startsWith(`${parent}.`) && child.split('.').length === parent.split('.').length + 1;
+const isChildNumber = (parent: string, child: string) =>
+  child.startsWith(`${parent}.`) && child.split('.').length === parent.split('.').length + 1;
 
 export function parseText(raw: string): ParsedDocument {
   const lines = toLines(raw);
@@ -113,14 +129,25 @@ export function parseText(raw: string): ParsedDocument {
     const next = lines[j + 1];
     const bullet = line ? BULLET.exec(line.text) : null;
     if (!line || !bullet || !next || explicitHeadings) return false;
-    return looksLikeHeadingText(collapse(line.text.slice(bullet[0].length))) && !BULLET.test(next.text) && startsUpper(next.text) && isBody(logicalAt(j + 1));
+    return (
+      looksLikeHeadingText(collapse(line.text.slice(bullet[0].length))) &&
+      !BULLET.test(next.text) &&
+      startsUpper(next.text) &&
+      isBody(logicalAt(j + 1))
+    );
   };
   const bodyAt = (j: number): boolean => isBody(logicalAt(j)) && !bulletHeadingAt(j);
   /** Heading-like text followed by body, or by one more heading-like line that is followed by body. */
   const headingAt = (j: number): 'single' | 'chain' | undefined => {
     const line = lines[j];
     const next = lines[j + 1];
-    if (!line || !looksLikeHeadingText(line.text) || !nounPhrase(line.text) || (next && startsLower(next.text))) return undefined;
+    if (
+      !line ||
+      !looksLikeHeadingText(line.text) ||
+      !nounPhrase(line.text) ||
+      (next && startsLower(next.text))
+    )
+      return undefined;
     if (bodyAt(j + 1)) return 'single';
     const after = lines[j + 2];
     if (!next || /\d/.test(line.text)) return undefined;
@@ -158,7 +185,6 @@ export function parseText(raw: string): ParsedDocument {
       !sawBody &&
       !sawTitle &&
       i < 8 &&
-      !blocks.some((b) => b.kind === 'heading') &&
       looksLikeHeadingText(text) &&
       nounPhrase(text) &&
       TYPE_IN_TITLE.test(text) &&
@@ -171,7 +197,11 @@ export function parseText(raw: string): ParsedDocument {
 
     // A line starting in lower case, or after a block that has not ended its sentence, continues it
     // (PDF extraction breaks lines, and sometimes puts blank lines inside a sentence).
-    if (open && !BULLET.test(text) && (startsLower(text) || (!TERMINAL.test(open.text) && !line.blankBefore && !NUMBERED.test(text)))) {
+    if (
+      open &&
+      !BULLET.test(text) &&
+      (startsLower(text) || (!TERMINAL.test(open.text) && !line.blankBefore && !NUMBERED.test(text)))
+    ) {
       if (startsLower(text) || !headingAt(i)) {
         open.text = join(open.text, collapse(text));
         continue;
@@ -195,7 +225,11 @@ export function parseText(raw: string): ParsedDocument {
     const nextIsNumbered = next !== undefined && (nextNumber !== undefined || ORDERED_ITEM.test(next.text));
     if (!explicitHeadings && numbered && looksLikeHeadingText(collapse(numbered[2] as string))) {
       const number = numbered[1] as string;
-      const opensSection = nextNumber !== undefined && isChildNumber(number, nextNumber) && next !== undefined && looksLikeHeadingText(next.text);
+      const opensSection =
+        nextNumber !== undefined &&
+        isChildNumber(number, nextNumber) &&
+        next !== undefined &&
+        looksLikeHeadingText(next.text);
       if (((bodyAt(i + 1) || !next) && !nextIsNumbered) || opensSection) {
         const depth = number.split('.').length;
         push({ kind: 'heading', level: depth + 1, text: collapse(text) });
@@ -212,7 +246,10 @@ export function parseText(raw: string): ParsedDocument {
 
     const definition = DEFINITION.exec(text);
     if (definition && wordCount(definition[1] as string) <= 3) {
-      push({ kind: 'item', text: `${collapse(definition[1] as string)}: ${collapse(definition[2] as string)}` });
+      push({
+        kind: 'item',
+        text: `${collapse(definition[1] as string)}: ${collapse(definition[2] as string)}`,
+      });
       sawBody = true;
       continue;
     }
@@ -224,7 +261,14 @@ export function parseText(raw: string): ParsedDocument {
       continue;
     }
 
-    if (open && open.kind === 'paragraph' && !line.blankBefore && isShort(text) && isShort(open.text) && !TERMINAL.test(open.text)) {
+    if (
+      open &&
+      open.kind === 'paragraph' &&
+      !line.blankBefore &&
+      isShort(text) &&
+      isShort(open.text) &&
+      !TERMINAL.test(open.text)
+    ) {
       // letterheads and signatures: short lines that belong together ("Ärendenummer 2018/00929" / "Dokumentnummer …")
       open.text = join(open.text, collapse(text));
       continue;
@@ -257,7 +301,7 @@ const LABELS: [RegExp, keyof DocumentMetadata][] = [
 const TYPE_WORDS: [RegExp, DocumentType][] = [
   [/tillämpningsanvisning/i, 'tillämpningsanvisning'],
   [/handlingsplan/i, 'handlingsplan'],
-  [/riktlinje/i, 'riktlinje'],
+  [/riktlinje|^regler\b/i, 'riktlinje'],
   [/rutin/i, 'rutin'],
   [/strategi/i, 'strategi'],
   [/policy/i, 'policy'],
@@ -269,15 +313,28 @@ export function documentTypeOf(text: string): DocumentType | undefined {
 }
 
 const ORGANISATION =
-  /\b(?:(Region|Landstinget|Landsting)\s+(\p{Lu}\p{L}+(?:\s\p{Lu}\p{L}+)?)|(\p{Lu}\p{L}+)\s+(kommun|stad)|(\p{Lu}\p{L}+regionen))\b/gu;
+  /\b(?:(Region|Landstinget|Landsting) (\p{Lu}\p{L}+(?: \p{Lu}\p{L}+)?)|((?:(?:Västra|Östra|Norra|Södra|Övre|Nedre|Stora|Lilla) )?\p{Lu}\p{L}+) ([Kk]ommun|[Ss]tad)|(\p{Lu}\p{L}+regionen))\b/gu;
 
 /** The organisation a text speaks for: the one it names most often ("Region Halland"). */
-export function organisationOf(text: string): string | undefined {
+export function organisationOf(raw: string): string | undefined {
   const counts = new Map<string, number>();
+  // letterheads in capitals ("VÄSTRA DALBY KOMMUN") read as names
+  const text = raw.replace(/\b\p{Lu}{2,}\b/gu, (w) =>
+    w.length > 3 ? w.charAt(0) + w.slice(1).toLowerCase() : w,
+  );
   for (const m of text.matchAll(ORGANISATION)) {
     let name: string;
-    if (m[1]) name = `${m[1] === 'Landsting' ? 'Landstinget' : m[1]} ${m[2]}`;
-    else if (m[3]) name = `${m[3]} ${m[4]}`;
+    if (m[1]) {
+      // a second capitalised word belongs to the name only if it is no ordinary word ("Region Norrviken Beslutad …")
+      const [first, second] = (m[2] as string).split(' ');
+      const place =
+        second &&
+        !dictionaryWords().has(second.toLowerCase()) &&
+        !/(?:ad|ade|at|policy|riktlinje\w*|rutin\w*)$/i.test(second)
+          ? `${first} ${second}`
+          : first;
+      name = `${m[1] === 'Landsting' ? 'Landstinget' : m[1]} ${place}`;
+    } else if (m[3]) name = `${m[3]} ${(m[4] as string).toLowerCase()}`;
     else name = m[5] as string;
     name = name.replace(/s$/u, (s, offset, whole) => (counts.has(whole.slice(0, -1)) ? '' : s));
     counts.set(name, (counts.get(name) ?? 0) + 1);
@@ -293,7 +350,9 @@ export function organisationOf(text: string): string | undefined {
 function extractMetadata(blocks: Block[], raw: string): DocumentMetadata {
   const found: Partial<Record<keyof DocumentMetadata, string>> = {};
   for (const block of blocks.slice(0, 40)) {
-    for (const m of block.text.matchAll(/(?:^|\s)([\p{L} .]{2,30}?):\s*([^:]+?)(?=\s+[\p{Lu}][\p{L} .]{1,29}:|$)/gu)) {
+    for (const m of block.text.matchAll(
+      /(?:^|\s)([\p{L} .]{2,30}?):\s*([^:]+?)(?=\s+[\p{Lu}][\p{L} .]{1,29}:|$)/gu,
+    )) {
       const label = LABELS.find(([pattern]) => pattern.test((m[1] as string).trim()));
       if (label && !found[label[1]]) found[label[1]] = (m[2] as string).trim();
     }
@@ -306,17 +365,29 @@ function extractMetadata(blocks: Block[], raw: string): DocumentMetadata {
   const adoptedDate = found.adoptedDate ?? /\b(20\d{2}-\d{2}-\d{2})\b/.exec(head)?.[1];
   const adoptedBy =
     found.adoptedBy ??
-    /(?:beslutad|fastställd|antagen)\s+(?:av\s+)?((?:region|landstings|kommun)?fullmäktige|regionstyrelsen|landstingsstyrelsen|\p{Lu}\p{L}+(?:fullmäktige|styrelsen|nämnden|direktören))/iu.exec(raw)?.[1];
+    /(?:beslutad|fastställd|antagen)\s+(?:av\s+)?((?:region|landstings|kommun)?fullmäktige|regionstyrelsen|landstingsstyrelsen|\p{Lu}\p{L}+(?:fullmäktige|styrelsen|nämnden|direktören))/iu.exec(
+      raw,
+    )?.[1];
 
   const firstHeading = blocks.find((b) => b.kind === 'heading' && !/^\d/.test(b.text));
-  let title = found.title ?? (firstHeading && documentTypeOf(firstHeading.text) ? firstHeading.text : undefined);
+  const titleHeading = blocks.find((b) => b.kind === 'heading' && b.level === 1 && documentTypeOf(b.text));
+  let title =
+    found.title ??
+    titleHeading?.text ??
+    (firstHeading && documentTypeOf(firstHeading.text) ? firstHeading.text : undefined);
   const organisation = found.organisation ?? organisationOf(raw);
   if (!title) {
-    const word = /\b(\p{L}*(?:policy|riktlinje[r]?|rutin|strategi|handlingsplan|tillämpningsanvisning))/iu.exec(raw)?.[1];
-    const base = word ? word.charAt(0).toUpperCase() + word.slice(1).toLowerCase() : (blocks[0]?.text ?? 'Dokument');
+    const word =
+      /\b(\p{L}*(?:policy|riktlinje[r]?|rutin|strategi|handlingsplan|tillämpningsanvisning))/iu.exec(
+        raw,
+      )?.[1];
+    const base = word
+      ? word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()
+      : (blocks[0]?.text ?? 'Dokument');
     title = organisation && !base.includes(organisation) ? `${base} ${organisation}` : base;
   }
-  const documentType = (found.documentType ? documentTypeOf(found.documentType) : undefined) ?? documentTypeOf(title);
+  const documentType =
+    (found.documentType ? documentTypeOf(found.documentType) : undefined) ?? documentTypeOf(title);
   return {
     title: collapse(title),
     organisation,

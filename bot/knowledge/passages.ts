@@ -11,7 +11,8 @@ const MAX_SENTENCES = 3;
 const GROW_WHILE_UNDER = 30;
 
 /** Abbreviations that end with a full stop inside a Swedish or English sentence. */
-const ABBREVIATIONS = /(?:\b(?:t\.ex|bl\.a|s\.k|m\.m|m\.fl|o\.s\.v|osv|t\.o\.m|fr\.o\.m|dvs|d\.v\.s|resp|ca|jfr|kap|nr|st|inkl|exkl|enl|ev|p\.g\.a|pga|e\.g|i\.e|etc|vs|no|mr|dr)\.)$/i;
+const ABBREVIATIONS =
+  /(?:\b(?:t\.ex|bl\.a|s\.k|m\.m|m\.fl|o\.s\.v|osv|t\.o\.m|fr\.o\.m|dvs|d\.v\.s|resp|ca|jfr|kap|nr|st|inkl|exkl|enl|ev|p\.g\.a|pga|e\.g|i\.e|etc|vs|no|mr|dr)\.)$/i;
 
 const wordCount = (s: string) => (s.match(/\S+/g) ?? []).length;
 
@@ -101,7 +102,8 @@ export function toPassages(blocks: Block[]): DraftPassage[] {
         const picked: string[] = [];
         for (let j = i; j < run.length && picked.length < MAX_SENTENCES; j++) {
           const unit = run[j] as Unit;
-          if (picked.length > 0 && (words + unit.words > MAX_PASSAGE_WORDS || words >= GROW_WHILE_UNDER)) break;
+          if (picked.length > 0 && (words + unit.words > MAX_PASSAGE_WORDS || words >= GROW_WHILE_UNDER))
+            break;
           picked.push(unit.text);
           words += unit.words;
           passages.push({ section, sectionPath, text: picked.join(' ') });

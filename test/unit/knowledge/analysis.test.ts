@@ -1,8 +1,21 @@
-import { compoundParts, detectLanguage, particleVerbs, spellSv, splitCompound, stemSv, tokenize } from '../../../bot/knowledge/analysis';
+import {
+  compoundParts,
+  detectLanguage,
+  particleVerbs,
+  spellSv,
+  splitCompound,
+  stemSv,
+  tokenize,
+} from '../../../bot/knowledge/analysis';
 
 describe('tokenize', () => {
   it('keeps case numbers and hyphenated words', () => {
-    expect(tokenize('Dnr 2018/00929 gäller IT-säkerhet.')).toEqual(['dnr', '2018/00929', 'gäller', 'it-säkerhet']);
+    expect(tokenize('Dnr 2018/00929 gäller IT-säkerhet.')).toEqual([
+      'dnr',
+      '2018/00929',
+      'gäller',
+      'it-säkerhet',
+    ]);
   });
 });
 
@@ -34,7 +47,9 @@ describe('compounds (dictionary-sv flags)', () => {
   });
 
   it('finds parts of parts', () => {
-    expect(compoundParts('brandskyddsarbete')?.subParts).toEqual(expect.arrayContaining([stemSv('brand'), stemSv('skydd')]));
+    expect(compoundParts('brandskyddsarbete')?.subParts).toEqual(
+      expect.arrayContaining([stemSv('brand'), stemSv('skydd')]),
+    );
   });
 
   it('does not split plain words', () => {
@@ -44,7 +59,9 @@ describe('compounds (dictionary-sv flags)', () => {
 
 describe('particle verbs', () => {
   it('finds "följs … upp" with words between', () => {
-    expect(particleVerbs(tokenize('hur följs säkerhetsarbetet upp'))).toEqual([{ verb: 1, particle: 3, term: 'uppföljning' }]);
+    expect(particleVerbs(tokenize('hur följs säkerhetsarbetet upp'))).toEqual([
+      { verb: 1, particle: 3, term: 'uppföljning' },
+    ]);
   });
 });
 

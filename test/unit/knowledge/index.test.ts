@@ -10,8 +10,19 @@ function load(files: Record<string, string>): KnowledgeIndex {
     const parsed = parseText(text);
     const id = fileName;
     const drafts = toPassages(parsed.blocks);
-    documents.push({ ...parsed.metadata, id, sourceKey: fileName, fileName, link: `file:///${fileName}`, contentHash: id, importedAt: '2024-01-01T00:00:00Z', passageCount: drafts.length });
-    drafts.forEach((draft, ordinal) => passages.push({ id: `${id}:${ordinal}`, documentId: id, ordinal, ...draft }));
+    documents.push({
+      ...parsed.metadata,
+      id,
+      sourceKey: fileName,
+      fileName,
+      link: `file:///${fileName}`,
+      contentHash: id,
+      importedAt: '2024-01-01T00:00:00Z',
+      passageCount: drafts.length,
+    });
+    drafts.forEach((draft, ordinal) => {
+      passages.push({ id: `${id}:${ordinal}`, documentId: id, ordinal, ...draft });
+    });
   }
   return new KnowledgeIndex(documents, passages);
 }
@@ -54,7 +65,9 @@ describe('KnowledgeIndex', () => {
   const top = (question: string) => index.search(question).answers[0];
 
   it('answers "vem ansvarar" with the passage that assigns responsibility', () => {
-    expect(top('vem ansvarar för säkerhetsarbetet i norrviken?')?.passage.text).toMatch(/Regionstyrelsen har det samlade ansvaret/);
+    expect(top('vem ansvarar för säkerhetsarbetet i norrviken?')?.passage.text).toMatch(
+      /Regionstyrelsen har det samlade ansvaret/,
+    );
   });
 
   it('answers "hur ofta" with the passage that states a frequency', () => {
@@ -69,7 +82,9 @@ describe('KnowledgeIndex', () => {
   });
 
   it('tolerates typos', () => {
-    expect(top('vem ansvarar för klasningen av informationen')?.passage.text).toMatch(/Informationsägaren ansvarar/);
+    expect(top('vem ansvarar för klasningen av informationen')?.passage.text).toMatch(
+      /Informationsägaren ansvarar/,
+    );
   });
 
   it('prefers a short signature only when a name is asked for', () => {
@@ -78,7 +93,11 @@ describe('KnowledgeIndex', () => {
   });
 
   it('prefers the organisation the question names, also in genitive and with a typo', () => {
-    for (const q of ['vad säger Sjöstads kommun om lösenord?', 'vad gäller för lösenord i sjöstad', 'lösenord i sjösstad']) {
+    for (const q of [
+      'vad säger Sjöstads kommun om lösenord?',
+      'vad gäller för lösenord i sjöstad',
+      'lösenord i sjösstad',
+    ]) {
       const result = index.search(q);
       expect(result.answers[0]?.document.organisation).toBe('Sjöstads kommun');
     }
@@ -98,14 +117,17 @@ describe('KnowledgeIndex', () => {
   });
 
   it('abstains when a date is asked for and the text holds none', () => {
-    expect(index.search('vilket datum beslutades riktlinjen för informationssäkerhet i sjöstad?').abstained).toBe(true);
+    expect(
+      index.search('vilket datum beslutades riktlinjen för informationssäkerhet i sjöstad?').abstained,
+    ).toBe(true);
     expect(top('vilket datum beslutades säkerhetspolicyn i norrviken?')?.passage.text).toMatch(/2022-03-29/);
   });
 
   it('shows at most three answers, one per document', () => {
     const many = load({
       'a.txt': 'Policy A\n\nAnsvar\nChefen ansvarar för informationssäkerheten i verksamheten.',
-      'b.txt': 'Policy B\n\nAnsvar\nChefen ansvarar för informationssäkerheten i enheten. Chefen ansvarar även för att informationssäkerheten följs upp.',
+      'b.txt':
+        'Policy B\n\nAnsvar\nChefen ansvarar för informationssäkerheten i enheten. Chefen ansvarar även för att informationssäkerheten följs upp.',
       'c.txt': 'Policy C\n\nAnsvar\nChefen ansvarar för informationssäkerheten på arbetsplatsen.',
       'd.txt': 'Policy D\n\nAnsvar\nChefen ansvarar för informationssäkerheten hos bolaget.',
     });

@@ -5,7 +5,11 @@ const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
 describe('sentences', () => {
   it('does not split at abbreviations or ordinal numbers', () => {
-    expect(sentences('Information, t.ex. personuppgifter, ska skyddas. Det gäller bl.a. e-post. Se kap. 3 för mer.')).toEqual([
+    expect(
+      sentences(
+        'Information, t.ex. personuppgifter, ska skyddas. Det gäller bl.a. e-post. Se kap. 3 för mer.',
+      ),
+    ).toEqual([
       'Information, t.ex. personuppgifter, ska skyddas.',
       'Det gäller bl.a. e-post.',
       'Se kap. 3 för mer.',
@@ -38,7 +42,9 @@ describe('toPassages', () => {
       expect(words(p.text)).toBeLessThanOrEqual(MAX_PASSAGE_WORDS);
       expect(p.text).toMatch(/^[\p{Lu}a-zåäö]/u);
     }
-    expect(passages.some((p) => p.text === 'Säkerhetschefen samordnar arbetet, t.ex. utbildningar och övningar.')).toBe(true);
+    expect(
+      passages.some((p) => p.text === 'Säkerhetschefen samordnar arbetet, t.ex. utbildningar och övningar.'),
+    ).toBe(true);
   });
 
   it('records the section and its path', () => {
@@ -48,10 +54,16 @@ describe('toPassages', () => {
   });
 
   it('never crosses a section boundary', () => {
-    expect(passages.some((p) => p.text.includes('Chefer ansvarar') && p.text.includes('föreslår'))).toBe(false);
+    expect(passages.some((p) => p.text.includes('Chefer ansvarar') && p.text.includes('föreslår'))).toBe(
+      false,
+    );
   });
 
   it('lets a lead-in without a full stop travel with its list', () => {
-    expect(passages.some((p) => p.text.startsWith('Regionstyrelsen föreslår regionfullmäktige besluta att anta säkerhetspolicyn'))).toBe(true);
+    expect(
+      passages.some((p) =>
+        p.text.startsWith('Regionstyrelsen föreslår regionfullmäktige besluta att anta säkerhetspolicyn'),
+      ),
+    ).toBe(true);
   });
 });
