@@ -11,7 +11,7 @@ import {
 import type restify from 'restify';
 import type { Config } from './config';
 import { createServer } from './http/server';
-import { t } from './i18n';
+import { langOf, t } from './i18n';
 import { KnowledgeService } from './knowledge/service';
 import { FileSystemSource } from './knowledge/source';
 import { createLogger, type Logger } from './logger';
@@ -59,7 +59,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error({ err: error, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
-      await context.sendActivity(t(context.activity.locale?.startsWith('en') ? 'en' : 'sv', 'error.internal')).catch(() => undefined);
+      await context.sendActivity(t(langOf(context.activity.locale), 'error.internal')).catch(() => undefined);
     }
   };
 

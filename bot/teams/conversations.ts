@@ -1,6 +1,6 @@
 /** Conversation references, kept per person so that the bot can write to them later (proactive 1:1). */
 import type { ConversationReference } from 'botbuilder';
-import type { Store } from '../store';
+import { DuplicateId, type Store, VersionConflict } from '../store';
 import type { ConversationRecord } from './model';
 
 export class ConversationBook {
@@ -9,16 +9,24 @@ export class ConversationBook {
     private readonly clock: () => Date,
   ) {}
 
-  async remember(personId: string, reference: Partial<ConversationReference>, locale?: string): Promise<void> {
-    if (reference.conversation?.conversationType && reference.conversation.conversationType !== 'personal') return;
+  /**
+   * Keeps the person's 1:1 reference. The reference is stored without the turn's activity id, so an
+   * unchanged conversation costs one read per turn and no write.
+   */
+  async remember(personId: string, turnReference: Partial<ConversationReference>, locale?: string): Promise<void> {
+    if (turnReference.conversation?.conversationType && turnReference.conversation.conversationType !== 'personal') return;
+    const { activityId: _turn, ...reference } = turnReference;
     const record: ConversationRecord = { id: personId, personId, reference, locale, updatedAt: this.clock().toISOString() };
     const existing = await this.store.conversations.get(personId);
-    if (!existing) {
-      await this.store.conversations.insert(record).catch(async () => this.remember(personId, reference, locale));
-      return;
+    try {
+      if (!existing) await this.store.conversations.insert(record);
+      else if (JSON.stringify(existing.value.reference) !== JSON.stringify(reference) || existing.value.locale !== locale) {
+        await this.store.conversations.update(record, existing.version);
+      }
+    } catch (error) {
+      // a concurrent turn of the same person stored a reference just now; it is as fresh as ours
+      if (!(error instanceof DuplicateId || error instanceof VersionConflict)) throw error;
     }
-    const same = JSON.stringify(existing.value.reference) === JSON.stringify(reference) && existing.value.locale === locale;
-    if (!same) await this.store.conversations.update(record, existing.version).catch(() => undefined);
   }
 
   async find(personId: string): Promise<ConversationRecord | undefined> {

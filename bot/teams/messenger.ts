@@ -14,9 +14,8 @@ export class TeamsMessenger implements Messenger {
   private async reference(personId: string): Promise<Partial<ConversationReference>> {
     const record = await this.book.find(personId);
     if (!record) throw new NotReachable(personId, 'the app is not installed for this person (no conversation yet)');
-    // a plain send, not a reply to the last activity
-    const { activityId: _ignored, ...reference } = record.reference;
-    return reference;
+    // stored without an activity id: a plain send, not a reply to an earlier activity
+    return record.reference;
   }
 
   async sendCard(personId: string, card: object): Promise<SentMessage> {

@@ -93,6 +93,21 @@ test('sqlite: data survives a restart, and migrations are applied once', async (
   const { DatabaseSync } = require('node:sqlite');
   const db = new DatabaseSync(file);
   expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get().n).toBe(1);
-  expect(() => db.exec("UPDATE auditEvents SET data = '{}'")).not.toThrow(); // empty table: nothing to refuse
   db.close();
+});
+
+test('sqlite: the audit log refuses edits and deletions even from outside the product', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-store-'));
+  const file = path.join(dir, 'varn.sqlite');
+  const store = openSqliteStore(file);
+  await store.auditEvents.append({ id: 'e1', at: 'now', actorId: 'p1', recordType: 'question', recordId: 'q1', action: 'escalate' });
+  await store.close();
+  const { DatabaseSync } = require('node:sqlite');
+  const db = new DatabaseSync(file);
+  expect(() => db.exec("UPDATE auditEvents SET data = '{}'")).toThrow(/append-only/);
+  expect(() => db.exec('DELETE FROM auditEvents')).toThrow(/append-only/);
+  db.close();
+  const reopened = openSqliteStore(file);
+  expect((await reopened.auditEvents.find({ recordId: 'q1' })).map((e) => e.action)).toEqual(['escalate']);
+  await reopened.close();
 });
