@@ -1,0 +1,35 @@
+/**
+ * Schedules that run inside the service and survive a restart: a job is a record in the store
+ * with the time it is due; the scheduler runs each due job once (claimed with a version check, so
+ * two processes or a restart cannot run it twice) and never skips one that fell due while the
+ * service was down. A handler that sends should enqueue with a stable key on the shared sender,
+ * so that even a job re-run after a crash sends nothing twice.
+ */
+export type JobStatus = 'pending' | 'running' | 'done' | 'cancelled' | 'failed';
+
+export interface Job {
+  /** Stable and meaningful, e.g. `review:<cycleId>:reminder:7d`; scheduling the same id again updates a pending job. */
+  id: string;
+  kind: string;
+  /** ISO time. */
+  dueAt: string;
+  payload: Record<string, string>;
+  status: JobStatus;
+  attempts: number;
+  /** Set while running; a running job older than the lease is taken to have crashed and runs again. */
+  leaseUntil?: string;
+  lastError?: string;
+  doneAt?: string;
+}
+
+export type JobHandler = (job: Job) => Promise<void>;
+
+export interface Scheduler {
+  register(kind: string, handler: JobHandler): void;
+  schedule(job: { id: string; kind: string; dueAt: string; payload?: Record<string, string> }): Promise<void>;
+  cancel(id: string): Promise<void>;
+  /** Runs every job due at the clock's now; returns how many ran. The timer calls it; tests call it. */
+  runDue(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+}
