@@ -155,7 +155,8 @@ async function httpBench() {
 
 async function main() {
   const knowledge = await knowledgeBench();
-  const http = await httpBench();
+  // `npm run bench -- --knowledge` measures the knowledge index only
+  const http = process.argv.includes('--knowledge') ? undefined : await httpBench();
   process.stdout.write(`${JSON.stringify({ node: process.version, knowledge, http }, null, 2)}\n`);
 }
 
