@@ -3,11 +3,13 @@
  */
 import path from 'node:path';
 import {
+  CallerIdConstants,
   CloudAdapter,
   ConfigurationServiceClientCredentialFactory,
   createBotFrameworkAuthenticationFromConfiguration,
   type TurnContext,
 } from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
 import type restify from 'restify';
 import type { Config } from './config';
 import type { ApiRoute, Authenticator } from './http/api';
@@ -60,7 +62,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     MicrosoftAppTenantId: config.bot.tenantId ?? '',
     MicrosoftAppType: config.bot.appType ?? '',
   });
-  const adapter = new CloudAdapter(createBotFrameworkAuthenticationFromConfiguration(null, credentials));
+  const botAuth = createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials);
+  const adapter = new CloudAdapter(botAuth);
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error({ err: error, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
@@ -117,6 +120,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const server = createServer({
     adapter,
+    botAuth,
     bot,
     log,
     tabDir: path.resolve(__dirname, '../../tab'),
@@ -149,4 +153,23 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await store.close();
     },
   };
+}
+
+/**
+ * botbuilder takes either none of its endpoint settings (the public cloud) or all of them; with
+ * BotOpenIdMetadata set, the public cloud's values are kept and only the signing keys' source changes.
+ */
+type BotAuthConfiguration = Parameters<typeof createBotFrameworkAuthenticationFromConfiguration>[0];
+function botAuthSettings(config: Config): BotAuthConfiguration {
+  if (!config.bot.openIdMetadata) return null;
+  const settings = {
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadata,
+    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+  };
+  return { get: <T>() => settings as T, set: () => undefined };
 }

@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { Activity } from 'botbuilder';
+import type { BotFrameworkAuthentication } from 'botframework-connector';
 import restify from 'restify';
 import { AppError } from '../errors';
 import { type Lang, langOf, type MessageKey, t } from '../i18n';
@@ -15,6 +17,8 @@ import { TokenRejected } from './tokens';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
+  /** The same authentication the adapter uses, checked first so that any bad token is a 401. */
+  botAuth: BotFrameworkAuthentication;
   bot: ActivityHandler;
   log: Logger;
   tabDir: string;
@@ -56,6 +60,15 @@ export function createServer(deps: ServerDeps): restify.Server {
       ) {
         res.status(400);
         res.json({ error: { code: 'BadRequest', message: 'the activity lacks serviceUrl or conversation' } });
+        return;
+      }
+      // botbuilder answers a token signed by an unknown key with 500; a request without a valid token is 401.
+      try {
+        await deps.botAuth.authenticateRequest(body as Activity, req.header('authorization') ?? '');
+      } catch (error) {
+        deps.log.warn({ err: error }, 'an activity without a valid Bot Framework token was refused');
+        res.status(401);
+        res.json({ error: { code: 'Unauthorized', message: 'a valid Bot Framework token is required' } });
         return;
       }
       await deps.adapter.process(req as never, res as never, (context) => deps.bot.run(context));
