@@ -64,7 +64,8 @@ function expectGraphError(res: Call, status: number, code: string): void {
   );
 }
 
-const ITEM_ETAG = /^"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12},\d+"$/;
+// listItem eTags as in the listitem-delta response example: "eTag": "\"{12AD05BB-59B8-43AA-9456-77C44E9BC066},756\""
+const ITEM_ETAG = /^"\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\},\d+"$/;
 
 beforeAll(async () => {
   graph = await startGraph({ maxPageSize: 50, simpleUploadMaxBytes: 1024 * 1024 });
@@ -358,6 +359,69 @@ describe('list items', () => {
     const small = await get(`${sitePath()}/lists/Big/items?$top=7`);
     expect(small.body.value).toHaveLength(7);
     expect(small.body['@odata.nextLink']).toContain('skiptoken');
+  });
+
+  test('$orderby sorts (on indexed columns, same rule as $filter) and pages through the sorted result', async () => {
+    for (const [name, color] of [
+      ['a', 'Red'],
+      ['b', 'blue'],
+      ['c', 'Green'],
+    ]) {
+      await call('POST', items(), { fields: { Name: name, Color: color } });
+    }
+    const first = await get(`${items()}?expand=fields(select=Name)&$orderby=fields/Color desc&$top=2`);
+    expect(first.body.value.map((i: Json) => i.fields.Name)).toEqual(['a', 'c']);
+    const second = await get(first.body['@odata.nextLink']);
+    expect(second.body.value.map((i: Json) => i.fields.Name)).toEqual(['b']);
+    expect(second.body['@odata.nextLink']).toBeUndefined();
+    expectGraphError(await get(`${items()}?$orderby=fields/Name`), 400, 'invalidRequest');
+  });
+
+  test('a required column must be given a value on create and cannot be cleared', async () => {
+    const list = graph.control.seedList(site.id, {
+      displayName: 'Req',
+      columns: [{ name: 'Owner', text: {}, required: true }],
+    });
+    const path = `${sitePath()}/lists/${list.id}/items`;
+    expectGraphError(await call('POST', path, { fields: { Title: 'x' } }), 400, 'invalidRequest');
+    const created = await call('POST', path, { fields: { Title: 'x', Owner: 'eva' } });
+    expect(created.status).toBe(201);
+    expectGraphError(
+      await call('PATCH', `${path}/${created.body.id}/fields`, { Owner: null }),
+      400,
+      'invalidRequest',
+    );
+  });
+
+  // https://learn.microsoft.com/graph/api/listitem-delta — GET /sites/{siteId}/lists/{listId}/items/delta: pages with
+  // @odata.nextLink, then @odata.deltaLink; later calls return changed items, and deleted ones as
+  // {"id":"3","parentReference":{"siteId":…},"contentType":{…},"deleted":{"state":"deleted"}}; ?token=latest → [] + deltaLink;
+  // 410 Gone (resyncChangesApplyDifferences …) with a Location header that starts a fresh enumeration.
+  test('listItem delta enumerates, then returns only changed and deleted items since its deltaLink', async () => {
+    const ids: string[] = [];
+    for (const n of ['one', 'two', 'three'])
+      ids.push((await call('POST', items(), { fields: { Name: n } })).body.id);
+    const initial = await readDelta(`${items()}/delta?$top=2&expand=fields(select=Name)`);
+    expect(initial.value.map((i) => i.fields.Name)).toEqual(['one', 'two', 'three']);
+    const deltaLink = initial.deltaLink;
+    expect((await readDelta(deltaLink)).value).toEqual([]);
+    await call('PATCH', `${items()}/${ids[1]}/fields`, { Name: 'TWO' });
+    await call('DELETE', `${items()}/${ids[2]}`);
+    const changes = await readDelta(deltaLink);
+    expect(changes.value).toEqual([
+      expect.objectContaining({ id: ids[1], eTag: expect.stringMatching(/,2"$/) }),
+      expect.objectContaining({
+        id: ids[2],
+        deleted: { state: 'deleted' },
+        parentReference: { siteId: site.id },
+      }),
+    ]);
+    const latest = await get(`${items()}/delta?token=latest`);
+    expect(latest.body.value).toEqual([]);
+    graph.control.expireDeltaTokens(site.id, listId);
+    const expired = await get(latest.body['@odata.deltaLink']);
+    expectGraphError(expired, 410, 'resyncRequired');
+    expect(expired.headers.get('location')).toContain('/items/delta');
   });
 
   test('past the list view threshold a non-indexed query fails even with the Prefer header', async () => {
@@ -737,32 +801,25 @@ describe('drive (document library)', () => {
     graph.control.putFile(site.id, '/a.txt', 'a');
     const keepId = graph.control.putFile(site.id, '/b.txt', 'b');
     const gone = graph.control.putFile(site.id, '/c.txt', 'c');
-    let link: string | undefined = `${drive()}/root/delta?$top=2`;
-    const names: string[] = [];
-    let deltaLink = '';
-    while (link) {
-      const page = await get(link);
-      names.push(...page.body.value.map((i: Json) => i.name));
-      link = page.body['@odata.nextLink'];
-      if (!link) deltaLink = page.body['@odata.deltaLink'];
-    }
-    expect(names.sort()).toEqual(['a.txt', 'b.txt', 'c.txt', 'root']);
-    expect((await get(deltaLink)).body.value).toEqual([]);
+    const initial = await readDelta(`${drive()}/root/delta?$top=2`);
+    expect(initial.value.map((i) => i.name).sort()).toEqual(['a.txt', 'b.txt', 'c.txt', 'root']);
+    const deltaLink = initial.deltaLink;
+    expect((await readDelta(deltaLink)).value).toEqual([]);
     await call('PUT', `${drive()}/root:/d.txt:/content`, 'd', { 'Content-Type': 'text/plain' });
     expect((await call('DELETE', `${drive()}/items/${gone}`)).status).toBe(204);
-    const changes = await get(deltaLink);
-    const changed = changes.body.value.filter((i: Json) => !i.root);
+    const changes = await readDelta(deltaLink);
+    const changed = changes.value.filter((i: Json) => !i.root);
     expect(changed.map((i: Json) => [i.name, Boolean(i.deleted)]).sort()).toEqual([
       ['c.txt', true],
       ['d.txt', false],
     ]);
-    expect(changed.find((i: Json) => i.deleted).deleted).toEqual({ state: 'deleted' });
+    expect(changed.find((i: Json) => i.deleted)?.deleted).toEqual({ state: 'deleted' });
     expect(changed.map((i: Json) => i.id)).not.toContain(keepId);
     const latest = await get(`${drive()}/root/delta?token=latest`);
     expect(latest.body.value).toEqual([]);
     expect(latest.body['@odata.deltaLink']).toContain('token=');
     graph.control.expireDeltaTokens(site.id);
-    const expired = await get(changes.body['@odata.deltaLink']);
+    const expired = await get(changes.deltaLink);
     expectGraphError(expired, 410, 'resyncRequired');
     expect(expired.headers.get('location')).toContain('/root/delta');
   });
@@ -801,6 +858,19 @@ describe('test controls', () => {
     expectGraphError(await get(sitePath()), 404, 'itemNotFound');
   });
 });
+
+/** Follows @odata.nextLink verbatim until a page carries @odata.deltaLink. */
+async function readDelta(first: string): Promise<{ value: Json[]; deltaLink: string }> {
+  let link: string | undefined = first;
+  const value: Json[] = [];
+  for (;;) {
+    const page = await get(link);
+    expect(page.status).toBe(200);
+    value.push(...page.body.value);
+    link = page.body['@odata.nextLink'];
+    if (!link) return { value, deltaLink: page.body['@odata.deltaLink'] };
+  }
+}
 
 /** Drops the `@odata.etag` that Graph adds to every fieldValueSet. */
 function strip(fields: Json): Json {

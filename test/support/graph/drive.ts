@@ -27,6 +27,7 @@ import {
   createItem,
   type DriveItemRecord,
   type DriveRecord,
+  deleteItem,
   driveItemCTag,
   driveItemETag,
   type ItemRecord,
@@ -38,7 +39,17 @@ import {
   siteWebUrl,
   updateItem,
 } from './model';
-import { linkWith, option, parseExpand, parseSelect, parseTop } from './odata';
+import {
+  type DeltaToken,
+  decodeDelta,
+  deltaQuery,
+  encodeDelta,
+  linkWith,
+  option,
+  parseExpand,
+  parseSelect,
+  parseTop,
+} from './odata';
 
 export const CHUNK_MULTIPLE = 320 * 1024;
 export const MAX_FRAGMENT_BYTES = 60 * 1024 * 1024;
@@ -255,7 +266,11 @@ function markDeleted(site: SiteRecord, item: DriveItemRecord): void {
   item.deleted = true;
   item.modified = nowIso();
   bumpDrive(site.drive, item);
-  if (item.listItemId !== undefined) libraryOf(site).items.delete(item.listItemId);
+  if (item.listItemId !== undefined) {
+    const lib = libraryOf(site);
+    const li = lib.items.get(item.listItemId);
+    if (li) deleteItem(lib, li);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -427,31 +442,6 @@ const createUploadSession: Handler = (req, t, ctx) => {
 
 // --- delta -------------------------------------------------------------------------------------------------------
 
-interface DeltaToken {
-  /** Changes after this drive sequence number (0 = full enumeration). */
-  since: number;
-  /** Sequence number the enumeration runs up to. */
-  until: number;
-  offset: number;
-}
-
-const encodeDelta = (t: DeltaToken): string => Buffer.from(JSON.stringify(t)).toString('base64url');
-
-function decodeDelta(raw: string): DeltaToken {
-  try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as DeltaToken;
-    if (
-      typeof parsed.since === 'number' &&
-      typeof parsed.until === 'number' &&
-      typeof parsed.offset === 'number'
-    )
-      return parsed;
-  } catch {
-    // fall through
-  }
-  throw invalidRequest('The delta token is not valid.', 'invalidParameterFormat');
-}
-
 function depth(drive: DriveRecord, item: DriveItemRecord): number {
   let d = 0;
   let cur = item;
@@ -479,6 +469,8 @@ const getDelta: Handler = (req, t, ctx) => {
     return json(200, body);
   }
   const token: DeltaToken = raw ? decodeDelta(raw) : { since: 0, until: drive.seq, offset: 0 };
+  const query = deltaQuery(req.query, raw ? token : undefined);
+  token.q = query.toString();
   if (raw && token.since < drive.tokenFloor) {
     throw new GraphError(
       410,
@@ -495,16 +487,17 @@ const getDelta: Handler = (req, t, ctx) => {
       token.since === 0 ? !i.deleted : i.seq > token.since && !(i.deleted && i.id === drive.rootId),
     )
     .sort((a, b) => depth(drive, a) - depth(drive, b) || a.seq - b.seq);
-  const pageSize = Math.min(parseTop(req.query) ?? ctx.defaultPageSize, ctx.maxPageSize);
+  const pageSize = Math.max(Math.min(parseTop(query) ?? ctx.defaultPageSize, ctx.maxPageSize), 1);
   const page = all.slice(token.offset, token.offset + pageSize);
-  body.value = page.map((i) => (i.deleted ? deletedJson(drive, i) : driveItemJson(ctx, site, i, req)));
+  const shaped = { ...req, query };
+  body.value = page.map((i) => (i.deleted ? deletedJson(drive, i) : driveItemJson(ctx, site, i, shaped)));
   if (token.offset + pageSize < all.length) {
     body['@odata.nextLink'] =
       `${ctx.base}${deltaPath}?token=${encodeDelta({ ...token, offset: token.offset + pageSize })}`;
   } else {
     const until = Math.max(token.until, ...page.map((i) => i.seq));
     body['@odata.deltaLink'] =
-      `${ctx.base}${deltaPath}?token=${encodeDelta({ since: until, until, offset: 0 })}`;
+      `${ctx.base}${deltaPath}?token=${encodeDelta({ since: until, until, offset: 0, q: token.q })}`;
   }
   return json(200, body);
 };

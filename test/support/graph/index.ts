@@ -31,7 +31,7 @@
  *   control.denySite(site, denied = true)      every request on the site → 403 accessDenied (no Sites.Selected grant)
  *   control.setFaults(partial) / control.failNext(n, { status: 429|503, retryAfterSeconds?, kinds? })
  *   control.expireTokens()                     issued tokens → 401 "Lifetime validation failed, the token is expired."
- *   control.expireDeltaTokens(site)            earlier delta links → 410 Gone resyncRequired
+ *   control.expireDeltaTokens(site, list?)     earlier drive (or list item) delta links → 410 Gone resyncRequired
  *   control.issueToken()                       a valid bearer token without going through the token endpoint
  *   control.stats() / control.resetStats() / control.requests()
  *   control.readList(site, list) / control.readFiles(site) / control.sites()   stored state as plain data
@@ -49,10 +49,10 @@
  *
  * Request kinds (stats keys): site, lists, list, columns, column, items, item, itemFields, drive, drives,
  * driveItem, driveItem/children, driveItem/content, driveItem/createUploadSession, driveItem/delta,
- * driveItem/listItem, driveItem/listItem/fields, uploadUrl, download, batch, token, unresolved.
+ * driveItem/listItem, driveItem/listItem/fields, itemsDelta, uploadUrl, download, batch, token, unresolved.
  *
- * Deliberate limits: one document library (the site's default drive) per site; no $orderby, $count, $search;
- * list-item delta, lookups, person columns and versions history are not modelled.
+ * Deliberate limits: one document library (the site's default drive) per site; no $count, $search, $skip;
+ * lookups, person columns and version history are not modelled.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,6 +87,7 @@ import {
   columnFromDefinition,
   createItem,
   createSite,
+  deleteItem,
   findColumn,
   findSite,
   type IdentitySet,
@@ -265,7 +266,8 @@ export interface GraphControl {
   setFaults(faults: Partial<GraphFaults>): void;
   failNext(n: number, options?: FailNextOptions): void;
   expireTokens(): void;
-  expireDeltaTokens(site: string): void;
+  /** Delta links issued so far (for the drive, or for the list's items) now answer 410 Gone. */
+  expireDeltaTokens(site: string, list?: string): void;
   issueToken(): string;
   stats(): GraphStats;
   resetStats(): void;
@@ -819,7 +821,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     },
     deleteItem(siteRef, listRef, itemId) {
       const { l } = list(siteRef, listRef);
-      l.items.delete(requireItem(l, itemId).id);
+      deleteItem(l, requireItem(l, itemId));
     },
     denySite(siteRef, denied = true) {
       site(siteRef).denied = denied;
@@ -839,8 +841,13 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     expireTokens() {
       for (const t of tokens.tokens.values()) t.expiresAt = 0;
     },
-    expireDeltaTokens(siteRef) {
+    expireDeltaTokens(siteRef, listRef) {
       const s = site(siteRef);
+      if (listRef !== undefined) {
+        const l = requireList(s, listRef);
+        l.tokenFloor = ++l.seq;
+        return;
+      }
       s.drive.tokenFloor = s.drive.seq + 1;
       s.drive.seq++;
     },

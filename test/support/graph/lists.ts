@@ -21,6 +21,7 @@ import {
   type ColumnRecord,
   columnFromDefinition,
   createItem,
+  deleteItem,
   eTagMatches,
   findColumn,
   type ItemRecord,
@@ -38,8 +39,12 @@ import {
   updateItem,
 } from './model';
 import {
+  type DeltaToken,
+  decodeDelta,
   decodeSkipToken,
+  deltaQuery,
   type Expansion,
+  encodeDelta,
   encodeSkipToken,
   evaluateFilter,
   filterPaths,
@@ -47,8 +52,10 @@ import {
   option,
   parseExpand,
   parseFilter,
+  parseOrderBy,
   parseSelect,
   parseTop,
+  sortBy,
 } from './odata';
 
 export const HONOR_NON_INDEXED = 'HonorNonIndexedQueriesWarningMayFailRandomly';
@@ -435,6 +442,43 @@ export function removeColumn(list: ListRecord, col: ColumnRecord): void {
   touchList(list);
 }
 
+/** Applies the indexed-column rule to the columns a $filter or $orderby reads (listitem-list, platform-facts §7). */
+function checkQueryColumns(req: GraphRequest, ctx: HandlerContext, list: ListRecord, paths: string[]): void {
+  const honor = (req.headers.prefer ?? '').toLowerCase().includes(HONOR_NON_INDEXED.toLowerCase());
+  let nonIndexed = false;
+  for (const path of paths) {
+    const m = /^fields\/(.+)$/.exec(path);
+    if (!m) {
+      if (!ITEM_PROPERTIES.includes(path)) {
+        throw invalidRequest(
+          `Could not find a property named '${path}' on type 'microsoft.graph.listItem'.`,
+          'invalidQueryOption',
+        );
+      }
+      continue;
+    }
+    const name = m[1] as string;
+    const col = findColumn(list, name);
+    if (!col) throw invalidRequest(`Field '${name}' is not recognized`);
+    if (col.indexed) continue;
+    nonIndexed = true;
+    if (!honor) {
+      throw invalidRequest(
+        `Field '${col.name}' cannot be referenced in filter or orderby as it is not indexed. Provide the 'Prefer: ${HONOR_NON_INDEXED}' header to allow this, but be warned that such queries may fail on large lists.`,
+      );
+    }
+  }
+  if (nonIndexed && list.items.size > ctx.listViewThreshold) {
+    throw new GraphError(
+      500,
+      'generalException',
+      'The attempted operation is prohibited because it exceeds the list view threshold.',
+    );
+  }
+}
+
+const ITEM_PROPERTIES = ['id', 'createdDateTime', 'lastModifiedDateTime', 'eTag'];
+
 const getItems: Handler = (req, t, ctx) => {
   const site = need(t.site, 'site');
   const list = need(t.list, 'list');
@@ -442,57 +486,94 @@ const getItems: Handler = (req, t, ctx) => {
   const fields = fieldsExpansion(req.query);
   const filterSrc = option(req.query, 'filter');
   const filter = filterSrc ? parseFilter(filterSrc) : undefined;
-  if (filter) {
-    const honor = (req.headers.prefer ?? '').toLowerCase().includes(HONOR_NON_INDEXED.toLowerCase());
-    let nonIndexed = false;
-    for (const path of filterPaths(filter)) {
-      const m = /^fields\/(.+)$/.exec(path);
-      if (!m) {
-        if (!['id', 'createdDateTime', 'lastModifiedDateTime', 'eTag'].includes(path)) {
-          throw invalidRequest(
-            `Could not find a property named '${path}' on type 'microsoft.graph.listItem'.`,
-            'invalidQueryOption',
-          );
-        }
-        continue;
-      }
-      const name = m[1] as string;
-      const col = findColumn(list, name);
-      if (!col) throw invalidRequest(`Field '${name}' is not recognized`);
-      if (!col.indexed) {
-        nonIndexed = true;
-        if (!honor) {
-          throw invalidRequest(
-            `Field '${col.name}' cannot be referenced in filter or orderby as it is not indexed. Provide the 'Prefer: ${HONOR_NON_INDEXED}' header to allow this, but be warned that such queries may fail on large lists.`,
-          );
-        }
-      }
-    }
-    if (nonIndexed && list.items.size > ctx.listViewThreshold) {
-      throw new GraphError(
-        500,
-        'generalException',
-        'The attempted operation is prohibited because it exceeds the list view threshold.',
-      );
-    }
-  }
-  const after = decodeSkipToken(option(req.query, 'skiptoken'));
-  const pageSize = Math.min(parseTop(req.query) ?? ctx.defaultPageSize, ctx.maxPageSize);
-  const matching = [...list.items.values()]
-    .sort((a, b) => a.id - b.id)
-    .filter((i) => i.id > after)
-    .filter((i) => !filter || evaluateFilter(filter, (p) => readItemPath(list, i, p)));
-  const page = matching.slice(0, Math.max(pageSize, 0));
+  const order = parseOrderBy(option(req.query, 'orderby'));
+  checkQueryColumns(req, ctx, list, [...(filter ? filterPaths(filter) : []), ...order.map((o) => o.path)]);
+  const position = decodeSkipToken(option(req.query, 'skiptoken'));
+  const pageSize = Math.max(Math.min(parseTop(req.query) ?? ctx.defaultPageSize, ctx.maxPageSize), 0);
+  const read = (i: ItemRecord, p: string): unknown => readItemPath(list, i, p);
+  const matching = sortBy(
+    [...list.items.values()]
+      .sort((a, b) => a.id - b.id)
+      .filter((i) => !filter || evaluateFilter(filter, (p) => read(i, p))),
+    order,
+    read,
+  );
+  const start = order.length ? position.index : matching.findIndex((i) => i.id > position.afterId);
+  const from = start < 0 ? matching.length : start;
+  const page = matching.slice(from, from + pageSize);
   const body: Record<string, unknown> = {
     '@odata.context': `${ctx.base}/$metadata#sites('${siteKey(site)}')/lists('${list.id}')/items`,
   };
   const last = page[page.length - 1];
-  if (matching.length > page.length && last) {
-    body['@odata.nextLink'] = linkWith(ctx.base, req.path, req.query, {
-      $skiptoken: encodeSkipToken(last.id),
-    });
+  if (from + page.length < matching.length && last) {
+    const token = encodeSkipToken(order.length ? { index: from + page.length } : { afterId: last.id });
+    body['@odata.nextLink'] = linkWith(ctx.base, req.path, req.query, { $skiptoken: token });
   }
   body.value = page.map((i) => itemJson(ctx, site, list, i, { select, fields }));
+  return json(200, body);
+};
+
+// listitem-delta: pages with @odata.nextLink, then @odata.deltaLink; token=latest; deleted items as
+// {"id","parentReference":{"siteId"},"contentType":{…},"deleted":{"state":"deleted"}}; 410 Gone resync with Location.
+const getItemsDelta: Handler = (req, t, ctx) => {
+  const site = need(t.site, 'site');
+  const list = need(t.list, 'list');
+  const deltaPath = `/sites/${site.id}/lists/${list.id}/items/delta`;
+  const raw = option(req.query, 'token');
+  const body: Record<string, unknown> = { '@odata.context': `${ctx.base}/$metadata#Collection(listItem)` };
+  if (raw === 'latest') {
+    body.value = [];
+    body['@odata.deltaLink'] =
+      `${ctx.base}${deltaPath}?token=${encodeDelta({ since: list.seq, until: list.seq, offset: 0 })}`;
+    return json(200, body);
+  }
+  const token: DeltaToken = raw ? decodeDelta(raw) : { since: -1, until: list.seq, offset: 0 };
+  const query = deltaQuery(req.query, raw ? token : undefined);
+  token.q = query.toString();
+  if (raw && token.since >= 0 && token.since < list.tokenFloor) {
+    throw new GraphError(
+      410,
+      'resyncRequired',
+      'Resync required. The delta token is no longer valid; restart the enumeration.',
+      {
+        innerCode: 'resyncChangesApplyDifferences',
+        headers: { Location: `${ctx.base}${deltaPath}` },
+      },
+    );
+  }
+  type Entry = { seq: number; item?: ItemRecord; deletedId?: number };
+  const entries: Entry[] = [...list.items.values()]
+    .filter((i) => i.seq > token.since)
+    .map((i) => ({ seq: i.seq, item: i }));
+  if (token.since >= 0) {
+    for (const [id, stone] of list.tombstones)
+      if (stone.seq > token.since) entries.push({ seq: stone.seq, deletedId: id });
+  }
+  entries.sort((a, b) => a.seq - b.seq);
+  const pageSize = Math.max(Math.min(parseTop(query) ?? ctx.defaultPageSize, ctx.maxPageSize), 1);
+  const page = entries.slice(token.offset, token.offset + pageSize);
+  const select = parseSelect(option(query, 'select'));
+  const fields = fieldsExpansion(query);
+  const contentType =
+    list.template === 'documentLibrary' ? { id: '0x0101', name: 'Document' } : { id: '0x0100', name: 'Item' };
+  body.value = page.map((e) =>
+    e.item
+      ? itemJson(ctx, site, list, e.item, { select, fields })
+      : {
+          id: String(e.deletedId),
+          parentReference: { siteId: site.id },
+          contentType,
+          deleted: { state: 'deleted' },
+        },
+  );
+  if (token.offset + pageSize < entries.length) {
+    body['@odata.nextLink'] =
+      `${ctx.base}${deltaPath}?token=${encodeDelta({ ...token, offset: token.offset + pageSize })}`;
+  } else {
+    const until = Math.max(token.until, ...page.map((e) => e.seq));
+    body['@odata.deltaLink'] =
+      `${ctx.base}${deltaPath}?token=${encodeDelta({ since: until, until, offset: 0, q: token.q })}`;
+  }
   return json(200, body);
 };
 
@@ -583,7 +664,7 @@ const deleteListItem: Handler = (req, t, ctx) => {
   const list = need(t.list, 'list');
   const item = requireItem(list, need(t.itemRef, 'item'));
   precondition(req, ctx, list, item);
-  list.items.delete(item.id);
+  deleteItem(list, item);
   if (item.driveItemId) {
     const file = site.drive.items.get(item.driveItemId);
     if (file) {
@@ -610,6 +691,7 @@ export const listRoutes: Record<string, Handler> = {
   'PATCH column': updateColumn,
   'DELETE column': deleteColumn,
   'GET items': getItems,
+  'GET itemsDelta': getItemsDelta,
   'POST items': createListItem,
   'GET item': getItem,
   'PATCH item': updateListItem,

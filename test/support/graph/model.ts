@@ -50,6 +50,8 @@ export interface ItemRecord {
   modifiedBy: IdentitySet;
   /** For a document library item: the drive item it describes. */
   driveItemId?: string;
+  /** Position in the list's change log (listItem delta). */
+  seq: number;
 }
 
 export type ListTemplate = 'genericList' | 'documentLibrary';
@@ -68,6 +70,10 @@ export interface ListRecord {
   items: Map<number, ItemRecord>;
   nextItemId: number;
   createdBy: IdentitySet;
+  /** Change log for listItem delta: the last sequence number, deleted items, and the oldest usable token. */
+  seq: number;
+  tombstones: Map<number, { seq: number; guid: string }>;
+  tokenFloor: number;
 }
 
 export interface DriveItemRecord {
@@ -125,8 +131,8 @@ export function newState(): GraphState {
 
 export const nowIso = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** A list item's eTag: `"<guid>,<version>"` (quotes included), as SharePoint reports it through Graph. */
-export const itemETag = (item: ItemRecord): string => `"${item.guid},${item.version}"`;
+/** A list item's eTag: `"{GUID},<version>"` (quotes included), as in the listitem-delta response example. */
+export const itemETag = (item: ItemRecord): string => `"{${item.guid.toUpperCase()}},${item.version}"`;
 /** A drive item's eTag: `"{GUID},<version>"` (driveItem and page resources in the Graph docs). */
 export const driveItemETag = (item: DriveItemRecord): string =>
   `"{${item.guid.toUpperCase()}},${item.version}"`;
@@ -356,6 +362,9 @@ export function newList(
     items: new Map(),
     nextItemId: 1,
     createdBy: by,
+    seq: 0,
+    tombstones: new Map(),
+    tokenFloor: 0,
   };
 }
 
@@ -480,9 +489,16 @@ export function createItem(list: ListRecord, fields: Record<string, unknown>, by
     modified: now,
     createdBy: by,
     modifiedBy: by,
+    seq: ++list.seq,
   };
   list.items.set(item.id, item);
   return item;
+}
+
+/** Removes an item, leaving a tombstone for listItem delta. */
+export function deleteItem(list: ListRecord, item: ItemRecord): void {
+  list.items.delete(item.id);
+  list.tombstones.set(item.id, { seq: ++list.seq, guid: item.guid });
 }
 
 function checkUnique(list: ListRecord, values: Record<string, unknown>, selfId: number | undefined): void {
@@ -516,6 +532,7 @@ export function updateItem(
   item.version++;
   item.modified = nowIso();
   item.modifiedBy = by;
+  item.seq = ++list.seq;
 }
 
 export function requireItem(list: ListRecord, ref: string): ItemRecord {

@@ -274,16 +274,58 @@ export function evaluateFilter(expr: FilterExpr, read: (path: string) => unknown
 // ---------------------------------------------------------------------------------------------------------------
 // Paging
 
-/** SharePoint's list-item skip token is base64 of "Paged=TRUE&p_ID=<last id>"; the fake uses the same shape. */
-export function encodeSkipToken(lastId: number): string {
-  return Buffer.from(`Paged=TRUE&p_ID=${lastId}`).toString('base64');
+/**
+ * SharePoint's list-item skip token is base64 of "Paged=TRUE&p_ID=<last id>"; the fake uses the same shape, and
+ * "Paged=TRUE&p_Index=<n>" when the request has $orderby (the position in the ordered result).
+ */
+export function encodeSkipToken(position: { afterId: number } | { index: number }): string {
+  const text =
+    'afterId' in position ? `Paged=TRUE&p_ID=${position.afterId}` : `Paged=TRUE&p_Index=${position.index}`;
+  return Buffer.from(text).toString('base64');
 }
 
-export function decodeSkipToken(token: string | undefined): number {
-  if (!token) return 0;
-  const m = /^Paged=TRUE&p_ID=(\d+)$/.exec(Buffer.from(token, 'base64').toString('utf8'));
+export function decodeSkipToken(token: string | undefined): { afterId: number; index: number } {
+  if (!token) return { afterId: 0, index: 0 };
+  const m = /^Paged=TRUE&p_(ID|Index)=(\d+)$/.exec(Buffer.from(token, 'base64').toString('utf8'));
   if (!m) throw invalidRequest('The skip token is not valid.', 'invalidStartIndex');
-  return Number(m[1]);
+  return m[1] === 'ID' ? { afterId: Number(m[2]), index: 0 } : { afterId: 0, index: Number(m[2]) };
+}
+
+export interface OrderBy {
+  path: string;
+  desc: boolean;
+}
+
+/** `fields/Due desc,id` → [{path:'fields/Due',desc:true},{path:'id',desc:false}] */
+export function parseOrderBy(value: string | undefined): OrderBy[] {
+  if (!value) return [];
+  return value.split(',').map((part) => {
+    const m = /^\s*([^\s]+)(?:\s+(asc|desc))?\s*$/i.exec(part);
+    if (!m) throw invalidRequest(`Invalid $orderby: ${value}`, 'invalidQueryOption');
+    return { path: m[1] as string, desc: (m[2] ?? '').toLowerCase() === 'desc' };
+  });
+}
+
+/** Sorts by the $orderby keys (nulls first ascending, as SharePoint does), ties keeping their order. */
+export function sortBy<T>(items: T[], order: OrderBy[], read: (item: T, path: string) => unknown): T[] {
+  if (order.length === 0) return items;
+  const key = (v: unknown): number | string | boolean | null => {
+    if (v === undefined || v === null) return null;
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)))
+      return Date.parse(v);
+    if (typeof v === 'string') return v.toLowerCase();
+    return v as number | boolean;
+  };
+  return [...items].sort((a, b) => {
+    for (const o of order) {
+      const x = key(read(a, o.path));
+      const y = key(read(b, o.path));
+      if (x === y) continue;
+      const cmp = x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
+      return o.desc ? -cmp : cmp;
+    }
+    return 0;
+  });
 }
 
 /** Builds a link to the same resource with some query options replaced, as `@odata.nextLink` does. */
@@ -299,4 +341,43 @@ export function linkWith(
     q.set(k, v);
   }
   return `${base}${path}?${q.toString()}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Delta
+
+/** A delta token (driveItem delta and listItem delta): base64url JSON. */
+export interface DeltaToken {
+  /** Changes after this sequence number (full enumeration: 0 for a drive, -1 for a list). */
+  since: number;
+  /** Sequence number the enumeration runs up to. */
+  until: number;
+  offset: number;
+  /** The query options of the first request ($select, $expand, $top), which the links carry on. */
+  q?: string;
+}
+
+export const encodeDelta = (t: DeltaToken): string => Buffer.from(JSON.stringify(t)).toString('base64url');
+
+export function decodeDelta(raw: string): DeltaToken {
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as DeltaToken;
+    if (
+      typeof parsed.since === 'number' &&
+      typeof parsed.until === 'number' &&
+      typeof parsed.offset === 'number'
+    )
+      return parsed;
+  } catch {
+    // fall through
+  }
+  throw invalidRequest('The delta token is not valid.', 'invalidParameterFormat');
+}
+
+/** The query options that delta links carry forward (everything but the token). */
+export function deltaQuery(req: URLSearchParams, token: DeltaToken | undefined): URLSearchParams {
+  if (token?.q !== undefined) return new URLSearchParams(token.q);
+  const q = new URLSearchParams(req);
+  q.delete('token');
+  return q;
 }

@@ -102,6 +102,7 @@ export function resolve(state: GraphState, path: string, structural = false): Re
     return { shape: 'column', target };
   }
   if (m[3] === undefined) return { shape: 'items', target };
+  if (m[3] === 'delta' && !m[4]) return { shape: 'itemsDelta', target };
   target.itemRef = decode(m[3]);
   return { shape: m[4] ? 'itemFields' : 'item', target };
 }
