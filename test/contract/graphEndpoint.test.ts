@@ -117,6 +117,7 @@ describe('sites', () => {
   test('a site the app has no Sites.Selected grant for answers 403 accessDenied until it is granted', async () => {
     graph.control.denySite(site.id);
     expectGraphError(await get(`${sitePath()}/lists`), 403, 'accessDenied');
+    expectGraphError(await get(`${sitePath()}/lists/Missing/items`), 403, 'accessDenied');
     graph.control.denySite(site.id, false);
     expect((await get(`${sitePath()}/lists`)).status).toBe(200);
   });
@@ -461,6 +462,7 @@ describe('list items', () => {
     );
     expect(res.body['@odata.etag']).toMatch(ITEM_ETAG);
     expect(res.body['@odata.etag']).not.toBe(created.eTag);
+    expect(graph.control.stats().unconditionalWrites).toBe(0);
     const stale = await call(
       'PATCH',
       `${items()}/${created.id}/fields`,
@@ -471,6 +473,9 @@ describe('list items', () => {
     const now = await get(`${items()}/${created.id}?expand=fields`);
     expect(now.body.fields.Quantity).toBe(934);
     expect(now.body.eTag).toBe(res.body['@odata.etag']);
+    // Without If-Match the write goes through (last writer wins); the endpoint counts such blind writes.
+    expect((await call('PATCH', `${items()}/${created.id}/fields`, { Quantity: 1 })).status).toBe(200);
+    expect(graph.control.stats().unconditionalWrites).toBe(1);
   });
 
   test('DELETE honours If-Match: 412 on a stale eTag, 204 on the current one, then 404', async () => {

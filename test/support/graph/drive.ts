@@ -531,8 +531,6 @@ const patchDriveListItemFields: Handler = (req, t, ctx) => {
   const list = libraryOf(site);
   const li = listItemOf(site, file);
   const body = jsonBody(req);
-  if ('FileLeafRef' in body)
-    throw invalidRequest('Rename the file through the driveItem, not FileLeafRef.', 'propertyNotUpdateable');
   precondition(req, ctx, list, li);
   updateItem(list, li, body, ctx.caller);
   file.modified = li.modified;

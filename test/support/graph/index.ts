@@ -51,6 +51,12 @@
  * driveItem, driveItem/children, driveItem/content, driveItem/createUploadSession, driveItem/delta,
  * driveItem/listItem, driveItem/listItem/fields, itemsDelta, uploadUrl, download, batch, token, unresolved.
  *
+ * Clients: msal-node works with `new ConfidentialClientApplication(graph.msalConfig())` (checked in the contract
+ * test). @microsoft/microsoft-graph-client 3.0.7 does NOT attach the bearer token to an http:// URL: its
+ * AuthenticationHandler only authorises https URLs of Graph or of `customHosts` (GraphRequestUtil.isValidEndpoint),
+ * so against this server every call is 401 unless the adapter adds the header itself (own fetch, or its own
+ * middleware chain), or the test starts the server with `requireAuth: false`.
+ *
  * Deliberate limits: one document library (the site's default drive) per site; no $count, $search, $skip;
  * lookups, person columns and version history are not modelled.
  */
@@ -246,6 +252,8 @@ export interface GraphStats {
   throttled: number;
   unavailable: number;
   races: number;
+  /** Successful item updates/deletes sent without If-Match (a blind overwrite; DESIGN.md wants If-Match). */
+  unconditionalWrites: number;
   tokenRequests: number;
 }
 
@@ -311,6 +319,14 @@ const DEFAULT_FAULTS: GraphFaults = {
   latencyMs: 0,
 };
 
+/** Writes that Graph lets a client make conditional with If-Match (listitem-update, listitem-delete). */
+const CONDITIONAL_KINDS = new Set([
+  'PATCH item',
+  'PATCH itemFields',
+  'DELETE item',
+  'PATCH driveItem/listItem/fields',
+]);
+
 /** mulberry32: a small seeded PRNG, so fault runs repeat. */
 function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
@@ -335,6 +351,7 @@ function emptyStats(): GraphStats {
     throttled: 0,
     unavailable: 0,
     races: 0,
+    unconditionalWrites: 0,
     tokenRequests: 0,
   };
 }
@@ -489,11 +506,17 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     } else {
       try {
         const { shape, target } = resolve(ctx.state, req.path);
-        if (target.site?.denied) throw new GraphError(403, 'accessDenied', 'Access denied');
         res = await handlerFor(req.method, shape)(req, target, ctx);
       } catch (err) {
         res = asResponse(err, req);
       }
+    }
+    if (
+      CONDITIONAL_KINDS.has(`${req.method} ${kind}`) &&
+      req.headers['if-match'] === undefined &&
+      res.status < 300
+    ) {
+      stats.unconditionalWrites++;
     }
     record({
       method: req.method,

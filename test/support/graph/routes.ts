@@ -56,6 +56,11 @@ function resolveDriveRest(site: SiteRecord | undefined, rest: string, target: Ta
   return { shape: `driveItem${m[4] ?? ''}`, target };
 }
 
+/** Sites.Selected: a site the app holds no grant for answers 403 before anything below it is looked up. */
+function checkGrant(site: SiteRecord, structural: boolean): void {
+  if (site.denied && !structural) throw new GraphError(403, 'accessDenied', 'Access denied');
+}
+
 const LIST_REST = /^\/lists\/([^/]+)(?:\/(columns|items)(?:\/([^/]+)(\/fields)?)?)?$/;
 
 /**
@@ -68,6 +73,7 @@ export function resolve(state: GraphState, path: string, structural = false): Re
     const driveId = decode(m?.[1] ?? '');
     const site = [...state.sites.values()].find((s) => s.drive.id === driveId);
     if (!site && !structural) throw new GraphError(404, 'itemNotFound', 'The drive could not be found.');
+    if (site) checkGrant(site, structural);
     return resolveDriveRest(site, m?.[2] ?? '', site ? { site, siteKey: site.id } : {});
   }
   if (!path.startsWith('/sites/')) throw unknownSegment(path);
@@ -84,6 +90,7 @@ export function resolve(state: GraphState, path: string, structural = false): Re
   }
   const site = findSite(state, siteRef);
   if (!site && !structural) throw new GraphError(404, 'itemNotFound', 'Requested site could not be found');
+  if (site) checkGrant(site, structural);
   const target: Target = { siteKey: siteRef };
   if (site) target.site = site;
   if (rest === '') return { shape: 'site', target };
