@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Handler, HandlerContext, Target, UploadSession } from './context';
+import { deltaResponse } from './delta';
 import {
   GraphError,
   type GraphRequest,
@@ -39,17 +40,7 @@ import {
   siteWebUrl,
   updateItem,
 } from './model';
-import {
-  type DeltaToken,
-  decodeDelta,
-  deltaQuery,
-  encodeDelta,
-  linkWith,
-  option,
-  parseExpand,
-  parseSelect,
-  parseTop,
-} from './odata';
+import { linkWith, option, parseExpand, parseSelect, parseTop } from './odata';
 
 export const CHUNK_MULTIPLE = 320 * 1024;
 export const MAX_FRAGMENT_BYTES = 60 * 1024 * 1024;
@@ -457,49 +448,23 @@ function depth(drive: DriveRecord, item: DriveItemRecord): number {
 const getDelta: Handler = (req, t, ctx) => {
   const site = need(t.site, 'site');
   const drive = site.drive;
-  const root = resolveItem(drive, t);
-  if (root.id !== drive.rootId) throw invalidRequest('Delta is only supported on the root of this drive.');
-  const deltaPath = `/drives/${drive.id}/root/delta`;
-  const raw = option(req.query, 'token');
-  const body: Record<string, unknown> = { '@odata.context': `${ctx.base}/$metadata#Collection(driveItem)` };
-  if (raw === 'latest') {
-    body.value = [];
-    body['@odata.deltaLink'] =
-      `${ctx.base}${deltaPath}?token=${encodeDelta({ since: drive.seq, until: drive.seq, offset: 0 })}`;
-    return json(200, body);
-  }
-  const token: DeltaToken = raw ? decodeDelta(raw) : { since: 0, until: drive.seq, offset: 0 };
-  const query = deltaQuery(req.query, raw ? token : undefined);
-  token.q = query.toString();
-  if (raw && token.since < drive.tokenFloor) {
-    throw new GraphError(
-      410,
-      'resyncRequired',
-      'Resync required. The delta token is no longer valid; restart the enumeration.',
-      {
-        innerCode: 'resyncChangesApplyDifferences',
-        headers: { Location: `${ctx.base}${deltaPath}` },
-      },
-    );
-  }
-  const all = [...drive.items.values()]
-    .filter((i) =>
-      token.since === 0 ? !i.deleted : i.seq > token.since && !(i.deleted && i.id === drive.rootId),
-    )
-    .sort((a, b) => depth(drive, a) - depth(drive, b) || a.seq - b.seq);
-  const pageSize = Math.max(Math.min(parseTop(query) ?? ctx.defaultPageSize, ctx.maxPageSize), 1);
-  const page = all.slice(token.offset, token.offset + pageSize);
-  const shaped = { ...req, query };
-  body.value = page.map((i) => (i.deleted ? deletedJson(drive, i) : driveItemJson(ctx, site, i, shaped)));
-  if (token.offset + pageSize < all.length) {
-    body['@odata.nextLink'] =
-      `${ctx.base}${deltaPath}?token=${encodeDelta({ ...token, offset: token.offset + pageSize })}`;
-  } else {
-    const until = Math.max(token.until, ...page.map((i) => i.seq));
-    body['@odata.deltaLink'] =
-      `${ctx.base}${deltaPath}?token=${encodeDelta({ since: until, until, offset: 0, q: token.q })}`;
-  }
-  return json(200, body);
+  if (resolveItem(drive, t).id !== drive.rootId)
+    throw invalidRequest('Delta is only supported on the root of this drive.');
+  return deltaResponse(req, ctx, {
+    path: `/drives/${drive.id}/root/delta`,
+    context: `${ctx.base}/$metadata#Collection(driveItem)`,
+    seq: drive.seq,
+    tokenFloor: drive.tokenFloor,
+    entries: (since, full) =>
+      [...drive.items.values()]
+        .filter((i) => (full ? !i.deleted : i.seq > since && !(i.deleted && i.id === drive.rootId)))
+        .sort((a, b) => depth(drive, a) - depth(drive, b) || a.seq - b.seq)
+        .map((i) => ({
+          seq: i.seq,
+          render: (query) =>
+            i.deleted ? deletedJson(drive, i) : driveItemJson(ctx, site, i, { ...req, query }),
+        })),
+  });
 };
 
 // --- listItem on a driveItem -------------------------------------------------------------------------------------

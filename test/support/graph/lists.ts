@@ -5,6 +5,7 @@
  * listitem-create, listitem-update, listitem-delete.
  */
 import type { Handler, HandlerContext, Target } from './context';
+import { type DeltaEntry, deltaResponse } from './delta';
 import {
   GraphError,
   type GraphRequest,
@@ -39,12 +40,8 @@ import {
   updateItem,
 } from './model';
 import {
-  type DeltaToken,
-  decodeDelta,
   decodeSkipToken,
-  deltaQuery,
   type Expansion,
-  encodeDelta,
   encodeSkipToken,
   evaluateFilter,
   filterPaths,
@@ -513,68 +510,46 @@ const getItems: Handler = (req, t, ctx) => {
   return json(200, body);
 };
 
-// listitem-delta: pages with @odata.nextLink, then @odata.deltaLink; token=latest; deleted items as
-// {"id","parentReference":{"siteId"},"contentType":{…},"deleted":{"state":"deleted"}}; 410 Gone resync with Location.
 const getItemsDelta: Handler = (req, t, ctx) => {
   const site = need(t.site, 'site');
   const list = need(t.list, 'list');
-  const deltaPath = `/sites/${site.id}/lists/${list.id}/items/delta`;
-  const raw = option(req.query, 'token');
-  const body: Record<string, unknown> = { '@odata.context': `${ctx.base}/$metadata#Collection(listItem)` };
-  if (raw === 'latest') {
-    body.value = [];
-    body['@odata.deltaLink'] =
-      `${ctx.base}${deltaPath}?token=${encodeDelta({ since: list.seq, until: list.seq, offset: 0 })}`;
-    return json(200, body);
-  }
-  const token: DeltaToken = raw ? decodeDelta(raw) : { since: -1, until: list.seq, offset: 0 };
-  const query = deltaQuery(req.query, raw ? token : undefined);
-  token.q = query.toString();
-  if (raw && token.since >= 0 && token.since < list.tokenFloor) {
-    throw new GraphError(
-      410,
-      'resyncRequired',
-      'Resync required. The delta token is no longer valid; restart the enumeration.',
-      {
-        innerCode: 'resyncChangesApplyDifferences',
-        headers: { Location: `${ctx.base}${deltaPath}` },
-      },
-    );
-  }
-  type Entry = { seq: number; item?: ItemRecord; deletedId?: number };
-  const entries: Entry[] = [...list.items.values()]
-    .filter((i) => i.seq > token.since)
-    .map((i) => ({ seq: i.seq, item: i }));
-  if (token.since >= 0) {
-    for (const [id, stone] of list.tombstones)
-      if (stone.seq > token.since) entries.push({ seq: stone.seq, deletedId: id });
-  }
-  entries.sort((a, b) => a.seq - b.seq);
-  const pageSize = Math.max(Math.min(parseTop(query) ?? ctx.defaultPageSize, ctx.maxPageSize), 1);
-  const page = entries.slice(token.offset, token.offset + pageSize);
-  const select = parseSelect(option(query, 'select'));
-  const fields = fieldsExpansion(query);
   const contentType =
     list.template === 'documentLibrary' ? { id: '0x0101', name: 'Document' } : { id: '0x0100', name: 'Item' };
-  body.value = page.map((e) =>
-    e.item
-      ? itemJson(ctx, site, list, e.item, { select, fields })
-      : {
-          id: String(e.deletedId),
-          parentReference: { siteId: site.id },
-          contentType,
-          deleted: { state: 'deleted' },
-        },
-  );
-  if (token.offset + pageSize < entries.length) {
-    body['@odata.nextLink'] =
-      `${ctx.base}${deltaPath}?token=${encodeDelta({ ...token, offset: token.offset + pageSize })}`;
-  } else {
-    const until = Math.max(token.until, ...page.map((e) => e.seq));
-    body['@odata.deltaLink'] =
-      `${ctx.base}${deltaPath}?token=${encodeDelta({ since: until, until, offset: 0, q: token.q })}`;
-  }
-  return json(200, body);
+  // listitem-delta: a deleted item is {"id","parentReference":{"siteId"},"contentType":{…},"deleted":{"state":"deleted"}}.
+  return deltaResponse(req, ctx, {
+    path: `/sites/${site.id}/lists/${list.id}/items/delta`,
+    context: `${ctx.base}/$metadata#Collection(listItem)`,
+    seq: list.seq,
+    tokenFloor: list.tokenFloor,
+    entries: (since, full) => {
+      const out: DeltaEntry[] = [...list.items.values()]
+        .filter((i) => full || i.seq > since)
+        .map((i) => ({
+          seq: i.seq,
+          render: (q) =>
+            itemJson(ctx, site, list, i, {
+              select: parseSelect(option(q, 'select')),
+              fields: fieldsExpansion(q),
+            }),
+        }));
+      if (!full) {
+        for (const [id, stone] of list.tombstones) {
+          if (stone.seq > since) {
+            out.push({
+              seq: stone.seq,
+              render: () => ({
+                id: String(id),
+                parentReference: { siteId: site.id },
+                contentType,
+                deleted: { state: 'deleted' },
+              }),
+            });
+          }
+        }
+      }
+      return out.sort((a, b) => a.seq - b.seq);
+    },
+  });
 };
 
 const getItem: Handler = (req, t, ctx) => {
@@ -603,15 +578,26 @@ const createListItem: Handler = (req, t, ctx) => {
   const fields = body.fields === undefined ? {} : body.fields;
   if (!isRecord(fields)) throw invalidRequest('fields must be an object.');
   const item = createItem(list, fields, ctx.caller);
+  return itemEntity(201, ctx, site, list, item);
+};
+
+/** A listItem with its fields, as create and update return it, with the new eTag also in the ETag header. */
+function itemEntity(
+  status: number,
+  ctx: HandlerContext,
+  site: SiteRecord,
+  list: ListRecord,
+  item: ItemRecord,
+) {
   return json(
-    201,
+    status,
     {
       '@odata.context': `${ctx.base}/$metadata#sites('${siteKey(site)}')/lists('${list.id}')/items/$entity`,
       ...itemJson(ctx, site, list, item, { fields: { name: 'fields' } }),
     },
     { ETag: itemETag(item) },
   );
-};
+}
 
 const getItemFields: Handler = (req, t, ctx) => {
   const site = need(t.site, 'site');
@@ -649,14 +635,7 @@ const updateListItem: Handler = (req, t, ctx) => {
   if (!isRecord(fields)) throw invalidRequest('fields must be an object.');
   precondition(req, ctx, list, item);
   updateItem(list, item, fields, ctx.caller);
-  return json(
-    200,
-    {
-      '@odata.context': `${ctx.base}/$metadata#sites('${siteKey(site)}')/lists('${list.id}')/items/$entity`,
-      ...itemJson(ctx, site, list, item, { fields: { name: 'fields' } }),
-    },
-    { ETag: itemETag(item) },
-  );
+  return itemEntity(200, ctx, site, list, item);
 };
 
 const deleteListItem: Handler = (req, t, ctx) => {
