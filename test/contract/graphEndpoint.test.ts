@@ -672,6 +672,15 @@ describe('throttling, latency and authentication', () => {
         'https://login.microsoftonline.com/x/v2.0/.well-known/openid-configuration',
       ),
     ).rejects.toThrow(/refused/);
+    // msal caches the app token: a second call does not reach the token endpoint.
+    await app.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
+    expect(graph.control.stats()).toEqual(expect.objectContaining({ tokenRequests: 1, discoveryRequests: 1 }));
+    // Without knownAuthorities msal asks instance discovery first; that is served here too.
+    const { auth, system } = graph.msalConfig();
+    const discovering = new ConfidentialClientApplication({ auth: { ...auth, knownAuthorities: [] }, system });
+    const second = await discovering.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
+    expect(second?.accessToken).toEqual(expect.any(String));
+    expect(graph.control.stats()).toEqual(expect.objectContaining({ tokenRequests: 2, discoveryRequests: 3 }));
   });
 });
 

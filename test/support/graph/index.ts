@@ -255,6 +255,8 @@ export interface GraphStats {
   /** Successful item updates/deletes sent without If-Match (a blind overwrite; DESIGN.md wants If-Match). */
   unconditionalWrites: number;
   tokenRequests: number;
+  /** GETs of the openid-configuration and of instance discovery. */
+  discoveryRequests: number;
 }
 
 export interface GraphControl {
@@ -353,6 +355,7 @@ function emptyStats(): GraphStats {
     races: 0,
     unconditionalWrites: 0,
     tokenRequests: 0,
+    discoveryRequests: 0,
   };
 }
 
@@ -584,6 +587,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     }
     const oidc = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
     if (oidc && method === 'GET') {
+      stats.discoveryRequests++;
       const tenant = decodeURIComponent(oidc[1] as string);
       if (tenant !== auth.tenantId) {
         sendJson(res, 400, {
@@ -596,6 +600,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
       return;
     }
     if (path === '/common/discovery/instance' && method === 'GET') {
+      stats.discoveryRequests++;
       sendJson(res, 200, instanceDiscovery(authorityOrigin, `127.0.0.1:${port}`, auth.tenantId));
       return;
     }
