@@ -622,6 +622,32 @@ describe('throttling, latency and authentication', () => {
     expect(stats.byMethodKind['GET site']).toBe(100);
   });
 
+  // SharePoint throttling (platform-facts §7): 1 resource unit for a single-item read, 2 for a multi-item query or a
+  // write; requests inside $batch count one by one; throttled requests still count.
+  test('a resource-unit budget throttles by cost, counts batched requests one by one, and keeps counting throttled calls', async () => {
+    const list = graph.control.seedList(site.id, { displayName: 'T', items: [{ Title: 'a' }] });
+    graph.control.setFaults({ resourceUnits: { units: 6, windowSeconds: 60 } });
+    const one = `${sitePath()}/lists/${list.id}/items/1`;
+    expect((await get(one)).status).toBe(200);
+    expect((await get(`${sitePath()}/lists/${list.id}/items`)).status).toBe(200);
+    const batch = await call('POST', '/$batch', {
+      requests: ['a', 'b', 'c'].map((id) => ({
+        id,
+        method: 'GET',
+        url: `/sites/${site.id}/lists/${list.id}/items/1`,
+      })),
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.body.responses.map((r: Json) => r.status).sort()).toEqual([200, 200, 200]);
+    const over = await get(one);
+    expectGraphError(over, 429, 'TooManyRequests');
+    const wait = Number(over.headers.get('retry-after'));
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(60);
+    expect((await get(one)).status).toBe(429);
+    expect(graph.control.stats().resourceUnits).toBe(1 + 2 + 3 + 1 + 1);
+  });
+
   test('the added latency delays every request', async () => {
     graph.control.setFaults({ latencyMs: 50 });
     const t0 = performance.now();
@@ -674,13 +700,22 @@ describe('throttling, latency and authentication', () => {
     ).rejects.toThrow(/refused/);
     // msal caches the app token: a second call does not reach the token endpoint.
     await app.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
-    expect(graph.control.stats()).toEqual(expect.objectContaining({ tokenRequests: 1, discoveryRequests: 1 }));
+    expect(graph.control.stats()).toEqual(
+      expect.objectContaining({ tokenRequests: 1, discoveryRequests: 1 }),
+    );
     // Without knownAuthorities msal asks instance discovery first; that is served here too.
     const { auth, system } = graph.msalConfig();
-    const discovering = new ConfidentialClientApplication({ auth: { ...auth, knownAuthorities: [] }, system });
-    const second = await discovering.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
+    const discovering = new ConfidentialClientApplication({
+      auth: { ...auth, knownAuthorities: [] },
+      system,
+    });
+    const second = await discovering.acquireTokenByClientCredential({
+      scopes: ['https://graph.microsoft.com/.default'],
+    });
     expect(second?.accessToken).toEqual(expect.any(String));
-    expect(graph.control.stats()).toEqual(expect.objectContaining({ tokenRequests: 2, discoveryRequests: 3 }));
+    expect(graph.control.stats()).toEqual(
+      expect.objectContaining({ tokenRequests: 2, discoveryRequests: 3 }),
+    );
   });
 });
 

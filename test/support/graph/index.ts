@@ -45,6 +45,10 @@
  *   raceRate           fraction of If-Match writes (PATCH fields, PATCH/DELETE item) where someone else updates the
  *                      item just before, so the caller's eTag is stale → 412
  *   latencyMs          added to every HTTP request the server answers (the SharePoint benchmark uses 50)
+ *   resourceUnits      { units, windowSeconds }: SharePoint's resource-unit budget (1 unit for a single-item read,
+ *                      a delta call with a token or a download; 2 for a multi-item query, create, update, delete or
+ *                      upload; inner $batch requests one by one; throttled requests still count) → 429 with the
+ *                      seconds left in the window as Retry-After
  * The $batch envelope itself is never throttled by rate; its inner requests are, one by one (json-batching.md).
  *
  * Request kinds (stats keys): site, lists, list, columns, column, items, item, itemFields, drive, drives,
@@ -76,6 +80,7 @@ import {
 import { type BatchResponseItem, runBatch } from './batch';
 import type { HandlerContext, UploadSessions } from './context';
 import { handleDownload, handleUploadUrl, writeFile } from './drive';
+import { type FailNextOptions, FaultInjector, type GraphFaults } from './faults';
 import {
   errorBody,
   errorResponse,
@@ -114,26 +119,11 @@ import { handlerFor, resolve, shapeOf } from './routes';
 
 export { MAX_BATCH_REQUESTS } from './batch';
 export { CHUNK_MULTIPLE, MAX_FRAGMENT_BYTES } from './drive';
+export type { FailNextOptions, GraphFaults, ResourceUnitBudget } from './faults';
 export { HONOR_NON_INDEXED } from './lists';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Types
-
-export interface GraphFaults {
-  throttleRate: number;
-  unavailableRate: number;
-  retryAfterSeconds: number;
-  throttleKinds: string[] | undefined;
-  raceRate: number;
-  latencyMs: number;
-}
-
-export interface FailNextOptions {
-  status?: 429 | 503;
-  retryAfterSeconds?: number;
-  /** Only requests of these kinds consume the failure (default: any Graph request). */
-  kinds?: string[];
-}
 
 export interface SiteSpec {
   path: string;
@@ -257,6 +247,8 @@ export interface GraphStats {
   tokenRequests: number;
   /** GETs of the openid-configuration and of instance discovery. */
   discoveryRequests: number;
+  /** SharePoint resource units spent by Graph requests (see faults.ts for the cost table). */
+  resourceUnits: number;
 }
 
 export interface GraphControl {
@@ -306,21 +298,6 @@ export interface LocalGraph {
 // ---------------------------------------------------------------------------------------------------------------
 // Internals
 
-interface PendingFailure {
-  status: 429 | 503;
-  retryAfterSeconds: number;
-  kinds?: string[];
-}
-
-const DEFAULT_FAULTS: GraphFaults = {
-  throttleRate: 0,
-  unavailableRate: 0,
-  retryAfterSeconds: 1,
-  throttleKinds: undefined,
-  raceRate: 0,
-  latencyMs: 0,
-};
-
 /** Writes that Graph lets a client make conditional with If-Match (listitem-update, listitem-delete). */
 const CONDITIONAL_KINDS = new Set([
   'PATCH item',
@@ -328,18 +305,6 @@ const CONDITIONAL_KINDS = new Set([
   'DELETE item',
   'PATCH driveItem/listItem/fields',
 ]);
-
-/** mulberry32: a small seeded PRNG, so fault runs repeat. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function emptyStats(): GraphStats {
   return {
@@ -356,6 +321,7 @@ function emptyStats(): GraphStats {
     unconditionalWrites: 0,
     tokenRequests: 0,
     discoveryRequests: 0,
+    resourceUnits: 0,
   };
 }
 
@@ -390,11 +356,9 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
   const requireAuth = options.requireAuth ?? true;
   const tokens: TokenStore = { tokens: new Map() };
   const uploads: UploadSessions = { sessions: new Map() };
-  let faults: GraphFaults = { ...DEFAULT_FAULTS, ...options.faults };
-  let random = seededRandom(options.seed ?? 1);
+  const faults = new FaultInjector(options.seed ?? 1, options.faults);
   let stats = emptyStats();
   let log: RecordedGraphRequest[] = [];
-  const pending: PendingFailure[] = [];
   const caller: IdentitySet = {
     application: { id: auth.clientId, displayName: options.appDisplayName ?? 'Värn' },
     user: { displayName: 'SharePoint App' },
@@ -430,7 +394,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     listViewThreshold: options.listViewThreshold ?? 5000,
     simpleUploadMaxBytes: options.simpleUploadMaxBytes ?? 250 * 1024 * 1024,
     raceNow: () => {
-      const race = faults.raceRate > 0 && random() < faults.raceRate;
+      const race = faults.race();
       if (race) stats.races++;
       return race;
     },
@@ -451,34 +415,19 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
 
   /** Decides whether this Graph request is answered 429/503 instead of being served. */
   function injectedFault(
+    method: string,
     kind: string,
-    req: Pick<GraphRequest, 'requestId' | 'clientRequestId'>,
+    req: Pick<GraphRequest, 'requestId' | 'clientRequestId' | 'query'>,
   ): { res: GraphResponse; injected: 'throttled' | 'unavailable' } | undefined {
-    let status: 429 | 503 | undefined;
-    let retryAfter = faults.retryAfterSeconds;
-    const idx = pending.findIndex((p) => !p.kinds || p.kinds.includes(kind));
-    if (idx >= 0) {
-      const p = pending.splice(idx, 1)[0];
-      if (p) {
-        status = p.status;
-        retryAfter = p.retryAfterSeconds;
-      }
-    } else if (!faults.throttleKinds || faults.throttleKinds.includes(kind)) {
-      if (faults.throttleRate > 0 && random() < faults.throttleRate) status = 429;
-      else if (faults.unavailableRate > 0 && random() < faults.unavailableRate) status = 503;
-    }
-    if (status === undefined) return undefined;
-    const headers = { 'Content-Type': 'application/json', 'Retry-After': String(retryAfter) };
-    if (status === 429) {
-      return {
-        res: { status, headers, body: errorBody(req, 'TooManyRequests', 'Please retry again later.', '429') },
-        injected: 'throttled',
-      };
-    }
-    return {
-      res: { status, headers, body: errorBody(req, 'serviceNotAvailable', 'Service Unavailable', '503') },
-      injected: 'unavailable',
-    };
+    const token = req.query.get('token');
+    const decision = faults.decide(method, kind, token !== null && token !== 'latest');
+    if (!decision) return undefined;
+    const headers = { 'Content-Type': 'application/json', 'Retry-After': String(decision.retryAfterSeconds) };
+    const body =
+      decision.status === 429
+        ? errorBody(req, 'TooManyRequests', 'Please retry again later.', '429')
+        : errorBody(req, 'serviceNotAvailable', 'Service Unavailable', '503');
+    return { res: { status: decision.status, headers, body }, injected: decision.injected };
   }
 
   function withIds(
@@ -502,7 +451,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
   /** One Graph resource request (top level or inside $batch). */
   async function call(req: GraphRequest): Promise<GraphResponse> {
     const kind = shapeOf(ctx.state, req.path);
-    const fault = injectedFault(kind, req);
+    const fault = injectedFault(req.method, kind, req);
     let res: GraphResponse;
     if (fault) {
       res = fault.res;
@@ -537,7 +486,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     if ((options.batchResponseOrder ?? 'shuffled') === 'request') return items;
     const out = [...items];
     for (let i = out.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
+      const j = Math.floor(faults.roll() * (i + 1));
       [out[i], out[j]] = [out[j] as BatchResponseItem, out[i] as BatchResponseItem];
     }
     return out;
@@ -609,12 +558,13 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
       return;
     }
 
-    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    if (faults.faults.latencyMs > 0) await sleep(faults.faults.latencyMs);
 
     const upload = /^\/_upload\/([^/]+)$/.exec(path);
     if (upload) {
       const kind = 'uploadUrl';
-      const fault = method === 'PUT' ? injectedFault(kind, ids) : undefined;
+      const fault =
+        method === 'PUT' ? injectedFault(method, kind, { ...ids, query: url.searchParams }) : undefined;
       let out: GraphResponse;
       if (fault) out = fault.res;
       else {
@@ -855,16 +805,10 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
       site(siteRef).denied = denied;
     },
     setFaults(partial) {
-      faults = { ...faults, ...partial };
+      faults.set(partial);
     },
     failNext(n, opts = {}) {
-      for (let i = 0; i < n; i++) {
-        pending.push({
-          status: opts.status ?? 429,
-          retryAfterSeconds: opts.retryAfterSeconds ?? faults.retryAfterSeconds,
-          ...(opts.kinds ? { kinds: opts.kinds } : {}),
-        });
-      }
+      faults.failNext(n, opts);
     },
     expireTokens() {
       for (const t of tokens.tokens.values()) t.expiresAt = 0;
@@ -883,10 +827,11 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
       return issueToken(tokens, auth, origin).token;
     },
     stats() {
-      return structuredClone(stats);
+      return { ...structuredClone(stats), resourceUnits: faults.unitsSpent };
     },
     resetStats() {
       stats = emptyStats();
+      faults.unitsSpent = 0;
       log = [];
     },
     requests() {
@@ -948,9 +893,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     reset() {
       ctx.state = newState();
       uploads.sessions.clear();
-      faults = { ...DEFAULT_FAULTS };
-      pending.length = 0;
-      random = seededRandom(options.seed ?? 1);
+      faults.reset();
       stats = emptyStats();
       log = [];
     },
