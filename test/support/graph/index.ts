@@ -53,7 +53,8 @@
  *
  * Request kinds (stats keys): site, lists, list, columns, column, items, item, itemFields, drive, drives,
  * driveItem, driveItem/children, driveItem/content, driveItem/createUploadSession, driveItem/delta,
- * driveItem/listItem, driveItem/listItem/fields, itemsDelta, uploadUrl, download, batch, token, unresolved.
+ * driveItem/listItem, driveItem/listItem/fields, itemsDelta, uploadUrl, download, batch, unresolved
+ * (a path that is not a known resource).
  *
  * Clients: msal-node works with `new ConfidentialClientApplication(graph.msalConfig())` (checked in the contract
  * test). @microsoft/microsoft-graph-client 3.0.7 does NOT attach the bearer token to an http:// URL: its
@@ -72,65 +73,46 @@ import {
   checkBearer,
   createMsalNetworkClient,
   instanceDiscovery,
-  issueToken,
   openIdConfiguration,
   type TokenStore,
   tokenEndpoint,
 } from './auth';
 import { type BatchResponseItem, runBatch } from './batch';
 import type { HandlerContext, UploadSessions } from './context';
-import { handleDownload, handleUploadUrl, writeFile } from './drive';
-import { type FailNextOptions, FaultInjector, type GraphFaults } from './faults';
+import { createControl, type GraphControl, type SiteSpec } from './controls';
+import { handleDownload, handleUploadUrl } from './drive';
+import { FaultInjector, type GraphFaults } from './faults';
 import {
   errorBody,
   errorResponse,
   GraphError,
   type GraphRequest,
   type GraphResponse,
-  isRecord,
   newRequestIds,
 } from './http';
-import { fieldsJson, removeColumn } from './lists';
-import {
-  addList,
-  applyColumnPatch,
-  childNamed,
-  columnFromDefinition,
-  createItem,
-  createSite,
-  deleteItem,
-  findColumn,
-  findSite,
-  type IdentitySet,
-  itemETag,
-  itemPath,
-  type ListRecord,
-  newDriveItem,
-  newList,
-  newState,
-  requireItem,
-  requireList,
-  type SiteRecord,
-  siteWebUrl,
-  touchList,
-  updateItem,
-} from './model';
+import { type IdentitySet, newState } from './model';
 import { handlerFor, resolve, shapeOf } from './routes';
+import { StatsRecorder } from './stats';
 
 export { MAX_BATCH_REQUESTS } from './batch';
+export type {
+  ColumnSnapshot,
+  FileSnapshot,
+  GraphControl,
+  ItemSnapshot,
+  ListInfo,
+  ListSnapshot,
+  SeedList,
+  SiteInfo,
+  SiteSpec,
+} from './controls';
 export { CHUNK_MULTIPLE, MAX_FRAGMENT_BYTES } from './drive';
 export type { FailNextOptions, GraphFaults, ResourceUnitBudget } from './faults';
 export { HONOR_NON_INDEXED } from './lists';
+export type { GraphStats, RecordedGraphRequest } from './stats';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Types
-
-export interface SiteSpec {
-  path: string;
-  hostname?: string;
-  displayName?: string;
-  description?: string;
-}
 
 export interface GraphOptions {
   port?: number;
@@ -150,134 +132,6 @@ export interface GraphOptions {
   seed?: number;
   batchResponseOrder?: 'shuffled' | 'request';
   sites?: SiteSpec[];
-}
-
-export interface SiteInfo {
-  id: string;
-  hostname: string;
-  path: string;
-  /** `hostname:/path`, the form GET /sites/{hostname}:/{path} takes. */
-  byPath: string;
-  webUrl: string;
-  driveId: string;
-  libraryListId: string;
-}
-
-export interface SeedList {
-  displayName: string;
-  description?: string;
-  /** columnDefinition bodies, e.g. { name: 'Status', choice: { choices: ['open', 'done'] }, indexed: true }. */
-  columns?: Record<string, unknown>[];
-  items?: Record<string, unknown>[];
-}
-
-export interface ListInfo {
-  id: string;
-  name: string;
-  displayName: string;
-  itemIds: string[];
-}
-
-export interface ColumnSnapshot {
-  id: string;
-  name: string;
-  displayName: string;
-  type: string;
-  indexed: boolean;
-  required: boolean;
-  readOnly: boolean;
-}
-
-export interface ItemSnapshot {
-  id: string;
-  eTag: string;
-  version: number;
-  /** Column values as Graph returns them in `fields` (includes id, Created, Modified, …). */
-  fields: Record<string, unknown>;
-  createdBy: IdentitySet;
-  lastModifiedBy: IdentitySet;
-}
-
-export interface ListSnapshot {
-  id: string;
-  name: string;
-  displayName: string;
-  template: string;
-  columns: ColumnSnapshot[];
-  items: ItemSnapshot[];
-}
-
-export interface FileSnapshot {
-  id: string;
-  path: string;
-  size: number;
-  content: Buffer;
-  eTag: string;
-  fields: Record<string, unknown>;
-}
-
-export interface RecordedGraphRequest {
-  at: number;
-  method: string;
-  /** Path below /v1.0 (or /_upload/…, /_download/…), as sent. */
-  path: string;
-  query: string;
-  kind: string;
-  status: number;
-  inBatch: boolean;
-  injected?: 'throttled' | 'unavailable';
-}
-
-export interface GraphStats {
-  /** Graph resource requests, counting each request inside a $batch (as throttling does). */
-  total: number;
-  /** HTTP round trips to Graph (a $batch envelope counts once). */
-  httpRequests: number;
-  batches: number;
-  batchedRequests: number;
-  byKind: Record<string, number>;
-  /** Keyed `METHOD kind`, e.g. `PATCH itemFields`. */
-  byMethodKind: Record<string, number>;
-  byStatus: Record<string, number>;
-  throttled: number;
-  unavailable: number;
-  races: number;
-  /** Successful item updates/deletes sent without If-Match (a blind overwrite; DESIGN.md wants If-Match). */
-  unconditionalWrites: number;
-  tokenRequests: number;
-  /** GETs of the openid-configuration and of instance discovery. */
-  discoveryRequests: number;
-  /** SharePoint resource units spent by Graph requests (see faults.ts for the cost table). */
-  resourceUnits: number;
-}
-
-export interface GraphControl {
-  createSite(spec: SiteSpec): SiteInfo;
-  seedList(site: string, spec: SeedList): ListInfo;
-  putFile(site: string, path: string, content: Buffer | string, fields?: Record<string, unknown>): string;
-  renameList(site: string, list: string, displayName: string): void;
-  deleteList(site: string, list: string): void;
-  addColumn(site: string, list: string, definition: Record<string, unknown>): void;
-  renameColumn(site: string, list: string, column: string, displayName: string): void;
-  deleteColumn(site: string, list: string, column: string): void;
-  setColumnIndexed(site: string, list: string, column: string, indexed: boolean): void;
-  /** Someone else updates the item (its eTag changes); `fields` optional. Returns the new eTag. */
-  touchItem(site: string, list: string, itemId: string, fields?: Record<string, unknown>): string;
-  deleteItem(site: string, list: string, itemId: string): void;
-  denySite(site: string, denied?: boolean): void;
-  setFaults(faults: Partial<GraphFaults>): void;
-  failNext(n: number, options?: FailNextOptions): void;
-  expireTokens(): void;
-  /** Delta links issued so far (for the drive, or for the list's items) now answer 410 Gone. */
-  expireDeltaTokens(site: string, list?: string): void;
-  issueToken(): string;
-  stats(): GraphStats;
-  resetStats(): void;
-  requests(): RecordedGraphRequest[];
-  readList(site: string, list: string): ListSnapshot;
-  readFiles(site: string): FileSnapshot[];
-  sites(): SiteInfo[];
-  reset(): void;
 }
 
 export interface LocalGraph {
@@ -305,29 +159,6 @@ const CONDITIONAL_KINDS = new Set([
   'DELETE item',
   'PATCH driveItem/listItem/fields',
 ]);
-
-function emptyStats(): GraphStats {
-  return {
-    total: 0,
-    httpRequests: 0,
-    batches: 0,
-    batchedRequests: 0,
-    byKind: {},
-    byMethodKind: {},
-    byStatus: {},
-    throttled: 0,
-    unavailable: 0,
-    races: 0,
-    unconditionalWrites: 0,
-    tokenRequests: 0,
-    discoveryRequests: 0,
-    resourceUnits: 0,
-  };
-}
-
-const bump = (rec: Record<string, number>, key: string): void => {
-  rec[key] = (rec[key] ?? 0) + 1;
-};
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -357,8 +188,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
   const tokens: TokenStore = { tokens: new Map() };
   const uploads: UploadSessions = { sessions: new Map() };
   const faults = new FaultInjector(options.seed ?? 1, options.faults);
-  let stats = emptyStats();
-  let log: RecordedGraphRequest[] = [];
+  const stats = new StatsRecorder();
   const caller: IdentitySet = {
     application: { id: auth.clientId, displayName: options.appDisplayName ?? 'Värn' },
     user: { displayName: 'SharePoint App' },
@@ -395,23 +225,11 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     simpleUploadMaxBytes: options.simpleUploadMaxBytes ?? 250 * 1024 * 1024,
     raceNow: () => {
       const race = faults.race();
-      if (race) stats.races++;
+      if (race) stats.count('races');
       return race;
     },
     uploads,
   };
-
-  function record(entry: Omit<RecordedGraphRequest, 'at'>): void {
-    log.push({ at: Date.now(), ...entry });
-    stats.total++;
-    bump(stats.byKind, entry.kind);
-    bump(stats.byMethodKind, `${entry.method} ${entry.kind}`);
-    bump(stats.byStatus, String(entry.status));
-    if (entry.inBatch) stats.batchedRequests++;
-    else stats.httpRequests++;
-    if (entry.injected === 'throttled') stats.throttled++;
-    if (entry.injected === 'unavailable') stats.unavailable++;
-  }
 
   /** Decides whether this Graph request is answered 429/503 instead of being served. */
   function injectedFault(
@@ -468,9 +286,9 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
       req.headers['if-match'] === undefined &&
       res.status < 300
     ) {
-      stats.unconditionalWrites++;
+      stats.count('unconditionalWrites');
     }
-    record({
+    stats.record({
       method: req.method,
       path: req.path,
       query: req.query.toString(),
@@ -522,7 +340,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     // Identity platform stand-in (no latency, no faults).
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
     if (token && method === 'POST') {
-      stats.tokenRequests++;
+      stats.count('tokenRequests');
       const out = tokenEndpoint(
         tokens,
         auth,
@@ -536,7 +354,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     }
     const oidc = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
     if (oidc && method === 'GET') {
-      stats.discoveryRequests++;
+      stats.count('discoveryRequests');
       const tenant = decodeURIComponent(oidc[1] as string);
       if (tenant !== auth.tenantId) {
         sendJson(res, 400, {
@@ -549,7 +367,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
       return;
     }
     if (path === '/common/discovery/instance' && method === 'GET') {
-      stats.discoveryRequests++;
+      stats.count('discoveryRequests');
       sendJson(res, 200, instanceDiscovery(authorityOrigin, `127.0.0.1:${port}`, auth.tenantId));
       return;
     }
@@ -576,7 +394,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
           out = asResponse(err, ids);
         }
       }
-      record({
+      stats.record({
         method,
         path,
         query: '',
@@ -600,7 +418,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
       } catch (err) {
         out = asResponse(err, ids);
       }
-      record({ method, path, query: '', kind: 'download', status: out.status, inBatch: false });
+      stats.record({ method, path, query: '', kind: 'download', status: out.status, inBatch: false });
       send(res, withIds(out, ids));
       return;
     }
@@ -626,7 +444,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
             },
           }),
         );
-        record({
+        stats.record({
           method,
           path: graphPath,
           query: url.searchParams.toString(),
@@ -640,7 +458,6 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     }
 
     if (graphPath === '/$batch') {
-      stats.batches++;
       let out: GraphResponse;
       if (method !== 'POST') {
         out = errorResponse(
@@ -665,18 +482,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
           out = asResponse(err, ids);
         }
       }
-      stats.httpRequests++;
-      bump(stats.byKind, 'batch');
-      bump(stats.byStatus, String(out.status));
-      log.push({
-        at: Date.now(),
-        method,
-        path: graphPath,
-        query: '',
-        kind: 'batch',
-        status: out.status,
-        inBatch: false,
-      });
+      stats.recordBatch(method, graphPath, out.status);
       send(res, withIds(out, ids));
       return;
     }
@@ -693,211 +499,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     send(res, out);
   }
 
-  // -------------------------------------------------------------------------------------------------------------
-  // Controls
-
-  function site(ref: string): SiteRecord {
-    const s = findSite(ctx.state, ref);
-    if (!s) throw new Error(`local Graph: no site ${ref}`);
-    return s;
-  }
-
-  function siteInfo(s: SiteRecord): SiteInfo {
-    return {
-      id: s.id,
-      hostname: s.hostname,
-      path: s.path,
-      byPath: `${s.hostname}:${s.path}`,
-      webUrl: siteWebUrl(s),
-      driveId: s.drive.id,
-      libraryListId: s.drive.listId,
-    };
-  }
-
-  function list(siteRef: string, listRef: string): { s: SiteRecord; l: ListRecord } {
-    const s = site(siteRef);
-    return { s, l: requireList(s, listRef) };
-  }
-
-  function column(l: ListRecord, ref: string) {
-    const c = findColumn(l, ref);
-    if (!c) throw new Error(`local Graph: no column ${ref} in ${l.displayName}`);
-    return c;
-  }
-
-  const control: GraphControl = {
-    createSite(spec) {
-      return siteInfo(createSite(ctx.state, spec));
-    },
-    seedList(siteRef, spec) {
-      const s = site(siteRef);
-      const l = newList({ displayName: spec.displayName, description: spec.description }, someoneElse);
-      for (const def of spec.columns ?? []) l.columns.push(columnFromDefinition(def));
-      addList(s, l);
-      const itemIds = (spec.items ?? []).map((fields) => String(createItem(l, fields, someoneElse).id));
-      return { id: l.id, name: l.name, displayName: l.displayName, itemIds };
-    },
-    putFile(siteRef, path, content, fields) {
-      const s = site(siteRef);
-      const names = path.split('/').filter(Boolean);
-      const fileName = names.pop();
-      if (!fileName) throw new Error('local Graph: putFile needs a file name');
-      let parent = s.drive.items.get(s.drive.rootId);
-      for (const n of names) {
-        if (!parent) break;
-        parent = childNamed(s.drive, parent.id, n) ?? newDriveItem(s.drive, parent.id, n, true, someoneElse);
-      }
-      if (!parent) throw new Error('local Graph: no root folder');
-      const [item] = writeFile(
-        { ...ctx, caller: someoneElse },
-        s,
-        parent,
-        fileName,
-        Buffer.isBuffer(content) ? content : Buffer.from(content),
-        'replace',
-      );
-      if (fields && item.listItemId !== undefined) {
-        const lib = requireList(s, s.drive.listId);
-        const li = requireItem(lib, String(item.listItemId));
-        updateItem(lib, li, fields, someoneElse);
-      }
-      return item.id;
-    },
-    renameList(siteRef, listRef, displayName) {
-      const { l } = list(siteRef, listRef);
-      l.displayName = displayName;
-      touchList(l);
-    },
-    deleteList(siteRef, listRef) {
-      const { s, l } = list(siteRef, listRef);
-      s.lists.delete(l.id);
-    },
-    addColumn(siteRef, listRef, definition) {
-      const { l } = list(siteRef, listRef);
-      l.columns.push(columnFromDefinition(definition));
-      touchList(l);
-    },
-    renameColumn(siteRef, listRef, col, displayName) {
-      const { l } = list(siteRef, listRef);
-      applyColumnPatch(column(l, col), { displayName });
-      touchList(l);
-    },
-    deleteColumn(siteRef, listRef, col) {
-      const { l } = list(siteRef, listRef);
-      removeColumn(l, column(l, col));
-    },
-    setColumnIndexed(siteRef, listRef, col, indexed) {
-      const { l } = list(siteRef, listRef);
-      column(l, col).indexed = indexed;
-      touchList(l);
-    },
-    touchItem(siteRef, listRef, itemId, fields = {}) {
-      const { l } = list(siteRef, listRef);
-      const item = requireItem(l, itemId);
-      updateItem(l, item, fields, someoneElse);
-      return itemETag(item);
-    },
-    deleteItem(siteRef, listRef, itemId) {
-      const { l } = list(siteRef, listRef);
-      deleteItem(l, requireItem(l, itemId));
-    },
-    denySite(siteRef, denied = true) {
-      site(siteRef).denied = denied;
-    },
-    setFaults(partial) {
-      faults.set(partial);
-    },
-    failNext(n, opts = {}) {
-      faults.failNext(n, opts);
-    },
-    expireTokens() {
-      for (const t of tokens.tokens.values()) t.expiresAt = 0;
-    },
-    expireDeltaTokens(siteRef, listRef) {
-      const s = site(siteRef);
-      if (listRef !== undefined) {
-        const l = requireList(s, listRef);
-        l.tokenFloor = ++l.seq;
-        return;
-      }
-      s.drive.tokenFloor = s.drive.seq + 1;
-      s.drive.seq++;
-    },
-    issueToken() {
-      return issueToken(tokens, auth, origin).token;
-    },
-    stats() {
-      return { ...structuredClone(stats), resourceUnits: faults.unitsSpent };
-    },
-    resetStats() {
-      stats = emptyStats();
-      faults.unitsSpent = 0;
-      log = [];
-    },
-    requests() {
-      return log.map((r) => ({ ...r }));
-    },
-    readList(siteRef, listRef) {
-      const { l } = list(siteRef, listRef);
-      return {
-        id: l.id,
-        name: l.name,
-        displayName: l.displayName,
-        template: l.template,
-        columns: l.columns.map((c) => ({
-          id: c.id,
-          name: c.name,
-          displayName: c.displayName,
-          type: c.type,
-          indexed: c.indexed,
-          required: c.required,
-          readOnly: c.readOnly,
-        })),
-        items: [...l.items.values()]
-          .sort((a, b) => a.id - b.id)
-          .map((i) => {
-            const { '@odata.etag': _etag, ...fields } = fieldsJson(l, i);
-            return {
-              id: String(i.id),
-              eTag: itemETag(i),
-              version: i.version,
-              fields,
-              createdBy: i.createdBy,
-              lastModifiedBy: i.modifiedBy,
-            };
-          }),
-      };
-    },
-    readFiles(siteRef) {
-      const s = site(siteRef);
-      const lib = requireList(s, s.drive.listId);
-      return [...s.drive.items.values()]
-        .filter((i) => !i.deleted && !i.isFolder)
-        .map((i) => {
-          const li = i.listItemId === undefined ? undefined : lib.items.get(i.listItemId);
-          const { '@odata.etag': _etag, ...fields } = li ? fieldsJson(lib, li) : {};
-          return {
-            id: i.id,
-            path: itemPath(s.drive, i),
-            size: i.content.length,
-            content: Buffer.from(i.content),
-            eTag: `"{${i.guid.toUpperCase()}},${i.version}"`,
-            fields,
-          };
-        })
-        .sort((a, b) => a.path.localeCompare(b.path));
-    },
-    sites() {
-      return [...ctx.state.sites.values()].map(siteInfo);
-    },
-    reset() {
-      ctx.state = newState();
-      uploads.sessions.clear();
-      faults.reset();
-      stats = emptyStats();
-      log = [];
-    },
-  };
+  const control = createControl({ ctx, faults, stats, tokens, auth, origin });
 
   for (const spec of options.sites ?? []) control.createSite(spec);
 
@@ -931,5 +533,3 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
       }),
   };
 }
-
-export { isRecord };
