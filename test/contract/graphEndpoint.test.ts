@@ -803,7 +803,16 @@ describe('drive (document library)', () => {
     const first = await put(0, CHUNK_MULTIPLE - 1);
     expect(first.status).toBe(202);
     expect(((await first.json()) as Json).nextExpectedRanges).toEqual([`${CHUNK_MULTIPLE}-`]);
-    expect((await put(0, CHUNK_MULTIPLE - 1)).status).toBe(416);
+    // https://learn.microsoft.com/graph/errors — example: {"error":{"code":"invalidRange","message":"Uploaded fragment overlaps
+    // with existing data.","innerError":{"request-id":…,"date":…}}}
+    const overlap = await put(0, CHUNK_MULTIPLE - 1);
+    expect(overlap.status).toBe(416);
+    expect(((await overlap.json()) as Json).error).toEqual(
+      expect.objectContaining({
+        code: 'invalidRange',
+        message: 'Uploaded fragment overlaps with existing data.',
+      }),
+    );
     expect((await put(CHUNK_MULTIPLE * 2, total - 1)).status).toBe(416);
     expect((await put(CHUNK_MULTIPLE, CHUNK_MULTIPLE * 2 - 1)).status).toBe(202);
     const last = await put(CHUNK_MULTIPLE * 2, total - 1);

@@ -19,6 +19,7 @@ import {
 import {
   addList,
   applyColumnPatch,
+  bumpDrive,
   type ColumnRecord,
   columnFromDefinition,
   createItem,
@@ -649,8 +650,7 @@ const deleteListItem: Handler = (req, t, ctx) => {
     if (file) {
       file.deleted = true;
       file.modified = nowIso();
-      site.drive.seq++;
-      file.seq = site.drive.seq;
+      bumpDrive(site.drive, file);
     }
   }
   return noContent();

@@ -343,6 +343,15 @@ export function findSite(state: GraphState, ref: string): SiteRecord | undefined
   return undefined;
 }
 
+/** The list's URL name: the title without characters a URL segment would need to escape (ASCII letters kept). */
+function urlName(displayName: string): string {
+  const ascii = displayName
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9_-]/g, '');
+  return ascii || `List${Date.now().toString(36)}`;
+}
+
 export function newList(
   spec: { displayName: string; name?: string; description?: string; template?: ListTemplate },
   by: IdentitySet,
@@ -351,7 +360,7 @@ export function newList(
   const template = spec.template ?? 'genericList';
   return {
     id: randomUUID(),
-    name: spec.name ?? spec.displayName.replace(/[^A-Za-z0-9_-]/g, ''),
+    name: spec.name ?? urlName(spec.displayName),
     displayName: spec.displayName,
     description: spec.description ?? '',
     template,

@@ -222,6 +222,8 @@ function comparable(
   b: Literal,
 ): [number | string | boolean | null, number | string | boolean | null] {
   if (a === undefined) a = null;
+  // SharePoint filters yes/no columns with 1/0 as well as true/false.
+  if (typeof a === 'boolean' && typeof b === 'number') return [a ? 1 : 0, b];
   if (typeof a === 'number' && typeof b === 'string' && b.trim() !== '' && !Number.isNaN(Number(b)))
     return [a, Number(b)];
   if (typeof a === 'string' && typeof b === 'string') {
