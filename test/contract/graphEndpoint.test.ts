@@ -121,6 +121,23 @@ describe('sites', () => {
     graph.control.denySite(site.id, false);
     expect((await get(`${sitePath()}/lists`)).status).toBe(200);
   });
+
+  test('with a read-only Sites.Selected grant reads work and writes are 403 accessDenied', async () => {
+    const list = graph.control.seedList(site.id, { displayName: 'T', items: [{ Title: 'a' }] });
+    graph.control.setSiteAccess(site.id, 'read');
+    expect((await get(`${sitePath()}/lists/${list.id}/items/1`)).status).toBe(200);
+    expectGraphError(
+      await call('POST', `${sitePath()}/lists/${list.id}/items`, { fields: { Title: 'b' } }),
+      403,
+      'accessDenied',
+    );
+    expectGraphError(
+      await call('PATCH', `${sitePath()}/lists/${list.id}/items/1/fields`, { Title: 'c' }),
+      403,
+      'accessDenied',
+    );
+    expect(graph.control.readList(site.id, list.id).items.map((i) => i.fields.Title)).toEqual(['a']);
+  });
 });
 
 describe('lists and columns', () => {
@@ -285,8 +302,12 @@ describe('list items', () => {
     expect(res.body.eTag.endsWith(',1"')).toBe(true);
   });
 
-  test('an unknown field or a wrongly typed value is 400 and creates nothing', async () => {
+  test('an unknown field, a wrongly typed value or a body without a JSON Content-Type is 400 and creates nothing', async () => {
     expectGraphError(await call('POST', items(), { fields: { Nope: 1 } }), 400, 'invalidRequest');
+    const noType = await call('POST', items(), JSON.stringify({ fields: { Name: 'x' } }), {
+      'Content-Type': 'text/plain',
+    });
+    expectGraphError(noType, 400, 'BadRequest');
     expectGraphError(await call('POST', items(), { fields: { Quantity: 'many' } }), 400, 'invalidRequest');
     expect((await get(items())).body.value).toEqual([]);
   });
@@ -591,6 +612,25 @@ describe('$batch', () => {
     expect(byId.a.body.error.code).toBe('TooManyRequests');
     expect(byId.b.status).toBe(200);
   });
+
+  test('the batch envelope itself can be throttled, and then none of its requests ran', async () => {
+    const list = graph.control.seedList(site.id, { displayName: 'T' });
+    graph.control.failNext(1, { status: 429, retryAfterSeconds: 3, kinds: ['batch'] });
+    const res = await call('POST', '/$batch', {
+      requests: [
+        {
+          id: '1',
+          method: 'POST',
+          url: `/sites/${site.id}/lists/${list.id}/items`,
+          body: { fields: { Title: 'x' } },
+          headers: { 'Content-Type': 'application/json' },
+        },
+      ],
+    });
+    expectGraphError(res, 429, 'TooManyRequests');
+    expect(res.headers.get('retry-after')).toBe('3');
+    expect(graph.control.readList(site.id, list.id).items).toEqual([]);
+  });
 });
 
 describe('throttling, latency and authentication', () => {
@@ -893,6 +933,7 @@ describe('test controls', () => {
     graph.control.renameList(site.id, list.id, 'Risks');
     expectGraphError(await get(`${sitePath()}/lists/Risker`), 404, 'itemNotFound');
     expect((await get(`${sitePath()}/lists/${list.id}`)).body.displayName).toBe('Risks');
+    expect(graph.control.addItems(site.id, list.id, [{ Title: 'r2', Owner: 'per' }])).toEqual(['2']);
     graph.control.deleteColumn(site.id, list.id, 'Owner');
     const item = await get(`${sitePath()}/lists/${list.id}/items/1?expand=fields`);
     expect(item.body.fields.Owner).toBeUndefined();

@@ -27,6 +27,7 @@ import {
   newState,
   requireItem,
   requireList,
+  type SiteAccess,
   type SiteRecord,
   siteWebUrl,
   touchList,
@@ -119,6 +120,9 @@ export interface GraphControl {
   touchItem(site: string, list: string, itemId: string, fields?: Record<string, unknown>): string;
   deleteItem(site: string, list: string, itemId: string): void;
   denySite(site: string, denied?: boolean): void;
+  setSiteAccess(site: string, access: SiteAccess): void;
+  /** Someone else adds items to a list; returns their ids. */
+  addItems(site: string, list: string, items: Record<string, unknown>[]): string[];
   setFaults(faults: Partial<GraphFaults>): void;
   failNext(n: number, options?: FailNextOptions): void;
   expireTokens(): void;
@@ -251,7 +255,14 @@ export function createControl({ ctx, faults, stats, tokens, auth, origin }: Cont
       deleteItem(l, requireItem(l, itemId));
     },
     denySite(siteRef, denied = true) {
-      site(siteRef).denied = denied;
+      site(siteRef).access = denied ? 'none' : 'write';
+    },
+    setSiteAccess(siteRef, access) {
+      site(siteRef).access = access;
+    },
+    addItems(siteRef, listRef, items) {
+      const { l } = list(siteRef, listRef);
+      return items.map((fields) => String(createItem(l, fields, someoneElse).id));
     },
     setFaults(partial) {
       faults.set(partial);

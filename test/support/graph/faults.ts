@@ -138,18 +138,27 @@ export class FaultInjector {
     return this.faults.raceRate > 0 && this.random() < this.faults.raceRate;
   }
 
+  /**
+   * A failure queued by failNext for this kind. A queued failure without kinds applies to Graph resource requests;
+   * the $batch envelope (kind `batch`) only fails when a failure names it.
+   */
+  takeForced(kind: string): Decision | undefined {
+    const idx = this.pending.findIndex((p) => (p.kinds ? p.kinds.includes(kind) : kind !== 'batch'));
+    const forced = idx >= 0 ? this.pending.splice(idx, 1)[0] : undefined;
+    if (!forced) return undefined;
+    return {
+      status: forced.status,
+      retryAfterSeconds: forced.retryAfterSeconds,
+      injected: forced.status === 429 ? 'throttled' : 'unavailable',
+    };
+  }
+
   /** Spends the request's resource units and decides whether it is refused. */
   decide(method: string, kind: string, hasDeltaToken: boolean): Decision | undefined {
     const cost = resourceUnitCost(method, kind, hasDeltaToken);
     this.unitsSpent += cost;
-    const idx = this.pending.findIndex((p) => !p.kinds || p.kinds.includes(kind));
-    const forced = idx >= 0 ? this.pending.splice(idx, 1)[0] : undefined;
-    if (forced)
-      return {
-        status: forced.status,
-        retryAfterSeconds: forced.retryAfterSeconds,
-        injected: forced.status === 429 ? 'throttled' : 'unavailable',
-      };
+    const forced = this.takeForced(kind);
+    if (forced) return forced;
     const budget = this.faults.resourceUnits;
     if (budget) {
       const t = this.now();

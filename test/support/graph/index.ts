@@ -28,7 +28,10 @@
  *   drift, done "behind the adapter's back" (no request is counted):
  *     control.renameList / deleteList / addColumn / renameColumn (displayName; internal names never change)
  *     control.deleteColumn / setColumnIndexed / touchItem (someone else writes: new eTag) / deleteItem
- *   control.denySite(site, denied = true)      every request on the site → 403 accessDenied (no Sites.Selected grant)
+ *   control.setSiteAccess(site, 'write'|'read'|'none')   the app's Sites.Selected grant: 'read' → writes are 403
+ *                                              accessDenied, 'none' → every request on the site is (default 'write')
+ *   control.denySite(site, denied = true)      shorthand for setSiteAccess(site, denied ? 'none' : 'write')
+ *   control.addItems(site, list, [fields…])    someone else adds items → their ids
  *   control.setFaults(partial) / control.failNext(n, { status: 429|503, retryAfterSeconds?, kinds? })
  *   control.expireTokens()                     issued tokens → 401 "Lifetime validation failed, the token is expired."
  *   control.expireDeltaTokens(site, list?)     earlier drive (or list item) delta links → 410 Gone resyncRequired
@@ -50,6 +53,7 @@
  *                      upload; inner $batch requests one by one; throttled requests still count) → 429 with the
  *                      seconds left in the window as Retry-After
  * The $batch envelope itself is never throttled by rate; its inner requests are, one by one (json-batching.md).
+ * `failNext(n, { kinds: ['batch'] })` throttles the envelope itself (Graph can refuse a whole batch).
  *
  * Request kinds (stats keys): site, lists, list, columns, column, items, item, itemFields, drive, drives,
  * driveItem, driveItem/children, driveItem/content, driveItem/createUploadSession, driveItem/delta,
@@ -81,7 +85,7 @@ import { type BatchResponseItem, runBatch } from './batch';
 import type { HandlerContext, UploadSessions } from './context';
 import { createControl, type GraphControl, type SiteSpec } from './controls';
 import { handleDownload, handleUploadUrl } from './drive';
-import { FaultInjector, type GraphFaults } from './faults';
+import { type Decision, FaultInjector, type GraphFaults } from './faults';
 import {
   errorBody,
   errorResponse,
@@ -240,12 +244,20 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     const token = req.query.get('token');
     const decision = faults.decide(method, kind, token !== null && token !== 'latest');
     if (!decision) return undefined;
+    return { res: faultResponse(decision, req), injected: decision.injected };
+  }
+
+  /** Graph's throttling answer (learn.microsoft.com/graph/throttling, "Sample response"). */
+  function faultResponse(
+    decision: Decision,
+    req: Pick<GraphRequest, 'requestId' | 'clientRequestId'>,
+  ): GraphResponse {
     const headers = { 'Content-Type': 'application/json', 'Retry-After': String(decision.retryAfterSeconds) };
     const body =
       decision.status === 429
         ? errorBody(req, 'TooManyRequests', 'Please retry again later.', '429')
         : errorBody(req, 'serviceNotAvailable', 'Service Unavailable', '503');
-    return { res: { status: decision.status, headers, body }, injected: decision.injected };
+    return { status: decision.status, headers, body };
   }
 
   function withIds(
@@ -275,7 +287,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
       res = fault.res;
     } else {
       try {
-        const { shape, target } = resolve(ctx.state, req.path);
+        const { shape, target } = resolve(ctx.state, req.method, req.path);
         res = await handlerFor(req.method, shape)(req, target, ctx);
       } catch (err) {
         res = asResponse(err, req);
@@ -459,7 +471,10 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
 
     if (graphPath === '/$batch') {
       let out: GraphResponse;
-      if (method !== 'POST') {
+      const envelopeFault = faults.takeForced('batch');
+      if (envelopeFault) {
+        out = faultResponse(envelopeFault, ids);
+      } else if (method !== 'POST') {
         out = errorResponse(
           ids,
           new GraphError(405, 'BadRequest', 'Specified HTTP method is not allowed for the request target.'),

@@ -106,6 +106,9 @@ export interface DriveRecord {
   tokenFloor: number;
 }
 
+/** Sites.Selected grants: `write` (read and write), `read` (writes → 403), `none` (everything → 403). */
+export type SiteAccess = 'write' | 'read' | 'none';
+
 export interface SiteRecord {
   id: string;
   hostname: string;
@@ -118,7 +121,8 @@ export interface SiteRecord {
   modified: string;
   lists: Map<string, ListRecord>;
   drive: DriveRecord;
-  denied: boolean;
+  /** The app's Sites.Selected grant on this site. */
+  access: SiteAccess;
 }
 
 export interface GraphState {
@@ -319,7 +323,7 @@ export function createSite(state: GraphState, spec: NewSite): SiteRecord {
     modified: now,
     lists: new Map([[library.id, library]]),
     drive,
-    denied: false,
+    access: 'write',
   };
   state.sites.set(id, site);
   return site;
