@@ -356,6 +356,10 @@ describe('list items', () => {
       { Prefer: HONOR_NON_INDEXED },
     );
     expect(honored.body.value.map((i: Json) => i.fields.Name)).toEqual(['B']);
+    // "Both listItem properties and fields can be filtered": the item id (indexed) takes number literals.
+    const range = await get(`${items()}?expand=fields&$filter=id ge 2 and id lt 3`);
+    expect(range.body.value.map((i: Json) => i.fields.Name)).toEqual(['B']);
+    expect((await get(`${items()}?$filter=id eq 3`)).body.value.map((i: Json) => i.id)).toEqual(['3']);
     const starts = await get(`${items()}?expand=fields&$filter=startswith(fields/Color,'Bl')`);
     expect(starts.body.value.map((i: Json) => i.fields.Name)).toEqual(['C']);
   });

@@ -224,6 +224,8 @@ function comparable(
   if (a === undefined) a = null;
   // SharePoint filters yes/no columns with 1/0 as well as true/false.
   if (typeof a === 'boolean' && typeof b === 'number') return [a ? 1 : 0, b];
+  // listItem.id is a string in JSON ("7") but compares as the number it is.
+  if (typeof a === 'string' && typeof b === 'number' && /^\d+$/.test(a)) return [Number(a), b];
   if (typeof a === 'number' && typeof b === 'string' && b.trim() !== '' && !Number.isNaN(Number(b)))
     return [a, Number(b)];
   if (typeof a === 'string' && typeof b === 'string') {
