@@ -866,6 +866,26 @@ describe('drive (document library)', () => {
     expect(stored?.content.equals(bytes)).toBe(true);
   });
 
+  // driveitem-createuploadsession, "Handling upload conflicts": "If a conflict occurs after the file is uploaded (for
+  // example, an item with the same name was created during the upload session), an error is returned when the last byte
+  // range is uploaded" → 409 {"error":{"code":"nameAlreadyExists",…}}; conflictBehavior defaults to fail; "The upload
+  // session is preserved until the expiration time".
+  test('a name taken during an upload session fails the last range with 409 nameAlreadyExists; the session stays', async () => {
+    const session = await call('POST', `${drive()}/root:/report.txt:/createUploadSession`, {});
+    graph.control.putFile(site.id, '/report.txt', 'someone else was first');
+    const last = await fetch(session.body.uploadUrl, {
+      method: 'PUT',
+      headers: { 'Content-Range': 'bytes 0-4/5' },
+      body: 'mine!',
+    });
+    expect(last.status).toBe(409);
+    expect(((await last.json()) as Json).error.code).toBe('nameAlreadyExists');
+    expect((await fetch(session.body.uploadUrl)).status).toBe(200);
+    expect(graph.control.readFiles(site.id).map((f) => f.content.toString())).toEqual([
+      'someone else was first',
+    ]);
+  });
+
   test("library metadata columns are read and written through the driveItem's listItem fields", async () => {
     const lib = site.libraryListId;
     expect(

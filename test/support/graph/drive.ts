@@ -619,7 +619,8 @@ export function handleUploadUrl(
   const site = findSite(session.siteId);
   const parent = site?.drive.items.get(session.parentId);
   if (!site || !parent || parent.deleted) throw notFound('The destination folder no longer exists.');
-  ctx.uploads.sessions.delete(session.id);
+  // A failed commit (a name conflict) leaves the session in place: "The upload session is preserved until the
+  // expiration time" (driveitem-createuploadsession, "Handle upload errors").
   const [item, created] = writeFile(
     ctx,
     site,
@@ -628,6 +629,7 @@ export function handleUploadUrl(
     Buffer.concat(session.received),
     session.conflictBehavior,
   );
+  ctx.uploads.sessions.delete(session.id);
   return json(created ? 201 : 200, driveItemJson(ctx, site, item));
 }
 
