@@ -66,8 +66,14 @@
  * so against this server every call is 401 unless the adapter adds the header itself (own fetch, or its own
  * middleware chain), or the test starts the server with `requireAuth: false`.
  *
+ * Shapes worth knowing: item ids are strings ("7"); list-item and drive-item eTags are `"{GUID},<version>"` (quotes
+ * included; listitem-delta and driveItem examples) and change on every write; If-Match must repeat the eTag as
+ * given (or `*`); the server picks the page size (`maxPageSize`), so follow @odata.nextLink verbatim; delta links
+ * carry the first request's $select/$expand/$top.
+ *
  * Deliberate limits: one document library (the site's default drive) per site; no $count, $search, $skip;
- * lookups, person columns and version history are not modelled.
+ * lookups, person columns and version history are not modelled; "only one indexed field at a time"
+ * (listitem-list) is not enforced, because the docs do not say how the service refuses it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
