@@ -10,6 +10,7 @@ import {
   HONOR_NON_INDEXED,
   type LocalGraph,
   MAX_BATCH_REQUESTS,
+  MAX_FRAGMENT_BYTES,
   type SiteInfo,
   startGraph,
 } from '../support/graph';
@@ -864,6 +865,23 @@ describe('drive (document library)', () => {
     expect(((await last.json()) as Json).size).toBe(total);
     const stored = graph.control.readFiles(site.id).find((f) => f.path === '/largefile.dat');
     expect(stored?.content.equals(bytes)).toBe(true);
+  });
+
+  test('a byte range of 60 MiB or more is refused (413): each request must be less than 60 MiB', async () => {
+    const session = await call('POST', `${drive()}/root:/huge.bin:/createUploadSession`, {});
+    const size = MAX_FRAGMENT_BYTES; // 60 MiB, a multiple of 320 KiB
+    const res = await fetch(session.body.uploadUrl, {
+      method: 'PUT',
+      headers: { 'Content-Range': `bytes 0-${size - 1}/${size * 2}` },
+      body: Buffer.alloc(size),
+    });
+    expect(res.status).toBe(413);
+    const ok = await fetch(session.body.uploadUrl, {
+      method: 'PUT',
+      headers: { 'Content-Range': `bytes 0-${size - CHUNK_MULTIPLE - 1}/${size * 2}` },
+      body: Buffer.alloc(size - CHUNK_MULTIPLE),
+    });
+    expect(ok.status).toBe(202);
   });
 
   // driveitem-createuploadsession, "Handling upload conflicts": "If a conflict occurs after the file is uploaded (for
