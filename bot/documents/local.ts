@@ -68,7 +68,7 @@ export class LocalDocumentStore implements DocumentStore {
     return run;
   }
 
-  put(
+  async put(
     folder: string,
     name: string,
     bytes: Uint8Array,
@@ -76,7 +76,7 @@ export class LocalDocumentStore implements DocumentStore {
   ): Promise<{ id: string; link: string }> {
     const segments = folderSegments(folder);
     checkName(name);
-    return this.serial(async () => {
+    return await this.serial(async () => {
       const folderPath = segments.join('/');
       const existing = (await this.allMeta()).find((m) => m.folder === folderPath && m.name === name);
       const meta: MetaFile = {
