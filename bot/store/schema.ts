@@ -6,6 +6,7 @@ import type { Feedback, Question } from '../questions/model';
 import type { DocumentRecord, Passage } from '../knowledge/model';
 import type { AuditEvent } from '../audit/model';
 import type { ConversationRecord } from '../teams/model';
+import type { DocumentReview } from '../governance/model';
 
 export interface CollectionSpec<T> {
   name: string;
@@ -26,4 +27,5 @@ export const collections = {
   feedback: spec<Feedback>('feedback', ['questionId', 'personId']),
   conversations: spec<ConversationRecord>('conversations', ['personId']),
   auditEvents: spec<AuditEvent>('auditEvents', ['recordType', 'recordId', 'actorId'], true),
+  documentReviews: spec<DocumentReview>('documentReviews', ['documentId', 'state']),
 } as const;

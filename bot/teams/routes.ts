@@ -9,6 +9,8 @@ export const verbs = {
   escalate: 'questions.escalate',
   answer: 'questions.answer',
   viewQuestion: 'questions.view',
+  answerDocumentReview: 'governance.answerReview',
+  viewDocumentReview: 'governance.viewReview',
 } as const;
 export type Verb = (typeof verbs)[keyof typeof verbs];
 

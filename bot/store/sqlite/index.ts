@@ -181,6 +181,7 @@ export function openSqliteStore(file: string): Store {
     feedback: new SqliteCollection(db, collections.feedback, ready),
     conversations: new SqliteCollection(db, collections.conversations, ready),
     auditEvents: new SqliteLog(db, collections.auditEvents, ready),
+    documentReviews: new SqliteCollection(db, collections.documentReviews, ready),
   });
 
   let closed = false;

@@ -50,4 +50,10 @@ export const migrations: Migration[] = [
       collections.auditEvents,
     ].flatMap((spec) => collectionTableSql(spec as CollectionSpec<unknown>)),
   },
+  {
+    // numbered apart from the other features' migrations (2, 3, …) so that merged branches never share a number
+    version: 9,
+    name: 'governing document reviews',
+    statements: collectionTableSql(collections.documentReviews as CollectionSpec<unknown>),
+  },
 ];
