@@ -1,7 +1,6 @@
 /** The document review's card verbs: parse (zod), then the service loads, authorizes, acts, presents. */
 import { z } from 'zod';
-import { badInput } from '../errors';
-import { type VerbRoute, verbs } from '../teams/routes';
+import { parseVerbData as parse, type VerbRoute, verbs } from '../teams/routes';
 import { OUTCOMES } from './model';
 import type { GovernanceService } from './service';
 
@@ -10,12 +9,6 @@ const answer = reviewRef.extend({
   outcome: z.enum(OUTCOMES),
   comment: z.string().optional(),
 });
-
-function parse<T>(schema: z.ZodType<T>, data: unknown): T {
-  const result = schema.safeParse(data);
-  if (!result.success) throw badInput();
-  return result.data;
-}
 
 export function governanceVerbs(service: GovernanceService): VerbRoute[] {
   return [

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
 import restify from 'restify';
-import type { DocumentStore } from '../documents/port';
+import { contentTypeOf, type DocumentStore } from '../documents/port';
 import type { Logger } from '../logger';
 
 export interface ServerDeps {
@@ -62,19 +62,6 @@ export function createServer(deps: ServerDeps): restify.Server {
   return server;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.md': 'text/markdown; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.pdf': 'application/pdf',
-  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-};
-
 /** Serves files under `dir` at `prefix`/…, never outside it. */
 function serveFolder(server: restify.Server, prefix: string, dir: string, index?: string): void {
   const root = path.resolve(dir);
@@ -91,7 +78,7 @@ function serveFolder(server: restify.Server, prefix: string, dir: string, index?
       res.end();
       return;
     }
-    res.setHeader('content-type', CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream');
+    res.setHeader('content-type', contentTypeOf(file));
     res.writeHead(200);
     res.end(fs.readFileSync(file));
   });

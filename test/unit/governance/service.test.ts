@@ -168,6 +168,20 @@ const actionsOf = (card: object) =>
   ).filter((a) => a.type === 'Action.Execute');
 const events = () => store.auditEvents.find({ recordId: 'doc-policy' });
 
+/** A guideline the regional director owns, its review opened and its cards sent. */
+async function openReviewOwnedByRegionalDirector() {
+  await store.documents.insert(
+    policyDocument({
+      id: 'doc-rd',
+      sourceKey: 'file:rd.md',
+      title: 'Riktlinje för kontinuitet',
+      owner: 'Regiondirektören',
+    }),
+  );
+  await service.sync();
+  await arrive('2027-03-18T07:00:00Z');
+}
+
 /** Moves the clock to 08:00 Stockholm on `date`, runs due jobs and sends what they queued. */
 async function arrive(iso: string) {
   now = new Date(iso);
@@ -275,16 +289,7 @@ test('a double click, or a stale card, moves the date once and shows the current
 });
 
 test('only the owner or the security chief may answer; anyone else is refused and nothing changes', async () => {
-  await store.documents.insert(
-    policyDocument({
-      id: 'doc-rd',
-      sourceKey: 'file:rd.md',
-      title: 'Riktlinje för kontinuitet',
-      owner: 'Regiondirektören',
-    }),
-  );
-  await service.sync();
-  await arrive('2027-03-18T07:00:00Z');
+  await openReviewOwnedByRegionalDirector();
   expect(teams.sent.map((s) => s.personId).sort()).toEqual([ANNIKA, MALIN].sort());
 
   const refused = service.answer(JOHANNA, 'sv', 'doc-rd', { outcome: 'noChange' });
@@ -298,16 +303,7 @@ test('only the owner or the security chief may answer; anyone else is refused an
 });
 
 test('"Behöver revideras" needs a comment; with one, the security chief is told', async () => {
-  await store.documents.insert(
-    policyDocument({
-      id: 'doc-rd',
-      sourceKey: 'file:rd.md',
-      title: 'Riktlinje för kontinuitet',
-      owner: 'Regiondirektören',
-    }),
-  );
-  await service.sync();
-  await arrive('2027-03-18T07:00:00Z');
+  await openReviewOwnedByRegionalDirector();
   const sentBefore = teams.sent.length;
 
   await expect(
