@@ -10,6 +10,8 @@ import {
 } from 'botbuilder';
 import type restify from 'restify';
 import type { Config } from './config';
+import type { Sender } from './delivery/port';
+import { DeliveryService, type SenderOptions } from './delivery/service';
 import { createServer } from './http/server';
 import { langOf, t } from './i18n';
 import { KnowledgeService } from './knowledge/service';
@@ -19,12 +21,15 @@ import { FileDirectory } from './org/fileDirectory';
 import type { Directory } from './org/model';
 import { questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
+import type { Scheduler } from './schedule/port';
+import { JobScheduler } from './schedule/service';
 import type { Store } from './store';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
 import { helpCard, helpCommand } from './teams/help';
-import { TeamsMessenger } from './teams/messenger';
+import { InstalledByPolicy } from './teams/installer';
+import { TeamsConversations, TeamsMessenger, withoutConnectorRetries } from './teams/messenger';
 
 export interface App {
   server: restify.Server;
@@ -32,8 +37,14 @@ export interface App {
   knowledge: KnowledgeService;
   questions: QuestionService;
   directory: Directory;
+  /** The shared sender: features register renderers and enqueue deliveries; it sends outside users' turns. */
+  sender: Sender;
+  /** Persistent jobs: features register handlers and schedule jobs. */
+  scheduler: Scheduler;
   log: Logger;
+  /** Listens, then starts the sender's worker and the scheduler. */
   listen(): Promise<number>;
+  /** Stops the scheduler and the sender (sends in flight finish and are recorded), then the server and the store. */
   close(): Promise<void>;
 }
 
@@ -41,6 +52,8 @@ export interface AppOverrides {
   log?: Logger;
   clock?: () => Date;
   store?: Store;
+  /** The sender's rate limits, retry policy and timing (tests and benchmarks). */
+  sender?: Partial<SenderOptions>;
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -71,6 +84,34 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const book = new ConversationBook(store, clock);
   const messenger = new TeamsMessenger(adapter, config.bot.appId ?? '', book);
+
+  // The sender has its own adapter whose connector does not retry by itself: every call passes the
+  // sender's rate windows, and the sender sees (and retries) each 429 itself.
+  const outbound = new CloudAdapter(
+    withoutConnectorRetries(createBotFrameworkAuthenticationFromConfiguration(null, credentials)),
+  );
+  const sender = new DeliveryService({
+    store,
+    messenger: new TeamsMessenger(outbound, config.bot.appId ?? '', book),
+    conversations: new TeamsConversations(
+      outbound,
+      config.bot.appId ?? '',
+      book,
+      directory.organisation.tenantId,
+      config.teamsServiceUrl,
+    ),
+    installer: new InstalledByPolicy(directory),
+    directory,
+    log: log.child({ component: 'sender' }),
+    clock,
+    options: overrides.sender,
+  });
+  const scheduler = new JobScheduler({
+    store,
+    log: log.child({ component: 'scheduler' }),
+    clock,
+    options: { pollMs: config.schedulerPollMs },
+  });
   const questions = new QuestionService({
     store,
     knowledge,
@@ -114,12 +155,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     knowledge,
     questions,
     directory,
+    sender,
+    scheduler,
     log,
-    listen: () =>
-      new Promise((resolve) => {
+    listen: async () => {
+      const port = await new Promise<number>((resolve) => {
         server.listen(config.port, config.host, () => resolve((server.address() as { port: number }).port));
-      }),
+      });
+      sender.start();
+      scheduler.start();
+      return port;
+    },
     close: async () => {
+      await scheduler.stop();
+      await sender.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },
