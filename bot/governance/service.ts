@@ -98,9 +98,13 @@ export class GovernanceService {
     return formatDate(this.deps.clock().toISOString());
   }
 
+  private jobId(review: Pick<DocumentReview, 'documentId' | 'nextReviewDate'>): string {
+    return `governance:review:${review.documentId}:${review.nextReviewDate}`;
+  }
+
   private async schedule(review: DocumentReview): Promise<void> {
     await this.deps.scheduler.schedule({
-      id: `governance:review:${review.documentId}:${review.nextReviewDate}`,
+      id: this.jobId(review),
       kind: REVIEW_JOB,
       dueAt: stockholmTime(review.nextReviewDate),
       payload: { documentId: review.documentId, date: review.nextReviewDate },
@@ -193,6 +197,8 @@ export class GovernanceService {
             if (!(error instanceof VersionConflict)) throw error;
             review = (await this.load(document.id)).value; // someone answered meanwhile; their answer stands
           }
+          if (review.nextReviewDate !== current.nextReviewDate)
+            await this.deps.scheduler.cancel(this.jobId(current));
         }
       }
       if (review.state === 'scheduled') {

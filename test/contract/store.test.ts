@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Question } from '../../bot/questions/model';
 import { DuplicateId, type Store, VersionConflict } from '../../bot/store';
 import { openSqliteStore } from '../../bot/store/sqlite';
 import { migrations } from '../../bot/store/sqlite/migrations';
-import type { Question } from '../../bot/questions/model';
 
 const adapters: [string, () => Store][] = [['sqlite', () => openSqliteStore(':memory:')]];
 

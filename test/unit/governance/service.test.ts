@@ -364,4 +364,5 @@ test('a revised document naming a later date moves the waiting review to it', as
   await service.sync();
   expect((await store.documentReviews.get('doc-policy'))?.value.nextReviewDate).toBe('2027-06-01');
   expect(scheduler.jobs.has('governance:review:doc-policy:2027-06-01')).toBe(true);
+  expect(scheduler.jobs.has('governance:review:doc-policy:2027-03-18')).toBe(false);
 });
