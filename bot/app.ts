@@ -3,11 +3,13 @@
  */
 import path from 'node:path';
 import {
+  CallerIdConstants,
   CloudAdapter,
   ConfigurationServiceClientCredentialFactory,
   createBotFrameworkAuthenticationFromConfiguration,
   type TurnContext,
 } from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
 import type restify from 'restify';
 import type { Config } from './config';
 import { LocalDocumentStore } from './documents/local';
@@ -16,14 +18,19 @@ import type { Sender } from './delivery/port';
 import { DeliveryService, type SenderOptions } from './delivery/service';
 import { governanceVerbs } from './governance/routes';
 import { GovernanceService } from './governance/service';
+import type { ApiRoute, Authenticator } from './http/api';
+import { TokenAuthenticator } from './http/auth';
+import { embeddedPolicy, mountEmbeddedLogin } from './http/embeddedLogin';
 import { createServer } from './http/server';
+import { entraPolicy, LocalSigningKey } from './http/tokens';
 import { langOf, t } from './i18n';
 import { KnowledgeService } from './knowledge/service';
 import { FileSystemSource } from './knowledge/source';
 import { createLogger, type Logger } from './logger';
 import { FileDirectory } from './org/fileDirectory';
-import type { Directory } from './org/model';
-import { questionVerbs } from './questions/routes';
+import { type Directory, roleSchema } from './org/model';
+import { orgApiRoutes } from './org/routes';
+import { questionApiRoutes, questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
 import type { Scheduler } from './schedule/port';
 import { JobScheduler } from './schedule/service';
@@ -79,7 +86,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     MicrosoftAppTenantId: config.bot.tenantId ?? '',
     MicrosoftAppType: config.bot.appType ?? '',
   });
-  const adapter = new CloudAdapter(createBotFrameworkAuthenticationFromConfiguration(null, credentials));
+  const botAuth = createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials);
+  const adapter = new CloudAdapter(botAuth);
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error({ err: error, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
@@ -165,15 +173,36 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
   });
 
+  // the tab API: Entra ID SSO tokens in tenant mode; the app's own local tokens on the embedded default
+  const tenantId = directory.organisation.tenantId;
+  const localKey = new LocalSigningKey(config.localSigningKeyPath);
+  const authenticator: Authenticator = new TokenAuthenticator(
+    config.tab ? entraPolicy({ ...config.tab, tenantId }) : embeddedPolicy(localKey, tenantId),
+    directory,
+    log,
+    clock,
+  );
+  const api: ApiRoute[] = [...orgApiRoutes(directory), ...questionApiRoutes(questions)];
+
   const server = createServer({
     adapter,
+    botAuth,
     bot,
     log,
     tabDir: path.resolve(__dirname, '../../tab'),
     documentsDir: config.knowledgeDir,
     files: documents,
     health: async () => ({ mode: config.embedded ? 'embedded' : 'tenant', passages: knowledge.passageCount }),
+    api,
+    authenticator,
   });
+  if (!config.tab) {
+    const people = async () => {
+      const byRole = await Promise.all(roleSchema.options.map((role) => directory.withRole(role)));
+      return [...new Map(byRole.flat().map((p) => [p.id, p])).values()];
+    };
+    mountEmbeddedLogin(server, { directory, key: localKey, clock, people });
+  }
 
   return {
     server,
@@ -201,4 +230,23 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await store.close();
     },
   };
+}
+
+/**
+ * botbuilder takes either none of its endpoint settings (the public cloud) or all of them; with
+ * BotOpenIdMetadata set, the public cloud's values are kept and only the signing keys' source changes.
+ */
+type BotAuthConfiguration = Parameters<typeof createBotFrameworkAuthenticationFromConfiguration>[0];
+function botAuthSettings(config: Config): BotAuthConfiguration {
+  if (!config.bot.openIdMetadata) return null;
+  const settings = {
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadata,
+    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+  };
+  return { get: <T>() => settings as T, set: () => undefined };
 }

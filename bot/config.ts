@@ -38,6 +38,7 @@ const envSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppTenantId: optionalString.pipe(guid.optional()),
     MicrosoftAppType: z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).optional(),
+    BotOpenIdMetadata: optionalString.pipe(z.url('the URL of the Bot Connector OpenID metadata document').optional()),
     VARN_PUBLIC_URL: optionalString.pipe(z.url('the public https URL of this service').optional()),
     VARN_DATA_DIR: z.string().default('./data'),
     VARN_DB_PATH: optionalString,
@@ -58,6 +59,11 @@ const envSchema = z
       .default(60),
     AZURE_OPENAI_CHAT_DEPLOYMENT: optionalString,
     AZURE_OPENAI_API_VERSION: z.string().default('2024-10-21'),
+    VARN_TAB_CLIENT_ID: optionalString.pipe(guid.optional()),
+    VARN_TAB_APP_ID_URI: optionalString.pipe(
+      z.string().startsWith('api://', 'an application ID URI such as api://varn.example.se/<client id>').optional(),
+    ),
+    VARN_TAB_JWKS_URL: optionalString.pipe(z.url('the https URL of the signing keys (JWKS)').optional()),
   })
   .superRefine((env, ctx) => {
     if (env.MicrosoftAppId) {
@@ -98,6 +104,8 @@ export interface Config {
     appPassword?: string;
     tenantId?: string;
     appType?: 'SingleTenant' | 'UserAssignedMSI' | 'MultiTenant';
+    /** Where the channel's token-signing keys are described (botbuilder's BotOpenIdMetadata); the public cloud's when unset. */
+    openIdMetadata?: string;
   };
   /** true when no tenant is configured: SQLite, sample organisation, offline. */
   embedded: boolean;
@@ -124,6 +132,17 @@ export interface Config {
     chatDeployment?: string;
     apiVersion: string;
   };
+  /**
+   * The tab's SSO (tenant mode only): the Entra app whose access tokens the tab API accepts, and where
+   * its signing keys are. Undefined on the embedded default, where the app signs its own local tokens.
+   */
+  tab?: {
+    clientId: string;
+    appIdUri: string;
+    jwksUrl: string;
+  };
+  /** The embedded default's own signing key for local tab tokens (created on first use). */
+  localSigningKeyPath: string;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +167,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const e = parsed.data;
   const dataDir = path.resolve(e.VARN_DATA_DIR);
   const contentDir = path.resolve(e.VARN_CONTENT_DIR);
+  const publicUrl = (e.VARN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  // tenant mode only: with no MicrosoftAppId the embedded default signs its own tab tokens
+  const tabClientId = e.MicrosoftAppId ? (e.VARN_TAB_CLIENT_ID ?? e.MicrosoftAppId) : undefined;
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -158,9 +180,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       appPassword: e.MicrosoftAppPassword,
       tenantId: e.MicrosoftAppTenantId,
       appType: e.MicrosoftAppType,
+      openIdMetadata: e.BotOpenIdMetadata,
     },
     embedded: !e.MicrosoftAppId,
-    publicUrl: (e.VARN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl,
     dataDir,
     dbPath: e.VARN_DB_PATH ? path.resolve(e.VARN_DB_PATH) : path.join(dataDir, 'varn.sqlite'),
     contentDir,
@@ -179,5 +202,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             apiVersion: e.AZURE_OPENAI_API_VERSION,
           }
         : undefined,
+    tab: tabClientId
+      ? {
+          clientId: tabClientId,
+          appIdUri: e.VARN_TAB_APP_ID_URI ?? `api://${new URL(publicUrl).host}/${tabClientId}`,
+          jwksUrl:
+            e.VARN_TAB_JWKS_URL ??
+            `https://login.microsoftonline.com/${e.MicrosoftAppTenantId ?? 'common'}/discovery/v2.0/keys`,
+        }
+      : undefined,
+    localSigningKeyPath: path.join(dataDir, 'tab-signing-key.json'),
   };
 }
