@@ -146,5 +146,9 @@ test('a history that records the final step as an approval still names who signe
   if (!fastighet) throw new Error('fixture changed');
   fastighet.history = fastighet.history.filter((h) => h.action !== 'signedOff');
   const figures = computeReport(input).units.find((u) => u.unit.id === 'u-fastighet');
-  expect(figures).toMatchObject({ signedOff: true, signedOffBy: 'Thomas Engström', signedOffAt: '2026-10-04T08:00:00Z' });
+  expect(figures).toMatchObject({
+    signedOff: true,
+    signedOffBy: 'Thomas Engström',
+    signedOffAt: '2026-10-04T08:00:00Z',
+  });
 });
