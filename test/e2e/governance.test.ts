@@ -22,7 +22,7 @@ beforeAll(async () => {
     (d) => d.value.title === 'Säkerhetspolicy för Region Norrviken',
   );
   policyId = policy?.value.id ?? '';
-});
+}, 120_000); // a cold start (importing the documents) is slow on a loaded machine
 afterAll(async () => running?.close());
 
 const review = async () => (await running.app.store.documentReviews.get(policyId))?.value;

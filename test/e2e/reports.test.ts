@@ -11,7 +11,7 @@ import { reportInput } from '../unit/reports/fixture';
 let running: Running;
 beforeAll(async () => {
   running = await startApp();
-});
+}, 120_000); // a cold start (importing the documents) is slow on a loaded machine
 afterAll(async () => running?.close());
 
 /** The link's path, fetched from the running service (the configured public URL is not this test's port). */
