@@ -1,6 +1,6 @@
 /** The review card: a document's review and the viewer's abilities → card. No I/O, no config. */
 import { renderCard } from '../cards';
-import { formatDate, formatDateTime, type Lang, translator } from '../i18n';
+import { formatDateTime, type Lang, translator } from '../i18n';
 import type { DocumentRecord } from '../knowledge/model';
 import reviewTemplate from './cards/review.json';
 import type { DocumentReview } from './model';
@@ -40,7 +40,7 @@ export function reviewCard(
     intro: answered
       ? t('governance.introDone')
       : canAnswer
-        ? t('governance.intro', { date: formatDate(`${review.nextReviewDate}T12:00:00Z`) })
+        ? t('governance.intro', { date: review.nextReviewDate })
         : t('governance.introOther'),
     facts,
     answered,

@@ -39,6 +39,14 @@ export function isValidDate(date: string): boolean {
   return d.toISOString().slice(0, 10) === date;
 }
 
+/** An unanswered review is brought back to the owner (and the security chief) this many days after it opened. */
+export const REMINDER_AFTER_DAYS = 14;
+
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
 /** A date `years` on; 29 February becomes 28 February in a common year. */
 export function addYears(date: string, years: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

@@ -20,10 +20,20 @@ import { type Store, type Stored, VersionConflict } from '../store';
 import type { DocumentReview, DocumentReviewOutcome } from './model';
 import { can, type GovernanceActor } from './policy';
 import { MAX_COMMENT_CHARS, reviewCard } from './present';
-import { addYears, isDue, nextReviewOf, ownerRoleOf, stockholmTime, transitions } from './rules';
+import {
+  addDays,
+  addYears,
+  isDue,
+  nextReviewOf,
+  ownerRoleOf,
+  REMINDER_AFTER_DAYS,
+  stockholmTime,
+  transitions,
+} from './rules';
 
 /** The scheduler's job kind and the sender's card kinds. */
 export const REVIEW_JOB = 'governance.documentReview';
+export const REMINDER_JOB = 'governance.documentReviewReminder';
 export const REVIEW_CARD = 'governance.documentReview';
 export const REVISION_NOTICE = 'governance.revisionNeeded';
 const SYSTEM = 'system';
@@ -61,11 +71,14 @@ export class GovernanceService {
     scheduler.register(REVIEW_JOB, (job: Job) =>
       this.open(job.payload.documentId ?? '', job.payload.date ?? ''),
     );
+    scheduler.register(REMINDER_JOB, (job: Job) =>
+      this.remind(job.payload.documentId ?? '', job.payload.date ?? ''),
+    );
     sender.register(REVIEW_CARD, {
       render: async (documentId, personId) => {
         const review = await this.deps.store.documentReviews.get(documentId);
         // the task was answered before the card went out: nothing to send
-        if (!review || review.value.state !== 'awaitingAnswer') return undefined;
+        if (review?.value.state !== 'awaitingAnswer') return undefined;
         return this.cardFor(personId, review.value);
       },
       sent: (delivery: Delivery, message: SentMessage) => this.remember(delivery.recordId, message),
@@ -220,7 +233,7 @@ export class GovernanceService {
    * A re-run (after a crash) sends nothing twice: the deliveries' keys are stable.
    */
   async open(documentId: string, date: string): Promise<void> {
-    const { store, clock, sender } = this.deps;
+    const { store, clock } = this.deps;
     let stored = await store.documentReviews.get(documentId);
     if (!stored) return;
     if (isDue(stored.value, date)) {
@@ -246,15 +259,39 @@ export class GovernanceService {
     }
     const review = stored.value;
     if (review.state !== 'awaitingAnswer' || review.nextReviewDate !== date) return; // stale job
-    await sender.enqueue(
-      `governance:review:${documentId}:${date}`,
-      review.ownerIds.map((personId) => ({
-        key: `governance:review:${documentId}:${date}:${personId}`,
+    await this.enqueueCards(review, 'review', review.ownerIds);
+    await this.deps.scheduler.schedule({
+      id: `governance:reminder:${documentId}:${date}`,
+      kind: REMINDER_JOB,
+      dueAt: stockholmTime(addDays(date, REMINDER_AFTER_DAYS)),
+      payload: { documentId, date },
+    });
+  }
+
+  /** The cards of one step (`review`, `reminder`), one per person, with keys that make a re-run send nothing twice. */
+  private async enqueueCards(review: DocumentReview, step: string, personIds: string[]): Promise<void> {
+    const batch = `governance:${step}:${review.documentId}:${review.nextReviewDate}`;
+    await this.deps.sender.enqueue(
+      batch,
+      personIds.map((personId) => ({
+        key: `${batch}:${personId}`,
         personId,
         kind: REVIEW_CARD,
-        recordId: documentId,
+        recordId: review.documentId,
       })),
     );
+  }
+
+  /**
+   * Unanswered after REMINDER_AFTER_DAYS: the owners get the card again, and the security chief
+   * (who may answer too) gets it as well. An answered or moved review gets nothing.
+   */
+  async remind(documentId: string, date: string): Promise<void> {
+    const review = (await this.deps.store.documentReviews.get(documentId))?.value;
+    if (review?.state !== 'awaitingAnswer' || review.nextReviewDate !== date) return;
+    await this.enqueueCards(review, 'reminder', [
+      ...new Set([...review.ownerIds, ...(await this.chiefIds())]),
+    ]);
   }
 
   private async remember(documentId: string, message: SentMessage): Promise<void> {

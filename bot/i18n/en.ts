@@ -153,7 +153,8 @@ export const en: Record<keyof typeof sv, string> = {
   'report.folder': 'Annual security reports',
   'documents.badName': 'The name “{name}” cannot be used for a file or folder.',
   'governance.heading': 'Yearly review of a governing document',
-  'governance.intro': 'It is time to review this document. Does it still hold as written, or does it need revising? Please answer by {date} if you can.',
+  'governance.intro':
+    'It is time to review this document (review date {date}). Does it still hold as written, or does it need revising?',
   'governance.introOther': 'The document owner has been asked to review the document.',
   'governance.introDone': 'The review is done.',
   'governance.owner': 'Document owner',

@@ -151,7 +151,8 @@ export const sv = {
   'report.folder': 'Säkerhetsbokslut',
   'documents.badName': 'Namnet ”{name}” går inte att använda för en fil eller mapp.',
   'governance.heading': 'Årlig översyn av styrande dokument',
-  'governance.intro': 'Det är dags att se över dokumentet. Gäller det fortfarande som det står, eller behöver det revideras? Svara senast {date} om möjligt.',
+  'governance.intro':
+    'Det är dags att se över dokumentet (översyn {date}). Gäller det fortfarande som det står, eller behöver det revideras?',
   'governance.introOther': 'Dokumentägaren har fått uppgiften att se över dokumentet.',
   'governance.introDone': 'Översynen är gjord.',
   'governance.owner': 'Dokumentägare',

@@ -229,6 +229,7 @@ test('at the review date the owner gets the card; the owner answers "Ingen ändr
   expect(texts(card)).toContain('Årlig översyn av styrande dokument');
   expect(texts(card)).toContain('Säkerhetspolicy för Region Norrviken');
   expect(texts(card)).toContain('RN 2024/01187');
+  expect(texts(card)).toContain('Det är dags att se över dokumentet (översyn 2027-03-18).');
   expect(actionsOf(card).map((a) => [a.title, a.verb, a.data?.outcome])).toEqual([
     ['Ingen ändring', 'governance.answerReview', 'noChange'],
     ['Behöver revideras', 'governance.answerReview', 'needsRevision'],
@@ -365,4 +366,24 @@ test('a revised document naming a later date moves the waiting review to it', as
   expect((await store.documentReviews.get('doc-policy'))?.value.nextReviewDate).toBe('2027-06-01');
   expect(scheduler.jobs.has('governance:review:doc-policy:2027-06-01')).toBe(true);
   expect(scheduler.jobs.has('governance:review:doc-policy:2027-03-18')).toBe(false);
+});
+
+test('unanswered after 14 days, the owner gets the card again and the security chief with it; an answered review gets nothing', async () => {
+  await openReviewOwnedByRegionalDirector(); // opens the policy (owner: the chief) and the guideline (owner: the regional director)
+  expect(teams.sent.length).toBe(2);
+  await service.answer(MALIN, 'sv', 'doc-policy', { outcome: 'noChange' });
+  await arrive('2027-03-31T07:00:00Z');
+  expect(teams.sent.length).toBe(2);
+  await arrive('2027-04-01T06:00:00Z'); // 08:00 Stockholm, summer time, 14 days on
+  expect(
+    teams.sent
+      .slice(2)
+      .map((s) => s.personId)
+      .sort(),
+  ).toEqual([ANNIKA, MALIN].sort());
+  expect(teams.sent.slice(2).every((s) => texts(s.card).includes('Riktlinje för kontinuitet'))).toBe(true);
+  // the reminder job running again sends nothing twice
+  await service.remind('doc-rd', '2027-03-18');
+  await sender.drain();
+  expect(teams.sent.length).toBe(4);
 });
