@@ -115,6 +115,10 @@ export class GovernanceService {
     return `governance:review:${review.documentId}:${review.nextReviewDate}`;
   }
 
+  private reminderJobId(review: Pick<DocumentReview, 'documentId' | 'nextReviewDate'>): string {
+    return `governance:reminder:${review.documentId}:${review.nextReviewDate}`;
+  }
+
   private async schedule(review: DocumentReview): Promise<void> {
     await this.deps.scheduler.schedule({
       id: this.jobId(review),
@@ -261,7 +265,7 @@ export class GovernanceService {
     if (review.state !== 'awaitingAnswer' || review.nextReviewDate !== date) return; // stale job
     await this.enqueueCards(review, 'review', review.ownerIds);
     await this.deps.scheduler.schedule({
-      id: `governance:reminder:${documentId}:${date}`,
+      id: this.reminderJobId(review),
       kind: REMINDER_JOB,
       dueAt: stockholmTime(addDays(date, REMINDER_AFTER_DAYS)),
       payload: { documentId, date },
@@ -395,6 +399,7 @@ export class GovernanceService {
       throw error;
     }
     await this.schedule(answered);
+    await this.deps.scheduler.cancel(this.reminderJobId(before));
     for (const copy of before.cards) {
       try {
         await this.deps.messenger.updateCard(copy, await this.cardFor(copy.personId, answered));

@@ -101,4 +101,8 @@ test('the owner gets the card at the review date, answers, and the next review m
   ]);
   const next = await app.store.jobs.get(`governance:review:${policyId}:2028-03-18`);
   expect(next?.value).toMatchObject({ status: 'pending', dueAt: '2028-03-18T07:00:00.000Z' });
+  // the reminder the unanswered review would have had is called off
+  expect((await app.store.jobs.get(`governance:reminder:${policyId}:2027-03-18`))?.value.status).toBe(
+    'cancelled',
+  );
 });
