@@ -12,11 +12,11 @@ import {
 import { AuthenticationConstants } from 'botframework-connector';
 import type restify from 'restify';
 import type { Config } from './config';
-import { LocalDocumentStore } from './documents/local';
-import type { DocumentStore } from './documents/port';
 import type { Sender } from './delivery/port';
 import { DeliveryService, type SenderOptions } from './delivery/service';
-import { governanceVerbs } from './governance/routes';
+import { LocalDocumentStore } from './documents/local';
+import type { DocumentStore } from './documents/port';
+import { governanceApiRoutes, governanceVerbs } from './governance/routes';
 import { GovernanceService } from './governance/service';
 import type { ApiRoute, Authenticator } from './http/api';
 import { TokenAuthenticator } from './http/auth';
@@ -78,7 +78,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const store = overrides.store ?? openSqliteStore(config.dbPath);
   const directory: Directory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
   const documents =
-    overrides.documents ?? new LocalDocumentStore(path.join(config.dataDir, 'files'), `${config.publicUrl}/files`, clock);
+    overrides.documents ??
+    new LocalDocumentStore(path.join(config.dataDir, 'files'), `${config.publicUrl}/files`, clock);
 
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: config.bot.appId ?? '',
@@ -182,7 +183,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     clock,
   );
-  const api: ApiRoute[] = [...orgApiRoutes(directory), ...questionApiRoutes(questions)];
+  const api: ApiRoute[] = [
+    ...orgApiRoutes(directory),
+    ...questionApiRoutes(questions),
+    ...governanceApiRoutes(governance),
+  ];
 
   const server = createServer({
     adapter,

@@ -340,6 +340,16 @@ export class GovernanceService {
     );
   }
 
+  /** The reviews the person may see (the documents they own; every one for the security chief), with what they may do. */
+  async listFor(actorId: string): Promise<{ review: DocumentReview; canAnswer: boolean }[]> {
+    const actor = await this.actor(actorId);
+    return (await this.deps.store.documentReviews.list())
+      .map((stored) => stored.value)
+      .filter((review) => can(actor, 'view', review))
+      .sort((a, b) => a.nextReviewDate.localeCompare(b.nextReviewDate))
+      .map((review) => ({ review, canAnswer: can(actor, 'answer', review) }));
+  }
+
   /** The current card for whoever may see it (refresh, a stale card). */
   async view(actorId: string, lang: Lang, documentId: string): Promise<object> {
     const { value: review } = await this.load(documentId);

@@ -106,3 +106,40 @@ test('the owner gets the card at the review date, answers, and the next review m
     'cancelled',
   );
 });
+
+test("the tab's view: the documents the caller answers for, their next review and the last answer", async () => {
+  const base = `http://127.0.0.1:${running.port}/api`;
+  const tokenOf = async (who: typeof malin) => {
+    const issued = await fetch(`${base}/dev/token`, {
+      method: 'POST',
+      body: JSON.stringify({ personId: who.aadObjectId }),
+    });
+    return ((await issued.json()) as { token: string }).token;
+  };
+  const list = async (token?: string) =>
+    fetch(`${base}/governance/reviews`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  const chief = await list(await tokenOf(malin));
+  expect(chief.status).toBe(200);
+  const reviews = (await chief.json()) as {
+    title: string;
+    nextReviewDate: string;
+    state: string;
+    lastAnswer: { outcome: string } | null;
+    abilities: { answer: boolean };
+  }[];
+  expect(
+    reviews.map((r) => [
+      r.title,
+      r.nextReviewDate,
+      r.state,
+      r.lastAnswer?.outcome ?? null,
+      r.abilities.answer,
+    ]),
+  ).toEqual([
+    ['Riktlinje för informationssäkerhet och dataskydd', '2027-05-06', 'scheduled', null, false],
+    ['Säkerhetspolicy för Region Norrviken', '2028-03-18', 'scheduled', 'noChange', false],
+  ]);
+  expect(await (await list(await tokenOf(johanna))).json()).toEqual([]);
+  expect((await list()).status).toBe(401);
+});
