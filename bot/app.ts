@@ -12,6 +12,12 @@ import {
 import { AuthenticationConstants } from 'botframework-connector';
 import type restify from 'restify';
 import type { Config } from './config';
+import type { Sender } from './delivery/port';
+import { DeliveryService, type SenderOptions } from './delivery/service';
+import { LocalDocumentStore } from './documents/local';
+import type { DocumentStore } from './documents/port';
+import { governanceApiRoutes, governanceVerbs } from './governance/routes';
+import { GovernanceService } from './governance/service';
 import type { ApiRoute, Authenticator } from './http/api';
 import { TokenAuthenticator } from './http/auth';
 import { embeddedPolicy, mountEmbeddedLogin } from './http/embeddedLogin';
@@ -26,12 +32,15 @@ import { type Directory, roleSchema } from './org/model';
 import { orgApiRoutes } from './org/routes';
 import { questionApiRoutes, questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
+import type { Scheduler } from './schedule/port';
+import { JobScheduler } from './schedule/service';
 import type { Store } from './store';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
 import { helpCard, helpCommand } from './teams/help';
-import { TeamsMessenger } from './teams/messenger';
+import { InstalledByPolicy } from './teams/installer';
+import { TeamsConversations, TeamsMessenger, withoutConnectorRetries } from './teams/messenger';
 
 export interface App {
   server: restify.Server;
@@ -39,8 +48,18 @@ export interface App {
   knowledge: KnowledgeService;
   questions: QuestionService;
   directory: Directory;
+  /** Generated files (the säkerhetsbokslut) and governing documents. */
+  documents: DocumentStore;
+  /** The governing documents' yearly review by their owners. */
+  governance: GovernanceService;
+  /** The shared sender: features register renderers and enqueue deliveries; it sends outside users' turns. */
+  sender: Sender;
+  /** Persistent jobs: features register handlers and schedule jobs. */
+  scheduler: Scheduler;
   log: Logger;
+  /** Listens, then starts the sender's worker and the scheduler. */
   listen(): Promise<number>;
+  /** Stops the scheduler and the sender (sends in flight finish and are recorded), then the server and the store. */
   close(): Promise<void>;
 }
 
@@ -48,6 +67,9 @@ export interface AppOverrides {
   log?: Logger;
   clock?: () => Date;
   store?: Store;
+  documents?: DocumentStore;
+  /** The sender's rate limits, retry policy and timing (tests and benchmarks). */
+  sender?: Partial<SenderOptions>;
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -55,6 +77,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const clock = overrides.clock ?? (() => new Date());
   const store = overrides.store ?? openSqliteStore(config.dbPath);
   const directory: Directory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
+  const documents =
+    overrides.documents ??
+    new LocalDocumentStore(path.join(config.dataDir, 'files'), `${config.publicUrl}/files`, clock);
 
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: config.bot.appId ?? '',
@@ -79,6 +104,35 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const book = new ConversationBook(store, clock);
   const messenger = new TeamsMessenger(adapter, config.bot.appId ?? '', book);
+
+  // The sender has its own adapter whose connector does not retry by itself: every call passes the
+  // sender's rate windows, and the sender sees (and retries) each 429 itself.
+  const outbound = new CloudAdapter(
+    withoutConnectorRetries(createBotFrameworkAuthenticationFromConfiguration(null, credentials)),
+  );
+  const sender = new DeliveryService({
+    store,
+    messenger: new TeamsMessenger(outbound, config.bot.appId ?? '', book),
+    conversations: new TeamsConversations(
+      outbound,
+      config.bot.appId ?? '',
+      book,
+      directory.organisation.tenantId,
+      config.teamsServiceUrl,
+    ),
+    installer: new InstalledByPolicy(directory),
+    directory,
+    log: log.child({ component: 'sender' }),
+    clock,
+    options: overrides.sender,
+  });
+  const scheduler = new JobScheduler({
+    store,
+    log: log.child({ component: 'scheduler' }),
+    clock,
+    options: { pollMs: config.schedulerPollMs },
+  });
+  const teamsIdOf = async (personId: string) => (await book.find(personId))?.reference.user?.id;
   const questions = new QuestionService({
     store,
     knowledge,
@@ -87,15 +141,28 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     clock,
     securityFunctionIds: config.securityFunction,
-    teamsIdOf: async (personId) => (await book.find(personId))?.reference.user?.id,
+    teamsIdOf,
   });
+  const governance = new GovernanceService({
+    store,
+    directory,
+    sender,
+    scheduler,
+    messenger,
+    log: log.child({ component: 'governance' }),
+    clock,
+    teamsIdOf,
+  });
+  governance.register();
+  const reviews = await governance.sync();
+  log.info(reviews, 'governing document reviews scheduled');
 
   const bot = new VarnBot({
     directory,
     book,
     log,
     commands: [helpCommand],
-    verbs: [...questionVerbs(questions)],
+    verbs: [...questionVerbs(questions), ...governanceVerbs(governance)],
     maxQuestionChars: config.maxQuestionChars,
     welcome: (caller) => helpCard(caller.lang, true),
     ask: async (caller, text) => {
@@ -116,7 +183,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     clock,
   );
-  const api: ApiRoute[] = [...orgApiRoutes(directory), ...questionApiRoutes(questions)];
+  const api: ApiRoute[] = [
+    ...orgApiRoutes(directory),
+    ...questionApiRoutes(questions),
+    ...governanceApiRoutes(governance),
+  ];
 
   const server = createServer({
     adapter,
@@ -125,6 +196,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     tabDir: path.resolve(__dirname, '../../tab'),
     documentsDir: config.knowledgeDir,
+    files: documents,
     health: async () => ({ mode: config.embedded ? 'embedded' : 'tenant', passages: knowledge.passageCount }),
     api,
     authenticator,
@@ -143,12 +215,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     knowledge,
     questions,
     directory,
+    documents,
+    governance,
+    sender,
+    scheduler,
     log,
-    listen: () =>
-      new Promise((resolve) => {
+    listen: async () => {
+      const port = await new Promise<number>((resolve) => {
         server.listen(config.port, config.host, () => resolve((server.address() as { port: number }).port));
-      }),
+      });
+      sender.start();
+      scheduler.start();
+      return port;
+    },
     close: async () => {
+      await scheduler.stop();
+      await sender.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

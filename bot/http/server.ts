@@ -9,6 +9,7 @@ import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Activity } from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
 import restify from 'restify';
+import { contentTypeOf, type DocumentStore } from '../documents/port';
 import { AppError } from '../errors';
 import { type Lang, langOf, type MessageKey, t } from '../i18n';
 import type { Logger } from '../logger';
@@ -24,6 +25,8 @@ export interface ServerDeps {
   tabDir: string;
   /** Governing documents served at /documents/{file} (the embedded default's document store). */
   documentsDir?: string;
+  /** The document store's files at /files/{id}/{name} (the embedded default's local folder). */
+  files?: Pick<DocumentStore, 'get'>;
   health: () => Promise<Record<string, unknown>>;
   /** The tab's API routes, mounted under /api; each request is authenticated first. */
   api?: ApiRoute[];
@@ -83,6 +86,7 @@ export function createServer(deps: ServerDeps): restify.Server {
 
   serveFolder(server, '/tab', deps.tabDir, 'index.html');
   if (deps.documentsDir) serveFolder(server, '/documents', deps.documentsDir);
+  if (deps.files) serveStoredFiles(server, deps.files);
   server.get('/', async (_req, res) => {
     res.redirect(302, '/tab/index.html', () => undefined);
   });
@@ -243,19 +247,6 @@ function send(res: restify.Response, response: ApiResponse): void {
   res.json(response.json);
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.md': 'text/markdown; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.pdf': 'application/pdf',
-  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-};
-
 /** Serves files under `dir` at `prefix`/…, never outside it. */
 function serveFolder(server: restify.Server, prefix: string, dir: string, index?: string): void {
   const root = path.resolve(dir);
@@ -278,11 +269,29 @@ function serveFolder(server: restify.Server, prefix: string, dir: string, index?
       res.end();
       return;
     }
-    res.setHeader(
-      'content-type',
-      CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
-    );
+    res.setHeader('content-type', contentTypeOf(file));
     res.writeHead(200);
     res.end(fs.readFileSync(file));
+  });
+}
+
+/** Serves a stored file by its id; the name in the path must be the file's (links stay readable). */
+function serveStoredFiles(server: restify.Server, files: Pick<DocumentStore, 'get'>): void {
+  server.get('/files/:id/:name', async (req, res) => {
+    const { id, name } = req.params as { id?: string; name?: string };
+    const found = id ? await files.get(id) : undefined;
+    if (!found || found.info.name !== name) {
+      res.status(404);
+      res.end();
+      return;
+    }
+    res.setHeader('content-type', found.info.contentType);
+    res.setHeader(
+      'content-disposition',
+      `attachment; filename*=UTF-8''${encodeURIComponent(found.info.name)}`,
+    );
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.writeHead(200);
+    res.end(Buffer.from(found.bytes));
   });
 }
