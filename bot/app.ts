@@ -146,6 +146,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }),
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await questions.flush();
       await store.close();
     },
   };

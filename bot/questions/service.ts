@@ -15,6 +15,7 @@ import { type Store, type Stored, VersionConflict } from '../store';
 import type { Question } from './model';
 import { type Actor, can, transitions } from './policy';
 import { answerCard, deliveredCard, MAX_ANSWER_CHARS, questionCard } from './present';
+import { WriteBehind } from './writeBehind';
 
 export interface Asker {
   id: string;
@@ -36,7 +37,23 @@ export interface QuestionServiceDeps {
 }
 
 export class QuestionService {
-  constructor(private readonly deps: QuestionServiceDeps) {}
+  /** Questions just answered, written in batches after the reply (see writeBehind.ts). */
+  private readonly unwritten: WriteBehind<Question>;
+
+  constructor(private readonly deps: QuestionServiceDeps) {
+    this.unwritten = new WriteBehind(
+      (questions) =>
+        deps.store.transaction(async (tx) => {
+          for (const question of questions) await tx.questions.insert(question);
+        }),
+      deps.log,
+    );
+  }
+
+  /** Writes the questions not yet in the store (at a graceful stop). */
+  flush(): Promise<void> {
+    return this.unwritten.flush();
+  }
 
   async securityFunction(): Promise<string[]> {
     if (this.deps.securityFunctionIds.length > 0) return this.deps.securityFunctionIds;
@@ -51,7 +68,7 @@ export class QuestionService {
 
   /** Answers from the documents (or abstains) and keeps the question private to the asker. */
   async ask(asker: Asker, text: string): Promise<{ card: object; question: Question }> {
-    const { knowledge, store, clock } = this.deps;
+    const { knowledge, clock } = this.deps;
     const result = await knowledge.search(text);
     const curated = await knowledge.searchCurated(text);
     const answers: AnswerView[] = result.answers.map((a) => ({
@@ -74,7 +91,8 @@ export class QuestionService {
       curated: false,
       functionCards: [],
     };
-    await store.questions.insert(question);
+    // written after the reply, in a batch; any action on it writes it first
+    this.unwritten.add(question);
     const summary = answers.length > 0 ? await knowledge.summarise(text, answers, langOf(asker.locale)) : undefined;
     const actor = await this.actor(asker.id);
     const card = answerCard(langOf(asker.locale), actor, {
@@ -91,10 +109,12 @@ export class QuestionService {
 
   /** Remembers where the asker's answer card is, so it can be updated later. */
   async rememberAskerCard(questionId: string, message: SentMessage): Promise<void> {
-    await this.mutate(questionId, (q) => ({ ...q, askerCard: message }));
+    const remember = (q: Question): Question => ({ ...q, askerCard: message });
+    if (!this.unwritten.change(questionId, remember)) await this.mutate(questionId, remember);
   }
 
   private async load(questionId: string): Promise<Stored<Question>> {
+    await this.unwritten.settle(questionId);
     const stored = await this.deps.store.questions.get(questionId);
     if (!stored) throw notFound();
     return stored;
