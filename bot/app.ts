@@ -9,6 +9,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type restify from 'restify';
+import { azureOpenAiSemantic } from './ai/azureOpenAi';
 import type { Config } from './config';
 import type { ApiRoute, Authenticator } from './http/api';
 import { TokenAuthenticator } from './http/auth';
@@ -68,7 +69,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }
   };
 
-  const knowledge = new KnowledgeService(store, log, clock);
+  // semantic ranking and phrasing only when the customer configured an Azure OpenAI deployment
+  const knowledge = new KnowledgeService(store, log, clock, config.openAi ? azureOpenAiSemantic(config.openAi) : {});
   await knowledge.load();
   const documentsLink = `${config.publicUrl}/documents`;
   const report = await knowledge.import(new FileSystemSource([config.knowledgeDir], documentsLink));

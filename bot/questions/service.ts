@@ -79,6 +79,7 @@ export class QuestionService {
       link: a.document.link,
       score: a.score,
     }));
+    const summary = answers.length > 0 ? await knowledge.summarise(text, answers, langOf(asker.locale)) : undefined;
     const question: Question = {
       id: randomUUID(),
       askedBy: asker.id,
@@ -88,12 +89,12 @@ export class QuestionService {
       askedAt: clock().toISOString(),
       status: 'asked',
       shown: answers.map((a) => ({ documentTitle: a.title, section: a.section, text: a.text })),
+      ...(summary ? { summary } : {}),
       curated: false,
       functionCards: [],
     };
     // written after the reply, in a batch; any action on it writes it first
     this.unwritten.add(question);
-    const summary = answers.length > 0 ? await knowledge.summarise(text, answers, langOf(asker.locale)) : undefined;
     const actor = await this.actor(asker.id);
     const card = answerCard(langOf(asker.locale), actor, {
       question,
@@ -136,6 +137,7 @@ export class QuestionService {
       question,
       answers: question.shown.map((s) => ({ doc: '', title: s.documentTitle, section: s.section, text: s.text, link: '', score: 0 })),
       curated: [],
+      summary: question.summary,
       organisation: this.deps.directory.organisation.name,
       ...extra,
     });
