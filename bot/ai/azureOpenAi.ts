@@ -15,7 +15,6 @@ import type { Lang } from '../i18n';
 import type { AnswerView } from '../knowledge/answer';
 import type { RankedPassage } from '../knowledge/index';
 import type { Reranker, Summariser } from '../knowledge/service';
-import type { Logger } from '../logger';
 
 export interface AzureOpenAiSettings {
   endpoint: string;
@@ -222,7 +221,7 @@ export class EmbeddingReranker implements Reranker {
     const texts = candidates.map((c) => c.passage.text);
     const missing = [...new Set(texts.filter((t) => !this.cache.has(this.key(t))))];
     const vectors = await this.client.embed([question, ...missing]);
-    missing.forEach((text, i) => this.remember(this.key(text), vectors[i + 1] as number[]));
+    for (const [i, text] of missing.entries()) this.remember(this.key(text), vectors[i + 1] as number[]);
     const asked = vectors[0] as number[];
     const similarity = texts.map((t) => cosine(asked, this.cache.get(this.key(t)) ?? []));
     const scale = (values: number[]) => {

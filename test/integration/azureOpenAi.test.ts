@@ -65,7 +65,7 @@ test('re-ranking by embeddings: the passage closest in meaning moves up, and the
     authorized: true,
     status: 200,
   });
-  expect((call?.body as { input: string[] }).input).toEqual([
+  expect((call?.body as { input: string[] } | undefined)?.input).toEqual([
     question,
     lexicalFirst.passage.text,
     meaningFirst.passage.text,
@@ -139,7 +139,7 @@ test('the phrasing prompt gives the quotes as the only source and forbids anythi
   expect(String(seen[0]?.content)).toContain('Svara på svenska.');
   expect(String(seen[1]?.content)).toContain('[1] Säkerhetspolicy – 3 Ansvar');
   expect(String(seen[1]?.content)).toContain(meaningFirst.passage.text);
-  expect((fake.requests[0]?.body as { temperature: number }).temperature).toBe(0);
+  expect((fake.requests[0]?.body as { temperature: number } | undefined)?.temperature).toBe(0);
 
   fake.onChat(() => 'NO_ANSWER');
   expect(await summariser.summarise('Hur byter jag lösenord?', [view], 'en')).toBeUndefined();
