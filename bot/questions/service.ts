@@ -93,8 +93,8 @@ export class QuestionService {
       curated: false,
       functionCards: [],
     };
-    // written after the reply, in a batch; any action on it writes it first
-    this.unwritten.add(question);
+    // written after the reply (once the card's id is known, see rememberAskerCard), in a batch; any action on it writes it first
+    this.unwritten.add(question, { hold: true });
     const actor = await this.actor(asker.id);
     const card = answerCard(langOf(asker.locale), actor, {
       question,

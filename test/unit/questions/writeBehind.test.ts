@@ -20,7 +20,7 @@ function setup(fail = 0) {
       batches.push(records);
     },
     log,
-    { delayMs: 20, maxBatch: 3 },
+    { delayMs: 20, maxBatch: 3, maxHoldMs: 150 },
   );
   return { buffer, batches };
 }
@@ -65,4 +65,24 @@ test('when the store fails, the records stay pending, the action learns it, and 
   await buffer.flush();
   expect(batches).toEqual([[{ id: 'a', n: 1 }]]);
   expect(buffer.size).toBe(0);
+});
+
+test('a held record waits for its release and is written once, complete; one never released is written after maxHoldMs', async () => {
+  const { buffer, batches } = setup();
+  buffer.add({ id: 'a', n: 1 }, { hold: true });
+  buffer.add({ id: 'b', n: 1 }, { hold: true });
+  await sleep(60);
+  expect(batches).toEqual([]);
+  expect(buffer.change('a', (r) => ({ ...r, n: 2 }))).toBe(true);
+  await sleep(60);
+  expect(batches).toEqual([[{ id: 'a', n: 2 }]]);
+  await sleep(150);
+  expect(batches).toEqual([[{ id: 'a', n: 2 }], [{ id: 'b', n: 1 }]]);
+});
+
+test('settling a held record writes it at once', async () => {
+  const { buffer, batches } = setup();
+  buffer.add({ id: 'a', n: 1 }, { hold: true });
+  await buffer.settle('a');
+  expect(batches).toEqual([[{ id: 'a', n: 1 }]]);
 });
