@@ -134,6 +134,22 @@ test('when a valid token names someone who is not in the directory, then 403 in 
   });
 });
 
+test("without Accept-Language, the token's preferred language (xms_pl) chooses the language", async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const token = await issuer.mint({
+    aud: appId,
+    iss: `https://login.microsoftonline.com/${issuer.tenantId}/v2.0`,
+    tid: issuer.tenantId,
+    oid: johanna.aadObjectId,
+    exp: now + 600,
+    scp: 'access_as_user',
+    xms_pl: 'en-GB',
+  });
+  const response = await call('/questions', token);
+  expect(response.status).toBe(403);
+  expect(response.body?.error.message).toBe('You are not allowed to do this.');
+});
+
 test('when an employee opens the security function queue, then 403 from the policy, in the language of their locale', async () => {
   const sv = await call('/questions', await issuer.valid(johanna.aadObjectId));
   expect(sv.status).toBe(403);
