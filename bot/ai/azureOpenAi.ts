@@ -180,11 +180,13 @@ export class AzureOpenAiClient {
   }
 }
 
+/** Cosine similarity; vectors of different lengths (a changed model behind the same deployment) are an error. */
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`cosine: length ${a.length} vs ${b.length}`);
   let dot = 0;
   let na = 0;
   let nb = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+  for (let i = 0; i < a.length; i++) {
     const x = a[i] ?? 0;
     const y = b[i] ?? 0;
     dot += x * y;
@@ -223,7 +225,13 @@ export class EmbeddingReranker implements Reranker {
     const vectors = await this.client.embed([question, ...missing]);
     for (const [i, text] of missing.entries()) this.remember(this.key(text), vectors[i + 1] as number[]);
     const asked = vectors[0] as number[];
-    const similarity = texts.map((t) => cosine(asked, this.cache.get(this.key(t)) ?? []));
+    const vectorsOf = texts.map((t) => this.cache.get(this.key(t)) ?? []);
+    if (vectorsOf.some((v) => v.length !== asked.length)) {
+      // the model behind the deployment changed: forget the old vectors, rank lexically this once
+      this.cache.clear();
+      throw new Error('the embedding size changed; cached passage embeddings dropped');
+    }
+    const similarity = vectorsOf.map((v) => cosine(asked, v));
     const scale = (values: number[]) => {
       const min = Math.min(...values);
       const span = Math.max(...values) - min;
