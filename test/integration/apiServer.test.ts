@@ -228,3 +228,46 @@ test('a wrong method on a known path answers in JSON too', async () => {
   expect(response.status).toBe(405);
   expect(response.json.error.code).toBe('method_not_allowed');
 });
+
+test('when the signing keys cannot be fetched, the caller gets a 500, not a 401 that would send them to sign in again', async () => {
+  const log = createLogger('silent');
+  const directory = FileDirectory.fromFile(path.join(root, 'content/organisation.json'));
+  const unreachable = new TokenAuthenticator(
+    entraPolicy({
+      clientId,
+      appIdUri: issuer.appIdUri,
+      jwksUrl: 'http://127.0.0.1:9/keys',
+      tenantId: sample.organisation.tenantId,
+    }),
+    directory,
+    log,
+  );
+  const adapter = new CloudAdapter(
+    createBotFrameworkAuthenticationFromConfiguration(
+      null,
+      new ConfigurationServiceClientCredentialFactory({}),
+    ),
+  );
+  const other = createServer({
+    adapter,
+    bot: new TeamsActivityHandler(),
+    log,
+    tabDir: path.join(root, 'tab'),
+    health: async () => ({}),
+    api: routes,
+    authenticator: unreachable,
+  });
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', () => resolve()));
+  try {
+    const response = await fetch(
+      `http://127.0.0.1:${(other.address() as { port: number }).port}/api/notes/1`,
+      {
+        headers: { authorization: `Bearer ${await issuer.valid(johanna.aadObjectId)}` },
+      },
+    );
+    expect(response.status).toBe(500);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('internal');
+  } finally {
+    await new Promise<void>((resolve) => other.close(() => resolve()));
+  }
+});
