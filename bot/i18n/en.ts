@@ -60,4 +60,5 @@ export const en: Record<keyof typeof sv, string> = {
   'api.badJson': 'What was sent was not valid JSON.',
   'api.tooLarge': 'What was sent is too large (at most {max} kB).',
   'api.methodNotAllowed': 'This address does not support that request.',
+  'api.devLocalOnly': 'The development sign-in works only from the machine Värn runs on.',
 };

@@ -58,4 +58,5 @@ export const sv = {
   'api.badJson': 'Det som skickades var inte giltig JSON.',
   'api.tooLarge': 'Det som skickades är för stort (högst {max} kB).',
   'api.methodNotAllowed': 'Det går inte att göra så med den här adressen.',
+  'api.devLocalOnly': 'Utvecklingsinloggningen fungerar bara från datorn där Värn körs.',
 } as const;
