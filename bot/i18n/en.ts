@@ -176,4 +176,5 @@ export const en: Record<keyof typeof sv, string> = {
   'governance.refresh': 'Show the current state',
   'governance.commentRequired': 'Write in the comment what needs revising.',
   'governance.commentTooLong': 'The comment is too long (at most {max} characters).',
+  'api.devLocalOnly': 'The development sign-in works only from the machine Värn runs on.',
 };

@@ -174,4 +174,5 @@ export const sv = {
   'governance.refresh': 'Visa aktuellt läge',
   'governance.commentRequired': 'Skriv i kommentaren vad som behöver revideras.',
   'governance.commentTooLong': 'Kommentaren är för lång (högst {max} tecken).',
+  'api.devLocalOnly': 'Utvecklingsinloggningen fungerar bara från datorn där Värn körs.',
 } as const;
