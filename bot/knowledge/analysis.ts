@@ -234,6 +234,13 @@ export function stemSv(word: string): string {
   if (/\d/.test(word)) return word;
   const cached = stemCache.get(word);
   if (cached !== undefined) return cached;
+  const stem = stemUncached(word);
+  if (stemCache.size > 100_000) stemCache.clear();
+  stemCache.set(word, stem);
+  return stem;
+}
+
+function stemUncached(word: string): string {
   // snowball is not idempotent (ansvarar → ansvar → ansv, analysen → analys → analy): stem to a fixed point
   let stem = svStemmer.stem(word);
   for (let pass = 0; pass < 2; pass++) {
@@ -248,8 +255,6 @@ export function stemSv(word: string): string {
   }
   // a -ning noun meets its verb (omfattning/omfattas, uppföljning/följa upp, klassning/klassas)
   if (/ning$/.test(stem) && stem.length >= 9 && !/\d/.test(stem)) stem = stemSv(`${stem.slice(0, -4)}a`);
-  if (stemCache.size > 100_000) stemCache.clear();
-  stemCache.set(word, stem);
   return stem;
 }
 
@@ -273,47 +278,44 @@ function dictionaryDir(): string {
   return path.dirname(require.resolve('dictionary-sv'));
 }
 
-let dicLines: string[] | undefined;
-let wordSet: Set<string> | undefined;
-
-function dictionaryLines(): string[] {
-  if (!dicLines) dicLines = fs.readFileSync(path.join(dictionaryDir(), 'index.dic'), 'utf8').split('\n');
-  return dicLines;
-}
-
-/** Every lower-case base form (4+ letters) the Swedish dictionary lists. */
-export function dictionaryWords(): Set<string> {
-  if (wordSet) return wordSet;
-  const words = new Set<string>();
-  for (const line of dictionaryLines()) {
-    const slash = line.indexOf('/');
-    const word = slash < 0 ? line.trim() : line.slice(0, slash);
-    if (word.length >= 4 && word === word.toLowerCase() && !/\d/.test(word)) words.add(word);
-  }
-  wordSet = words;
-  return words;
-}
-
-/** Reads index.dic once: which forms can begin, and which words can end, a compound. */
+/**
+ * Reads index.dic once, line by line (nothing of the file is kept but the three word sets): every
+ * lower-case base form of 4+ letters, the forms that can begin a compound, and the stems of the words
+ * that can end one.
+ */
 export function compoundLexicon(): CompoundLexicon {
   if (lexicon) return lexicon;
+  const words = new Set<string>();
   const heads = new Set<string>();
   const tails = new Set<string>();
-  const words = dictionaryWords();
-  for (const line of dictionaryLines()) {
-    const slash = line.indexOf('/');
-    if (slash < 0) continue;
-    const word = line.slice(0, slash);
-    if (word.length < 3 || word !== word.toLowerCase() || word.includes('-')) continue;
-    const flags = line.slice(slash + 1).trim();
+  const tailWords: string[] = [];
+  const text = fs.readFileSync(path.join(dictionaryDir(), 'index.dic'), 'utf8');
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const slash = text.indexOf('/', start);
+    const hasFlags = slash >= 0 && slash < end;
+    const word = text.slice(start, hasFlags ? slash : end).trim();
+    const flags = hasFlags ? text.slice(slash + 1, end) : '';
+    start = end + 1;
+    if (word !== word.toLowerCase() || /\d/.test(word)) continue;
+    if (word.length >= 4) words.add(word);
+    if (!hasFlags || word.length < 3 || word.includes('-')) continue;
     if (flags.includes('X') || flags.includes('U') || flags.includes('s')) heads.add(word);
     if (flags.includes('v') || flags.includes('f'))
       heads.add(word.endsWith('a') ? `${word.slice(0, -1)}s` : `${word}s`);
-    if (flags.includes('Y')) tails.add(stemSv(word));
+    if (flags.includes('Y')) tailWords.push(word);
   }
+  wordSet = words; // stemming the tails asks which words the dictionary knows
+  for (const word of tailWords) tails.add(stemUncached(word));
   lexicon = { heads, tails, words };
   return lexicon;
 }
+
+let wordSet: Set<string> | undefined;
+
+/** Every lower-case base form (4+ letters) the Swedish dictionary lists. */
+export const dictionaryWords = (): Set<string> => wordSet ?? compoundLexicon().words;
 
 const compoundCache = new Map<string, string[] | null>();
 const surfaceCache = new Map<string, string[] | null>();
