@@ -376,15 +376,36 @@ export function splitCompound(word: string): string[] | null {
   return parts;
 }
 
-/** The parts of a compound and, one level down, the parts of its parts (brandskyddsarbete → brandskydd, arbete, brand, skydd). */
+/**
+ * The parts of a compound; one level down, the parts of its parts (brandskyddsarbete → brandskydd, arbete,
+ * brand, skydd); and, for three parts or more, the compounds its neighbouring parts make
+ * (krisberedskapsarbetet → krisberedskap, beredskapsarbete; informationssäkerhetsarbetet → informationssäkerhet).
+ */
 export function compoundParts(word: string): { parts: string[]; subParts: string[] } | null {
   const parts = splitCompound(word);
   if (!parts) return null;
   const subParts: string[] = [];
+  const add = (stem: string) => {
+    if (!parts.includes(stem) && !subParts.includes(stem)) subParts.push(stem);
+  };
   for (const surface of splitSurface(word) ?? []) {
     if (surface.length < 7) continue;
-    for (const sub of splitCompound(surface) ?? [])
-      if (!parts.includes(sub) && !subParts.includes(sub)) subParts.push(sub);
+    for (const sub of splitCompound(surface) ?? []) add(sub);
+  }
+  const written = surfaceCache.get(word);
+  if (written && written.length >= 3) {
+    // written parts keep their linking -s: informations + säkerhets + arbetet
+    const unlinked = (part: string) => (part.endsWith('s') && part.length > 4 ? part.slice(0, -1) : part);
+    for (let from = 0; from < written.length; from++) {
+      for (let to = from + 2; to <= written.length; to++) {
+        if (to - from === written.length) continue;
+        const span = written.slice(from, to);
+        const last = span.length - 1;
+        add(
+          stemSv(span.map((part, i) => (i === last && to < written.length ? unlinked(part) : part)).join('')),
+        );
+      }
+    }
   }
   return { parts, subParts };
 }

@@ -23,6 +23,7 @@ import {
   DATE_TEXT,
   EXPLICIT_DATE,
   EXPLICIT_NAME,
+  headingIntents,
   type Intent,
   intentBoostOf,
   intentsOf,
@@ -74,6 +75,8 @@ export interface RankOptions {
   fillCutoff: number;
   /** Extra weight for question concepts found in the passage's section heading. */
   headingBoost: number;
+  /** The heading share a section earns when its heading names the kind of answer asked for ("Genomförande"). */
+  intentHeadingShare: number;
   /** Extra weight for the opening passage of a section whose heading names what is asked about. */
   leadBoost: number;
   /** Score factor for passages that do not end as a sentence does. */
@@ -90,6 +93,7 @@ export const defaultRankOptions: RankOptions = {
   unknownWeight: 0.7,
   headingBoost: 0.5,
   leadBoost: 0.5,
+  intentHeadingShare: 0.5,
   fragmentFactor: 0.75,
   shortPassageWords: 8,
 };
@@ -229,7 +233,7 @@ export class KnowledgeIndex {
   private readonly entrySection: Uint32Array;
   private readonly entryFlags: Uint8Array;
   /** which intents' passage patterns the text meets, one bit per intent rule */
-  private readonly entryIntents: Uint16Array;
+  private readonly entryIntents: Uint32Array;
   /** document → its entries, in order */
   private readonly documentEntries: number[][] = [];
   private readonly postings: Postings;
@@ -241,6 +245,10 @@ export class KnowledgeIndex {
   private readonly scores: Float64Array;
   private readonly covered: Float64Array;
   private readonly inHeading: Float64Array;
+  /** how many of the question's concepts the entry's section heading names */
+  private readonly headingHits: Uint8Array;
+  /** how many content words each section's headings have */
+  private readonly sectionWords: Uint8Array;
   private readonly groupScore: Float64Array;
   private readonly groupWeight: Float64Array;
   private readonly groupStamp: Uint32Array;
@@ -250,7 +258,7 @@ export class KnowledgeIndex {
   private readonly groupTouched: Uint32Array;
   private readonly documentBest: Int32Array;
   /** intent bits → the boost they earn for this question (0: not yet computed) */
-  private readonly intentFactor = new Float64Array(1 << 16);
+  private readonly intentFactor = new Map<number, number>();
   private stamp = 0;
 
   constructor(documents: DocumentRecord[], passages: Iterable<Passage>) {
@@ -264,6 +272,7 @@ export class KnowledgeIndex {
     const sections = new Map<string, number>();
     const sectionStart: string[] = [];
     const sectionHeadings: Map<string, number>[] = [];
+    const sectionWords: number[] = [];
     const postings = new PostingsBuilder();
     const headings = new PostingsBuilder();
     const entryDocument: number[] = [];
@@ -285,12 +294,12 @@ export class KnowledgeIndex {
         sections.set(headingKey, section);
         const heading = new Map<string, number>();
         // the document's title is indexed once, lighter, below; headings are the sections inside it
-        documentTerms(
-          passage.sectionPath.filter((h) => h !== document.title).join(' '),
-          HEADING_WEIGHT,
-          heading,
-        );
+        const headingText = passage.sectionPath.filter((h) => h !== document.title).join(' ');
+        documentTerms(headingText, HEADING_WEIGHT, heading);
         headings.add(section, heading);
+        sectionWords.push(
+          Math.min(255, tokenize(headingText).filter((t) => !isStopword(t, 'sv') && !/\d/.test(t)).length),
+        );
         sectionHeadings.push(heading);
         sectionStart.push(firstSentence(passage.text));
       }
@@ -314,7 +323,7 @@ export class KnowledgeIndex {
       // a passage that does not end as a sentence does (a reference line, a letterhead)
       const endsSentence = /[.!?:;)"”]$/.test(passage.text);
       entryFlags.push((lead ? LEAD : 0) | (endsSentence ? ENDS_SENTENCE : 0));
-      entryIntents.push(passageIntents(passage.text));
+      entryIntents.push(passageIntents(passage.text, passage.section));
       totalLength += length;
       postings.add(entry, terms);
       for (const token of tokenize(`${passage.text} ${passage.section}`)) this.surface.add(token);
@@ -326,12 +335,14 @@ export class KnowledgeIndex {
     this.entryNorm = Float32Array.from(entryLength, (length) => K1 * (1 - B + (B * length) / averageLength));
     this.entrySection = Uint32Array.from(entrySection);
     this.entryFlags = Uint8Array.from(entryFlags);
-    this.entryIntents = Uint16Array.from(entryIntents);
+    this.entryIntents = Uint32Array.from(entryIntents);
     this.postings = postings.build();
     this.headings = headings.build();
     this.scores = new Float64Array(n);
     this.covered = new Float64Array(n);
     this.inHeading = new Float64Array(n);
+    this.headingHits = new Uint8Array(n);
+    this.sectionWords = Uint8Array.from(sectionWords);
     this.groupScore = new Float64Array(n);
     this.groupWeight = new Float64Array(n);
     this.groupStamp = new Uint32Array(n);
@@ -579,6 +590,11 @@ export class KnowledgeIndex {
   private lightGroup(token: string, language: Language): Group | undefined {
     const words = language === 'en' ? enToSv[token] : (LIGHT_WORDS[token] ?? svSynonyms[token] ?? undefined);
     if (!words) return undefined;
+    if (words.every((w) => PHASE_WORDS.has(w))) {
+      // a phase (före, under, efter) is what is asked about when a document has phases: a concept of its own
+      const alternatives = words.map((term) => ({ term, weight: 1 }));
+      return alternatives.some((a) => this.has(a.term)) ? { token, alternatives, soft: true } : undefined;
+    }
     const alternatives = dedupe(
       words.flatMap((w) =>
         PHASE_WORDS.has(w) ? [{ term: w, weight: LIGHT_WEIGHT }] : this.svAlternatives(w, LIGHT_WEIGHT),
@@ -713,8 +729,10 @@ export class KnowledgeIndex {
             seen[entry] = 1;
             touched[touchedCount++] = entry;
           }
-          if (this.sectionStamp[this.entrySection[entry] as number] === stamp)
+          if (this.sectionStamp[this.entrySection[entry] as number] === stamp) {
             inHeading[entry] = (inHeading[entry] as number) + weightInCoverage;
+            this.headingHits[entry] = (this.headingHits[entry] as number) + 1;
+          }
           scores[entry] = (scores[entry] as number) + (groupScore[entry] as number);
           covered[entry] =
             (covered[entry] as number) + weightInCoverage * Math.min(groupWeight[entry] as number, 1);
@@ -736,6 +754,7 @@ export class KnowledgeIndex {
         scores[entry] = 0;
         covered[entry] = 0;
         inHeading[entry] = 0;
+        this.headingHits[entry] = 0;
         seen[entry] = 0;
       }
     }
@@ -772,7 +791,7 @@ export class KnowledgeIndex {
       });
     }
     const intentFactor = this.intentFactor;
-    const masks: number[] = [];
+    const sectionAnswersIntent = new Set<number>();
     try {
       for (const entry of touched) {
         const d = this.entryDocument[entry] as number;
@@ -786,15 +805,23 @@ export class KnowledgeIndex {
         const flags = this.entryFlags[entry] as number;
         const length = this.entryLength[entry] as number;
         const mask = this.entryIntents[entry] as number;
-        let boost = intentFactor[mask] as number;
-        if (boost === 0) {
+        let boost = intentFactor.get(mask);
+        if (boost === undefined) {
           boost = intentBoostOf(intents, mask);
-          intentFactor[mask] = boost;
-          masks.push(mask);
+          intentFactor.set(mask, boost);
+          if (headingIntents(intents, mask)) sectionAnswersIntent.add(mask);
         }
         let score = (scores[entry] as number) * boost * (0.5 + coverage) * factor;
         // a section whose heading names what is asked about answers it ("2.2 Informationssäkerhetssamordnare")
-        const headingShare = (inHeading[entry] as number) / totalIdf;
+        // … the more so the less else the heading names ("Krisberedskap" rather than "Mål för krisberedskapen")
+        const headingWords = this.sectionWords[this.entrySection[entry] as number] as number;
+        const precision =
+          headingWords > 0 ? Math.min(1, (this.headingHits[entry] as number) / headingWords) : 1;
+        let headingShare = ((inHeading[entry] as number) / totalIdf) * Math.sqrt(precision);
+        // a heading that names what kind of answer is wanted ("Genomförande" for "hur ska vi jobba med …"), in so
+        // far as the passage is about what is asked
+        if (sectionAnswersIntent.has(mask))
+          headingShare = Math.min(1, headingShare + options.intentHeadingShare * coverage * coverage);
         score *= 1 + options.headingBoost * headingShare;
         if (flags & LEAD && headingShare > 0) score *= 1 + options.leadBoost * headingShare;
         // very short passages (signatures, lone headings) win on length alone; they answer only "who is …"
@@ -860,7 +887,7 @@ export class KnowledgeIndex {
       return answers;
     } finally {
       for (const d of answering) documentBest[d] = -1;
-      for (const mask of masks) intentFactor[mask] = 0;
+      intentFactor.clear();
     }
   }
 }

@@ -8,22 +8,21 @@
 /** Term weights are sums of 1, 0.5, 0.3, 0.25, 0.2, 0.15, 0.1 and 0.06: whole hundredths, kept exactly. */
 const SCALE = 100;
 
-/** An append-only column of unsigned 32-bit numbers that doubles its buffer as it grows. */
+/** An append-only column of unsigned 32-bit numbers in fixed-size chunks (growing never copies). */
 class Column {
-  private data = new Uint32Array(1024);
+  private static readonly CHUNK = 1 << 16;
+  private readonly chunks: Uint32Array[] = [];
   length = 0;
 
   push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Uint32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
+    const offset = this.length % Column.CHUNK;
+    if (offset === 0) this.chunks.push(new Uint32Array(Column.CHUNK));
+    (this.chunks[this.chunks.length - 1] as Uint32Array)[offset] = value;
+    this.length++;
   }
 
   at(i: number): number {
-    return this.data[i] as number;
+    return (this.chunks[Math.floor(i / Column.CHUNK)] as Uint32Array)[i % Column.CHUNK] as number;
   }
 }
 
