@@ -381,18 +381,23 @@ export function splitCompound(word: string): string[] | null {
  * brand, skydd); and, for three parts or more, the compounds its neighbouring parts make
  * (krisberedskapsarbetet → krisberedskap, beredskapsarbete; informationssäkerhetsarbetet → informationssäkerhet).
  */
-export function compoundParts(word: string): { parts: string[]; subParts: string[] } | null {
+export function compoundParts(word: string): { parts: string[]; subParts: string[]; spans: string[] } | null {
   const parts = splitCompound(word);
   if (!parts) return null;
   const subParts: string[] = [];
-  const add = (stem: string) => {
-    if (!parts.includes(stem) && !subParts.includes(stem)) subParts.push(stem);
+  const spans: string[] = [];
+  const add = (stem: string, into: string[]) => {
+    if (!parts.includes(stem) && !subParts.includes(stem) && !spans.includes(stem)) into.push(stem);
   };
   for (const surface of splitSurface(word) ?? []) {
     if (surface.length < 7) continue;
-    for (const sub of splitCompound(surface) ?? []) add(sub);
+    for (const sub of splitCompound(surface) ?? []) add(sub, subParts);
   }
-  const written = surfaceCache.get(word);
+  // the last part may itself be a compound (data + skyddsombudet → data, skydds, ombudet)
+  const own = surfaceCache.get(word);
+  const last = own?.at(-1);
+  const lastParts = last && last.length >= 7 && splitCompound(last) ? surfaceCache.get(last) : undefined;
+  const written = own && lastParts ? [...own.slice(0, -1), ...lastParts] : own;
   if (written && written.length >= 3) {
     // written parts keep their linking -s: informations + säkerhets + arbetet
     const unlinked = (part: string) => (part.endsWith('s') && part.length > 4 ? part.slice(0, -1) : part);
@@ -403,11 +408,12 @@ export function compoundParts(word: string): { parts: string[]; subParts: string
         const last = span.length - 1;
         add(
           stemSv(span.map((part, i) => (i === last && to < written.length ? unlinked(part) : part)).join('')),
+          spans,
         );
       }
     }
   }
-  return { parts, subParts };
+  return { parts, subParts, spans };
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzåäöé';

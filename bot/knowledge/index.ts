@@ -209,6 +209,7 @@ export function documentTerms(
       for (const part of compound?.parts ?? []) into.set(part, (into.get(part) ?? 0) + weight * PART_WEIGHT);
       for (const part of compound?.subParts ?? [])
         into.set(part, (into.get(part) ?? 0) + weight * PART_WEIGHT * 0.6);
+      for (const span of compound?.spans ?? []) into.set(span, (into.get(span) ?? 0) + weight * PART_WEIGHT);
     }
   }
   return count;
