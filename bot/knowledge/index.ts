@@ -691,13 +691,18 @@ export class KnowledgeIndex {
             const tf = this.postings.weightAt(p);
             const score =
               (alternative.weight * idf * (tf * (K1 + 1))) / (tf + (this.entryNorm[entry] as number));
+            // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
+            const weight = alternative.weight * Math.min(tf / 0.5, 1);
             if (groupStamp[entry] !== stamp) {
               groupStamp[entry] = stamp;
               groupTouched[groupCount++] = entry;
-            } else if (score <= (groupScore[entry] as number)) continue;
-            groupScore[entry] = score;
-            // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
-            groupWeight[entry] = alternative.weight * Math.min(tf / 0.5, 1);
+              groupScore[entry] = score;
+              groupWeight[entry] = weight;
+              continue;
+            }
+            // the concept scores as its best-scoring alternative, and is covered as its best-covering one
+            if (score > (groupScore[entry] as number)) groupScore[entry] = score;
+            if (weight > (groupWeight[entry] as number)) groupWeight[entry] = weight;
           }
         }
         if (group.light) {
