@@ -215,6 +215,21 @@ export function documentTerms(
   return count;
 }
 
+let stemSynonyms: Map<string, string[]> | undefined;
+
+/** The everyday-word synonyms of a stem, for a compound's parts (avdel → avdelning → enhet, funktion …). */
+function synonymsOfStem(stem: string): string[] | undefined {
+  if (!stemSynonyms) {
+    stemSynonyms = new Map();
+    for (const [word, synonyms] of Object.entries(svSynonyms)) {
+      if (word.includes(' ')) continue;
+      const key = stemSv(word);
+      stemSynonyms.set(key, [...new Set([...(stemSynonyms.get(key) ?? []), ...synonyms])]);
+    }
+  }
+  return stemSynonyms.get(stem);
+}
+
 /** The English words and phrases the vocabulary translates, for correcting English typos. */
 const englishWords = Object.keys(enToSv);
 
@@ -572,7 +587,7 @@ export class KnowledgeIndex {
         // a compound the documents do not use as such: each part is its own concept
         for (const part of parts) {
           const partAlternatives: Alternative[] = [{ term: part, weight: 0.9 }];
-          for (const w of svSynonyms[part] ?? enToSv[part] ?? [])
+          for (const w of svSynonyms[part] ?? synonymsOfStem(part) ?? enToSv[part] ?? [])
             partAlternatives.push(...this.svAlternatives(w, 0.8));
           groups.push({
             token: `${token}:${part}`,

@@ -164,6 +164,9 @@ Riktlinjen gäller för alla förvaltningar och kommunala bolag i Kustby kommun.
 
 5 Informationssäkerhet
 Informationssäkerhetsarbetet ska bedrivas systematiskt i alla verksamheter.
+
+6 Kommunikation
+Kommunens kommunikationsfunktion informerar invånarna vid en kris.
 `;
   const index = load({ 'kustby.txt': kustby });
   const texts = (question: string) => index.search(question).answers.map((a) => a.passage.text);
@@ -189,6 +192,12 @@ Informationssäkerhetsarbetet ska bedrivas systematiskt i alla verksamheter.
 
   it('answers "vem gäller den för" with the passage that states the scope', () => {
     expect(texts('vem gäller riktlinjen för?')[0]).toMatch(/gäller för alla förvaltningar/);
+  });
+
+  it('finds a compound whose part is an everyday word for the policy word (avdelning → funktion)', () => {
+    expect(texts('vad gör kommunikationsavdelningen vid en kris?')[0]).toMatch(
+      /kommunikationsfunktion informerar/,
+    );
   });
 
   it('corrects a typo inside a long compound rather than splitting it into parts', () => {
