@@ -813,6 +813,9 @@ export class KnowledgeIndex {
     }
     const intentFactor = this.intentFactor;
     const sectionAnswersIntent = new Set<number>();
+    let lastMask = -1;
+    let boost = 1;
+    let answersIntent = false;
     try {
       for (const entry of touched) {
         const d = this.entryDocument[entry] as number;
@@ -826,11 +829,15 @@ export class KnowledgeIndex {
         const flags = this.entryFlags[entry] as number;
         const length = this.entryLength[entry] as number;
         const mask = this.entryIntents[entry] as number;
-        let boost = intentFactor.get(mask);
-        if (boost === undefined) {
-          boost = intentBoostOf(intents, mask);
-          intentFactor.set(mask, boost);
-          if (headingIntents(intents, mask)) sectionAnswersIntent.add(mask);
+        if (mask !== lastMask) {
+          lastMask = mask;
+          const known = intentFactor.get(mask);
+          boost = known ?? intentBoostOf(intents, mask);
+          if (known === undefined) {
+            intentFactor.set(mask, boost);
+            if (headingIntents(intents, mask)) sectionAnswersIntent.add(mask);
+          }
+          answersIntent = sectionAnswersIntent.has(mask);
         }
         let score = (scores[entry] as number) * boost * (0.5 + coverage) * factor;
         // a section whose heading names what is asked about answers it ("2.2 Informationssäkerhetssamordnare")
@@ -841,7 +848,7 @@ export class KnowledgeIndex {
         let headingShare = ((inHeading[entry] as number) / totalIdf) * Math.sqrt(precision);
         // a heading that names what kind of answer is wanted ("Genomförande" for "hur ska vi jobba med …"), in so
         // far as the passage is about what is asked
-        if (sectionAnswersIntent.has(mask))
+        if (answersIntent)
           headingShare = Math.min(1, headingShare + options.intentHeadingShare * coverage * coverage);
         score *= 1 + options.headingBoost * headingShare;
         if (flags & LEAD && headingShare > 0) score *= 1 + options.leadBoost * headingShare;
@@ -892,16 +899,17 @@ export class KnowledgeIndex {
       if (!top) return undefined;
       if (!wantsDate && !wantsName && answers.length < options.maxAnswers) {
         // the next-best passages of the answering documents (see fillFromSameDocuments)
-        const documents = new Set(answers.map((a) => a.document));
         const candidates: RankedPassage[] = [];
-        for (const entry of touched) {
-          const score = final[entry] as number;
-          if (
-            documents.has(this.documents[this.entryDocument[entry] as number] as DocumentRecord) &&
-            score >= top.score * options.fillCutoff &&
-            (covered[entry] as number) / totalIdf >= options.minCoverage
-          )
-            candidates.push(view(entry));
+        for (const answer of answers) {
+          for (const entry of this.documentEntries[this.documentIndex.get(answer.document.id) as number] ??
+            []) {
+            if (
+              this.seen[entry] &&
+              (final[entry] as number) >= top.score * options.fillCutoff &&
+              (covered[entry] as number) / totalIdf >= options.minCoverage
+            )
+              candidates.push(view(entry));
+          }
         }
         fillFromSameDocuments(answers, candidates, options.maxAnswers);
       }
