@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { newStemmer } from 'snowball-stemmers';
 import { eng as englishStopwords, swe as swedishStopwords } from 'stopword';
+import { PackedWordSet } from './wordset';
 
 const svStemmer = newStemmer('swedish');
 const enStemmer = newStemmer('english');
@@ -264,11 +265,11 @@ export const stemEn = (word: string): string => (/\d/.test(word) ? word : enStem
 
 interface CompoundLexicon {
   /** Every lower-case word form the dictionary lists (without affixes). */
-  words: Set<string>;
+  words: PackedWordSet;
   /** Forms that may begin or sit inside a compound (informations, säkerhets, kris, person). */
-  heads: Set<string>;
+  heads: PackedWordSet;
   /** Stems of words that may end a compound. */
-  tails: Set<string>;
+  tails: PackedWordSet;
 }
 
 let lexicon: CompoundLexicon | undefined;
@@ -285,9 +286,9 @@ function dictionaryDir(): string {
  */
 export function compoundLexicon(): CompoundLexicon {
   if (lexicon) return lexicon;
-  const words = new Set<string>();
-  const heads = new Set<string>();
-  const tails = new Set<string>();
+  const words: string[] = [];
+  const heads: string[] = [];
+  const tails: string[] = [];
   const tailWords: string[] = [];
   const text = fs.readFileSync(path.join(dictionaryDir(), 'index.dic'), 'utf8');
   for (let start = 0; start < text.length; ) {
@@ -299,23 +300,23 @@ export function compoundLexicon(): CompoundLexicon {
     const flags = hasFlags ? text.slice(slash + 1, end) : '';
     start = end + 1;
     if (word !== word.toLowerCase() || /\d/.test(word)) continue;
-    if (word.length >= 4) words.add(word);
+    if (word.length >= 4) words.push(word);
     if (!hasFlags || word.length < 3 || word.includes('-')) continue;
-    if (flags.includes('X') || flags.includes('U') || flags.includes('s')) heads.add(word);
+    if (flags.includes('X') || flags.includes('U') || flags.includes('s')) heads.push(word);
     if (flags.includes('v') || flags.includes('f'))
-      heads.add(word.endsWith('a') ? `${word.slice(0, -1)}s` : `${word}s`);
+      heads.push(word.endsWith('a') ? `${word.slice(0, -1)}s` : `${word}s`);
     if (flags.includes('Y')) tailWords.push(word);
   }
-  wordSet = words; // stemming the tails asks which words the dictionary knows
-  for (const word of tailWords) tails.add(stemUncached(word));
-  lexicon = { heads, tails, words };
+  wordSet = new PackedWordSet(words); // stemming the tails asks which words the dictionary knows
+  for (const word of tailWords) tails.push(stemUncached(word));
+  lexicon = { heads: new PackedWordSet(heads), tails: new PackedWordSet(tails), words: wordSet };
   return lexicon;
 }
 
-let wordSet: Set<string> | undefined;
+let wordSet: PackedWordSet | undefined;
 
 /** Every lower-case base form (4+ letters) the Swedish dictionary lists. */
-export const dictionaryWords = (): Set<string> => wordSet ?? compoundLexicon().words;
+export const dictionaryWords = (): PackedWordSet => wordSet ?? compoundLexicon().words;
 
 const compoundCache = new Map<string, string[] | null>();
 const surfaceCache = new Map<string, string[] | null>();
