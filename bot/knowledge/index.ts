@@ -89,7 +89,7 @@ export const defaultRankOptions: RankOptions = {
   maxAnswers: 3,
   minCoverage: 0.5,
   relativeCutoff: 0.55,
-  fillCutoff: 0,
+  fillCutoff: 0.3,
   unknownWeight: 0.7,
   headingBoost: 0.5,
   leadBoost: 0.5,
