@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { newStemmer } from 'snowball-stemmers';
 import { eng as englishStopwords, swe as swedishStopwords } from 'stopword';
+import { PackedWordSet } from './wordset';
 
 const svStemmer = newStemmer('swedish');
 const enStemmer = newStemmer('english');
@@ -234,6 +235,13 @@ export function stemSv(word: string): string {
   if (/\d/.test(word)) return word;
   const cached = stemCache.get(word);
   if (cached !== undefined) return cached;
+  const stem = stemUncached(word);
+  if (stemCache.size > 100_000) stemCache.clear();
+  stemCache.set(word, stem);
+  return stem;
+}
+
+function stemUncached(word: string): string {
   // snowball is not idempotent (ansvarar → ansvar → ansv, analysen → analys → analy): stem to a fixed point
   let stem = svStemmer.stem(word);
   for (let pass = 0; pass < 2; pass++) {
@@ -248,8 +256,6 @@ export function stemSv(word: string): string {
   }
   // a -ning noun meets its verb (omfattning/omfattas, uppföljning/följa upp, klassning/klassas)
   if (/ning$/.test(stem) && stem.length >= 9 && !/\d/.test(stem)) stem = stemSv(`${stem.slice(0, -4)}a`);
-  if (stemCache.size > 100_000) stemCache.clear();
-  stemCache.set(word, stem);
   return stem;
 }
 
@@ -259,11 +265,11 @@ export const stemEn = (word: string): string => (/\d/.test(word) ? word : enStem
 
 interface CompoundLexicon {
   /** Every lower-case word form the dictionary lists (without affixes). */
-  words: Set<string>;
+  words: PackedWordSet;
   /** Forms that may begin or sit inside a compound (informations, säkerhets, kris, person). */
-  heads: Set<string>;
+  heads: PackedWordSet;
   /** Stems of words that may end a compound. */
-  tails: Set<string>;
+  tails: PackedWordSet;
 }
 
 let lexicon: CompoundLexicon | undefined;
@@ -273,47 +279,44 @@ function dictionaryDir(): string {
   return path.dirname(require.resolve('dictionary-sv'));
 }
 
-let dicLines: string[] | undefined;
-let wordSet: Set<string> | undefined;
-
-function dictionaryLines(): string[] {
-  if (!dicLines) dicLines = fs.readFileSync(path.join(dictionaryDir(), 'index.dic'), 'utf8').split('\n');
-  return dicLines;
-}
-
-/** Every lower-case base form (4+ letters) the Swedish dictionary lists. */
-export function dictionaryWords(): Set<string> {
-  if (wordSet) return wordSet;
-  const words = new Set<string>();
-  for (const line of dictionaryLines()) {
-    const slash = line.indexOf('/');
-    const word = slash < 0 ? line.trim() : line.slice(0, slash);
-    if (word.length >= 4 && word === word.toLowerCase() && !/\d/.test(word)) words.add(word);
-  }
-  wordSet = words;
-  return words;
-}
-
-/** Reads index.dic once: which forms can begin, and which words can end, a compound. */
+/**
+ * Reads index.dic once, line by line (nothing of the file is kept but the three word sets): every
+ * lower-case base form of 4+ letters, the forms that can begin a compound, and the stems of the words
+ * that can end one.
+ */
 export function compoundLexicon(): CompoundLexicon {
   if (lexicon) return lexicon;
-  const heads = new Set<string>();
-  const tails = new Set<string>();
-  const words = dictionaryWords();
-  for (const line of dictionaryLines()) {
-    const slash = line.indexOf('/');
-    if (slash < 0) continue;
-    const word = line.slice(0, slash);
-    if (word.length < 3 || word !== word.toLowerCase() || word.includes('-')) continue;
-    const flags = line.slice(slash + 1).trim();
-    if (flags.includes('X') || flags.includes('U') || flags.includes('s')) heads.add(word);
+  const words: string[] = [];
+  const heads: string[] = [];
+  const tails: string[] = [];
+  const tailWords: string[] = [];
+  const text = fs.readFileSync(path.join(dictionaryDir(), 'index.dic'), 'utf8');
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const slash = text.indexOf('/', start);
+    const hasFlags = slash >= 0 && slash < end;
+    const word = text.slice(start, hasFlags ? slash : end).trim();
+    const flags = hasFlags ? text.slice(slash + 1, end) : '';
+    start = end + 1;
+    if (word !== word.toLowerCase() || /\d/.test(word)) continue;
+    if (word.length >= 4) words.push(word);
+    if (!hasFlags || word.length < 3 || word.includes('-')) continue;
+    if (flags.includes('X') || flags.includes('U') || flags.includes('s')) heads.push(word);
     if (flags.includes('v') || flags.includes('f'))
-      heads.add(word.endsWith('a') ? `${word.slice(0, -1)}s` : `${word}s`);
-    if (flags.includes('Y')) tails.add(stemSv(word));
+      heads.push(word.endsWith('a') ? `${word.slice(0, -1)}s` : `${word}s`);
+    if (flags.includes('Y')) tailWords.push(word);
   }
-  lexicon = { heads, tails, words };
+  wordSet = new PackedWordSet(words); // stemming the tails asks which words the dictionary knows
+  for (const word of tailWords) tails.push(stemUncached(word));
+  lexicon = { heads: new PackedWordSet(heads), tails: new PackedWordSet(tails), words: wordSet };
   return lexicon;
 }
+
+let wordSet: PackedWordSet | undefined;
+
+/** Every lower-case base form (4+ letters) the Swedish dictionary lists. */
+export const dictionaryWords = (): PackedWordSet => wordSet ?? compoundLexicon().words;
 
 const compoundCache = new Map<string, string[] | null>();
 const surfaceCache = new Map<string, string[] | null>();
@@ -374,17 +377,44 @@ export function splitCompound(word: string): string[] | null {
   return parts;
 }
 
-/** The parts of a compound and, one level down, the parts of its parts (brandskyddsarbete → brandskydd, arbete, brand, skydd). */
-export function compoundParts(word: string): { parts: string[]; subParts: string[] } | null {
+/**
+ * The parts of a compound; one level down, the parts of its parts (brandskyddsarbete → brandskydd, arbete,
+ * brand, skydd); and, for three parts or more, the compounds its neighbouring parts make
+ * (krisberedskapsarbetet → krisberedskap, beredskapsarbete; informationssäkerhetsarbetet → informationssäkerhet).
+ */
+export function compoundParts(word: string): { parts: string[]; subParts: string[]; spans: string[] } | null {
   const parts = splitCompound(word);
   if (!parts) return null;
   const subParts: string[] = [];
+  const spans: string[] = [];
+  const add = (stem: string, into: string[]) => {
+    if (!parts.includes(stem) && !subParts.includes(stem) && !spans.includes(stem)) into.push(stem);
+  };
   for (const surface of splitSurface(word) ?? []) {
     if (surface.length < 7) continue;
-    for (const sub of splitCompound(surface) ?? [])
-      if (!parts.includes(sub) && !subParts.includes(sub)) subParts.push(sub);
+    for (const sub of splitCompound(surface) ?? []) add(sub, subParts);
   }
-  return { parts, subParts };
+  // the last part may itself be a compound (data + skyddsombudet → data, skydds, ombudet)
+  const own = surfaceCache.get(word);
+  const last = own?.at(-1);
+  const lastParts = last && last.length >= 7 && splitCompound(last) ? surfaceCache.get(last) : undefined;
+  const written = own && lastParts ? [...own.slice(0, -1), ...lastParts] : own;
+  if (written && written.length >= 3) {
+    // written parts keep their linking -s: informations + säkerhets + arbetet
+    const unlinked = (part: string) => (part.endsWith('s') && part.length > 4 ? part.slice(0, -1) : part);
+    for (let from = 0; from < written.length; from++) {
+      for (let to = from + 2; to <= written.length; to++) {
+        if (to - from === written.length) continue;
+        const span = written.slice(from, to);
+        const last = span.length - 1;
+        add(
+          stemSv(span.map((part, i) => (i === last && to < written.length ? unlinked(part) : part)).join('')),
+          spans,
+        );
+      }
+    }
+  }
+  return { parts, subParts, spans };
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzåäöé';

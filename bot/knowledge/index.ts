@@ -23,12 +23,16 @@ import {
   DATE_TEXT,
   EXPLICIT_DATE,
   EXPLICIT_NAME,
+  headingIntents,
   type Intent,
-  intentBoost,
+  intentBoostOf,
   intentsOf,
+  passageIntents,
   personLine,
 } from './intent';
 import type { DocumentRecord, Passage } from './model';
+import { type Postings, PostingsBuilder } from './postings';
+import { editDistance, SurfaceVocabulary } from './spelling';
 import { enToSv, svSynonyms } from './vocabulary';
 
 const K1 = 1.2;
@@ -71,6 +75,8 @@ export interface RankOptions {
   fillCutoff: number;
   /** Extra weight for question concepts found in the passage's section heading. */
   headingBoost: number;
+  /** The heading share a section earns when its heading names the kind of answer asked for ("Genomförande"). */
+  intentHeadingShare: number;
   /** Extra weight for the opening passage of a section whose heading names what is asked about. */
   leadBoost: number;
   /** Score factor for passages that do not end as a sentence does. */
@@ -83,10 +89,11 @@ export const defaultRankOptions: RankOptions = {
   maxAnswers: 3,
   minCoverage: 0.5,
   relativeCutoff: 0.55,
-  fillCutoff: 0,
+  fillCutoff: 0.3,
   unknownWeight: 0.7,
   headingBoost: 0.5,
   leadBoost: 0.5,
+  intentHeadingShare: 0.5,
   fragmentFactor: 0.75,
   shortPassageWords: 8,
 };
@@ -202,110 +209,164 @@ export function documentTerms(
       for (const part of compound?.parts ?? []) into.set(part, (into.get(part) ?? 0) + weight * PART_WEIGHT);
       for (const part of compound?.subParts ?? [])
         into.set(part, (into.get(part) ?? 0) + weight * PART_WEIGHT * 0.6);
+      for (const span of compound?.spans ?? []) into.set(span, (into.get(span) ?? 0) + weight * PART_WEIGHT);
     }
   }
   return count;
 }
 
-interface Entry {
-  passage: Passage;
-  document: DocumentRecord;
-  length: number;
-  /** Terms of the passage's section headings (not the document title). */
-  heading: Map<string, number>;
-  /** Whether the passage opens its section (the sentence that usually says what the section is about). */
-  lead: boolean;
-}
+let stemSynonyms: Map<string, string[]> | undefined;
 
-/** Restricted Damerau–Levenshtein (optimal string alignment) distance, capped. */
-export function editDistance(a: string, b: string, cap = 3): number {
-  if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
-    i,
-    ...new Array<number>(b.length).fill(0),
-  ]);
-  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    const row = d[i] as number[];
-    const prev = d[i - 1] as number[];
-    let rowMin = Number.POSITIVE_INFINITY;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, ((d[i - 2] as number[])[j - 2] as number) + 1);
-      row[j] = v;
-      rowMin = Math.min(rowMin, v);
+/** The everyday-word synonyms of a stem, for a compound's parts (avdel → avdelning → enhet, funktion …). */
+function synonymsOfStem(stem: string): string[] | undefined {
+  if (!stemSynonyms) {
+    stemSynonyms = new Map();
+    for (const [word, synonyms] of Object.entries(svSynonyms)) {
+      if (word.includes(' ')) continue;
+      const key = stemSv(word);
+      stemSynonyms.set(key, [...new Set([...(stemSynonyms.get(key) ?? []), ...synonyms])]);
     }
-    if (rowMin > cap) return cap + 1;
   }
-  return (d[a.length] as number[])[b.length] as number;
+  return stemSynonyms.get(stem);
 }
 
-const deletions = (word: string): string[] => {
-  const out: string[] = [];
-  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
-  return out;
-};
+/** The English words and phrases the vocabulary translates, for correcting English typos. */
+const englishWords = Object.keys(enToSv);
+
+/** Per-entry flags, packed. */
+const LEAD = 1;
+const ENDS_SENTENCE = 2;
 
 export class KnowledgeIndex {
-  private readonly entries: Entry[] = [];
-  private readonly postings = new Map<string, { entry: number; tf: number }[]>();
-  private readonly surface = new Set<string>();
-  /** single-deletion neighbourhood of the surface vocabulary, for spelling correction */
-  private readonly neighbours = new Map<string, string[]>();
+  /** entry → the passage and its document (the caller's objects; the index keeps numbers beside them) */
+  private readonly passages: Passage[] = [];
+  private readonly documents: DocumentRecord[] = [];
+  private readonly documentIndex = new Map<string, number>();
+  private readonly entryDocument: Uint32Array;
+  private readonly entryLength: Uint16Array;
+  /** BM25's length normalisation per entry: K1 · (1 − B + B · length / average length) */
+  private readonly entryNorm: Float32Array;
+  private readonly entrySection: Uint32Array;
+  private readonly entryFlags: Uint8Array;
+  /** which intents' passage patterns the text meets, one bit per intent rule */
+  private readonly entryIntents: Uint32Array;
+  /** document → its entries, in order */
+  private readonly documentEntries: number[][] = [];
+  private readonly postings: Postings;
+  /** term → the sections whose headings hold it */
+  private readonly headings: Postings;
+  private readonly surface = new SurfaceVocabulary();
   private readonly organisations = new Map<string, Set<string>>(); // lower-case distinctive name word → organisations
-  private averageLength = 1;
+  // scratch space for one search at a time (search is synchronous)
+  private readonly scores: Float64Array;
+  private readonly covered: Float64Array;
+  private readonly inHeading: Float64Array;
+  /** how many of the question's concepts the entry's section heading names */
+  private readonly headingHits: Uint8Array;
+  /** how many content words each section's headings have */
+  private readonly sectionWords: Uint8Array;
+  private readonly groupScore: Float64Array;
+  private readonly groupWeight: Float64Array;
+  private readonly groupStamp: Uint32Array;
+  private readonly sectionStamp: Uint32Array;
+  private readonly touched: Uint32Array;
+  private readonly seen: Uint8Array;
+  private readonly groupTouched: Uint32Array;
+  private readonly documentBest: Int32Array;
+  /** intent bits → the boost they earn for this question (0: not yet computed) */
+  private readonly intentFactor = new Map<number, number>();
+  private stamp = 0;
 
-  constructor(documents: DocumentRecord[], passages: Passage[]) {
-    const byId = new Map(documents.map((d) => [d.id, d]));
-    const titleTerms = new Map<string, Map<string, number>>();
-    const headingTerms = new Map<string, Map<string, number>>();
-    const sectionStart = new Map<string, string>();
+  constructor(documents: DocumentRecord[], passages: Iterable<Passage>) {
+    const documentIndex = this.documentIndex;
+    for (const document of documents) {
+      documentIndex.set(document.id, this.documents.length);
+      this.documents.push(document);
+      this.documentEntries.push([]);
+    }
+    const titleTerms = new Map<number, Map<string, number>>();
+    const sections = new Map<string, number>();
+    const sectionStart: string[] = [];
+    const sectionHeadings: Map<string, number>[] = [];
+    const sectionWords: number[] = [];
+    const postings = new PostingsBuilder();
+    const headings = new PostingsBuilder();
+    const entryDocument: number[] = [];
+    const entryLength: number[] = [];
+    const entrySection: number[] = [];
+    const entryFlags: number[] = [];
+    const entryIntents: number[] = [];
     let totalLength = 0;
     for (const passage of passages) {
-      const document = byId.get(passage.documentId);
-      if (!document) continue;
+      const d = documentIndex.get(passage.documentId);
+      if (d === undefined) continue;
+      const document = this.documents[d] as DocumentRecord;
       const terms = new Map<string, number>();
-      const length = documentTerms(passage.text, 1, terms);
-      const headingKey = `${document.id}\u0000${passage.sectionPath.join('\u0000')}`;
-      let heading = headingTerms.get(headingKey);
-      if (!heading) {
-        heading = new Map();
+      const length = Math.min(Math.max(documentTerms(passage.text, 1, terms), 1), 65535);
+      const headingKey = `${d}\u0000${passage.sectionPath.join('\u0000')}`;
+      let section = sections.get(headingKey);
+      if (section === undefined) {
+        section = sections.size;
+        sections.set(headingKey, section);
+        const heading = new Map<string, number>();
         // the document's title is indexed once, lighter, below; headings are the sections inside it
-        documentTerms(
-          passage.sectionPath.filter((h) => h !== document.title).join(' '),
-          HEADING_WEIGHT,
-          heading,
+        const headingText = passage.sectionPath.filter((h) => h !== document.title).join(' ');
+        documentTerms(headingText, HEADING_WEIGHT, heading);
+        headings.add(section, heading);
+        sectionWords.push(
+          Math.min(255, tokenize(headingText).filter((t) => !isStopword(t, 'sv') && !/\d/.test(t)).length),
         );
-        headingTerms.set(headingKey, heading);
+        sectionHeadings.push(heading);
+        sectionStart.push(firstSentence(passage.text));
       }
-      let title = titleTerms.get(document.id);
+      const heading = sectionHeadings[section] as Map<string, number>;
+      let title = titleTerms.get(d);
       if (!title) {
         title = new Map();
         documentTerms(`${document.title} ${document.organisation ?? ''}`, TITLE_WEIGHT, title);
-        titleTerms.set(document.id, title);
+        titleTerms.set(d, title);
       }
       for (const extra of [heading, title]) {
         for (const [term, tf] of extra) terms.set(term, (terms.get(term) ?? 0) + tf);
       }
-      const index = this.entries.length;
-      const first = sectionStart.get(headingKey);
-      const lead = first === undefined || passage.text.startsWith(first);
-      if (first === undefined) sectionStart.set(headingKey, firstSentence(passage.text));
-      this.entries.push({ passage, document, length: Math.max(length, 1), heading, lead });
-      totalLength += Math.max(length, 1);
-      for (const [term, tf] of terms) {
-        let list = this.postings.get(term);
-        if (!list) {
-          list = [];
-          this.postings.set(term, list);
-        }
-        list.push({ entry: index, tf });
-      }
-      for (const token of tokenize(`${passage.text} ${passage.section}`)) this.addSurface(token);
+      const entry = this.passages.length;
+      this.passages.push(passage);
+      (this.documentEntries[d] as number[]).push(entry);
+      entryDocument.push(d);
+      entryLength.push(length);
+      entrySection.push(section);
+      const lead = passage.text.startsWith(sectionStart[section] as string);
+      // a passage that does not end as a sentence does (a reference line, a letterhead)
+      const endsSentence = /[.!?:;)"”]$/.test(passage.text);
+      entryFlags.push((lead ? LEAD : 0) | (endsSentence ? ENDS_SENTENCE : 0));
+      entryIntents.push(passageIntents(passage.text, passage.section));
+      totalLength += length;
+      postings.add(entry, terms);
+      for (const token of tokenize(`${passage.text} ${passage.section}`)) this.surface.add(token);
     }
-    this.averageLength = totalLength / Math.max(this.entries.length, 1);
+    const n = this.passages.length;
+    const averageLength = totalLength / Math.max(n, 1);
+    this.entryDocument = Uint32Array.from(entryDocument);
+    this.entryLength = Uint16Array.from(entryLength);
+    this.entryNorm = Float32Array.from(entryLength, (length) => K1 * (1 - B + (B * length) / averageLength));
+    this.entrySection = Uint32Array.from(entrySection);
+    this.entryFlags = Uint8Array.from(entryFlags);
+    this.entryIntents = Uint32Array.from(entryIntents);
+    this.postings = postings.build();
+    this.headings = headings.build();
+    this.scores = new Float64Array(n);
+    this.covered = new Float64Array(n);
+    this.inHeading = new Float64Array(n);
+    this.headingHits = new Uint8Array(n);
+    this.sectionWords = Uint8Array.from(sectionWords);
+    this.groupScore = new Float64Array(n);
+    this.groupWeight = new Float64Array(n);
+    this.groupStamp = new Uint32Array(n);
+    this.sectionStamp = new Uint32Array(sections.size);
+    this.touched = new Uint32Array(n);
+    this.seen = new Uint8Array(n);
+    this.groupTouched = new Uint32Array(n);
+    this.documentBest = new Int32Array(this.documents.length).fill(-1);
     for (const document of documents) {
       if (!document.organisation) continue;
       for (const word of tokenize(document.organisation)) {
@@ -340,52 +401,19 @@ export class KnowledgeIndex {
     return undefined;
   }
 
-  private passagesOf(documentId: string): Passage[] {
-    return this.entries.filter((e) => e.document.id === documentId).map((e) => e.passage);
-  }
-
   get size(): number {
-    return this.entries.length;
-  }
-
-  private addSurface(token: string): void {
-    if (this.surface.has(token) || token.length < 4 || /\d/.test(token)) return;
-    this.surface.add(token);
-    for (const key of deletions(token)) {
-      const list = this.neighbours.get(key);
-      if (list) list.push(token);
-      else this.neighbours.set(key, [token]);
-    }
+    return this.passages.length;
   }
 
   /** A word of the documents within one or two edits of a misspelt word (krisberedsap → krisberedskap). */
   correct(word: string): string | undefined {
-    if (word.length < 5 || this.surface.has(word) || /\d/.test(word)) return undefined;
-    const maxDistance = word.length >= 9 ? 2 : 1;
-    const candidates = new Set<string>([...(this.neighbours.get(word) ?? [])]);
-    for (const key of deletions(word)) {
-      if (this.surface.has(key)) candidates.add(key);
-      for (const c of this.neighbours.get(key) ?? []) candidates.add(c);
-    }
-    let best: string | undefined;
-    let bestDistance = maxDistance + 1;
-    let bestDf = 0;
-    for (const candidate of candidates) {
-      const distance = editDistance(word, candidate, maxDistance);
-      const df = this.postings.get(stemSv(candidate))?.length ?? 0;
-      if (distance < bestDistance || (distance === bestDistance && df > bestDf)) {
-        best = candidate;
-        bestDistance = distance;
-        bestDf = df;
-      }
-    }
-    return bestDistance <= maxDistance ? best : undefined;
+    return this.surface.correct(word, (candidate) => this.postings.count(stemSv(candidate)));
   }
 
   /** An English word of the vocabulary one edit from a misspelt one (awarness → awareness). */
   private correctEnglish(word: string): string | undefined {
     if (word.length < 5 || enToSv[word]) return undefined;
-    for (const candidate of Object.keys(enToSv)) {
+    for (const candidate of englishWords) {
       if (Math.abs(candidate.length - word.length) <= 1 && editDistance(word, candidate, 1) <= 1)
         return candidate;
     }
@@ -393,13 +421,13 @@ export class KnowledgeIndex {
   }
 
   private idf(term: string): number {
-    const df = this.postings.get(term)?.length ?? 0;
-    const n = this.entries.length;
+    const df = this.postings.count(term);
+    const n = this.passages.length;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
   private maxIdf(): number {
-    return Math.log(1 + (this.entries.length + 0.5) / 0.5);
+    return Math.log(1 + (this.passages.length + 0.5) / 0.5);
   }
 
   private has(term: string): boolean {
@@ -559,7 +587,7 @@ export class KnowledgeIndex {
         // a compound the documents do not use as such: each part is its own concept
         for (const part of parts) {
           const partAlternatives: Alternative[] = [{ term: part, weight: 0.9 }];
-          for (const w of svSynonyms[part] ?? enToSv[part] ?? [])
+          for (const w of svSynonyms[part] ?? synonymsOfStem(part) ?? enToSv[part] ?? [])
             partAlternatives.push(...this.svAlternatives(w, 0.8));
           groups.push({
             token: `${token}:${part}`,
@@ -578,6 +606,11 @@ export class KnowledgeIndex {
   private lightGroup(token: string, language: Language): Group | undefined {
     const words = language === 'en' ? enToSv[token] : (LIGHT_WORDS[token] ?? svSynonyms[token] ?? undefined);
     if (!words) return undefined;
+    if (words.every((w) => PHASE_WORDS.has(w))) {
+      // a phase (före, under, efter) is what is asked about when a document has phases: a concept of its own
+      const alternatives = words.map((term) => ({ term, weight: 1 }));
+      return alternatives.some((a) => this.has(a.term)) ? { token, alternatives, soft: true } : undefined;
+    }
     const alternatives = dedupe(
       words.flatMap((w) =>
         PHASE_WORDS.has(w) ? [{ term: w, weight: LIGHT_WEIGHT }] : this.svAlternatives(w, LIGHT_WEIGHT),
@@ -647,108 +680,244 @@ export class KnowledgeIndex {
       intents,
       unknownOrganisations: unknown,
     });
-    if (groups.every((g) => g.light) || this.entries.length === 0) return empty('empty');
+    if (groups.every((g) => g.light) || this.passages.length === 0) return empty('empty');
     if (unknown.length > 0 && known.size === 0) return empty('other-organisation');
 
-    const scores = new Float64Array(this.entries.length);
-    const covered = new Float64Array(this.entries.length);
-    const inHeading = new Float64Array(this.entries.length);
-    const touched = new Set<number>();
+    const { scores, covered, inHeading, groupScore, groupWeight, groupStamp, touched, groupTouched, seen } =
+      this;
+    const { entry: postingEntry, start: postingStart } = this.postings;
+    let touchedCount = 0;
     let totalIdf = 0;
     const maxIdf = this.maxIdf();
-    for (const group of groups) {
-      const best = new Map<number, { score: number; weight: number }>();
-      let groupIdf = 0;
-      for (const alternative of group.alternatives) {
-        const list = this.postings.get(alternative.term);
-        if (!list) continue;
-        const idf = this.idf(alternative.term);
-        groupIdf = Math.max(groupIdf, idf * alternative.weight);
-        for (const { entry, tf } of list) {
-          const length = (this.entries[entry] as Entry).length;
-          const norm = (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / this.averageLength));
-          const score = alternative.weight * idf * norm;
-          const previous = best.get(entry);
-          // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
-          if (!previous || score > previous.score)
-            best.set(entry, { score, weight: alternative.weight * Math.min(tf / 0.5, 1) });
+    try {
+      for (const group of groups) {
+        // the best-scoring alternative of the concept, per entry
+        const stamp = this.nextStamp();
+        let groupCount = 0;
+        let groupIdf = 0;
+        for (const alternative of group.alternatives) {
+          const id = this.postings.id(alternative.term);
+          if (id === undefined) continue;
+          const idf = this.idf(alternative.term);
+          groupIdf = Math.max(groupIdf, idf * alternative.weight);
+          const end = postingStart[id + 1] as number;
+          for (let p = postingStart[id] as number; p < end; p++) {
+            const entry = postingEntry[p] as number;
+            const tf = this.postings.weightAt(p);
+            const score =
+              (alternative.weight * idf * (tf * (K1 + 1))) / (tf + (this.entryNorm[entry] as number));
+            // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
+            const weight = alternative.weight * Math.min(tf / 0.5, 1);
+            if (groupStamp[entry] !== stamp) {
+              groupStamp[entry] = stamp;
+              groupTouched[groupCount++] = entry;
+              groupScore[entry] = score;
+              groupWeight[entry] = weight;
+              continue;
+            }
+            // the concept scores as its best-scoring alternative, and is covered as its best-covering one
+            if (score > (groupScore[entry] as number)) groupScore[entry] = score;
+            if (weight > (groupWeight[entry] as number)) groupWeight[entry] = weight;
+          }
+        }
+        if (group.light) {
+          for (let i = 0; i < groupCount; i++) {
+            const entry = groupTouched[i] as number;
+            if (!seen[entry]) {
+              seen[entry] = 1;
+              touched[touchedCount++] = entry;
+            }
+            scores[entry] = (scores[entry] as number) + (groupScore[entry] as number);
+          }
+          continue;
+        }
+        // an unknown concept (a word no document uses) weighs like the rarest word
+        if (groupIdf === 0 && group.soft) continue;
+        const weightInCoverage = groupIdf > 0 ? groupIdf : maxIdf * options.unknownWeight;
+        totalIdf += weightInCoverage;
+        // the sections whose headings name the concept
+        for (const alternative of group.alternatives) {
+          if (alternative.weight < 0.6) continue;
+          const id = this.headings.id(alternative.term);
+          if (id === undefined) continue;
+          const end = this.headings.start[id + 1] as number;
+          for (let p = this.headings.start[id] as number; p < end; p++)
+            this.sectionStamp[this.headings.entry[p] as number] = stamp;
+        }
+        for (let i = 0; i < groupCount; i++) {
+          const entry = groupTouched[i] as number;
+          if (!seen[entry]) {
+            seen[entry] = 1;
+            touched[touchedCount++] = entry;
+          }
+          if (this.sectionStamp[this.entrySection[entry] as number] === stamp) {
+            inHeading[entry] = (inHeading[entry] as number) + weightInCoverage;
+            this.headingHits[entry] = (this.headingHits[entry] as number) + 1;
+          }
+          scores[entry] = (scores[entry] as number) + (groupScore[entry] as number);
+          covered[entry] =
+            (covered[entry] as number) + weightInCoverage * Math.min(groupWeight[entry] as number, 1);
         }
       }
-      if (group.light) {
-        for (const [entry, { score }] of best) {
-          scores[entry] = (scores[entry] as number) + score;
-          touched.add(entry);
-        }
-        continue;
-      }
-      // an unknown concept (a word no document uses) weighs like the rarest word
-      if (groupIdf === 0 && group.soft) continue;
-      const weightInCoverage = groupIdf > 0 ? groupIdf : maxIdf * options.unknownWeight;
-      totalIdf += weightInCoverage;
-      for (const [entry, { score, weight }] of best) {
-        const heading = (this.entries[entry] as Entry).heading;
-        if (group.alternatives.some((a) => a.weight >= 0.6 && heading.has(a.term)))
-          inHeading[entry] = (inHeading[entry] as number) + weightInCoverage;
-        scores[entry] = (scores[entry] as number) + score;
-        covered[entry] = (covered[entry] as number) + weightInCoverage * Math.min(weight, 1);
-        touched.add(entry);
+      const answers = this.rank(
+        question,
+        touched.subarray(0, touchedCount),
+        totalIdf,
+        intents,
+        known,
+        options,
+      );
+      if (!answers) return empty('no-match');
+      return { answers, abstained: false, language, intents, unknownOrganisations: unknown };
+    } finally {
+      for (let i = 0; i < touchedCount; i++) {
+        const entry = touched[i] as number;
+        scores[entry] = 0;
+        covered[entry] = 0;
+        inHeading[entry] = 0;
+        this.headingHits[entry] = 0;
+        seen[entry] = 0;
       }
     }
+  }
 
-    const bestPerDocument = new Map<string, RankedPassage>();
-    const all: RankedPassage[] = [];
-    for (const entry of touched) {
-      const { passage, document, length, lead } = this.entries[entry] as Entry;
-      const coverage = (covered[entry] as number) / totalIdf;
-      let score = (scores[entry] as number) * intentBoost(intents, passage.text) * (0.5 + coverage);
-      // a section whose heading names what is asked about answers it ("2.2 Informationssäkerhetssamordnare")
-      const headingShare = (inHeading[entry] as number) / totalIdf;
-      score *= 1 + options.headingBoost * headingShare;
-      if (lead && headingShare > 0) score *= 1 + options.leadBoost * headingShare;
-      // very short passages (signatures, lone headings) win on length alone; they answer only "who is …"
-      if (!asksForPerson(intents)) {
-        if (length < options.shortPassageWords) score *= Math.sqrt(length / options.shortPassageWords);
-        // a fragment that is not a sentence (a reference line, a letterhead) answers less than a sentence does
-        if (!/[.!?:;)"”]$/.test(passage.text)) score *= options.fragmentFactor;
-      }
-      if (known.size > 0) {
-        // a question that names an organisation is answered from its documents (or from ones that name none)
-        if (document.organisation && !known.has(document.organisation)) continue;
-        if (document.organisation) score *= 1.6;
-      }
-      const ranked = { passage, document, score, coverage };
-      all.push(ranked);
-      const current = bestPerDocument.get(document.id);
-      if (!current || score > current.score) bestPerDocument.set(document.id, ranked);
+  /** A new mark for the per-entry and per-section scratch arrays (cleared when the counter wraps). */
+  private nextStamp(): number {
+    if (this.stamp === 0xffffffff) {
+      this.stamp = 0;
+      this.groupStamp.fill(0);
+      this.sectionStamp.fill(0);
     }
-    let ranked = [...bestPerDocument.values()].sort((a, b) => b.score - a.score);
-    // a question only a date or a name answers: show the document's passage that holds one, or none
-    const wantsDate = EXPLICIT_DATE.test(question);
-    const wantsName = !wantsDate && EXPLICIT_NAME.test(question);
-    if (wantsDate || wantsName) {
-      const fits = (text: string) => (wantsDate ? DATE_TEXT.test(text) : personLine(text));
-      ranked = ranked.flatMap((r) => {
-        if (fits(r.passage.text)) return [r];
-        const holder = this.passagesOf(r.document.id).find(
-          (p) =>
-            fits(p.text) &&
-            (!wantsDate || !r.document.adoptedDate || p.text.includes(r.document.adoptedDate)),
-        );
-        return holder ? [{ ...r, passage: holder }] : [];
+    return ++this.stamp;
+  }
+
+  /** Final scores of the touched entries: coverage, intent, heading, length and organisation; best per document. */
+  private rank(
+    question: string,
+    touched: Uint32Array,
+    totalIdf: number,
+    intents: Intent[],
+    known: Set<string>,
+    options: RankOptions,
+  ): RankedPassage[] | undefined {
+    const { scores, covered, inHeading, documentBest } = this;
+    const final = this.groupScore; // reused: the group pass is over
+    const answering: number[] = [];
+    const person = asksForPerson(intents);
+    // per document: 0 when the question names another organisation, more when it names the document's own
+    const organisationFactor = new Float32Array(this.documents.length).fill(1);
+    if (known.size > 0) {
+      this.documents.forEach((document, d) => {
+        if (document.organisation) organisationFactor[d] = known.has(document.organisation) ? 1.6 : 0;
       });
     }
-    const top = ranked[0];
-    if (!top || top.coverage < options.minCoverage) return { ...empty('no-match'), answers: [] };
-    const answers = ranked
-      .filter(
-        (r, i) =>
-          i === 0 || (r.score >= top.score * options.relativeCutoff && r.coverage >= options.minCoverage),
-      )
-      .slice(0, options.maxAnswers);
-    if (!wantsDate && !wantsName && answers.length < options.maxAnswers) {
-      fillFromSameDocuments(answers, all, top, options);
+    const intentFactor = this.intentFactor;
+    const sectionAnswersIntent = new Set<number>();
+    let lastMask = -1;
+    let boost = 1;
+    let answersIntent = false;
+    try {
+      for (const entry of touched) {
+        const d = this.entryDocument[entry] as number;
+        const factor = organisationFactor[d] as number;
+        if (factor === 0) {
+          // a question that names an organisation is answered from its documents (or from ones that name none)
+          final[entry] = Number.NEGATIVE_INFINITY;
+          continue;
+        }
+        const coverage = (covered[entry] as number) / totalIdf;
+        const flags = this.entryFlags[entry] as number;
+        const length = this.entryLength[entry] as number;
+        const mask = this.entryIntents[entry] as number;
+        if (mask !== lastMask) {
+          lastMask = mask;
+          const known = intentFactor.get(mask);
+          boost = known ?? intentBoostOf(intents, mask);
+          if (known === undefined) {
+            intentFactor.set(mask, boost);
+            if (headingIntents(intents, mask)) sectionAnswersIntent.add(mask);
+          }
+          answersIntent = sectionAnswersIntent.has(mask);
+        }
+        let score = (scores[entry] as number) * boost * (0.5 + coverage) * factor;
+        // a section whose heading names what is asked about answers it ("2.2 Informationssäkerhetssamordnare")
+        // … the more so the less else the heading names ("Krisberedskap" rather than "Mål för krisberedskapen")
+        const headingWords = this.sectionWords[this.entrySection[entry] as number] as number;
+        const precision =
+          headingWords > 0 ? Math.min(1, (this.headingHits[entry] as number) / headingWords) : 1;
+        let headingShare = ((inHeading[entry] as number) / totalIdf) * Math.sqrt(precision);
+        // a heading that names what kind of answer is wanted ("Genomförande" for "hur ska vi jobba med …"), in so
+        // far as the passage is about what is asked
+        if (answersIntent)
+          headingShare = Math.min(1, headingShare + options.intentHeadingShare * coverage * coverage);
+        score *= 1 + options.headingBoost * headingShare;
+        if (flags & LEAD && headingShare > 0) score *= 1 + options.leadBoost * headingShare;
+        // very short passages (signatures, lone headings) win on length alone; they answer only "who is …"
+        if (!person) {
+          if (length < options.shortPassageWords) score *= Math.sqrt(length / options.shortPassageWords);
+          // a fragment that is not a sentence (a reference line, a letterhead) answers less than a sentence does
+          if (!(flags & ENDS_SENTENCE)) score *= options.fragmentFactor;
+        }
+        final[entry] = score;
+        const current = documentBest[d] as number;
+        if (current < 0) answering.push(d);
+        if (current < 0 || score > (final[current] as number)) documentBest[d] = entry;
+      }
+      const view = (entry: number): RankedPassage => ({
+        passage: this.passages[entry] as Passage,
+        document: this.documents[this.entryDocument[entry] as number] as DocumentRecord,
+        score: final[entry] as number,
+        coverage: (covered[entry] as number) / totalIdf,
+      });
+      const bestOf = (d: number) => final[documentBest[d] as number] as number;
+      const order = [...answering].sort((a, b) => bestOf(b) - bestOf(a));
+      // a question only a date or a name answers: show the document's passage that holds one, or none
+      const wantsDate = EXPLICIT_DATE.test(question);
+      const wantsName = !wantsDate && EXPLICIT_NAME.test(question);
+      const fits = (text: string) => (wantsDate ? DATE_TEXT.test(text) : personLine(text));
+      const answers: RankedPassage[] = [];
+      for (const d of order) {
+        const top = answers[0];
+        // the documents come best first: once one falls below the cutoff, so do the rest
+        if (top && bestOf(d) < top.score * options.relativeCutoff) break;
+        let candidate = view(documentBest[d] as number);
+        if ((wantsDate || wantsName) && !fits(candidate.passage.text)) {
+          const adopted = candidate.document.adoptedDate;
+          const holder = (this.documentEntries[d] as number[])
+            .map((entry) => this.passages[entry] as Passage)
+            .find((p) => fits(p.text) && (!wantsDate || !adopted || p.text.includes(adopted)));
+          if (!holder) continue;
+          candidate = { ...candidate, passage: holder };
+        }
+        if (!top) {
+          if (candidate.coverage < options.minCoverage) return undefined;
+          answers.push(candidate);
+        } else if (candidate.coverage >= options.minCoverage) answers.push(candidate);
+        if (answers.length >= options.maxAnswers) break;
+      }
+      const top = answers[0];
+      if (!top) return undefined;
+      if (!wantsDate && !wantsName && answers.length < options.maxAnswers) {
+        // the next-best passages of the answering documents (see fillFromSameDocuments)
+        const candidates: RankedPassage[] = [];
+        for (const answer of answers) {
+          for (const entry of this.documentEntries[this.documentIndex.get(answer.document.id) as number] ??
+            []) {
+            if (
+              this.seen[entry] &&
+              (final[entry] as number) >= top.score * options.fillCutoff &&
+              (covered[entry] as number) / totalIdf >= options.minCoverage
+            )
+              candidates.push(view(entry));
+          }
+        }
+        fillFromSameDocuments(answers, candidates, options.maxAnswers);
+      }
+      return answers;
+    } finally {
+      for (const d of answering) documentBest[d] = -1;
+      intentFactor.clear();
     }
-    return { answers, abstained: false, language, intents, unknownOrganisations: unknown };
   }
 }
 
@@ -757,23 +926,10 @@ export class KnowledgeIndex {
  * them — often a sibling of the best passage in the same section (the section's list goes on), or another
  * section — never one that repeats a sentence already shown.
  */
-function fillFromSameDocuments(
-  answers: RankedPassage[],
-  all: RankedPassage[],
-  top: RankedPassage,
-  options: RankOptions,
-): void {
-  const documents = new Set(answers.map((a) => a.document.id));
-  const candidates = all
-    .filter(
-      (r) =>
-        documents.has(r.document.id) &&
-        r.coverage >= options.minCoverage &&
-        r.score >= top.score * options.fillCutoff,
-    )
-    .sort((a, b) => b.score - a.score);
+function fillFromSameDocuments(answers: RankedPassage[], candidates: RankedPassage[], slots: number): void {
+  candidates.sort((a, b) => b.score - a.score);
   for (const candidate of candidates) {
-    if (answers.length >= options.maxAnswers) break;
+    if (answers.length >= slots) break;
     if (answers.some((a) => overlaps(a.passage.text, candidate.passage.text))) continue;
     answers.push(candidate);
   }

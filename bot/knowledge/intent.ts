@@ -19,6 +19,8 @@ interface IntentRule {
   intent: Intent;
   question: RegExp;
   passage: RegExp;
+  /** A section heading that says its passages answer this intent ("Genomförande", "Arbetssätt"). */
+  heading?: RegExp;
   boost: number;
 }
 
@@ -82,6 +84,8 @@ const rules: IntentRule[] = [
       /\b(hur (ska|bör|kan|skall) (vi|man|ni|jag) (jobba|arbeta|hantera|bedriva|göra)|hur (jobbar|arbetar|hanterar|bedriver) (vi|man|ni)|hur (bedrivs|hanteras|sköts|genomförs)|how (do|should|can|does|must) (we|you|one|i) (work|handle|manage|approach|deal|carry)|how is .* (handled|managed|carried out|done|organi[sz]ed))\b/i,
     passage:
       /\b(genom|bedrivs|bedrivas|ska ske|sker (med|genom|utifrån|inom)|utgår från|bygger på|med utgångspunkt|processen?|metod\w*|arbetssätt\w*)\b/i,
+    heading:
+      /\b(genomförande\w*|arbetssätt\w*|metod\w*|process\w*|tillvägagångssätt|så (arbetar|jobbar) vi|implementation|approach|how we work)\b/i,
     boost: 1.4,
   },
   {
@@ -126,11 +130,34 @@ export const personLine = (text: string): boolean =>
 export const asksForPerson = (intents: Intent[]): boolean =>
   intents.includes('person') || intents.includes('date');
 
-/** The boost a passage earns for answering the question's intents (1 when none apply). */
-export function intentBoost(intents: Intent[], passageText: string): number {
+/** The intent rules a passage's text (or its section's heading) meets, one bit per rule: computed once per passage when it is indexed. */
+export function passageIntents(passageText: string, heading = ''): number {
+  let mask = 0;
+  rules.forEach((rule, bit) => {
+    if (rule.passage.test(passageText)) mask |= 1 << bit;
+    if (heading && rule.heading?.test(heading)) mask |= 1 << (bit + HEADING_BITS);
+  });
+  return mask >>> 0;
+}
+
+/** Where the heading bits begin in a passage's intent mask (text bits below). */
+const HEADING_BITS = 16;
+
+/** The intents whose heading pattern the passage's section heading meets, as a subset of the question's. */
+export function headingIntents(intents: Intent[], mask: number): boolean {
+  return rules.some((rule, bit) => mask & (1 << (bit + HEADING_BITS)) && intents.includes(rule.intent));
+}
+
+/** The boost a passage earns for answering the question's intents (1 when none apply), from its intent bits. */
+export function intentBoostOf(intents: Intent[], mask: number): number {
   let boost = 1;
-  for (const rule of rules) {
-    if (intents.includes(rule.intent) && rule.passage.test(passageText)) boost *= rule.boost;
-  }
+  rules.forEach((rule, bit) => {
+    if ((mask & (1 << bit) || mask & (1 << (bit + HEADING_BITS))) && intents.includes(rule.intent))
+      boost *= rule.boost;
+  });
   return boost;
 }
+
+/** The boost a passage earns for answering the question's intents (1 when none apply). */
+export const intentBoost = (intents: Intent[], passageText: string): number =>
+  intentBoostOf(intents, passageIntents(passageText));

@@ -340,7 +340,7 @@ export function organisationOf(raw: string): string | undefined {
       name = `${m[1] === 'Landsting' ? 'Landstinget' : m[1]} ${place}`;
     } else if (m[3]) name = `${m[3]} ${(m[4] as string).toLowerCase()}`;
     else name = m[5] as string;
-    name = name.replace(/s$/u, (s, offset, whole) => (counts.has(whole.slice(0, -1)) ? '' : s));
+    name = name.replace(/s$/u, (s, _offset, whole) => (counts.has(whole.slice(0, -1)) ? '' : s));
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   let best: string | undefined;

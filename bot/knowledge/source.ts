@@ -33,7 +33,9 @@ export class FileSystemSource implements DocumentSource {
     return files.sort().map((file) => ({
       key: `file:${path.basename(file)}`,
       name: path.basename(file),
-      link: this.linkBase ? `${this.linkBase}/${encodeURIComponent(path.basename(file))}` : pathToFileURL(file).href,
+      link: this.linkBase
+        ? `${this.linkBase}/${encodeURIComponent(path.basename(file))}`
+        : pathToFileURL(file).href,
       read: async () => new Uint8Array(await fs.readFile(file)),
     }));
   }

@@ -52,6 +52,13 @@ describe('compounds (dictionary-sv flags)', () => {
     );
   });
 
+  it('also gives the compounds that neighbouring parts make, so the concept inside a longer word is found', () => {
+    expect(compoundParts('krisberedskapsarbetet')?.spans).toContain(stemSv('krisberedskap'));
+    expect(compoundParts('informationssäkerhetsarbetet')?.spans).toContain(stemSv('informationssäkerhet'));
+    expect(compoundParts('dataskyddsombudet')?.spans).toContain(stemSv('dataskydd'));
+    expect(compoundParts('brandskydd')?.spans).toEqual([]);
+  });
+
   it('does not split plain words', () => {
     expect(splitCompound('information')).toBeNull();
   });

@@ -123,7 +123,7 @@ describe('KnowledgeIndex', () => {
     expect(top('vilket datum beslutades säkerhetspolicyn i norrviken?')?.passage.text).toMatch(/2022-03-29/);
   });
 
-  it('shows at most three answers, one per document', () => {
+  it('shows at most three answers, the best passage of each document first', () => {
     const many = load({
       'a.txt': 'Policy A\n\nAnsvar\nChefen ansvarar för informationssäkerheten i verksamheten.',
       'b.txt':
@@ -139,5 +139,71 @@ describe('KnowledgeIndex', () => {
   it('reports its size and abstains on an empty question', () => {
     expect(index.size).toBeGreaterThan(5);
     expect(index.search('hej!').abstained).toBe(true);
+  });
+});
+
+describe('KnowledgeIndex: the passages around the best one', () => {
+  const kustby = `Riktlinje för krisberedskap i Kustby kommun
+
+1 Mål för krisberedskapen
+Kommunen ska ha en god förmåga att hantera kriser.
+- Samhällsviktig verksamhet ska fungera även vid allvarliga störningar.
+- Invånarna ska få korrekt information i rätt tid.
+- Kommunen ska kunna ta emot stöd från andra kommuner.
+
+2 Arbetssätt
+Krisberedskapsarbetet bedrivs genom risk- och sårbarhetsanalyser, planering och övningar.
+
+3 Hantering av en händelse
+Före: riskanalys, planering och utbildning av personalen.
+Under: larma, leda insatsen och informera allmänheten om incidenten.
+Efter: återgång till normal verksamhet, utvärdering och lärande.
+
+4 Omfattning
+Riktlinjen gäller för alla förvaltningar och kommunala bolag i Kustby kommun.
+
+5 Informationssäkerhet
+Informationssäkerhetsarbetet ska bedrivas systematiskt i alla verksamheter.
+
+6 Kommunikation
+Kommunens kommunikationsfunktion informerar invånarna vid en kris.
+`;
+  const index = load({ 'kustby.txt': kustby });
+  const texts = (question: string) => index.search(question).answers.map((a) => a.passage.text);
+
+  it('fills the free slots with the next-best passages of the answering document, without repeating a sentence', () => {
+    const shown = texts('vilka mål har kustby för krisberedskap?');
+    expect(shown).toHaveLength(3);
+    const sentences = shown.flatMap((t) => t.split(/(?<=[.!?])\s+/));
+    expect(new Set(sentences).size).toBe(sentences.length);
+    expect(shown.join(' ')).toMatch(/ta emot stöd från andra kommuner/);
+  });
+
+  it('answers "under", "efter" and "before" questions with the phase they name', () => {
+    expect(texts('vad gör man under en incident?')[0]).toMatch(/^Under:/);
+    expect(texts('vad händer efter en incident')[0]).toMatch(/^Efter:/);
+    expect(texts('what should we do before an incident?')[0]).toMatch(/^Före:/);
+  });
+
+  it('answers "hur ska vi jobba med" with the passage that says how the work is done', () => {
+    expect(texts('hur ska vi jobba med krisberedskap?')[0]).toMatch(/bedrivs genom/);
+    expect(index.search('how do we work with crisis preparedness?').intents).toContain('method');
+  });
+
+  it('answers "vem gäller den för" with the passage that states the scope', () => {
+    expect(texts('vem gäller riktlinjen för?')[0]).toMatch(/gäller för alla förvaltningar/);
+  });
+
+  it('finds a compound whose part is an everyday word for the policy word (avdelning → funktion)', () => {
+    expect(texts('vad gör kommunikationsavdelningen vid en kris?')[0]).toMatch(
+      /kommunikationsfunktion informerar/,
+    );
+  });
+
+  it('corrects a typo inside a long compound rather than splitting it into parts', () => {
+    expect(index.correct('informationssäkehetsarbetet')).toBe('informationssäkerhetsarbetet');
+    expect(texts('hur bedrivs informationssäkehetsarbetet?')[0]).toMatch(
+      /Informationssäkerhetsarbetet ska bedrivas/,
+    );
   });
 });

@@ -1,0 +1,153 @@
+/**
+ * The knowledge index's benchmark, in a process of its own so that its memory is the index's:
+ * `npm run build && node dist/bench/knowledge.js` (npm run bench runs it too). Prints JSON; measures, never asserts.
+ *  - answer latency in process (p50/p99) over the sample content and over a generated corpus of 1,000 documents
+ *  - index build time, and the process's memory (RSS) once the large index is built and has answered
+ */
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { KnowledgeIndex } from '../bot/knowledge/index';
+import type { DocumentRecord, Passage } from '../bot/knowledge/model';
+import { parseText } from '../bot/knowledge/parse';
+import { toPassages } from '../bot/knowledge/passages';
+import { KnowledgeService } from '../bot/knowledge/service';
+import { FileSystemSource } from '../bot/knowledge/source';
+import { createLogger } from '../bot/logger';
+import { openSqliteStore } from '../bot/store/sqlite';
+import { mb, percentile, round } from './measure';
+
+const root = path.resolve(__dirname, '../..');
+const questions = [
+  'Vem ansvarar för krisberedskapen?',
+  'hur ofta ska säkerhetsarbetet följas upp',
+  'vad ska jag göra om jag ser en brist',
+  'who is responsible for information security?',
+  'vad är säkerhetsskydd',
+  'hur rapporterar jag en personuppgiftsincident',
+  'måste konsulter följa policyn?',
+  'what should I do with a phishing email',
+  'hur återställer jag mitt lösenord till wifi',
+  'vilka mål har vi för brandskydd',
+];
+
+/**
+ * Wall-clock latency per question, and the process's CPU time per question beside it: on a shared machine
+ * the wall clock also counts the time other processes held the CPU.
+ */
+function latency(index: KnowledgeIndex, rounds: number) {
+  for (const q of questions) index.search(q); // warm up
+  const times: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const q of questions) {
+      const cpuStart = process.cpuUsage();
+      const start = performance.now();
+      index.search(q);
+      times.push(performance.now() - start);
+      const used = process.cpuUsage(cpuStart);
+      cpu.push((used.user + used.system) / 1000);
+    }
+  }
+  return {
+    queries: times.length,
+    p50Ms: round(percentile(times, 50)),
+    p99Ms: round(percentile(times, 99)),
+    cpuP50Ms: round(percentile(cpu, 50)),
+    cpuP99Ms: round(percentile(cpu, 99)),
+  };
+}
+
+/** A generated corpus: 1,000 policy-like documents made from the sample documents' passages, shuffled per document. */
+function generatedCorpus(
+  samplePassages: Passage[],
+  count: number,
+): { documents: DocumentRecord[]; passages: Passage[] } {
+  const sentences = samplePassages.map((p) => p.text);
+  const towns = [
+    'Ålsta',
+    'Bergvik',
+    'Dalby',
+    'Ekerum',
+    'Fjällbo',
+    'Granö',
+    'Hästvik',
+    'Isö',
+    'Järnby',
+    'Kalvsund',
+  ];
+  const documents: DocumentRecord[] = [];
+  const passages: Passage[] = [];
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (let d = 0; d < count; d++) {
+    const organisation = `${towns[d % towns.length]} kommun ${Math.floor(d / towns.length)}`;
+    const lines: string[] = [`# Riktlinje ${d} för ${organisation}`];
+    for (let s = 0; s < 6; s++) {
+      lines.push(`## ${s + 1} Avsnitt ${s + 1}`);
+      for (let k = 0; k < 5; k++) lines.push(sentences[Math.floor(next() * sentences.length)] as string);
+    }
+    const parsed = parseText(lines.join('\n\n'));
+    const id = `doc-${d}`;
+    documents.push({
+      ...parsed.metadata,
+      organisation,
+      id,
+      sourceKey: id,
+      fileName: `${id}.md`,
+      link: '',
+      contentHash: '',
+      importedAt: '',
+      passageCount: 0,
+    });
+    toPassages(parsed.blocks).forEach((p, ordinal) => {
+      passages.push({ ...p, id: `${id}:${ordinal}`, documentId: id, ordinal });
+    });
+  }
+  return { documents, passages };
+}
+
+async function knowledgeBench() {
+  const store = openSqliteStore(':memory:');
+  const service = new KnowledgeService(store, createLogger('silent'));
+  let start = performance.now();
+  await service.import(new FileSystemSource([path.join(root, 'content/documents')]));
+  const importMs = performance.now() - start;
+  const documents = (await store.documents.list()).map((d) => d.value);
+  const passages = (await store.passages.list()).map((p) => p.value);
+  await store.close();
+  const sample = new KnowledgeIndex(documents, passages);
+  const sampleResult = {
+    documents: documents.length,
+    passages: passages.length,
+    importAndIndexMs: round(importMs),
+    ...latency(sample, 100),
+  };
+
+  const corpus = generatedCorpus(passages, 1000);
+  const rssBefore = process.memoryUsage().rss;
+  start = performance.now();
+  const large = new KnowledgeIndex(corpus.documents, corpus.passages);
+  const buildMs = performance.now() - start;
+  const result = {
+    documents: corpus.documents.length,
+    passages: corpus.passages.length,
+    indexBuildMs: round(buildMs),
+    ...latency(large, 100),
+    rssMb: mb(process.memoryUsage().rss),
+    rssGrowthMb: mb(process.memoryUsage().rss - rssBefore),
+    heapUsedMb: mb(process.memoryUsage().heapUsed),
+  };
+  return { sample: sampleResult, generated1000: result };
+}
+
+knowledgeBench()
+  .then((knowledge) =>
+    process.stdout.write(`${JSON.stringify({ node: process.version, knowledge }, null, 2)}\n`),
+  )
+  .catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).stack}\n`);
+    process.exit(1);
+  });
