@@ -9,16 +9,22 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type restify from 'restify';
+import { campaignApi, campaignBot } from './campaigns/routes';
+import { CampaignService } from './campaigns/service';
 import type { Config } from './config';
+import type { Sender } from './delivery/port';
+import type { ApiRoute } from './http/api';
 import { createServer } from './http/server';
 import { langOf, t } from './i18n';
 import { KnowledgeService } from './knowledge/service';
 import { FileSystemSource } from './knowledge/source';
 import { createLogger, type Logger } from './logger';
+import type { Messenger } from './messaging';
 import { FileDirectory } from './org/fileDirectory';
 import type { Directory } from './org/model';
 import { questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
+import type { Scheduler } from './schedule/port';
 import type { Store } from './store';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
@@ -32,6 +38,11 @@ export interface App {
   knowledge: KnowledgeService;
   questions: QuestionService;
   directory: Directory;
+  campaigns?: CampaignService;
+  sender?: Sender;
+  scheduler?: Scheduler;
+  /** The tab API's routes, declared by the features (mounted by http/). */
+  apiRoutes: ApiRoute[];
   log: Logger;
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -41,6 +52,14 @@ export interface AppOverrides {
   log?: Logger;
   clock?: () => Date;
   store?: Store;
+  /**
+   * The shared sender and scheduler (until the sender's branch wires its own here): built from the
+   * app's messenger, store and clock.
+   */
+  delivery?: (parts: { messenger: Messenger; store: Store; clock: () => Date; log: Logger }) => {
+    sender: Sender;
+    scheduler: Scheduler;
+  };
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -67,7 +86,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await knowledge.load();
   const documentsLink = `${config.publicUrl}/documents`;
   const report = await knowledge.import(new FileSystemSource([config.knowledgeDir], documentsLink));
-  for (const failure of report.failed) log.warn({ reason: failure.reason }, 'a governing document was not imported');
+  for (const failure of report.failed)
+    log.warn({ reason: failure.reason }, 'a governing document was not imported');
 
   const book = new ConversationBook(store, clock);
   const messenger = new TeamsMessenger(adapter, config.bot.appId ?? '', book);
@@ -82,19 +102,33 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     teamsIdOf: async (personId) => (await book.find(personId))?.reference.user?.id,
   });
 
+  const teamsIdOf = async (personId: string) => (await book.find(personId))?.reference.user?.id;
+  const delivery = overrides.delivery?.({ messenger, store, clock, log });
+  const campaigns = delivery
+    ? new CampaignService({ store, directory, ...delivery, clock, log, teamsIdOf })
+    : undefined;
+  campaigns?.register();
+  await campaigns?.resume();
+  const campaignRoutes = campaigns ? campaignBot(campaigns) : { verbs: [], commands: [] };
+  const apiRoutes: ApiRoute[] = campaigns ? campaignApi(campaigns) : [];
+
   const bot = new VarnBot({
     directory,
     book,
     log,
-    commands: [helpCommand],
-    verbs: [...questionVerbs(questions)],
+    commands: [helpCommand, ...campaignRoutes.commands],
+    verbs: [...questionVerbs(questions), ...campaignRoutes.verbs],
     maxQuestionChars: config.maxQuestionChars,
     welcome: (caller) => helpCard(caller.lang, true),
     ask: async (caller, text) => {
-      const { card, question } = await questions.ask({ id: caller.personId, name: caller.name, locale: caller.locale }, text);
+      const { card, question } = await questions.ask(
+        { id: caller.personId, name: caller.name, locale: caller.locale },
+        text,
+      );
       return {
         card,
-        sent: (activityId, conversationId) => questions.rememberAskerCard(question.id, { personId: caller.personId, conversationId, activityId }),
+        sent: (activityId, conversationId) =>
+          questions.rememberAskerCard(question.id, { personId: caller.personId, conversationId, activityId }),
       };
     },
   });
@@ -114,12 +148,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     knowledge,
     questions,
     directory,
+    campaigns,
+    sender: delivery?.sender,
+    scheduler: delivery?.scheduler,
+    apiRoutes,
     log,
     listen: () =>
       new Promise((resolve) => {
         server.listen(config.port, config.host, () => resolve((server.address() as { port: number }).port));
       }),
     close: async () => {
+      await delivery?.scheduler.stop();
+      await delivery?.sender.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

@@ -2,9 +2,11 @@
  * The collections Värn keeps, declared once. Each names the fields it is filtered on (indexed:
  * SQLite generated columns, SharePoint indexed columns). Record types live with their features.
  */
-import type { Feedback, Question } from '../questions/model';
-import type { DocumentRecord, Passage } from '../knowledge/model';
+
 import type { AuditEvent } from '../audit/model';
+import type { Campaign, CampaignAuthor, CampaignRecipient } from '../campaigns/model';
+import type { DocumentRecord, Passage } from '../knowledge/model';
+import type { Feedback, Question } from '../questions/model';
 import type { ConversationRecord } from '../teams/model';
 
 export interface CollectionSpec<T> {
@@ -13,7 +15,11 @@ export interface CollectionSpec<T> {
   appendOnly?: boolean;
 }
 
-const spec = <T>(name: string, indexed: readonly (keyof T & string)[], appendOnly = false): CollectionSpec<T> => ({
+const spec = <T>(
+  name: string,
+  indexed: readonly (keyof T & string)[],
+  appendOnly = false,
+): CollectionSpec<T> => ({
   name,
   indexed,
   appendOnly,
@@ -26,4 +32,7 @@ export const collections = {
   feedback: spec<Feedback>('feedback', ['questionId', 'personId']),
   conversations: spec<ConversationRecord>('conversations', ['personId']),
   auditEvents: spec<AuditEvent>('auditEvents', ['recordType', 'recordId', 'actorId'], true),
+  campaigns: spec<Campaign>('campaigns', ['status', 'createdBy']),
+  campaignRecipients: spec<CampaignRecipient>('campaignRecipients', ['campaignId', 'personId', 'unitId']),
+  campaignAuthors: spec<CampaignAuthor>('campaignAuthors', ['personId']),
 } as const;

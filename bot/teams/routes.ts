@@ -9,6 +9,16 @@ export const verbs = {
   escalate: 'questions.escalate',
   answer: 'questions.answer',
   viewQuestion: 'questions.view',
+  // campaigns
+  campaignCompose: 'campaigns.compose',
+  campaignPreview: 'campaigns.preview',
+  campaignDuplicate: 'campaigns.duplicate',
+  campaignSend: 'campaigns.send',
+  campaignCancel: 'campaigns.cancel',
+  campaignFigures: 'campaigns.figures',
+  campaignAcknowledge: 'campaigns.acknowledge',
+  campaignQuiz: 'campaigns.quiz',
+  campaignView: 'campaigns.view',
 } as const;
 export type Verb = (typeof verbs)[keyof typeof verbs];
 
