@@ -49,9 +49,8 @@
  *   - With an empty MicrosoftAppId the adapter skips inbound auth and sends no Authorization header; this channel
  *     accepts any header or none, and records it in `requests`.
  */
-
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -278,11 +277,7 @@ export interface Channel {
   addUser(user: ChannelUser): void;
   users(): ChannelUser[];
   conversationFor(user: ChannelUser): PersonalConversation;
-  buildActivity(
-    user: ChannelUser,
-    partial: Partial<ChannelActivity> & { type: string },
-    opts?: ActivityOptions,
-  ): ChannelActivity;
+  buildActivity(user: ChannelUser, partial: Partial<ChannelActivity> & { type: string }, opts?: ActivityOptions): ChannelActivity;
   say(user: ChannelUser, text: string, opts?: ActivityOptions): Promise<BotResponse>;
   invoke(user: ChannelUser, name: string, value: unknown, opts?: ActivityOptions): Promise<BotResponse>;
   execute(user: ChannelUser, verb: string, data?: unknown, opts?: ActivityOptions): Promise<BotResponse>;
@@ -296,10 +291,7 @@ export interface Channel {
   transcript(conversationId?: string): StoredActivity[];
   events(): OutgoingEvent[];
   mark(): number;
-  waitFor(
-    predicate: (activity: ChannelActivity, event: OutgoingEvent) => boolean,
-    opts?: WaitOptions,
-  ): Promise<ChannelActivity>;
+  waitFor(predicate: (activity: ChannelActivity, event: OutgoingEvent) => boolean, opts?: WaitOptions): Promise<ChannelActivity>;
   lastCard(conversationId: string): Record<string, unknown> | undefined;
   failNext(n: number, opts?: FailureOptions): void;
   clearFailures(): void;
@@ -326,13 +318,7 @@ export const TEAMS_THREAD_LIMITS: RateLimitRule[] = [
   windowSeconds: windowSeconds as number,
   max: max as number,
   scope: 'conversation' as const,
-  operations: [
-    'sendToConversation',
-    'replyToActivity',
-    'updateActivity',
-    'deleteActivity',
-    'createConversation',
-  ] as ConnectorOperation[],
+  operations: ['sendToConversation', 'replyToActivity', 'updateActivity', 'deleteActivity', 'createConversation'] as ConnectorOperation[],
 }));
 
 const WRITE_OPERATIONS: ReadonlySet<ConnectorOperation> = new Set([
@@ -380,12 +366,7 @@ class HttpError extends Error {
   }
 }
 
-function teamsError(
-  status: number,
-  code: string,
-  message: string,
-  headers?: Record<string, string>,
-): HttpError {
+function teamsError(status: number, code: string, message: string, headers?: Record<string, string>): HttpError {
   return new HttpError(status, code, message, headers);
 }
 
@@ -437,62 +418,17 @@ interface RouteMatch {
   memberId?: string;
 }
 
-const ROUTES: {
-  method: string;
-  pattern: RegExp;
-  operation: ConnectorOperation;
-  params: ('conversationId' | 'activityId' | 'memberId')[];
-}[] = [
+const ROUTES: { method: string; pattern: RegExp; operation: ConnectorOperation; params: ('conversationId' | 'activityId' | 'memberId')[] }[] = [
   { method: 'GET', pattern: /^\/v3\/conversations\/?$/, operation: 'getConversations', params: [] },
   { method: 'POST', pattern: /^\/v3\/conversations\/?$/, operation: 'createConversation', params: [] },
-  {
-    method: 'POST',
-    pattern: /^\/v3\/conversations\/([^/]+)\/activities\/?$/,
-    operation: 'sendToConversation',
-    params: ['conversationId'],
-  },
-  {
-    method: 'GET',
-    pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/members\/?$/,
-    operation: 'getActivityMembers',
-    params: ['conversationId', 'activityId'],
-  },
-  {
-    method: 'POST',
-    pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/,
-    operation: 'replyToActivity',
-    params: ['conversationId', 'activityId'],
-  },
-  {
-    method: 'PUT',
-    pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/,
-    operation: 'updateActivity',
-    params: ['conversationId', 'activityId'],
-  },
-  {
-    method: 'DELETE',
-    pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/,
-    operation: 'deleteActivity',
-    params: ['conversationId', 'activityId'],
-  },
-  {
-    method: 'GET',
-    pattern: /^\/v3\/conversations\/([^/]+)\/members\/?$/,
-    operation: 'getConversationMembers',
-    params: ['conversationId'],
-  },
-  {
-    method: 'GET',
-    pattern: /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)\/?$/,
-    operation: 'getConversationMember',
-    params: ['conversationId', 'memberId'],
-  },
-  {
-    method: 'GET',
-    pattern: /^\/v3\/conversations\/([^/]+)\/pagedmembers\/?$/,
-    operation: 'getConversationPagedMembers',
-    params: ['conversationId'],
-  },
+  { method: 'POST', pattern: /^\/v3\/conversations\/([^/]+)\/activities\/?$/, operation: 'sendToConversation', params: ['conversationId'] },
+  { method: 'GET', pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/members\/?$/, operation: 'getActivityMembers', params: ['conversationId', 'activityId'] },
+  { method: 'POST', pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/, operation: 'replyToActivity', params: ['conversationId', 'activityId'] },
+  { method: 'PUT', pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/, operation: 'updateActivity', params: ['conversationId', 'activityId'] },
+  { method: 'DELETE', pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/, operation: 'deleteActivity', params: ['conversationId', 'activityId'] },
+  { method: 'GET', pattern: /^\/v3\/conversations\/([^/]+)\/members\/?$/, operation: 'getConversationMembers', params: ['conversationId'] },
+  { method: 'GET', pattern: /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)\/?$/, operation: 'getConversationMember', params: ['conversationId', 'memberId'] },
+  { method: 'GET', pattern: /^\/v3\/conversations\/([^/]+)\/pagedmembers\/?$/, operation: 'getConversationPagedMembers', params: ['conversationId'] },
 ];
 
 function matchRoute(method: string, path: string): RouteMatch {
@@ -610,11 +546,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
 
   // ----- activities to the bot -----
 
-  function buildActivity(
-    user: ChannelUser,
-    partial: Partial<ChannelActivity> & { type: string },
-    opts: ActivityOptions = {},
-  ): ChannelActivity {
+  function buildActivity(user: ChannelUser, partial: Partial<ChannelActivity> & { type: string }, opts: ActivityOptions = {}): ChannelActivity {
     const conversation = opts.conversation ?? conversationFor(user);
     const timestamp = (opts.timestamp ?? new Date()).toISOString();
     const locale = opts.locale ?? user.locale ?? 'en-US';
@@ -630,19 +562,9 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
       recipient: { id: bot.id, name: bot.name },
       conversation: { ...conversation },
       entities: opts.entities ?? [
-        {
-          type: 'clientInfo',
-          locale,
-          country: locale.split('-')[1] ?? 'SE',
-          platform: 'Web',
-          timezone: user.timezone ?? 'Europe/Stockholm',
-        },
+        { type: 'clientInfo', locale, country: locale.split('-')[1] ?? 'SE', platform: 'Web', timezone: user.timezone ?? 'Europe/Stockholm' },
       ],
-      channelData: {
-        tenant: { id: conversation.tenantId ?? user.tenantId },
-        ...(partial.channelData ?? {}),
-        ...(opts.channelData ?? {}),
-      },
+      channelData: { tenant: { id: conversation.tenantId ?? user.tenantId }, ...(partial.channelData ?? {}), ...(opts.channelData ?? {}) },
       locale,
       localTimezone: user.timezone ?? 'Europe/Stockholm',
     };
@@ -661,11 +583,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
   async function postToBot(body: string, headers: Record<string, string>): Promise<RawResponse> {
     const res = await fetch(botUrl, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json; charset=utf-8',
-        ...(await authorizationHeader()),
-        ...headers,
-      },
+      headers: { 'content-type': 'application/json; charset=utf-8', ...(await authorizationHeader()), ...headers },
       body,
       signal: AbortSignal.timeout(botTimeoutMs),
     });
@@ -673,10 +591,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
     return { status: res.status, body: parseMaybeJson(text), text, headers: res.headers };
   }
 
-  async function send(
-    activity: ChannelActivity,
-    opts: { headers?: Record<string, string> } = {},
-  ): Promise<BotResponse> {
+  async function send(activity: ChannelActivity, opts: { headers?: Record<string, string> } = {}): Promise<BotResponse> {
     const conv = activity.conversation;
     const teamsHeaders: Record<string, string> = {
       'x-ms-conversation-id': conv?.id ?? '',
@@ -691,12 +606,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
     return send(activity, opts.headers ? { headers: opts.headers } : {});
   }
 
-  async function invoke(
-    user: ChannelUser,
-    name: string,
-    value: unknown,
-    opts: ActivityOptions = {},
-  ): Promise<BotResponse> {
+  async function invoke(user: ChannelUser, name: string, value: unknown, opts: ActivityOptions = {}): Promise<BotResponse> {
     const invokeId = opts.id ?? `f:${randomBytes(12).toString('hex')}`;
     const channelData: Record<string, unknown> = { source: { name: 'message' } };
     if (opts.replyToId !== undefined) channelData['legacy'] = { replyToId: opts.replyToId };
@@ -708,18 +618,8 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
     return send(activity, opts.headers ? { headers: opts.headers } : {});
   }
 
-  async function execute(
-    user: ChannelUser,
-    verb: string,
-    data: unknown = {},
-    opts: ActivityOptions = {},
-  ): Promise<BotResponse> {
-    return invoke(
-      user,
-      'adaptiveCard/action',
-      { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-      opts,
-    );
+  async function execute(user: ChannelUser, verb: string, data: unknown = {}, opts: ActivityOptions = {}): Promise<BotResponse> {
+    return invoke(user, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' }, opts);
   }
 
   async function installBot(user: ChannelUser, opts: InstallOptions = {}): Promise<BotResponse[]> {
@@ -782,11 +682,9 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
         warnings.push(`adaptive card attachment without an object content (activity ${activity.id ?? '?'})`);
         continue;
       }
-      if (a.content['type'] !== 'AdaptiveCard')
-        warnings.push(`adaptive card content.type is ${String(a.content['type'])}`);
+      if (a.content['type'] !== 'AdaptiveCard') warnings.push(`adaptive card content.type is ${String(a.content['type'])}`);
       const version = Number(a.content['version']);
-      if (!Number.isFinite(version) || version > 1.5)
-        warnings.push(`adaptive card version ${String(a.content['version'])} (Teams supports ≤ 1.5)`);
+      if (!Number.isFinite(version) || version > 1.5) warnings.push(`adaptive card version ${String(a.content['version'])} (Teams supports ≤ 1.5)`);
     }
     return activity;
   }
@@ -798,18 +696,11 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
   }
 
   function requireWritable(conv: ConversationRecord): void {
-    if (uninstalled.has(conv.userId))
-      throw teamsError(403, 'BotNotInConversationRoster', "The bot isn't part of the conversation roster.");
-    if (blocked.has(conv.userId))
-      throw teamsError(403, 'ConversationBlockedByUser', 'User blocked the conversation with the bot.');
+    if (uninstalled.has(conv.userId)) throw teamsError(403, 'BotNotInConversationRoster', "The bot isn't part of the conversation roster.");
+    if (blocked.has(conv.userId)) throw teamsError(403, 'ConversationBlockedByUser', 'User blocked the conversation with the bot.');
   }
 
-  function storeNew(
-    kind: StoredActivity['kind'],
-    conversationId: string,
-    activity: ChannelActivity,
-    replyToId?: string,
-  ): StoredActivity {
+  function storeNew(kind: StoredActivity['kind'], conversationId: string, activity: ChannelActivity, replyToId?: string): StoredActivity {
     const id = nextMessageId();
     const version: ChannelActivity = { ...clone(activity), id };
     if (!version.conversation) version.conversation = { id: conversationId };
@@ -826,9 +717,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
     };
     if (replyToId !== undefined) record.replyToId = replyToId;
     if (version.conversation.id !== conversationId) {
-      warnings.push(
-        `activity ${id} posted to ${conversationId} but its conversation.id is ${version.conversation.id}`,
-      );
+      warnings.push(`activity ${id} posted to ${conversationId} but its conversation.id is ${version.conversation.id}`);
     }
     stored.set(`${conversationId}\n${id}`, record);
     storedOrder.push(record);
@@ -838,16 +727,11 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
 
   function requireStored(conversationId: string, activityId: string | undefined): StoredActivity {
     const record = activityId === undefined ? undefined : stored.get(`${conversationId}\n${activityId}`);
-    if (!record || record.deleted)
-      throw teamsError(404, 'ActivityNotFoundInConversation', 'Conversation not found.');
+    if (!record || record.deleted) throw teamsError(404, 'ActivityNotFoundInConversation', 'Conversation not found.');
     return record;
   }
 
-  type Handler = (
-    match: RouteMatch,
-    body: unknown,
-    query: URLSearchParams,
-  ) => { status: number; body?: unknown };
+  type Handler = (match: RouteMatch, body: unknown, query: URLSearchParams) => { status: number; body?: unknown };
 
   const handlers: Record<Exclude<ConnectorOperation, 'unknown'>, Handler> = {
     getConversations: () => ({
@@ -864,11 +748,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
       if (!isRecord(body)) throw teamsError(400, 'BadSyntax', 'Incorrect conversation creation parameters');
       const tenantId = body['tenantId'];
       if (typeof tenantId !== 'string' || tenantId === '') {
-        throw teamsError(
-          400,
-          'BadSyntax',
-          'Incorrect conversation creation parameters: tenantId is required',
-        );
+        throw teamsError(400, 'BadSyntax', 'Incorrect conversation creation parameters: tenantId is required');
       }
       const members = Array.isArray(body['members']) ? (body['members'] as unknown[]) : [];
       if (body['isGroup'] === true || members.length !== 1) {
@@ -877,10 +757,8 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
       const member = members[0];
       const memberId = isRecord(member) && typeof member['id'] === 'string' ? member['id'] : '';
       const user = findUser(memberId);
-      if (!user || user.tenantId !== tenantId)
-        throw teamsError(400, 'BadArgument', 'Invalid user identity in provided tenant');
-      if (uninstalled.has(user.id))
-        throw teamsError(403, 'ForbiddenOperationException', "Bot isn't installed in user's personal scope");
+      if (!user || user.tenantId !== tenantId) throw teamsError(400, 'BadArgument', 'Invalid user identity in provided tenant');
+      if (uninstalled.has(user.id)) throw teamsError(403, 'ForbiddenOperationException', "Bot isn't installed in user's personal scope");
       const conversation = conversationFor(user);
       const initial = body['activity'];
       if (initial !== undefined) {
@@ -895,12 +773,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
       const conv = requireConversation(m.conversationId);
       const activity = checkActivityBody(body);
       requireWritable(conv);
-      const record = storeNew(
-        'send',
-        conv.id,
-        activity,
-        typeof activity.replyToId === 'string' ? activity.replyToId : undefined,
-      );
+      const record = storeNew('send', conv.id, activity, typeof activity.replyToId === 'string' ? activity.replyToId : undefined);
       return { status: 201, body: { id: record.id } };
     },
 
@@ -951,8 +824,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
     getConversationMember: (m) => {
       const conv = requireConversation(m.conversationId);
       const user = m.memberId === undefined ? undefined : findUser(m.memberId);
-      if (!user || user.id !== conv.userId)
-        throw teamsError(404, 'MemberNotFoundInConversation', 'Member not found');
+      if (!user || user.id !== conv.userId) throw teamsError(404, 'MemberNotFoundInConversation', 'Member not found');
       return { status: 200, body: teamsMember(user) };
     },
 
@@ -963,17 +835,12 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
       const start = Number(query.get('continuationToken') ?? '0') || 0;
       const page = all.slice(start, start + pageSize);
       const next = start + pageSize < all.length ? String(start + pageSize) : undefined;
-      return {
-        status: 200,
-        body: next === undefined ? { members: page } : { members: page, continuationToken: next },
-      };
+      return { status: 200, body: next === undefined ? { members: page } : { members: page, continuationToken: next } };
     },
   };
 
   function takeInjectedFailure(operation: ConnectorOperation): PendingFailure | undefined {
-    const failure = failures.find(
-      (f) => f.remaining > 0 && (!f.operations || f.operations.includes(operation)),
-    );
+    const failure = failures.find((f) => f.remaining > 0 && (!f.operations || f.operations.includes(operation)));
     if (!failure) return undefined;
     failure.remaining -= 1;
     return failure;
@@ -1037,8 +904,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
           throw teamsError(400, 'BadSyntax', 'Request body is not valid JSON.');
         }
       }
-      if (match.operation === 'unknown')
-        throw teamsError(404, 'NotFound', `No connector route for ${method} ${url.pathname}`);
+      if (match.operation === 'unknown') throw teamsError(404, 'NotFound', `No connector route for ${method} ${url.pathname}`);
       const failure = takeInjectedFailure(match.operation);
       if (failure) {
         entry.injected = true;
@@ -1100,9 +966,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
   }
 
   function transcript(conversationId?: string): StoredActivity[] {
-    return storedOrder
-      .filter((r) => conversationId === undefined || r.conversationId === conversationId)
-      .map((r) => clone(r));
+    return storedOrder.filter((r) => conversationId === undefined || r.conversationId === conversationId).map((r) => clone(r));
   }
 
   function waitFor(
@@ -1136,11 +1000,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
           .slice(-10)
           .map((e) => `  #${e.seq} ${e.kind} ${e.conversationId}/${e.activityId}: ${summarize(e.activity)}`)
           .join('\n');
-        reject(
-          new Error(
-            `channel.waitFor: no matching activity from the bot within ${timeoutMs} ms. Last outgoing events:\n${seen || '  (none)'}`,
-          ),
-        );
+        reject(new Error(`channel.waitFor: no matching activity from the bot within ${timeoutMs} ms. Last outgoing events:\n${seen || '  (none)'}`));
       }, timeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -1164,10 +1024,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
 
   function failNext(n: number, opts: FailureOptions = {}): void {
     const status = opts.status ?? 429;
-    const [defaultCode, defaultMessage] = DEFAULT_FAILURE_CODES[status] ?? [
-      'ServiceError',
-      `Injected failure ${status}.`,
-    ];
+    const [defaultCode, defaultMessage] = DEFAULT_FAILURE_CODES[status] ?? ['ServiceError', `Injected failure ${status}.`];
     failures.push({
       remaining: n,
       status,
@@ -1199,9 +1056,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
       const conv = key.split('\n')[0] ?? '';
       maxPerSecondByConversation[conv] = Math.max(maxPerSecondByConversation[conv] ?? 0, count);
     }
-    const perSecond = [...perSecondMap.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([second, count]) => ({ second, count }));
+    const perSecond = [...perSecondMap.entries()].sort((a, b) => a[0] - b[0]).map(([second, count]) => ({ second, count }));
     return {
       total: window.length,
       byOperation,
