@@ -86,11 +86,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await knowledge.load();
   const documentsLink = `${config.publicUrl}/documents`;
   const report = await knowledge.import(new FileSystemSource([config.knowledgeDir], documentsLink));
-  for (const failure of report.failed)
-    log.warn({ reason: failure.reason }, 'a governing document was not imported');
+  for (const failure of report.failed) log.warn({ reason: failure.reason }, 'a governing document was not imported');
 
   const book = new ConversationBook(store, clock);
   const messenger = new TeamsMessenger(adapter, config.bot.appId ?? '', book);
+  const teamsIdOf = async (personId: string) => (await book.find(personId))?.reference.user?.id;
   const questions = new QuestionService({
     store,
     knowledge,
@@ -99,10 +99,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     clock,
     securityFunctionIds: config.securityFunction,
-    teamsIdOf: async (personId) => (await book.find(personId))?.reference.user?.id,
+    teamsIdOf,
   });
 
-  const teamsIdOf = async (personId: string) => (await book.find(personId))?.reference.user?.id;
   const delivery = overrides.delivery?.({ messenger, store, clock, log });
   const campaigns = delivery
     ? new CampaignService({ store, directory, ...delivery, clock, log, teamsIdOf })
@@ -121,14 +120,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     maxQuestionChars: config.maxQuestionChars,
     welcome: (caller) => helpCard(caller.lang, true),
     ask: async (caller, text) => {
-      const { card, question } = await questions.ask(
-        { id: caller.personId, name: caller.name, locale: caller.locale },
-        text,
-      );
+      const { card, question } = await questions.ask({ id: caller.personId, name: caller.name, locale: caller.locale }, text);
       return {
         card,
-        sent: (activityId, conversationId) =>
-          questions.rememberAskerCard(question.id, { personId: caller.personId, conversationId, activityId }),
+        sent: (activityId, conversationId) => questions.rememberAskerCard(question.id, { personId: caller.personId, conversationId, activityId }),
       };
     },
   });

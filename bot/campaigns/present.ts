@@ -132,6 +132,9 @@ export interface ComposeView {
   groups: readonly { id: string; name: string }[];
 }
 
+/** 30,000 characters are 60 KB in UTF-16: the composer card stays under Teams' limit with the rest of it. */
+const MAX_COMPOSER_TEXT = 30_000;
+
 const emptyToNull = (s: string) => (s === '' ? null : s);
 
 export function composeCard(lang: Lang, step: ComposeStep, view: ComposeView): object {
@@ -160,7 +163,11 @@ export function composeCard(lang: Lang, step: ComposeStep, view: ComposeView): o
       titleRequired: t('campaign.error.titleRequired'),
       textLabel: t('campaign.compose.text'),
       textHint: t('campaign.compose.textHint'),
-      text: content.text,
+      // a text too long for any card is shown cut, so that this card still reaches the author (the draft keeps its text)
+      text:
+        content.text.length > MAX_COMPOSER_TEXT
+          ? `${content.text.slice(0, MAX_COMPOSER_TEXT)}…`
+          : content.text,
       textRequired: t('campaign.error.textRequired'),
       imageLabel: t('campaign.compose.image'),
       imageUrl: content.imageUrl ?? '',

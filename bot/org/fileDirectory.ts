@@ -1,64 +1,54 @@
 /** The Directory read from an organisation file (the embedded default's sample organisation). */
 import fs from 'node:fs';
-import {
-  type Directory,
-  type Group,
-  type OrganisationFile,
-  organisationFileSchema,
-  type Person,
-  type Role,
-  type Unit,
-} from './model';
+import { type Directory, type Group, organisationFileSchema, type OrganisationFile, type Person, type Role, type Unit } from './model';
 
 export class FileDirectory implements Directory {
-  private readonly peopleById: Map<string, Person>;
-  private readonly unitsById: Map<string, OrganisationFile['units'][number]>;
+  private readonly people: Map<string, Person>;
+  private readonly units: Map<string, OrganisationFile['units'][number]>;
   readonly organisation: OrganisationFile['organisation'];
   private readonly groupsById: Map<string, Group>;
 
   constructor(data: OrganisationFile) {
     this.organisation = data.organisation;
-    this.peopleById = new Map(data.people.map((p) => [p.id, p]));
-    this.unitsById = new Map(data.units.map((u) => [u.id, u]));
+    this.people = new Map(data.people.map((p) => [p.id, p]));
+    this.units = new Map(data.units.map((u) => [u.id, u]));
     this.groupsById = new Map(data.groups.map((g) => [g.id, g]));
   }
 
   static fromFile(file: string): FileDirectory {
     const parsed = organisationFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
     if (!parsed.success) {
-      throw new Error(
-        `${file} is not a valid organisation file: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      );
+      throw new Error(`${file} is not a valid organisation file: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
     return new FileDirectory(parsed.data);
   }
 
   async person(id: string): Promise<Person | undefined> {
-    return this.peopleById.get(id);
+    return this.people.get(id);
   }
 
   async withRole(role: Role): Promise<Person[]> {
-    return [...this.peopleById.values()].filter((p) => p.roles.includes(role));
+    return [...this.people.values()].filter((p) => p.roles.includes(role));
   }
 
   async managerOf(personId: string): Promise<Person | undefined> {
-    const person = this.peopleById.get(personId);
-    let unit = person ? this.unitsById.get(person.unitId) : undefined;
+    const person = this.people.get(personId);
+    let unit = person ? this.units.get(person.unitId) : undefined;
     while (unit) {
-      if (unit.managerId !== personId) return this.peopleById.get(unit.managerId);
-      unit = unit.parentId ? this.unitsById.get(unit.parentId) : undefined;
+      if (unit.managerId !== personId) return this.people.get(unit.managerId);
+      unit = unit.parentId ? this.units.get(unit.parentId) : undefined;
     }
     return undefined;
   }
 
   // campaigns: audience resolution
 
-  async people(): Promise<Person[]> {
-    return [...this.peopleById.values()];
+  async everyone(): Promise<Person[]> {
+    return [...this.people.values()];
   }
 
-  async units(): Promise<Unit[]> {
-    return [...this.unitsById.values()];
+  async allUnits(): Promise<Unit[]> {
+    return [...this.units.values()];
   }
 
   async groups(): Promise<{ id: string; name: string }[]> {
@@ -72,7 +62,7 @@ export class FileDirectory implements Directory {
       const group = this.groupsById.get(id);
       if (!group || seen.has(id)) return;
       seen.add(id);
-      for (const member of group.memberIds) if (this.peopleById.has(member)) members.add(member);
+      for (const member of group.memberIds) if (this.people.has(member)) members.add(member);
       for (const nested of group.groupIds) visit(nested);
     };
     visit(groupId);

@@ -57,9 +57,9 @@ export interface Directory {
 
   // campaigns: audience resolution
   /** Every enabled member of the organisation (no guests, no disabled accounts). */
-  people(): Promise<Person[]>;
+  everyone(): Promise<Person[]>;
   /** The line organisation's units. */
-  units(): Promise<Unit[]>;
+  allUnits(): Promise<Unit[]>;
   /** Groups one can address (name and id only). */
   groups(): Promise<{ id: string; name: string }[]>;
   /** The ids of a group's members, through nested groups (Graph: transitiveMembers). */

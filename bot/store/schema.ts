@@ -2,12 +2,11 @@
  * The collections Värn keeps, declared once. Each names the fields it is filtered on (indexed:
  * SQLite generated columns, SharePoint indexed columns). Record types live with their features.
  */
-
-import type { AuditEvent } from '../audit/model';
-import type { Campaign, CampaignAuthor, CampaignRecipient } from '../campaigns/model';
-import type { DocumentRecord, Passage } from '../knowledge/model';
 import type { Feedback, Question } from '../questions/model';
+import type { DocumentRecord, Passage } from '../knowledge/model';
+import type { AuditEvent } from '../audit/model';
 import type { ConversationRecord } from '../teams/model';
+import type { Campaign, CampaignAuthor, CampaignRecipient } from '../campaigns/model';
 
 export interface CollectionSpec<T> {
   name: string;
@@ -15,11 +14,7 @@ export interface CollectionSpec<T> {
   appendOnly?: boolean;
 }
 
-const spec = <T>(
-  name: string,
-  indexed: readonly (keyof T & string)[],
-  appendOnly = false,
-): CollectionSpec<T> => ({
+const spec = <T>(name: string, indexed: readonly (keyof T & string)[], appendOnly = false): CollectionSpec<T> => ({
   name,
   indexed,
   appendOnly,

@@ -9,20 +9,12 @@ import { type Channel, type ChannelUser, makeUser, startChannel } from './channe
 export const root = path.resolve(__dirname, '../..');
 export const sample = JSON.parse(
   require('node:fs').readFileSync(path.join(root, 'content/organisation.json'), 'utf8'),
-) as {
-  organisation: { tenantId: string };
-  people: { id: string; name: string; locale: string; roles: string[] }[];
-};
+) as { organisation: { tenantId: string }; people: { id: string; name: string; locale: string; roles: string[] }[] };
 
 export function person(name: string): ChannelUser {
   const p = sample.people.find((x) => x.name === name);
   if (!p) throw new Error(`no ${name} in the sample organisation`);
-  return makeUser(p.name, {
-    aadObjectId: p.id,
-    id: `29:${p.id}`,
-    tenantId: sample.organisation.tenantId,
-    locale: p.locale,
-  });
+  return makeUser(p.name, { aadObjectId: p.id, id: `29:${p.id}`, tenantId: sample.organisation.tenantId, locale: p.locale });
 }
 
 export interface Running {
@@ -32,27 +24,11 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export async function startApp(
-  env: Record<string, string> = {},
-  overrides: AppOverrides = {},
-): Promise<Running> {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    VARN_CONTENT_DIR: path.join(root, 'content'),
-    ...env,
-  });
-  const app = await createApp(config, {
-    store: openSqliteStore(':memory:'),
-    log: createLogger('silent'),
-    ...overrides,
-  });
+export async function startApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<Running> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VARN_CONTENT_DIR: path.join(root, 'content'), ...env });
+  const app = await createApp(config, { store: openSqliteStore(':memory:'), log: createLogger('silent'), ...overrides });
   const port = await app.listen();
-  const channel = await startChannel({
-    botUrl: `http://127.0.0.1:${port}/api/messages`,
-    tenantId: sample.organisation.tenantId,
-  });
+  const channel = await startChannel({ botUrl: `http://127.0.0.1:${port}/api/messages`, tenantId: sample.organisation.tenantId });
   return {
     app,
     channel,

@@ -7,15 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { Store } from '..';
-import {
-  type AppendOnly,
-  type Collection,
-  DuplicateId,
-  RecordNotFound,
-  type Stored,
-  VersionConflict,
-  type Where,
-} from '../port';
+import { type AppendOnly, type Collection, DuplicateId, RecordNotFound, type Stored, VersionConflict, type Where } from '../port';
 import { type CollectionSpec, collections } from '../schema';
 import { migrations } from './migrations';
 
@@ -59,10 +51,7 @@ function whereSql<T>(spec: CollectionSpec<T>, where: Where<T>): { sql: string; p
   return { sql: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
-const toStored = <T>(row: Row): Stored<T> => ({
-  value: JSON.parse(row.data) as T,
-  version: String(row.version),
-});
+const toStored = <T>(row: Row): Stored<T> => ({ value: JSON.parse(row.data) as T, version: String(row.version) });
 
 class SqliteCollection<T extends { id: string }> implements Collection<T> {
   constructor(
@@ -77,18 +66,14 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
 
   async get(id: string): Promise<Stored<T> | undefined> {
     await this.ready();
-    const row = this.db.prepare(`SELECT id, version, data FROM ${this.table} WHERE id = ?`).get(id) as
-      | Row
-      | undefined;
+    const row = this.db.prepare(`SELECT id, version, data FROM ${this.table} WHERE id = ?`).get(id) as Row | undefined;
     return row ? toStored<T>(row) : undefined;
   }
 
   async insert(value: T): Promise<Stored<T>> {
     await this.ready();
     try {
-      this.db
-        .prepare(`INSERT INTO ${this.table} (id, version, data) VALUES (?, 1, ?)`)
-        .run(value.id, JSON.stringify(value));
+      this.db.prepare(`INSERT INTO ${this.table} (id, version, data) VALUES (?, 1, ?)`).run(value.id, JSON.stringify(value));
     } catch (error) {
       // (not `instanceof Error`: node:sqlite's errors may come from another realm, as under jest)
       if (/UNIQUE constraint failed/.test(String((error as { message?: unknown }).message))) {
@@ -116,9 +101,7 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
   async find(where: Where<T>): Promise<Stored<T>[]> {
     await this.ready();
     const { sql, params } = whereSql(this.spec, where);
-    const rows = this.db
-      .prepare(`SELECT id, version, data FROM ${this.table}${sql} ORDER BY rowid`)
-      .all(...params) as unknown as Row[];
+    const rows = this.db.prepare(`SELECT id, version, data FROM ${this.table}${sql} ORDER BY rowid`).all(...params) as unknown as Row[];
     return rows.map((row) => toStored<T>(row));
   }
 
@@ -147,28 +130,20 @@ class SqliteLog<T extends { id: string }> implements AppendOnly<T> {
   ) {}
   async append(value: T): Promise<void> {
     await this.ready();
-    this.db
-      .prepare(`INSERT INTO "${this.spec.name}" (id, version, data) VALUES (?, 1, ?)`)
-      .run(value.id, JSON.stringify(value));
+    this.db.prepare(`INSERT INTO "${this.spec.name}" (id, version, data) VALUES (?, 1, ?)`).run(value.id, JSON.stringify(value));
   }
   async find(where: Where<T>): Promise<T[]> {
     await this.ready();
     const { sql, params } = whereSql(this.spec, where);
-    const rows = this.db
-      .prepare(`SELECT id, version, data FROM "${this.spec.name}"${sql} ORDER BY seq`)
-      .all(...params) as unknown as Row[];
+    const rows = this.db.prepare(`SELECT id, version, data FROM "${this.spec.name}"${sql} ORDER BY seq`).all(...params) as unknown as Row[];
     return rows.map((row) => JSON.parse(row.data) as T);
   }
 }
 
 export function migrate(db: DatabaseSync): number[] {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-  );
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const done = new Set(
-    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
-      (r) => r.version,
-    ),
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
   );
   const applied: number[] = [];
   for (const migration of migrations) {
@@ -185,10 +160,7 @@ export function migrate(db: DatabaseSync): number[] {
       applied.push(migration.version);
     } catch (error) {
       db.exec('ROLLBACK');
-      throw new Error(
-        `migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`,
-        { cause: error },
-      );
+      throw new Error(`migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`, { cause: error });
     }
   }
   return applied;
@@ -198,9 +170,7 @@ export function migrate(db: DatabaseSync): number[] {
 export function openSqliteStore(file: string): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
-  db.exec(
-    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON',
-  );
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON');
   migrate(db);
   const gate = new Gate();
 

@@ -2,7 +2,7 @@
  * Versioned migrations, applied in order, each in its own transaction, recorded in schema_migrations.
  * Never edit a released migration: add the next one.
  */
-import { type CollectionSpec, collections } from '../schema';
+import { collections, type CollectionSpec } from '../schema';
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -13,9 +13,7 @@ export function collectionTableSql(spec: CollectionSpec<unknown>): string[] {
     (field) => `${quote(field)} GENERATED ALWAYS AS (json_extract(data, '$.${field}')) VIRTUAL`,
   );
   const columns = [
-    spec.appendOnly
-      ? 'seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE'
-      : 'id TEXT PRIMARY KEY',
+    spec.appendOnly ? 'seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE' : 'id TEXT PRIMARY KEY',
     'version INTEGER NOT NULL',
     'data TEXT NOT NULL',
     ...generated,
@@ -56,8 +54,8 @@ export const migrations: Migration[] = [
     // numbered after the issue that brought it, so that parallel features' migrations do not collide
     version: 5,
     name: 'awareness campaigns: campaigns, their recipients, named authors',
-    statements: [collections.campaigns, collections.campaignRecipients, collections.campaignAuthors].flatMap(
-      (spec) => collectionTableSql(spec as CollectionSpec<unknown>),
+    statements: [collections.campaigns, collections.campaignRecipients, collections.campaignAuthors].flatMap((spec) =>
+      collectionTableSql(spec as CollectionSpec<unknown>),
     ),
   },
 ];
