@@ -264,11 +264,13 @@ describe('figures and reminders', () => {
     expect(lines).toHaveLength(6);
     expect(lines[1]).toBe('u-akutmottagningen,Akutmottagningen Norrviken,3,2,0,1,1,0,0,0,0,0,2,100,1,1,100');
     expect(lines[4]).toBe(',Total,5,2,0,2,1,0,0,1,0,1,2,100,1,1,100');
+    const [akut] = computeFigures(recipients.slice(0, 1), deliveries, org.units).units;
+    if (!akut) throw new Error('no unit row');
     const quoted = figuresCsv('en', {
       total: computeFigures([], [], []).total,
       units: [
         {
-          ...computeFigures(recipients.slice(0, 1), deliveries, org.units).units[0]!,
+          ...akut,
           unitName: 'Unit, "quoted"\nname',
         },
       ],
