@@ -13,16 +13,20 @@ import { campaignApi, campaignBot } from './campaigns/routes';
 import { CampaignService } from './campaigns/service';
 import type { Config } from './config';
 import type { Sender } from './delivery/port';
-import type { ApiRoute } from './http/api';
+import type { ApiRoute, Authenticator } from './http/api';
+import { TokenAuthenticator } from './http/auth';
+import { embeddedPolicy, mountEmbeddedLogin } from './http/embeddedLogin';
 import { createServer } from './http/server';
+import { entraPolicy, LocalSigningKey } from './http/tokens';
 import { langOf, t } from './i18n';
 import { KnowledgeService } from './knowledge/service';
 import { FileSystemSource } from './knowledge/source';
 import { createLogger, type Logger } from './logger';
 import type { Messenger } from './messaging';
 import { FileDirectory } from './org/fileDirectory';
-import type { Directory } from './org/model';
-import { questionVerbs } from './questions/routes';
+import { type Directory, roleSchema } from './org/model';
+import { orgApiRoutes } from './org/routes';
+import { questionApiRoutes, questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
 import type { Scheduler } from './schedule/port';
 import type { Store } from './store';
@@ -41,8 +45,6 @@ export interface App {
   campaigns?: CampaignService;
   sender?: Sender;
   scheduler?: Scheduler;
-  /** The tab API's routes, declared by the features (mounted by http/). */
-  apiRoutes: ApiRoute[];
   log: Logger;
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -103,13 +105,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   const delivery = overrides.delivery?.({ messenger, store, clock, log });
-  const campaigns = delivery
-    ? new CampaignService({ store, directory, ...delivery, clock, log, teamsIdOf })
-    : undefined;
+  const campaigns = delivery ? new CampaignService({ store, directory, ...delivery, clock, log, teamsIdOf }) : undefined;
   campaigns?.register();
   await campaigns?.resume();
   const campaignRoutes = campaigns ? campaignBot(campaigns) : { verbs: [], commands: [] };
-  const apiRoutes: ApiRoute[] = campaigns ? campaignApi(campaigns) : [];
 
   const bot = new VarnBot({
     directory,
@@ -128,6 +127,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
   });
 
+  // the tab API: Entra ID SSO tokens in tenant mode; the app's own local tokens on the embedded default
+  const tenantId = directory.organisation.tenantId;
+  const localKey = new LocalSigningKey(config.localSigningKeyPath);
+  const authenticator: Authenticator = new TokenAuthenticator(
+    config.tab ? entraPolicy({ ...config.tab, tenantId }) : embeddedPolicy(localKey, tenantId),
+    directory,
+    log,
+    clock,
+  );
+  const api: ApiRoute[] = [...orgApiRoutes(directory), ...questionApiRoutes(questions), ...(campaigns ? campaignApi(campaigns) : [])];
+
   const server = createServer({
     adapter,
     bot,
@@ -135,7 +145,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     tabDir: path.resolve(__dirname, '../../tab'),
     documentsDir: config.knowledgeDir,
     health: async () => ({ mode: config.embedded ? 'embedded' : 'tenant', passages: knowledge.passageCount }),
+    api,
+    authenticator,
   });
+  if (!config.tab) {
+    const people = async () => {
+      const byRole = await Promise.all(roleSchema.options.map((role) => directory.withRole(role)));
+      return [...new Map(byRole.flat().map((p) => [p.id, p])).values()];
+    };
+    mountEmbeddedLogin(server, { directory, key: localKey, clock, people });
+  }
 
   return {
     server,
@@ -146,7 +165,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     campaigns,
     sender: delivery?.sender,
     scheduler: delivery?.scheduler,
-    apiRoutes,
     log,
     listen: () =>
       new Promise((resolve) => {

@@ -54,6 +54,12 @@ export const en: Record<keyof typeof sv, string> = {
   'error.unknownAction': "I don't recognise this button. Ask your question again for a new card.",
   'error.internal': 'Something went wrong on my side. Please try again in a moment.',
   'error.unsupportedMessage': 'I can only read text messages.',
+  'api.unauthorized': 'You are not signed in, or your sign-in has expired. Open the tab again.',
+  'api.notInDirectory': "You are not in the organisation's directory, so you cannot use Värn.",
+  'api.badInput': 'The data could not be read. Please check: {fields}.',
+  'api.badJson': 'What was sent was not valid JSON.',
+  'api.tooLarge': 'What was sent is too large (at most {max} kB).',
+  'api.methodNotAllowed': 'This address does not support that request.',
   // campaigns
   'campaign.reminder': "Reminder: you haven't taken this in yet.",
   'campaign.refresh': 'Refresh',

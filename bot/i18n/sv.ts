@@ -52,6 +52,12 @@ export const sv = {
   'error.unknownAction': 'Den här knappen känner jag inte igen. Be om ett nytt kort genom att ställa frågan igen.',
   'error.internal': 'Något gick fel hos mig. Försök igen om en stund.',
   'error.unsupportedMessage': 'Jag kan bara läsa textmeddelanden.',
+  'api.unauthorized': 'Du är inte inloggad, eller så har inloggningen gått ut. Öppna fliken igen.',
+  'api.notInDirectory': 'Du finns inte i organisationens katalog och kan därför inte använda Värn.',
+  'api.badInput': 'Uppgifterna kunde inte tolkas. Kontrollera: {fields}.',
+  'api.badJson': 'Det som skickades var inte giltig JSON.',
+  'api.tooLarge': 'Det som skickades är för stort (högst {max} kB).',
+  'api.methodNotAllowed': 'Det går inte att göra så med den här adressen.',
   // campaigns
   'campaign.reminder': 'Påminnelse: du har inte tagit del av det här ännu.',
   'campaign.refresh': 'Uppdatera',

@@ -3,7 +3,11 @@
  * /api/messages; the bot's cards received at the channel's serviceUrl). The app runs under a
  * controlled clock; the scheduler's due jobs are run by the test (as the timer would).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { recipientId } from '../../bot/campaigns/model';
+import type { Figures } from '../../bot/campaigns/rules';
 import { person, type Running, sample, startApp } from '../support/app';
 import { validateCard } from '../support/cards';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type ChannelActivity, type ChannelUser } from '../support/channel';
@@ -79,6 +83,32 @@ const campaigns = () => {
   return service;
 };
 
+/** The tab API over HTTP, with the embedded default's own sign-in (a token per call, under the app clock). */
+async function api(user: ChannelUser, method: string, path: string, body?: unknown) {
+  const base = `http://127.0.0.1:${running.port}/api`;
+  const issued = await fetch(`${base}/dev/token`, {
+    method: 'POST',
+    body: JSON.stringify({ personId: user.aadObjectId }),
+  });
+  const { token } = (await issued.json()) as { token: string };
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      'accept-language': user.locale ?? 'sv-SE',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const text = bytes.toString('utf8');
+  const json =
+    response.headers.get('content-type')?.includes('json') && text
+      ? (JSON.parse(text) as Record<string, unknown>)
+      : undefined;
+  return { status: response.status, headers: response.headers, bytes, json };
+}
+
 /** Messages the bot wrote since `mark` (proactive sends reach the channel as sends or replies). */
 const messagesSince = (mark: number) =>
   running.channel
@@ -93,7 +123,7 @@ const settle = async () => {
 
 beforeAll(async () => {
   running = await startApp(
-    {},
+    { VARN_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'varn-campaigns-')) },
     {
       clock: () => now,
       delivery: ({ messenger, clock }) => {
@@ -321,16 +351,12 @@ describe('a campaign to Hälso- och sjukvårdsförvaltningen with its units', ()
     // Johanna may not see the figures
     expect((await run(johanna, 'campaigns.figures', { campaignId })).text).toContain('Bara säkerhetschefen');
 
-    const csvRoute = running.app.apiRoutes.find(
-      (r) => r.method === 'GET' && r.path === '/campaigns/:id/figures.csv',
-    );
-    const response = await csvRoute?.handle({
-      caller: { personId: malin.aadObjectId, name: 'Malin Forsberg', locale: 'sv-SE', lang: 'sv' },
-      params: { id: campaignId },
-      query: {},
-      body: undefined,
-    });
-    const bytes = Buffer.from(response?.file?.bytes ?? []);
+    const response = await api(malin, 'GET', `/campaigns/${campaignId}/figures.csv`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/csv');
+    expect(response.headers.get('content-disposition')).toContain('sa-skyddar-du-patientuppgifter.csv');
+    expect((await api(johanna, 'GET', `/campaigns/${campaignId}/figures.csv`)).status).toBe(403);
+    const bytes = response.bytes;
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = bytes.subarray(3).toString('utf8');
     const lines = csv.split('\r\n');
@@ -591,4 +617,87 @@ test('the chief lists the campaigns; an employee may not', async () => {
   expect(list).toContain('Avslutad');
   expect(textOf(await command(johanna, 'kampanjer'))).toContain('Bara säkerhetschefen');
   expect(seen.length).toBeGreaterThan(30);
+});
+
+describe('the tab API', () => {
+  const erik = person('Erik Nordlund'); // security officer, not an author until the chief names him
+  const body = {
+    title: 'Skärmlås',
+    text: 'Lås skärmen med **Windows + L** när du lämnar datorn.',
+    requiresAcknowledgement: true,
+    audience: { kind: 'managers' },
+    reminderAt: [],
+  };
+
+  test('compose, edit, preview, send and duplicate; bad input gets the reason and changes nothing', async () => {
+    now = new Date('2026-12-05T08:00:00Z');
+    expect((await api(johanna, 'POST', '/campaigns', body)).status).toBe(403);
+    expect((await api(malin, 'POST', '/campaigns', { title: 'Skärmlås' })).status).toBe(400);
+    const noCorrect = await api(malin, 'POST', '/campaigns', {
+      ...body,
+      quiz: {
+        questions: [
+          { text: 'Hur låser du?', options: ['Windows + L', 'Alt + F4'], explanation: '' },
+          { text: 'När?', options: ['Alltid', 'Ibland'], correct: 0, explanation: '' },
+        ],
+        passMark: 2,
+      },
+    });
+    expect(noCorrect.status).toBe(400);
+    expect(textOf(noCorrect.json)).toContain('Fråga 1 saknar ett rätt svar');
+
+    const created = await api(malin, 'POST', '/campaigns', body);
+    expect(created.status).toBe(201);
+    const id = (created.json?.campaign as { id: string }).id;
+    const past = await api(malin, 'PUT', `/campaigns/${id}`, { ...body, sendAt: '2026-12-05T07:00:00Z' });
+    expect(past.status).toBe(400);
+    expect(textOf(past.json)).toContain('Sändningstiden har redan passerat');
+    expect((await campaigns().load(id)).value.sendAt).toBeUndefined();
+    const empty = await api(malin, 'PUT', `/campaigns/${id}`, {
+      ...body,
+      audience: { kind: 'groups', groupIds: ['g-nya-skyddsombud'] },
+    });
+    expect(empty.status).toBe(200);
+    const refusedEmpty = await api(malin, 'POST', `/campaigns/${id}/send`);
+    expect(refusedEmpty.status).toBe(400);
+    expect(textOf(refusedEmpty.json)).toContain('Målgruppen är tom');
+    expect((await api(malin, 'PUT', `/campaigns/${id}`, body)).status).toBe(200);
+
+    const preview = await api(malin, 'GET', `/campaigns/${id}/preview`);
+    expect(preview.status).toBe(200);
+    const card = valid(preview.json?.card);
+    expect(textOf(card)).toContain('Windows + L');
+    expect(textOf(card)).toContain('Jag har tagit del av');
+
+    expect((await api(johanna, 'POST', `/campaigns/${id}/send`)).status).toBe(403);
+    expect((await campaigns().load(id)).value.status).toBe('draft');
+    const sent = await api(malin, 'POST', `/campaigns/${id}/send`);
+    expect(sent.status).toBe(200);
+    expect(sent.json?.recipients).toBe(sample.people.filter((p) => p.roles.includes('unitManager')).length);
+    await settle();
+    expect(campaignCards(lena, 'Skärmlås')).toHaveLength(1);
+    expect(campaignCards(johanna, 'Skärmlås')).toHaveLength(0);
+    expect((await api(malin, 'PUT', `/campaigns/${id}`, body)).status).toBe(409);
+
+    const figures = await api(malin, 'GET', `/campaigns/${id}/figures`);
+    expect((figures.json?.figures as Figures).total.delivered).toBe(sent.json?.recipients);
+    const copy = await api(malin, 'POST', `/campaigns/${id}/duplicate`);
+    expect(copy.status).toBe(201);
+    expect((copy.json?.campaign as { status: string; duplicatedFrom: string }).duplicatedFrom).toBe(id);
+
+    const mine = await api(lena, 'GET', '/my-unit/campaigns');
+    expect(textOf(mine.json)).toContain('Skärmlås');
+    expect((await api(johanna, 'GET', '/my-unit/campaigns')).status).toBe(403);
+  });
+
+  test('the chief names an author, who may then compose; only the chief may name authors', async () => {
+    expect((await api(erik, 'POST', '/campaigns', body)).status).toBe(403);
+    expect((await api(erik, 'PUT', `/campaign-authors/${erik.aadObjectId}`)).status).toBe(403);
+    expect((await api(malin, 'PUT', `/campaign-authors/${erik.aadObjectId}`)).status).toBe(204);
+    expect((await api(erik, 'POST', '/campaigns', body)).status).toBe(201);
+    const audit = await running.app.store.auditEvents.find({ recordId: erik.aadObjectId });
+    expect(audit.map((e) => [e.action, e.actorId])).toEqual([['name-author', malin.aadObjectId]]);
+    expect((await api(malin, 'DELETE', `/campaign-authors/${erik.aadObjectId}`)).status).toBe(204);
+    expect((await api(erik, 'POST', '/campaigns', body)).status).toBe(403);
+  });
 });
