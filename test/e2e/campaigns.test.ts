@@ -648,7 +648,7 @@ describe('the tab API', () => {
 
     const created = await api(malin, 'POST', '/campaigns', body);
     expect(created.status).toBe(201);
-    const id = (created.json?.campaign as { id: string }).id;
+    const id = (created.json?.campaign as { id: string } | undefined)?.id ?? '';
     const past = await api(malin, 'PUT', `/campaigns/${id}`, { ...body, sendAt: '2026-12-05T07:00:00Z' });
     expect(past.status).toBe(400);
     expect(textOf(past.json)).toContain('Sändningstiden har redan passerat');
@@ -680,10 +680,10 @@ describe('the tab API', () => {
     expect((await api(malin, 'PUT', `/campaigns/${id}`, body)).status).toBe(409);
 
     const figures = await api(malin, 'GET', `/campaigns/${id}/figures`);
-    expect((figures.json?.figures as Figures).total.delivered).toBe(sent.json?.recipients);
+    expect((figures.json?.figures as Figures | undefined)?.total.delivered).toBe(sent.json?.recipients);
     const copy = await api(malin, 'POST', `/campaigns/${id}/duplicate`);
     expect(copy.status).toBe(201);
-    expect((copy.json?.campaign as { status: string; duplicatedFrom: string }).duplicatedFrom).toBe(id);
+    expect((copy.json?.campaign as { duplicatedFrom?: string } | undefined)?.duplicatedFrom).toBe(id);
 
     const mine = await api(lena, 'GET', '/my-unit/campaigns');
     expect(textOf(mine.json)).toContain('Skärmlås');
