@@ -572,8 +572,9 @@ export class CampaignService {
           throw new AppError({ id: 'preview_only', status: 400, messageKey: 'campaign.previewOnly' });
         throw forbidden('campaign.error.notRecipient');
       }
-      const actor = await this.actor(actorId);
-      if (!can(actor, 'respond', { campaign, recipient: stored.value })) {
+      // responding needs no role: only that the record is the caller's own and the campaign is out
+      const self: CampaignActor = { id: actorId, securityChief: false, author: false, managedUnits: new Set() };
+      if (!can(self, 'respond', { campaign, recipient: stored.value })) {
         if (stored.value.personId === actorId) throw conflict('campaign.closedNoResponse');
         throw forbidden('campaign.error.notRecipient');
       }
