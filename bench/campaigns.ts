@@ -16,8 +16,8 @@ import type { BatchProgress, Delivery, Outgoing, Sender } from '../bot/delivery/
 import { createLogger } from '../bot/logger';
 import { FileDirectory } from '../bot/org/fileDirectory';
 import type { OrganisationFile } from '../bot/org/model';
-import type { Job, JobHandler, Scheduler } from '../bot/schedule/port';
 import { openSqliteStore } from '../bot/store/sqlite';
+import { FakeScheduler } from '../test/support/fakeDelivery';
 
 const recipients = Number(process.argv[2] ?? 10_000);
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -55,25 +55,6 @@ class RecordingSender implements Sender {
     return [...this.all.values()].filter((d) => d.batchId === batchId);
   }
   async idle(): Promise<void> {}
-  start(): void {}
-  async stop(): Promise<void> {}
-}
-
-class ManualScheduler implements Scheduler {
-  readonly jobs: Job[] = [];
-  register(_kind: string, _handler: JobHandler): void {}
-  async schedule(job: {
-    id: string;
-    kind: string;
-    dueAt: string;
-    payload?: Record<string, string>;
-  }): Promise<void> {
-    this.jobs.push({ ...job, payload: job.payload ?? {}, status: 'pending', attempts: 0 });
-  }
-  async cancel(): Promise<void> {}
-  async runDue(): Promise<number> {
-    return 0;
-  }
   start(): void {}
   async stop(): Promise<void> {}
 }
@@ -125,7 +106,7 @@ async function main() {
     store,
     directory,
     sender,
-    scheduler: new ManualScheduler(),
+    scheduler: new FakeScheduler(() => new Date()),
     clock: () => new Date(),
     log: createLogger('silent'),
     teamsIdOf: async () => undefined,
