@@ -16,8 +16,8 @@ import type { BatchProgress, Delivery, Outgoing, Sender } from '../bot/delivery/
 import { createLogger } from '../bot/logger';
 import { FileDirectory } from '../bot/org/fileDirectory';
 import type { OrganisationFile } from '../bot/org/model';
+import { JobScheduler } from '../bot/schedule/service';
 import { openSqliteStore } from '../bot/store/sqlite';
-import { FakeScheduler } from '../test/support/fakeDelivery';
 
 const recipients = Number(process.argv[2] ?? 10_000);
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -106,7 +106,8 @@ async function main() {
     store,
     directory,
     sender,
-    scheduler: new FakeScheduler(() => new Date()),
+    // never started: the bench runs the dispatch and reminder itself
+    scheduler: new JobScheduler({ store, log: createLogger('silent'), clock: () => new Date() }),
     clock: () => new Date(),
     log: createLogger('silent'),
     teamsIdOf: async () => undefined,

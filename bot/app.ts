@@ -16,25 +16,27 @@ import type { Sender } from './delivery/port';
 import type { ApiRoute, Authenticator } from './http/api';
 import { TokenAuthenticator } from './http/auth';
 import { embeddedPolicy, mountEmbeddedLogin } from './http/embeddedLogin';
+import { DeliveryService, type SenderOptions } from './delivery/service';
 import { createServer } from './http/server';
 import { entraPolicy, LocalSigningKey } from './http/tokens';
 import { langOf, t } from './i18n';
 import { KnowledgeService } from './knowledge/service';
 import { FileSystemSource } from './knowledge/source';
 import { createLogger, type Logger } from './logger';
-import type { Messenger } from './messaging';
 import { FileDirectory } from './org/fileDirectory';
 import { type Directory, roleSchema } from './org/model';
 import { orgApiRoutes } from './org/routes';
 import { questionApiRoutes, questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
 import type { Scheduler } from './schedule/port';
+import { JobScheduler } from './schedule/service';
 import type { Store } from './store';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
 import { helpCard, helpCommand } from './teams/help';
-import { TeamsMessenger } from './teams/messenger';
+import { InstalledByPolicy } from './teams/installer';
+import { TeamsConversations, TeamsMessenger, withoutConnectorRetries } from './teams/messenger';
 
 export interface App {
   server: restify.Server;
@@ -42,11 +44,15 @@ export interface App {
   knowledge: KnowledgeService;
   questions: QuestionService;
   directory: Directory;
-  campaigns?: CampaignService;
-  sender?: Sender;
-  scheduler?: Scheduler;
+  campaigns: CampaignService;
+  /** The shared sender: features register renderers and enqueue deliveries; it sends outside users' turns. */
+  sender: Sender;
+  /** Persistent jobs: features register handlers and schedule jobs. */
+  scheduler: Scheduler;
   log: Logger;
+  /** Listens, then starts the sender's worker and the scheduler. */
   listen(): Promise<number>;
+  /** Stops the scheduler and the sender (sends in flight finish and are recorded), then the server and the store. */
   close(): Promise<void>;
 }
 
@@ -54,14 +60,8 @@ export interface AppOverrides {
   log?: Logger;
   clock?: () => Date;
   store?: Store;
-  /**
-   * The shared sender and scheduler (until the sender's branch wires its own here): built from the
-   * app's messenger, store and clock.
-   */
-  delivery?: (parts: { messenger: Messenger; store: Store; clock: () => Date; log: Logger }) => {
-    sender: Sender;
-    scheduler: Scheduler;
-  };
+  /** The sender's rate limits, retry policy and timing (tests and benchmarks). */
+  sender?: Partial<SenderOptions>;
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -93,6 +93,34 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const book = new ConversationBook(store, clock);
   const messenger = new TeamsMessenger(adapter, config.bot.appId ?? '', book);
   const teamsIdOf = async (personId: string) => (await book.find(personId))?.reference.user?.id;
+
+  // The sender has its own adapter whose connector does not retry by itself: every call passes the
+  // sender's rate windows, and the sender sees (and retries) each 429 itself.
+  const outbound = new CloudAdapter(
+    withoutConnectorRetries(createBotFrameworkAuthenticationFromConfiguration(null, credentials)),
+  );
+  const sender = new DeliveryService({
+    store,
+    messenger: new TeamsMessenger(outbound, config.bot.appId ?? '', book),
+    conversations: new TeamsConversations(
+      outbound,
+      config.bot.appId ?? '',
+      book,
+      directory.organisation.tenantId,
+      config.teamsServiceUrl,
+    ),
+    installer: new InstalledByPolicy(directory),
+    directory,
+    log: log.child({ component: 'sender' }),
+    clock,
+    options: overrides.sender,
+  });
+  const scheduler = new JobScheduler({
+    store,
+    log: log.child({ component: 'scheduler' }),
+    clock,
+    options: { pollMs: config.schedulerPollMs },
+  });
   const questions = new QuestionService({
     store,
     knowledge,
@@ -104,11 +132,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     teamsIdOf,
   });
 
-  const delivery = overrides.delivery?.({ messenger, store, clock, log });
-  const campaigns = delivery ? new CampaignService({ store, directory, ...delivery, clock, log, teamsIdOf }) : undefined;
-  campaigns?.register();
-  await campaigns?.resume();
-  const campaignRoutes = campaigns ? campaignBot(campaigns) : { verbs: [], commands: [] };
+  const campaigns = new CampaignService({ store, directory, sender, scheduler, clock, log, teamsIdOf });
+  campaigns.register();
+  await campaigns.resume();
+  const campaignRoutes = campaignBot(campaigns);
 
   const bot = new VarnBot({
     directory,
@@ -136,7 +163,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     clock,
   );
-  const api: ApiRoute[] = [...orgApiRoutes(directory), ...questionApiRoutes(questions), ...(campaigns ? campaignApi(campaigns) : [])];
+  const api: ApiRoute[] = [...orgApiRoutes(directory), ...questionApiRoutes(questions), ...campaignApi(campaigns)];
 
   const server = createServer({
     adapter,
@@ -163,16 +190,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     questions,
     directory,
     campaigns,
-    sender: delivery?.sender,
-    scheduler: delivery?.scheduler,
+    sender,
+    scheduler,
     log,
-    listen: () =>
-      new Promise((resolve) => {
+    listen: async () => {
+      const port = await new Promise<number>((resolve) => {
         server.listen(config.port, config.host, () => resolve((server.address() as { port: number }).port));
-      }),
+      });
+      sender.start();
+      scheduler.start();
+      return port;
+    },
     close: async () => {
-      await delivery?.scheduler.stop();
-      await delivery?.sender.stop();
+      await scheduler.stop();
+      await sender.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

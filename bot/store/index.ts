@@ -1,7 +1,9 @@
 import type { AuditEvent } from '../audit/model';
+import type { Delivery } from '../delivery/port';
 import type { Campaign, CampaignAuthor, CampaignRecipient } from '../campaigns/model';
 import type { DocumentRecord, Passage } from '../knowledge/model';
 import type { Feedback, Question } from '../questions/model';
+import type { Job } from '../schedule/port';
 import type { ConversationRecord } from '../teams/model';
 import type { AppendOnly, Collection } from './port';
 
@@ -14,6 +16,8 @@ export interface Store {
   feedback: Collection<Feedback>;
   conversations: Collection<ConversationRecord>;
   auditEvents: AppendOnly<AuditEvent>;
+  deliveries: Collection<Delivery>;
+  jobs: Collection<Job>;
   campaigns: Collection<Campaign>;
   campaignRecipients: Collection<CampaignRecipient>;
   campaignAuthors: Collection<CampaignAuthor>;

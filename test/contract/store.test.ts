@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Question } from '../../bot/questions/model';
 import { DuplicateId, type Store, VersionConflict } from '../../bot/store';
 import { openSqliteStore } from '../../bot/store/sqlite';
 import { migrations } from '../../bot/store/sqlite/migrations';
-import type { Question } from '../../bot/questions/model';
 
 const adapters: [string, () => Store][] = [['sqlite', () => openSqliteStore(':memory:')]];
 
@@ -93,7 +93,6 @@ test('sqlite: data survives a restart, and migrations are applied once', async (
   await second.close();
   const { DatabaseSync } = require('node:sqlite');
   const db = new DatabaseSync(file);
-  // each migration once, not once per start
   expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get().n).toBe(migrations.length);
   db.close();
 });

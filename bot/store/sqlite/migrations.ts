@@ -2,7 +2,7 @@
  * Versioned migrations, applied in order, each in its own transaction, recorded in schema_migrations.
  * Never edit a released migration: add the next one.
  */
-import { collections, type CollectionSpec } from '../schema';
+import { type CollectionSpec, collections } from '../schema';
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -49,6 +49,13 @@ export const migrations: Migration[] = [
       collections.conversations,
       collections.auditEvents,
     ].flatMap((spec) => collectionTableSql(spec as CollectionSpec<unknown>)),
+  },
+  {
+    version: 2,
+    name: 'deliveries of the shared sender and scheduled jobs',
+    statements: [collections.deliveries, collections.jobs].flatMap((spec) =>
+      collectionTableSql(spec as CollectionSpec<unknown>),
+    ),
   },
   {
     // numbered after the issue that brought it, so that parallel features' migrations do not collide

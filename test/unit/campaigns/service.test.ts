@@ -1,22 +1,29 @@
 /**
- * The campaign service's jobs against the store (SQLite in memory) and in-test fakes of the sender,
- * scheduler and messenger: a job that runs again after a crash sends nothing twice.
+ * The campaign service's jobs against the store (SQLite in memory), the shared sender and scheduler,
+ * and a messenger that records what it is asked to send: a job that runs again after a crash sends
+ * nothing twice.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { CampaignService } from '../../../bot/campaigns/service';
+import { DeliveryService } from '../../../bot/delivery/service';
 import { createLogger } from '../../../bot/logger';
 import type { Messenger, SentMessage } from '../../../bot/messaging';
 import { FileDirectory } from '../../../bot/org/fileDirectory';
 import { organisationFileSchema } from '../../../bot/org/model';
+import { JobScheduler } from '../../../bot/schedule/service';
 import { openSqliteStore } from '../../../bot/store/sqlite';
 import { validateCard } from '../../support/cards';
-import { FakeScheduler, FakeSender } from '../../support/fakeDelivery';
 
 const org = organisationFileSchema.parse(
   JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../content/organisation.json'), 'utf8')),
 );
 const chief = org.people.find((p) => p.roles.includes('securityChief'))?.id ?? '';
+
+const running: DeliveryService[] = [];
+afterEach(async () => {
+  for (const sender of running.splice(0)) await sender.stop();
+});
 
 function setup() {
   let now = new Date('2026-11-23T08:00:00Z');
@@ -30,18 +37,30 @@ function setup() {
     updateCard: async () => undefined,
   };
   const store = openSqliteStore(':memory:');
-  const sender = new FakeSender(messenger, clock);
-  const scheduler = new FakeScheduler(clock);
+  const log = createLogger('silent');
+  const directory = new FileDirectory(org);
+  const sender = new DeliveryService({
+    store,
+    messenger,
+    conversations: { has: async () => true, open: async () => undefined },
+    installer: { ensureInstalled: async () => ({ installed: true, now: false }) },
+    directory,
+    log,
+    clock,
+  });
+  const scheduler = new JobScheduler({ store, log, clock });
   const service = new CampaignService({
     store,
-    directory: new FileDirectory(org),
+    directory,
     sender,
     scheduler,
     clock,
-    log: createLogger('silent'),
+    log,
     teamsIdOf: async () => undefined,
   });
   service.register();
+  sender.start();
+  running.push(sender);
   return { store, sender, scheduler, service, sent, setNow: (iso: string) => (now = new Date(iso)) };
 }
 
@@ -59,6 +78,8 @@ test('a dispatch job that runs twice records each recipient once and sends each 
   const { campaign } = await service.create(chief, content);
   const id = campaign?.id ?? '';
   await service.send(chief, id);
+  // sending schedules the fan-out as a job; nothing is handed to the sender in the author's turn
+  expect(await sender.deliveries(id)).toEqual([]);
   await service.dispatch(id);
   await sender.idle();
   // the job is run again, as after a crash between handing over and marking it done
@@ -73,7 +94,7 @@ test('a dispatch job that runs twice records each recipient once and sends each 
 });
 
 test('a reminder job that runs twice reminds each person once; a cancelled campaign sends nothing more', async () => {
-  const { sender, service, sent, scheduler, setNow } = setup();
+  const { store, sender, service, sent, scheduler, setNow } = setup();
   const { campaign } = await service.create(chief, content);
   const id = campaign?.id ?? '';
   await service.send(chief, id);
@@ -95,7 +116,7 @@ test('a reminder job that runs twice reminds each person once; a cancelled campa
   await service.dispatch(id);
   await sender.idle();
   expect(sent).toHaveLength(9);
-  expect(scheduler.jobs.get(`campaign:${id}:close`)?.status).toBe('cancelled');
+  expect((await store.jobs.get(`campaign:${id}:close`))?.value.status).toBe('cancelled');
 });
 
 test('a campaign whose audience is empty when its time comes is not sent, and says why', async () => {
