@@ -573,7 +573,12 @@ export class CampaignService {
         throw forbidden('campaign.error.notRecipient');
       }
       // responding needs no role: only that the record is the caller's own and the campaign is out
-      const self: CampaignActor = { id: actorId, securityChief: false, author: false, managedUnits: new Set() };
+      const self: CampaignActor = {
+        id: actorId,
+        securityChief: false,
+        author: false,
+        managedUnits: new Set(),
+      };
       if (!can(self, 'respond', { campaign, recipient: stored.value })) {
         if (stored.value.personId === actorId) throw conflict('campaign.closedNoResponse');
         throw forbidden('campaign.error.notRecipient');
