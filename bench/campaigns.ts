@@ -1,8 +1,8 @@
 /**
  * Campaign-level figures (npm run --silent build && node dist/bench/campaigns.js [recipients]); prints JSON,
  * measures, never asserts. The sending itself (rates, retries, resume) is the shared sender's
- * benchmark; here the sender only records what it is handed and reports it delivered, so what is
- * timed is the campaign's own work on the embedded store (SQLite on disk):
+ * benchmark; here the shared sender is not started (its Delivery records are written, then marked
+ * sent as its worker would), so what is timed is the campaign's own work on the embedded store (SQLite on disk):
  *  - dispatch: resolving the audience from a generated organisation, one CampaignRecipient per person, the hand-off to the sender
  *  - acknowledgements and quiz answers through the service (each: reload, authorize, versioned write, audit event)
  *  - figures per unit, the CSV export, and choosing who gets a reminder
@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CampaignService } from '../bot/campaigns/service';
-import type { BatchProgress, Delivery, Outgoing, Sender } from '../bot/delivery/port';
+import { DeliveryService } from '../bot/delivery/service';
 import { createLogger } from '../bot/logger';
 import { FileDirectory } from '../bot/org/fileDirectory';
 import type { OrganisationFile } from '../bot/org/model';
@@ -24,40 +24,6 @@ const round = (n: number) => Math.round(n * 10) / 10;
 const mb = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
-
-/** Records deliveries and reports them sent at once: the campaign's side of the hand-off only. */
-class RecordingSender implements Sender {
-  readonly all = new Map<string, Delivery>();
-  register(): void {}
-  async enqueue(batchId: string, messages: readonly Outgoing[]): Promise<void> {
-    const at = new Date().toISOString();
-    for (const m of messages) {
-      if (!this.all.has(m.key))
-        this.all.set(m.key, {
-          ...m,
-          id: m.key,
-          batchId,
-          status: 'sent',
-          attempts: 1,
-          notBefore: at,
-          createdAt: at,
-          sentAt: at,
-        });
-    }
-  }
-  async cancel(): Promise<number> {
-    return 0;
-  }
-  async progress(): Promise<BatchProgress> {
-    return { queued: 0, sent: this.all.size, failed: 0, cancelled: 0, skipped: 0 };
-  }
-  async deliveries(batchId: string): Promise<Delivery[]> {
-    return [...this.all.values()].filter((d) => d.batchId === batchId);
-  }
-  async idle(): Promise<void> {}
-  start(): void {}
-  async stop(): Promise<void> {}
-}
 
 /** An organisation of `people` employees in 10 administrations of 10 units each. */
 function organisation(people: number): OrganisationFile {
@@ -100,18 +66,31 @@ function organisation(people: number): OrganisationFile {
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-bench-campaigns-'));
   const store = openSqliteStore(path.join(dir, 'varn.sqlite'));
-  const sender = new RecordingSender();
   const directory = new FileDirectory(organisation(recipients));
+  const log = createLogger('silent');
+  const never = async () => {
+    throw new Error('the bench does not send');
+  };
+  const sender = new DeliveryService({
+    store,
+    messenger: { sendCard: never, updateCard: never },
+    conversations: { has: async () => true, open: never },
+    installer: { ensureInstalled: async () => ({ installed: true, now: false }) },
+    directory,
+    log,
+    clock: () => new Date(),
+  });
   const service = new CampaignService({
     store,
     directory,
     sender,
     // never started: the bench runs the dispatch and reminder itself
-    scheduler: new JobScheduler({ store, log: createLogger('silent'), clock: () => new Date() }),
+    scheduler: new JobScheduler({ store, log, clock: () => new Date() }),
     clock: () => new Date(),
-    log: createLogger('silent'),
+    log,
     teamsIdOf: async () => undefined,
   });
+  service.register();
   const chief = 'p-0';
   const { campaign } = await service.create(chief, {
     title: 'Informationssäkerhet för alla',
@@ -139,7 +118,13 @@ async function main() {
   let start = performance.now();
   await service.dispatch(campaign.id);
   const dispatchMs = performance.now() - start;
-  const handedOver = sender.all.size;
+  const handedOver = (await sender.progress(campaign.id)).queued;
+  // what the sender's worker would do: every message delivered
+  const sentAt = new Date().toISOString();
+  await store.transaction(async (tx) => {
+    for (const d of await tx.deliveries.find({ batchId: campaign.id }))
+      await tx.deliveries.update({ ...d.value, status: 'sent', sentAt }, d.version);
+  });
 
   const sample = Math.min(2000, recipients);
   const ackTimes: number[] = [];
@@ -165,7 +150,9 @@ async function main() {
   start = performance.now();
   await service.remind(campaign.id, 0);
   const remindMs = performance.now() - start;
-  const reminded = [...sender.all.values()].filter((d) => d.kind === 'campaign.reminder').length;
+  const reminded = (await sender.deliveries(campaign.id)).filter(
+    (d) => d.kind === 'campaign.reminder',
+  ).length;
 
   process.stdout.write(
     `${JSON.stringify(
