@@ -13,10 +13,10 @@ import { campaignApi, campaignBot } from './campaigns/routes';
 import { CampaignService } from './campaigns/service';
 import type { Config } from './config';
 import type { Sender } from './delivery/port';
+import { DeliveryService, type SenderOptions } from './delivery/service';
 import type { ApiRoute, Authenticator } from './http/api';
 import { TokenAuthenticator } from './http/auth';
 import { embeddedPolicy, mountEmbeddedLogin } from './http/embeddedLogin';
-import { DeliveryService, type SenderOptions } from './delivery/service';
 import { createServer } from './http/server';
 import { entraPolicy, LocalSigningKey } from './http/tokens';
 import { langOf, t } from './i18n';
@@ -88,7 +88,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await knowledge.load();
   const documentsLink = `${config.publicUrl}/documents`;
   const report = await knowledge.import(new FileSystemSource([config.knowledgeDir], documentsLink));
-  for (const failure of report.failed) log.warn({ reason: failure.reason }, 'a governing document was not imported');
+  for (const failure of report.failed)
+    log.warn({ reason: failure.reason }, 'a governing document was not imported');
 
   const book = new ConversationBook(store, clock);
   const messenger = new TeamsMessenger(adapter, config.bot.appId ?? '', book);
@@ -146,10 +147,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     maxQuestionChars: config.maxQuestionChars,
     welcome: (caller) => helpCard(caller.lang, true),
     ask: async (caller, text) => {
-      const { card, question } = await questions.ask({ id: caller.personId, name: caller.name, locale: caller.locale }, text);
+      const { card, question } = await questions.ask(
+        { id: caller.personId, name: caller.name, locale: caller.locale },
+        text,
+      );
       return {
         card,
-        sent: (activityId, conversationId) => questions.rememberAskerCard(question.id, { personId: caller.personId, conversationId, activityId }),
+        sent: (activityId, conversationId) =>
+          questions.rememberAskerCard(question.id, { personId: caller.personId, conversationId, activityId }),
       };
     },
   });
@@ -163,7 +168,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     clock,
   );
-  const api: ApiRoute[] = [...orgApiRoutes(directory), ...questionApiRoutes(questions), ...campaignApi(campaigns)];
+  const api: ApiRoute[] = [
+    ...orgApiRoutes(directory),
+    ...questionApiRoutes(questions),
+    ...campaignApi(campaigns),
+  ];
 
   const server = createServer({
     adapter,
