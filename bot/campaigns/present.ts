@@ -354,13 +354,13 @@ function tallyFacts(t: Translate, tally: Tally): { title: string; value: string 
   return facts;
 }
 
-export function figuresCard(lang: Lang, campaign: Campaign, figures: Figures, now: Date): object {
+export function figuresCard(lang: Lang, campaign: Campaign, figures: Figures, at: string): object {
   const t = translator(lang);
   return renderCard(figuresTemplate, {
     heading: t('campaign.figures.heading', { title: campaign.title }),
     subheading: t('campaign.figures.subheading', {
       status: t(`campaign.status.${campaign.status}`),
-      when: formatDateTime(now.toISOString()),
+      when: formatDateTime(at),
     }),
     totals: tallyFacts(t, figures.total),
     perUnitLabel: t('campaign.figures.perUnit'),

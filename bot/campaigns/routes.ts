@@ -249,11 +249,11 @@ export function campaignBot(service: CampaignService): { verbs: VerbRoute[]; com
     {
       verb: verbs.campaignFigures,
       handle: async (caller, data) => {
-        const { campaign, figures } = await service.figures(
+        const { campaign, figures, at } = await service.figures(
           caller.personId,
           parse(campaignRef, data).campaignId,
         );
-        return figuresCard(caller.lang, campaign, figures, new Date());
+        return figuresCard(caller.lang, campaign, figures, at);
       },
     },
     {
@@ -298,7 +298,10 @@ export function campaignBot(service: CampaignService): { verbs: VerbRoute[]; com
     },
     {
       name: 'campaigns.ownUnit',
-      matches: (s) => /^\s*(hur ligger min enhet till|how is my unit doing)\s*[?.!]?\s*$/i.test(s),
+      matches: (s) =>
+        /^\s*(hur ligger min enhet till|hur går det för min enhet|how is my unit doing)\s*[?.!]?\s*$/i.test(
+          s,
+        ),
       handle: async (caller) => {
         if (!(await service.can(caller.personId, 'seeOwnUnit')))
           return noticeCard(t(caller.lang, 'campaign.unit.notManager'));

@@ -625,10 +625,13 @@ export class CampaignService {
     return (await this.deps.sender.deliveries(campaignId)).filter((d) => d.kind === deliveryKinds.message);
   }
 
-  async figures(actorId: string, campaignId: string): Promise<{ campaign: Campaign; figures: Figures }> {
+  async figures(
+    actorId: string,
+    campaignId: string,
+  ): Promise<{ campaign: Campaign; figures: Figures; at: string }> {
     this.authorize(await this.actor(actorId), 'seeFigures');
     const { value: campaign } = await this.load(campaignId);
-    return { campaign, figures: await this.figuresOf(campaign) };
+    return { campaign, figures: await this.figuresOf(campaign), at: this.deps.clock().toISOString() };
   }
 
   private async figuresOf(campaign: Campaign): Promise<Figures> {

@@ -381,6 +381,7 @@ describe('a campaign to Hälso- och sjukvårdsförvaltningen with its units', ()
     const card = await run(malin, 'campaigns.figures', { campaignId });
     expect(card.text).toContain('Akutmottagningen Norrviken');
     expect(card.text).toContain('– har blockerat appen');
+    expect(card.text).toContain('Skickad · 2026-11-23'); // as of the app's clock, in Stockholm time
     // Johanna may not see the figures
     expect((await run(johanna, 'campaigns.figures', { campaignId })).text).toContain('Bara säkerhetschefen');
 
