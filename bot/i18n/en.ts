@@ -85,7 +85,8 @@ export const en: Record<keyof typeof sv, string> = {
   'campaign.compose.step.audience': 'recipients and times',
   'campaign.compose.title': 'Title',
   'campaign.compose.text': 'Text',
-  'campaign.compose.textHint': 'Short text. Bold (**like this**), italics (_like this_), bullet lists and links are shown.',
+  'campaign.compose.textHint':
+    'Short text. Bold (**like this**), italics (_like this_), bullet lists and links are shown.',
   'campaign.compose.image': 'Image (web address, optional)',
   'campaign.compose.documentUrl': 'Link to a governing document (optional)',
   'campaign.compose.documentTitle': "The document's name (optional)",
@@ -93,7 +94,8 @@ export const en: Record<keyof typeof sv, string> = {
   'campaign.compose.back': 'Back',
   'campaign.compose.preview': 'Preview',
   'campaign.compose.acknowledge': 'Recipients must acknowledge ("I have read this")',
-  'campaign.compose.quizIntro': 'Quiz (optional): fill in 2–5 questions and leave the rest empty. One answer option per line; give the number of the right one.',
+  'campaign.compose.quizIntro':
+    'Quiz (optional): fill in 2–5 questions and leave the rest empty. One answer option per line; give the number of the right one.',
   'campaign.compose.questionN': 'Question {n}',
   'campaign.compose.question': 'The question',
   'campaign.compose.options': 'Answer options (one per line)',
@@ -174,7 +176,8 @@ export const en: Record<keyof typeof sv, string> = {
   'campaign.unit.heading': 'How {units} is doing',
   'campaign.unit.empty': 'No campaign has been sent to your unit yet.',
   'campaign.unit.notManager': "You don't manage a unit, so there are no unit figures to show.",
-  'campaign.notAuthor': 'Only the security chief and the authors the chief has named can write and send campaigns.',
+  'campaign.notAuthor':
+    'Only the security chief and the authors the chief has named can write and send campaigns.',
   'campaign.markdown.heading': 'headings (#)',
   'campaign.markdown.image': 'images in the text (use the image field)',
   'campaign.markdown.table': 'tables',
@@ -183,7 +186,8 @@ export const en: Record<keyof typeof sv, string> = {
   'campaign.error.titleRequired': 'Write a title.',
   'campaign.error.titleTooLong': 'The title is too long (at most {max} characters).',
   'campaign.error.textRequired': 'Write a text.',
-  'campaign.error.markdown': 'The text contains {what}, which the card cannot show. The card shows bold, italics, lists and links.',
+  'campaign.error.markdown':
+    'The text contains {what}, which the card cannot show. The card shows bold, italics, lists and links.',
   'campaign.error.tooLarge': 'The card would be {kb} KB but Teams takes at most {max} KB. Shorten the text.',
   'campaign.error.imageUrl': 'The image must be given as a web address (https://…).',
   'campaign.error.documentUrl': 'The document link must be a web address (https://…).',
@@ -191,21 +195,26 @@ export const en: Record<keyof typeof sv, string> = {
   'campaign.error.questionText': 'Question {n} has no text.',
   'campaign.error.questionOptions': 'Question {n} needs 2–{max} answer options, one per line.',
   'campaign.error.noCorrectAnswer': 'Question {n} has no right answer. Give the number of the right option.',
-  'campaign.error.explanationTooLong': 'The explanation of question {n} is too long (at most {max} characters).',
+  'campaign.error.explanationTooLong':
+    'The explanation of question {n} is too long (at most {max} characters).',
   'campaign.error.passMark': 'The pass mark must be between 1 and {max}.',
   'campaign.error.noUnits': 'Choose at least one unit.',
   'campaign.error.unknownUnit': 'A chosen unit does not exist in the organisation.',
   'campaign.error.noGroups': 'Choose at least one group.',
   'campaign.error.unknownGroup': 'A chosen group does not exist in the organisation.',
-  'campaign.error.emptyAudience': 'The audience is empty: no employee would receive the campaign. Choose other recipients.',
+  'campaign.error.emptyAudience':
+    'The audience is empty: no employee would receive the campaign. Choose other recipients.',
   'campaign.error.badTime': 'A time could not be read. Give both a date and a time.',
-  'campaign.error.sendInPast': 'The send time has already passed. Choose a later time, or leave it empty to send now.',
+  'campaign.error.sendInPast':
+    'The send time has already passed. Choose a later time, or leave it empty to send now.',
   'campaign.error.closeBeforeSend': 'The campaign must close after it is sent.',
   'campaign.error.tooManyReminders': 'At most {max} reminders.',
   'campaign.error.reminderOutside': 'The reminder must come after the send and before the close.',
-  'campaign.error.reminderWithoutResponse': 'Reminders go to those who have not answered – turn on acknowledgement or add a quiz.',
+  'campaign.error.reminderWithoutResponse':
+    'Reminders go to those who have not answered – turn on acknowledgement or add a quiz.',
   'campaign.error.invalid': 'The campaign cannot be saved: {problems}',
-  'campaign.error.notDraft': 'The campaign has already been sent and cannot be changed. Duplicate it to make a new one.',
+  'campaign.error.notDraft':
+    'The campaign has already been sent and cannot be changed. Duplicate it to make a new one.',
   'campaign.error.notCancellable': 'The campaign is not being sent and cannot be cancelled.',
   'campaign.error.unknownPerson': 'That person is not in the organisation.',
   'campaign.csv.unitId': 'Unit id',

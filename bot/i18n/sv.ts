@@ -70,7 +70,8 @@ export const sv = {
   'campaign.quizSubmit': 'Skicka svar',
   'campaign.answerRequired': 'Välj ett svar.',
   'campaign.quizPassed': 'Du fick {score} av {count} rätt – godkänt!',
-  'campaign.quizFailed': 'Du fick {score} av {count} rätt – inte godkänt den här gången ({passMark} rätt krävs).',
+  'campaign.quizFailed':
+    'Du fick {score} av {count} rätt – inte godkänt den här gången ({passMark} rätt krävs).',
   'campaign.quizYourAnswer': 'Ditt svar: {answer}',
   'campaign.quizNoAnswer': 'Ditt svar: (inget)',
   'campaign.quizCorrectAnswer': 'Rätt svar: {answer}',
@@ -83,7 +84,8 @@ export const sv = {
   'campaign.compose.step.audience': 'mottagare och tider',
   'campaign.compose.title': 'Rubrik',
   'campaign.compose.text': 'Text',
-  'campaign.compose.textHint': 'Kort text. Fetstil (**så här**), kursiv (_så här_), punktlistor och länkar visas.',
+  'campaign.compose.textHint':
+    'Kort text. Fetstil (**så här**), kursiv (_så här_), punktlistor och länkar visas.',
   'campaign.compose.image': 'Bild (webbadress, valfri)',
   'campaign.compose.documentUrl': 'Länk till styrande dokument (valfri)',
   'campaign.compose.documentTitle': 'Dokumentets namn (valfritt)',
@@ -91,7 +93,8 @@ export const sv = {
   'campaign.compose.back': 'Tillbaka',
   'campaign.compose.preview': 'Förhandsvisa',
   'campaign.compose.acknowledge': 'Mottagarna ska kvittera ("Jag har tagit del av")',
-  'campaign.compose.quizIntro': 'Quiz (valfritt): fyll i 2–5 frågor och lämna resten tomma. Ett svarsalternativ per rad; ange numret på det rätta.',
+  'campaign.compose.quizIntro':
+    'Quiz (valfritt): fyll i 2–5 frågor och lämna resten tomma. Ett svarsalternativ per rad; ange numret på det rätta.',
   'campaign.compose.questionN': 'Fråga {n}',
   'campaign.compose.question': 'Frågan',
   'campaign.compose.options': 'Svarsalternativ (ett per rad)',
@@ -102,7 +105,8 @@ export const sv = {
   'campaign.compose.units': 'Enheter',
   'campaign.compose.subUnits': 'Ta med underliggande enheter',
   'campaign.compose.groups': 'Grupper',
-  'campaign.compose.times': 'Tider (svensk tid). Lämna skickdatum tomt för att skicka när du trycker på Skicka.',
+  'campaign.compose.times':
+    'Tider (svensk tid). Lämna skickdatum tomt för att skicka när du trycker på Skicka.',
   'campaign.compose.sendDate': 'Skicka, datum',
   'campaign.compose.time': 'Klockan',
   'campaign.compose.reminderDate': 'Påminn den som inte svarat, datum',
@@ -172,7 +176,8 @@ export const sv = {
   'campaign.unit.heading': 'Så ligger {units} till',
   'campaign.unit.empty': 'Inga kampanjer har skickats till din enhet ännu.',
   'campaign.unit.notManager': 'Du är inte chef för någon enhet, så det finns inga enhetssiffror att visa.',
-  'campaign.notAuthor': 'Bara säkerhetschefen och de skribenter hon eller han utsett kan skriva och skicka kampanjer.',
+  'campaign.notAuthor':
+    'Bara säkerhetschefen och de skribenter hon eller han utsett kan skriva och skicka kampanjer.',
   'campaign.markdown.heading': 'rubriker (#)',
   'campaign.markdown.image': 'bilder i texten (använd bildfältet)',
   'campaign.markdown.table': 'tabeller',
@@ -181,7 +186,8 @@ export const sv = {
   'campaign.error.titleRequired': 'Skriv en rubrik.',
   'campaign.error.titleTooLong': 'Rubriken är för lång (högst {max} tecken).',
   'campaign.error.textRequired': 'Skriv en text.',
-  'campaign.error.markdown': 'Texten innehåller {what}, som kortet inte kan visa. Kortet visar fetstil, kursiv, listor och länkar.',
+  'campaign.error.markdown':
+    'Texten innehåller {what}, som kortet inte kan visa. Kortet visar fetstil, kursiv, listor och länkar.',
   'campaign.error.tooLarge': 'Kortet blir {kb} kB men Teams tar högst {max} kB. Korta texten.',
   'campaign.error.imageUrl': 'Bilden måste anges med en webbadress (https://…).',
   'campaign.error.documentUrl': 'Dokumentlänken måste vara en webbadress (https://…).',
@@ -195,15 +201,19 @@ export const sv = {
   'campaign.error.unknownUnit': 'En vald enhet finns inte i organisationen.',
   'campaign.error.noGroups': 'Välj minst en grupp.',
   'campaign.error.unknownGroup': 'En vald grupp finns inte i organisationen.',
-  'campaign.error.emptyAudience': 'Målgruppen är tom: ingen medarbetare skulle få kampanjen. Välj andra mottagare.',
+  'campaign.error.emptyAudience':
+    'Målgruppen är tom: ingen medarbetare skulle få kampanjen. Välj andra mottagare.',
   'campaign.error.badTime': 'En tid kunde inte läsas. Ange både datum och klockslag.',
-  'campaign.error.sendInPast': 'Sändningstiden har redan passerat. Välj en senare tid, eller lämna den tom för att skicka nu.',
+  'campaign.error.sendInPast':
+    'Sändningstiden har redan passerat. Välj en senare tid, eller lämna den tom för att skicka nu.',
   'campaign.error.closeBeforeSend': 'Kampanjen måste avslutas efter att den skickats.',
   'campaign.error.tooManyReminders': 'Högst {max} påminnelser.',
   'campaign.error.reminderOutside': 'Påminnelsen måste ligga efter utskicket och före avslutet.',
-  'campaign.error.reminderWithoutResponse': 'Påminnelser går till den som inte svarat – slå på kvittens eller lägg till ett quiz.',
+  'campaign.error.reminderWithoutResponse':
+    'Påminnelser går till den som inte svarat – slå på kvittens eller lägg till ett quiz.',
   'campaign.error.invalid': 'Kampanjen kan inte sparas: {problems}',
-  'campaign.error.notDraft': 'Kampanjen är redan skickad och kan inte ändras. Duplicera den för att göra en ny.',
+  'campaign.error.notDraft':
+    'Kampanjen är redan skickad och kan inte ändras. Duplicera den för att göra en ny.',
   'campaign.error.notCancellable': 'Kampanjen är inte under utskick och kan inte avbrytas.',
   'campaign.error.unknownPerson': 'Personen finns inte i organisationen.',
   'campaign.csv.unitId': 'Enhets-id',

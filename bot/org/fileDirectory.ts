@@ -1,6 +1,14 @@
 /** The Directory read from an organisation file (the embedded default's sample organisation). */
 import fs from 'node:fs';
-import { type Directory, type Group, organisationFileSchema, type OrganisationFile, type Person, type Role, type Unit } from './model';
+import {
+  type Directory,
+  type Group,
+  type OrganisationFile,
+  organisationFileSchema,
+  type Person,
+  type Role,
+  type Unit,
+} from './model';
 
 export class FileDirectory implements Directory {
   private readonly people: Map<string, Person>;
@@ -18,7 +26,9 @@ export class FileDirectory implements Directory {
   static fromFile(file: string): FileDirectory {
     const parsed = organisationFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
     if (!parsed.success) {
-      throw new Error(`${file} is not a valid organisation file: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new Error(
+        `${file} is not a valid organisation file: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     return new FileDirectory(parsed.data);
   }

@@ -1,6 +1,6 @@
 import type { AuditEvent } from '../audit/model';
-import type { Delivery } from '../delivery/port';
 import type { Campaign, CampaignAuthor, CampaignRecipient } from '../campaigns/model';
+import type { Delivery } from '../delivery/port';
 import type { DocumentRecord, Passage } from '../knowledge/model';
 import type { Feedback, Question } from '../questions/model';
 import type { Job } from '../schedule/port';

@@ -4,12 +4,12 @@
  */
 
 import type { AuditEvent } from '../audit/model';
+import type { Campaign, CampaignAuthor, CampaignRecipient } from '../campaigns/model';
 import type { Delivery } from '../delivery/port';
 import type { DocumentRecord, Passage } from '../knowledge/model';
 import type { Feedback, Question } from '../questions/model';
 import type { Job } from '../schedule/port';
 import type { ConversationRecord } from '../teams/model';
-import type { Campaign, CampaignAuthor, CampaignRecipient } from '../campaigns/model';
 
 export interface CollectionSpec<T> {
   name: string;
@@ -17,7 +17,11 @@ export interface CollectionSpec<T> {
   appendOnly?: boolean;
 }
 
-const spec = <T>(name: string, indexed: readonly (keyof T & string)[], appendOnly = false): CollectionSpec<T> => ({
+const spec = <T>(
+  name: string,
+  indexed: readonly (keyof T & string)[],
+  appendOnly = false,
+): CollectionSpec<T> => ({
   name,
   indexed,
   appendOnly,
