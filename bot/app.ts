@@ -12,6 +12,8 @@ import {
 import { AuthenticationConstants } from 'botframework-connector';
 import type restify from 'restify';
 import { azureOpenAiSemantic } from './ai/azureOpenAi';
+import { campaignApi, campaignBot } from './campaigns/routes';
+import { CampaignService } from './campaigns/service';
 import type { Config } from './config';
 import type { Sender } from './delivery/port';
 import { DeliveryService, type SenderOptions } from './delivery/service';
@@ -53,6 +55,7 @@ export interface App {
   documents: DocumentStore;
   /** The governing documents' yearly review by their owners. */
   governance: GovernanceService;
+  campaigns: CampaignService;
   /** The shared sender: features register renderers and enqueue deliveries; it sends outside users' turns. */
   sender: Sender;
   /** Persistent jobs: features register handlers and schedule jobs. */
@@ -102,15 +105,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await knowledge.load();
   const documentsLink = `${config.publicUrl}/documents`;
   const report = await knowledge.import(new FileSystemSource([config.knowledgeDir], documentsLink));
-  for (const failure of report.failed) log.warn({ reason: failure.reason }, 'a governing document was not imported');
+  for (const failure of report.failed)
+    log.warn({ reason: failure.reason }, 'a governing document was not imported');
 
   const book = new ConversationBook(store, clock);
   const messenger = new TeamsMessenger(adapter, config.bot.appId ?? '', book);
+  const teamsIdOf = async (personId: string) => (await book.find(personId))?.reference.user?.id;
 
   // The sender has its own adapter whose connector does not retry by itself: every call passes the
   // sender's rate windows, and the sender sees (and retries) each 429 itself.
   const outbound = new CloudAdapter(
-    withoutConnectorRetries(createBotFrameworkAuthenticationFromConfiguration(null, credentials)),
+    withoutConnectorRetries(createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials)),
   );
   const sender = new DeliveryService({
     store,
@@ -134,7 +139,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     options: { pollMs: config.schedulerPollMs },
   });
-  const teamsIdOf = async (personId: string) => (await book.find(personId))?.reference.user?.id;
   const questions = new QuestionService({
     store,
     knowledge,
@@ -159,19 +163,28 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const reviews = await governance.sync();
   log.info(reviews, 'governing document reviews scheduled');
 
+  const campaigns = new CampaignService({ store, directory, sender, scheduler, clock, log, teamsIdOf });
+  campaigns.register();
+  await campaigns.resume();
+  const campaignRoutes = campaignBot(campaigns);
+
   const bot = new VarnBot({
     directory,
     book,
     log,
-    commands: [helpCommand],
-    verbs: [...questionVerbs(questions), ...governanceVerbs(governance)],
+    commands: [helpCommand, ...campaignRoutes.commands],
+    verbs: [...questionVerbs(questions), ...governanceVerbs(governance), ...campaignRoutes.verbs],
     maxQuestionChars: config.maxQuestionChars,
     welcome: (caller) => helpCard(caller.lang, true),
     ask: async (caller, text) => {
-      const { card, question } = await questions.ask({ id: caller.personId, name: caller.name, locale: caller.locale }, text);
+      const { card, question } = await questions.ask(
+        { id: caller.personId, name: caller.name, locale: caller.locale },
+        text,
+      );
       return {
         card,
-        sent: (activityId, conversationId) => questions.rememberAskerCard(question.id, { personId: caller.personId, conversationId, activityId }),
+        sent: (activityId, conversationId) =>
+          questions.rememberAskerCard(question.id, { personId: caller.personId, conversationId, activityId }),
       };
     },
   });
@@ -189,6 +202,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ...orgApiRoutes(directory),
     ...questionApiRoutes(questions),
     ...governanceApiRoutes(governance),
+    ...campaignApi(campaigns),
   ];
 
   const server = createServer({
@@ -219,6 +233,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     directory,
     documents,
     governance,
+    campaigns,
     sender,
     scheduler,
     log,

@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../audit/model';
+import type { Campaign, CampaignAuthor, CampaignRecipient } from '../campaigns/model';
 import type { Delivery } from '../delivery/port';
 import type { DocumentRecord, Passage } from '../knowledge/model';
 import type { Feedback, Question } from '../questions/model';
@@ -19,6 +20,9 @@ export interface Store {
   deliveries: Collection<Delivery>;
   jobs: Collection<Job>;
   documentReviews: Collection<DocumentReview>;
+  campaigns: Collection<Campaign>;
+  campaignRecipients: Collection<CampaignRecipient>;
+  campaignAuthors: Collection<CampaignAuthor>;
   /**
    * Runs `work` as one unit: all of its writes land or none do. Work inside must only use the
    * store handed to it. (SQLite: a transaction; SharePoint: a $batch with compensation.)

@@ -4,6 +4,7 @@
  */
 
 import type { AuditEvent } from '../audit/model';
+import type { Campaign, CampaignAuthor, CampaignRecipient } from '../campaigns/model';
 import type { Delivery } from '../delivery/port';
 import type { DocumentRecord, Passage } from '../knowledge/model';
 import type { Feedback, Question } from '../questions/model';
@@ -17,7 +18,11 @@ export interface CollectionSpec<T> {
   appendOnly?: boolean;
 }
 
-const spec = <T>(name: string, indexed: readonly (keyof T & string)[], appendOnly = false): CollectionSpec<T> => ({
+const spec = <T>(
+  name: string,
+  indexed: readonly (keyof T & string)[],
+  appendOnly = false,
+): CollectionSpec<T> => ({
   name,
   indexed,
   appendOnly,
@@ -33,4 +38,7 @@ export const collections = {
   deliveries: spec<Delivery>('deliveries', ['batchId', 'status', 'personId']),
   jobs: spec<Job>('jobs', ['status', 'kind']),
   documentReviews: spec<DocumentReview>('documentReviews', ['documentId', 'state']),
+  campaigns: spec<Campaign>('campaigns', ['status', 'createdBy']),
+  campaignRecipients: spec<CampaignRecipient>('campaignRecipients', ['campaignId', 'personId', 'unitId']),
+  campaignAuthors: spec<CampaignAuthor>('campaignAuthors', ['personId']),
 } as const;

@@ -13,6 +13,16 @@ export const verbs = {
   viewQuestion: 'questions.view',
   answerDocumentReview: 'governance.answerReview',
   viewDocumentReview: 'governance.viewReview',
+  // campaigns
+  campaignCompose: 'campaigns.compose',
+  campaignPreview: 'campaigns.preview',
+  campaignDuplicate: 'campaigns.duplicate',
+  campaignSend: 'campaigns.send',
+  campaignCancel: 'campaigns.cancel',
+  campaignFigures: 'campaigns.figures',
+  campaignAcknowledge: 'campaigns.acknowledge',
+  campaignQuiz: 'campaigns.quiz',
+  campaignView: 'campaigns.view',
 } as const;
 export type Verb = (typeof verbs)[keyof typeof verbs];
 

@@ -206,6 +206,9 @@ export function openSqliteStore(file: string): Store {
     deliveries: new SqliteCollection(db, collections.deliveries, ready),
     jobs: new SqliteCollection(db, collections.jobs, ready),
     documentReviews: new SqliteCollection(db, collections.documentReviews, ready),
+    campaigns: new SqliteCollection(db, collections.campaigns, ready),
+    campaignRecipients: new SqliteCollection(db, collections.campaignRecipients, ready),
+    campaignAuthors: new SqliteCollection(db, collections.campaignAuthors, ready),
   });
 
   let closed = false;

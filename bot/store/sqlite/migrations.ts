@@ -58,6 +58,14 @@ export const migrations: Migration[] = [
     ),
   },
   {
+    // numbered after the issue that brought it, so that parallel features' migrations do not collide
+    version: 5,
+    name: 'awareness campaigns: campaigns, their recipients, named authors',
+    statements: [collections.campaigns, collections.campaignRecipients, collections.campaignAuthors].flatMap((spec) =>
+      collectionTableSql(spec as CollectionSpec<unknown>),
+    ),
+  },
+  {
     // numbered apart from the other features' migrations (2, 3, …) so that merged branches never share a number
     version: 9,
     name: 'governing document reviews',
