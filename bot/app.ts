@@ -29,7 +29,7 @@ import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
 import { helpCard, helpCommand } from './teams/help';
 import { InstalledByPolicy } from './teams/installer';
-import { TeamsConversations, TeamsMessenger, withoutConnectorRetries } from './teams/messenger';
+import { countingConnectorCalls, TeamsConversations, TeamsMessenger, withoutConnectorRetries } from './teams/messenger';
 
 export interface App {
   server: restify.Server;
@@ -68,7 +68,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     MicrosoftAppTenantId: config.bot.tenantId ?? '',
     MicrosoftAppType: config.bot.appType ?? '',
   });
-  const adapter = new CloudAdapter(createBotFrameworkAuthenticationFromConfiguration(null, credentials));
+  // the turn adapter's calls count in the sender's app-wide rate window (created below, used at run time)
+  const adapter = new CloudAdapter(
+    countingConnectorCalls(createBotFrameworkAuthenticationFromConfiguration(null, credentials), () => sender.countCall()),
+  );
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error({ err: error, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
