@@ -43,7 +43,7 @@ import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
 import { helpCard, helpCommand } from './teams/help';
 import { InstalledByPolicy } from './teams/installer';
-import { TeamsConversations, TeamsMessenger, withoutConnectorRetries } from './teams/messenger';
+import { countingConnectorCalls, TeamsConversations, TeamsMessenger, withoutConnectorRetries } from './teams/messenger';
 
 export interface App {
   server: restify.Server;
@@ -92,7 +92,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     MicrosoftAppType: config.bot.appType ?? '',
   });
   const botAuth = createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials);
-  const adapter = new CloudAdapter(botAuth);
+  // the turn adapter's calls count in the sender's app-wide rate window (created below, used at run time)
+  const adapter = new CloudAdapter(countingConnectorCalls(botAuth, () => sender.countCall()));
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error({ err: error, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
