@@ -9,7 +9,8 @@ if (!dir) {
   process.exit(2);
 }
 const here = path.dirname(new URL(import.meta.url).pathname);
-const questions = questionsArg && !questionsArg.startsWith('--') ? questionsArg : path.join(here, 'seeds-questions.jsonl');
+const questions =
+  questionsArg && !questionsArg.startsWith('--') ? questionsArg : path.join(here, 'seeds-questions.jsonl');
 const flags = [questionsArg, ...rest].filter((a) => a?.startsWith('--'));
 const input = fs
   .readFileSync(questions, 'utf8')
@@ -17,16 +18,22 @@ const input = fs
   .filter((l) => l.trim())
   .map((l) => JSON.stringify({ id: JSON.parse(l).id, question: JSON.parse(l).question }))
   .join('\n');
-const ask = spawnSync(process.execPath, [path.join(here, '../../dist/bot/cli/ask.js'), '--knowledge', dir, '--jsonl'], {
-  input,
-  encoding: 'utf8',
-  maxBuffer: 64 * 1024 * 1024,
-});
+const ask = spawnSync(
+  process.execPath,
+  [path.join(here, '../../dist/bot/cli/ask.js'), '--knowledge', dir, '--jsonl'],
+  {
+    input,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  },
+);
 if (ask.status !== 0) {
   console.error(ask.stderr);
   process.exit(1);
 }
 const answers = path.join(fs.mkdtempSync('/tmp/varn-eval-'), 'answers.jsonl');
 fs.writeFileSync(answers, ask.stdout);
-const score = spawnSync(process.execPath, [path.join(here, 'score.mjs'), questions, answers, ...flags], { stdio: 'inherit' });
+const score = spawnSync(process.execPath, [path.join(here, 'score.mjs'), questions, answers, ...flags], {
+  stdio: 'inherit',
+});
 process.exit(score.status ?? 1);

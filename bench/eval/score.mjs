@@ -38,15 +38,18 @@ function readJsonl(path) {
     process.exit(2);
   }
   const rows = [];
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((line, i) => {
-    if (!line.trim()) return;
-    try {
-      rows.push(JSON.parse(line));
-    } catch (err) {
-      process.stderr.write(`${path}:${i + 1}: invalid JSON: ${err.message}\n`);
-      process.exit(2);
-    }
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        rows.push(JSON.parse(line));
+      } catch (err) {
+        process.stderr.write(`${path}:${i + 1}: invalid JSON: ${err.message}\n`);
+        process.exit(2);
+      }
+    });
   return rows;
 }
 
@@ -128,7 +131,11 @@ for (const q of questions) {
     if (hitRank >= 0 && hitRank < 3) b.top3++;
   }
   if (hitRank !== 0) {
-    const kind = abstained ? 'abstained on answerable question' : hitRank > 0 ? `hit only at rank ${hitRank + 1}` : 'no hit in top 3';
+    const kind = abstained
+      ? 'abstained on answerable question'
+      : hitRank > 0
+        ? `hit only at rank ${hitRank + 1}`
+        : 'no hit in top 3';
     failures.push({ q, expect, answers, kind });
   }
 }
@@ -151,7 +158,9 @@ if (verbose) {
     for (const e of expect) lines.push(`  expected: ${e.doc} ~ "${e.contains}"`);
     const top = answers[0];
     if (top) {
-      const snippet = String(top.text ?? '').replace(/\s+/g, ' ').slice(0, 200);
+      const snippet = String(top.text ?? '')
+        .replace(/\s+/g, ' ')
+        .slice(0, 200);
       lines.push(`  top answer: ${top.doc} | ${snippet}`);
     } else {
       lines.push('  top answer: (none)');
@@ -159,7 +168,8 @@ if (verbose) {
     process.stderr.write(lines.join('\n') + '\n');
   }
   if (missing.length) process.stderr.write(`missing answers for: ${missing.join(', ')}\n`);
-  if (unknownAnswerIds.length) process.stderr.write(`answers for unknown ids: ${unknownAnswerIds.join(', ')}\n`);
+  if (unknownAnswerIds.length)
+    process.stderr.write(`answers for unknown ids: ${unknownAnswerIds.join(', ')}\n`);
 }
 
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');
