@@ -2,6 +2,8 @@ import type { AuditEvent } from '../audit/model';
 import type { DocumentRecord, Passage } from '../knowledge/model';
 import type { Feedback, Question } from '../questions/model';
 import type { ConversationRecord } from '../teams/model';
+import type { FollowUp } from '../followups/model';
+import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../review/model';
 import type { AppendOnly, Collection } from './port';
 
 export * from './port';
@@ -13,6 +15,11 @@ export interface Store {
   feedback: Collection<Feedback>;
   conversations: Collection<ConversationRecord>;
   auditEvents: AppendOnly<AuditEvent>;
+  reviewCycles: Collection<ReviewCycle>;
+  unitReviews: Collection<UnitReview>;
+  deputies: Collection<Deputy>;
+  sentCards: Collection<SentCard>;
+  followUps: Collection<FollowUp>;
   /**
    * Runs `work` as one unit: all of its writes land or none do. Work inside must only use the
    * store handed to it. (SQLite: a transaction; SharePoint: a $batch with compensation.)

@@ -6,6 +6,8 @@ import type { Feedback, Question } from '../questions/model';
 import type { DocumentRecord, Passage } from '../knowledge/model';
 import type { AuditEvent } from '../audit/model';
 import type { ConversationRecord } from '../teams/model';
+import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../review/model';
+import type { FollowUp } from '../followups/model';
 
 export interface CollectionSpec<T> {
   name: string;
@@ -26,4 +28,9 @@ export const collections = {
   feedback: spec<Feedback>('feedback', ['questionId', 'personId']),
   conversations: spec<ConversationRecord>('conversations', ['personId']),
   auditEvents: spec<AuditEvent>('auditEvents', ['recordType', 'recordId', 'actorId'], true),
+  reviewCycles: spec<ReviewCycle>('reviewCycles', ['year', 'status']),
+  unitReviews: spec<UnitReview>('unitReviews', ['cycleId', 'managerId', 'holderId', 'state']),
+  deputies: spec<Deputy>('deputies', ['principalId', 'deputyId']),
+  sentCards: spec<SentCard>('sentCards', ['recordId']),
+  followUps: spec<FollowUp>('followUps', ['cycleId', 'ownerId', 'managerId', 'sourceId', 'status']),
 } as const;

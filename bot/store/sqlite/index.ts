@@ -181,6 +181,11 @@ export function openSqliteStore(file: string): Store {
     feedback: new SqliteCollection(db, collections.feedback, ready),
     conversations: new SqliteCollection(db, collections.conversations, ready),
     auditEvents: new SqliteLog(db, collections.auditEvents, ready),
+    reviewCycles: new SqliteCollection(db, collections.reviewCycles, ready),
+    unitReviews: new SqliteCollection(db, collections.unitReviews, ready),
+    deputies: new SqliteCollection(db, collections.deputies, ready),
+    sentCards: new SqliteCollection(db, collections.sentCards, ready),
+    followUps: new SqliteCollection(db, collections.followUps, ready),
   });
 
   let closed = false;

@@ -50,4 +50,11 @@ export const migrations: Migration[] = [
       collections.auditEvents,
     ].flatMap((spec) => collectionTableSql(spec as CollectionSpec<unknown>)),
   },
+  {
+    version: 2,
+    name: 'the yearly review: cycles, unit reviews, deputies, sent cards, follow-ups',
+    statements: [collections.reviewCycles, collections.unitReviews, collections.deputies, collections.sentCards, collections.followUps].flatMap(
+      (spec) => collectionTableSql(spec as CollectionSpec<unknown>),
+    ),
+  },
 ];
