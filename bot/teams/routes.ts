@@ -9,6 +9,17 @@ export const verbs = {
   escalate: 'questions.escalate',
   answer: 'questions.answer',
   viewQuestion: 'questions.view',
+  reviewOpenCycle: 'review.openCycle',
+  reviewView: 'review.view',
+  reviewArea: 'review.area',
+  reviewSave: 'review.save',
+  reviewSubmit: 'review.submit',
+  reviewApprove: 'review.approve',
+  reviewReturn: 'review.return',
+  reviewClose: 'review.close',
+  reviewDeputy: 'review.deputy',
+  followUpView: 'followup.view',
+  followUpUpdate: 'followup.update',
 } as const;
 export type Verb = (typeof verbs)[keyof typeof verbs];
 
