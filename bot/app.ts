@@ -10,6 +10,8 @@ import {
 } from 'botbuilder';
 import type restify from 'restify';
 import type { Config } from './config';
+import { LocalDocumentStore } from './documents/local';
+import type { DocumentStore } from './documents/port';
 import { createServer } from './http/server';
 import { langOf, t } from './i18n';
 import { KnowledgeService } from './knowledge/service';
@@ -32,6 +34,8 @@ export interface App {
   knowledge: KnowledgeService;
   questions: QuestionService;
   directory: Directory;
+  /** Generated files (the säkerhetsbokslut) and governing documents. */
+  documents: DocumentStore;
   log: Logger;
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -41,6 +45,7 @@ export interface AppOverrides {
   log?: Logger;
   clock?: () => Date;
   store?: Store;
+  documents?: DocumentStore;
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -48,6 +53,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const clock = overrides.clock ?? (() => new Date());
   const store = overrides.store ?? openSqliteStore(config.dbPath);
   const directory: Directory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
+  const documents =
+    overrides.documents ?? new LocalDocumentStore(path.join(config.dataDir, 'files'), `${config.publicUrl}/files`, clock);
 
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: config.bot.appId ?? '',
@@ -105,6 +112,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     tabDir: path.resolve(__dirname, '../../tab'),
     documentsDir: config.knowledgeDir,
+    files: documents,
     health: async () => ({ mode: config.embedded ? 'embedded' : 'tenant', passages: knowledge.passageCount }),
   });
 
@@ -114,6 +122,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     knowledge,
     questions,
     directory,
+    documents,
     log,
     listen: () =>
       new Promise((resolve) => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
 import restify from 'restify';
+import type { DocumentStore } from '../documents/port';
 import type { Logger } from '../logger';
 
 export interface ServerDeps {
@@ -16,6 +17,8 @@ export interface ServerDeps {
   tabDir: string;
   /** Governing documents served at /documents/{file} (the embedded default's document store). */
   documentsDir?: string;
+  /** The document store's files at /files/{id}/{name} (the embedded default's local folder). */
+  files?: Pick<DocumentStore, 'get'>;
   health: () => Promise<Record<string, unknown>>;
 }
 
@@ -47,6 +50,7 @@ export function createServer(deps: ServerDeps): restify.Server {
 
   serveFolder(server, '/tab', deps.tabDir, 'index.html');
   if (deps.documentsDir) serveFolder(server, '/documents', deps.documentsDir);
+  if (deps.files) serveStoredFiles(server, deps.files);
   server.get('/', async (_req, res) => {
     res.redirect(302, '/tab/index.html', () => undefined);
   });
@@ -90,5 +94,26 @@ function serveFolder(server: restify.Server, prefix: string, dir: string, index?
     res.setHeader('content-type', CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream');
     res.writeHead(200);
     res.end(fs.readFileSync(file));
+  });
+}
+
+/** Serves a stored file by its id; the name in the path must be the file's (links stay readable). */
+function serveStoredFiles(server: restify.Server, files: Pick<DocumentStore, 'get'>): void {
+  server.get('/files/:id/:name', async (req, res) => {
+    const { id, name } = req.params as { id?: string; name?: string };
+    const found = id ? await files.get(id) : undefined;
+    if (!found || found.info.name !== name) {
+      res.status(404);
+      res.end();
+      return;
+    }
+    res.setHeader('content-type', found.info.contentType);
+    res.setHeader(
+      'content-disposition',
+      `attachment; filename*=UTF-8''${encodeURIComponent(found.info.name)}`,
+    );
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.writeHead(200);
+    res.end(Buffer.from(found.bytes));
   });
 }

@@ -1,4 +1,6 @@
 /** Boots the real app on 127.0.0.1:0 with an in-memory store and the sample content; outside calls blocked. */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { type App, createApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
@@ -25,7 +27,15 @@ export interface Running {
 }
 
 export async function startApp(env: Record<string, string> = {}): Promise<Running> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VARN_CONTENT_DIR: path.join(root, 'content'), ...env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    VARN_CONTENT_DIR: path.join(root, 'content'),
+    // generated files (reports) go to a fresh folder, never into the working tree
+    VARN_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'varn-data-')),
+    ...env,
+  });
   const app = await createApp(config, { store: openSqliteStore(':memory:'), log: createLogger('silent') });
   const port = await app.listen();
   const channel = await startChannel({ botUrl: `http://127.0.0.1:${port}/api/messages`, tenantId: sample.organisation.tenantId });
