@@ -12,14 +12,19 @@ import type restify from 'restify';
 import type { Config } from './config';
 import { LocalDocumentStore } from './documents/local';
 import type { DocumentStore } from './documents/port';
+import type { ApiRoute, Authenticator } from './http/api';
+import { TokenAuthenticator } from './http/auth';
+import { embeddedPolicy, mountEmbeddedLogin } from './http/embeddedLogin';
 import { createServer } from './http/server';
+import { entraPolicy, LocalSigningKey } from './http/tokens';
 import { langOf, t } from './i18n';
 import { KnowledgeService } from './knowledge/service';
 import { FileSystemSource } from './knowledge/source';
 import { createLogger, type Logger } from './logger';
 import { FileDirectory } from './org/fileDirectory';
-import type { Directory } from './org/model';
-import { questionVerbs } from './questions/routes';
+import { type Directory, roleSchema } from './org/model';
+import { orgApiRoutes } from './org/routes';
+import { questionApiRoutes, questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
 import type { Store } from './store';
 import { openSqliteStore } from './store/sqlite';
@@ -106,6 +111,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
   });
 
+  // the tab API: Entra ID SSO tokens in tenant mode; the app's own local tokens on the embedded default
+  const tenantId = directory.organisation.tenantId;
+  const localKey = new LocalSigningKey(config.localSigningKeyPath);
+  const authenticator: Authenticator = new TokenAuthenticator(
+    config.tab ? entraPolicy({ ...config.tab, tenantId }) : embeddedPolicy(localKey, tenantId),
+    directory,
+    log,
+    clock,
+  );
+  const api: ApiRoute[] = [...orgApiRoutes(directory), ...questionApiRoutes(questions)];
+
   const server = createServer({
     adapter,
     bot,
@@ -114,7 +130,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     documentsDir: config.knowledgeDir,
     files: documents,
     health: async () => ({ mode: config.embedded ? 'embedded' : 'tenant', passages: knowledge.passageCount }),
+    api,
+    authenticator,
   });
+  if (!config.tab) {
+    const people = async () => {
+      const byRole = await Promise.all(roleSchema.options.map((role) => directory.withRole(role)));
+      return [...new Map(byRole.flat().map((p) => [p.id, p])).values()];
+    };
+    mountEmbeddedLogin(server, { directory, key: localKey, clock, people });
+  }
 
   return {
     server,

@@ -60,6 +60,11 @@ const envSchema = z
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalString,
     AZURE_OPENAI_CHAT_DEPLOYMENT: optionalString,
     AZURE_OPENAI_API_VERSION: z.string().default('2024-10-21'),
+    VARN_TAB_CLIENT_ID: optionalString.pipe(guid.optional()),
+    VARN_TAB_APP_ID_URI: optionalString.pipe(
+      z.string().startsWith('api://', 'an application ID URI such as api://varn.example.se/<client id>').optional(),
+    ),
+    VARN_TAB_JWKS_URL: optionalString.pipe(z.url('the https URL of the signing keys (JWKS)').optional()),
   })
   .superRefine((env, ctx) => {
     if (env.MicrosoftAppId) {
@@ -121,6 +126,17 @@ export interface Config {
     chatDeployment?: string;
     apiVersion: string;
   };
+  /**
+   * The tab's SSO (tenant mode only): the Entra app whose access tokens the tab API accepts, and where
+   * its signing keys are. Undefined on the embedded default, where the app signs its own local tokens.
+   */
+  tab?: {
+    clientId: string;
+    appIdUri: string;
+    jwksUrl: string;
+  };
+  /** The embedded default's own signing key for local tab tokens (created on first use). */
+  localSigningKeyPath: string;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +161,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const e = parsed.data;
   const dataDir = path.resolve(e.VARN_DATA_DIR);
   const contentDir = path.resolve(e.VARN_CONTENT_DIR);
+  const publicUrl = (e.VARN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  // tenant mode only: with no MicrosoftAppId the embedded default signs its own tab tokens
+  const tabClientId = e.MicrosoftAppId ? (e.VARN_TAB_CLIENT_ID ?? e.MicrosoftAppId) : undefined;
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -157,7 +176,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       appType: e.MicrosoftAppType,
     },
     embedded: !e.MicrosoftAppId,
-    publicUrl: (e.VARN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl,
     dataDir,
     dbPath: e.VARN_DB_PATH ? path.resolve(e.VARN_DB_PATH) : path.join(dataDir, 'varn.sqlite'),
     contentDir,
@@ -179,5 +198,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             apiVersion: e.AZURE_OPENAI_API_VERSION,
           }
         : undefined,
+    tab: tabClientId
+      ? {
+          clientId: tabClientId,
+          appIdUri: e.VARN_TAB_APP_ID_URI ?? `api://${new URL(publicUrl).host}/${tabClientId}`,
+          jwksUrl:
+            e.VARN_TAB_JWKS_URL ??
+            `https://login.microsoftonline.com/${e.MicrosoftAppTenantId ?? 'common'}/discovery/v2.0/keys`,
+        }
+      : undefined,
+    localSigningKeyPath: path.join(dataDir, 'tab-signing-key.json'),
   };
 }

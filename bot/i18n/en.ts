@@ -283,4 +283,10 @@ export const en: Record<keyof typeof sv, string> = {
   'report.followUpState': 'Follow-up status',
   'report.folder': 'Annual security reports',
   'documents.badName': 'The name “{name}” cannot be used for a file or folder.',
+  'api.unauthorized': 'You are not signed in, or your sign-in has expired. Open the tab again.',
+  'api.notInDirectory': "You are not in the organisation's directory, so you cannot use Värn.",
+  'api.badInput': 'The data could not be read. Please check: {fields}.',
+  'api.badJson': 'What was sent was not valid JSON.',
+  'api.tooLarge': 'What was sent is too large (at most {max} kB).',
+  'api.methodNotAllowed': 'This address does not support that request.',
 };

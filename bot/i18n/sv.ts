@@ -281,4 +281,10 @@ export const sv = {
   'report.followUpState': 'Åtgärdens status',
   'report.folder': 'Säkerhetsbokslut',
   'documents.badName': 'Namnet ”{name}” går inte att använda för en fil eller mapp.',
+  'api.unauthorized': 'Du är inte inloggad, eller så har inloggningen gått ut. Öppna fliken igen.',
+  'api.notInDirectory': 'Du finns inte i organisationens katalog och kan därför inte använda Värn.',
+  'api.badInput': 'Uppgifterna kunde inte tolkas. Kontrollera: {fields}.',
+  'api.badJson': 'Det som skickades var inte giltig JSON.',
+  'api.tooLarge': 'Det som skickades är för stort (högst {max} kB).',
+  'api.methodNotAllowed': 'Det går inte att göra så med den här adressen.',
 } as const;
