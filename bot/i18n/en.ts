@@ -136,7 +136,7 @@ export const en: Record<keyof typeof sv, string> = {
   'review.open.addLabel': 'New goals for {area} (one per line)',
   'review.open.scopeLabel': 'Units taking part',
   'review.open.scopeAll': 'Every unit with a manager',
-  'review.open.scopeSubtree': '{unit} and the units below it',
+  'review.open.scopeSubtree': 'The units under {unit}',
   'review.open.chainLabel': 'Sign-off chain',
   'review.open.chainOption': 'Manager → {steps}',
   'review.open.submit': 'Open the review',

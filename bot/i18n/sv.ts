@@ -134,7 +134,7 @@ export const sv = {
   'review.open.addLabel': 'Nya målsättningar för {area} (en per rad)',
   'review.open.scopeLabel': 'Deltagande enheter',
   'review.open.scopeAll': 'Alla enheter med chef',
-  'review.open.scopeSubtree': '{unit} med underliggande enheter',
+  'review.open.scopeSubtree': 'Enheterna under {unit}',
   'review.open.chainLabel': 'Attestkedja',
   'review.open.chainOption': 'Chef → {steps}',
   'review.open.submit': 'Öppna uppföljningen',

@@ -59,12 +59,14 @@ export function subtree(units: readonly Unit[], rootId: string): Unit[] {
   return result;
 }
 
-/** The units taking part: every unit whose manager is a known person, or those of a chosen subtree. */
+/** The units taking part: every unit whose manager is a known person, or the units under a chosen one. */
 export function participatingUnits(org: Pick<OrganisationFile, 'units' | 'people'>, scope: 'all' | { subtree: string }): Unit[] | undefined {
   const known = (u: Unit) => org.people.some((p) => p.id === u.managerId);
   if (scope === 'all') return org.units.filter(known);
   if (!org.units.some((u) => u.id === scope.subtree)) return undefined;
-  return subtree(org.units, scope.subtree).filter(known);
+  return subtree(org.units, scope.subtree)
+    .filter((u) => u.id !== scope.subtree)
+    .filter(known);
 }
 
 /** The managers above a unit, nearest first (skipping the unit's own manager). */

@@ -17,6 +17,7 @@ import { type Lang, langOf, type MessageKey, translator } from '../i18n';
 import type { Logger } from '../logger';
 import type { SentMessage } from '../messaging';
 import type { Directory, Unit } from '../org/model';
+import type { AnnualReportInput } from '../reports/model';
 import type { Job, Scheduler } from '../schedule/port';
 import { DuplicateId, type Store, type Stored, VersionConflict } from '../store';
 import type { CardCopies } from './copies';
@@ -34,6 +35,7 @@ import {
   type UnitReview,
 } from './model';
 import type { People } from './people';
+import { toReportInput } from './report';
 import { canOnCycle, canOnReview, holderOf } from './policy';
 import { areaCard, chainPresets, deputyCard, type ListItem, listCard, openCard, problemTexts, progressLines, reviewCard, stateText } from './present';
 import {
@@ -56,11 +58,8 @@ export const reviewKinds = {
 } as const;
 type Purpose = keyof typeof reviewKinds;
 
-/** The annual report (säkerhetsbokslut) writer the closing step calls; returns where it was stored. */
-export type AnnualReportWriter = (input: { cycle: ReviewCycle; reviews: UnitReview[]; followUps: FollowUp[]; names: (id: string) => string }) => Promise<{
-  docx: string;
-  csv: string;
-}>;
+/** The annual report (säkerhetsbokslut) writer the closing step calls; returns the links to where it was stored. */
+export type AnnualReportWriter = (input: AnnualReportInput) => Promise<{ docx: string; csv: string }>;
 
 export interface ReviewDeps {
   store: Store;
@@ -619,11 +618,33 @@ export class ReviewService {
     const now = clock().toISOString();
     const reviews = (await store.unitReviews.find({ cycleId })).map((s) => s.value);
     const followUps = (await store.followUps.find({ cycleId })).map((s) => s.value);
-    const names = await this.deps.people.names(
-      [...reviews.flatMap((r) => [r.managerId, ...r.chain.map((s) => s.personId), ...r.signOffs.map((s) => s.actorId)]), ...followUps.map((f) => f.ownerId)],
-    );
+    const names = await this.deps.people.names([
+      actorId,
+      ...reviews.flatMap((r) => [r.managerId, ...r.chain.map((s) => s.personId), ...r.signOffs.flatMap((s) => [s.actorId, s.onBehalfOf ?? ''])]),
+      ...followUps.map((f) => f.ownerId),
+    ]);
+    const units = await this.deps.directory.units();
+    const events = new Map<string, AuditEvent[]>();
+    for (const r of reviews) events.set(r.id, await store.auditEvents.find({ recordId: r.id }));
     const closing: ReviewCycle = { ...stored.value, status: 'closed', closedBy: actorId, closedAt: now };
-    const report = await this.deps.writeReport({ cycle: closing, reviews, followUps, names });
+    const report = await this.deps.writeReport(
+      toReportInput(closing, reviews, followUps, {
+        organisation: this.deps.directory.organisation.name,
+        generatedAt: now,
+        names,
+        lineOf: (unitId) => {
+          const unit = units.find((u) => u.id === unitId);
+          const line: string[] = [];
+          let parent = unit?.parentId ? units.find((u) => u.id === unit.parentId) : undefined;
+          while (parent) {
+            line.unshift(parent.name);
+            parent = parent.parentId ? units.find((u) => u.id === parent?.parentId) : undefined;
+          }
+          return line;
+        },
+        eventsOf: (id) => events.get(id) ?? [],
+      }),
+    );
     let closed: ReviewCycle;
     try {
       closed = await store.transaction(async (tx) => {

@@ -42,9 +42,10 @@ test('a longer chain goes through the line manager first (IT drift → IT → Re
   ]);
 });
 
-test('participating units: every unit with a manager, a subtree, or nothing for an unknown unit', () => {
+test('participating units: every unit with a manager, the units under a chosen one, or nothing for an unknown unit', () => {
   expect(participatingUnits(org, 'all')?.length).toBe(org.units.length);
-  expect(participatingUnits(org, { subtree: 'u-hsf' })?.map((u) => u.id)).toEqual(['u-hsf', 'u-akutmottagningen', 'u-medicinkliniken', 'u-vc-bjorkhamn']);
+  expect(participatingUnits(org, { subtree: 'u-hsf' })?.map((u) => u.id)).toEqual(['u-akutmottagningen', 'u-medicinkliniken', 'u-vc-bjorkhamn']);
+  expect(participatingUnits(org, { subtree: 'u-regionservice' })?.map((u) => u.id)).toEqual(['u-it', 'u-it-drift', 'u-fastighet']);
   expect(participatingUnits(org, { subtree: 'u-finns-inte' })).toBeUndefined();
 });
 
