@@ -2,6 +2,7 @@
  * npm run bench — prints JSON; measures, never asserts.
  *  - answer latency in process (p50/p99) over the sample content and a generated corpus of 1,000 documents
  *  - index build time and memory
+ *  - the yearly review: a 300-unit cycle's first cards within Teams' limits, store operations per submission (bench/review.ts)
  *  - HTTP turn throughput and p99 with 50 concurrent conversations against the local channel, next to an echo bot on the same stack
  */
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { FileSystemSource } from '../bot/knowledge/source';
 import { createLogger } from '../bot/logger';
 import { openSqliteStore } from '../bot/store/sqlite';
 import { makeUser, startChannel } from '../test/support/channel';
+import { reviewBench } from './review';
 
 const root = path.resolve(__dirname, '../..');
 const log = createLogger('silent');
@@ -156,7 +158,8 @@ async function httpBench() {
 async function main() {
   const knowledge = await knowledgeBench();
   const http = await httpBench();
-  process.stdout.write(`${JSON.stringify({ node: process.version, knowledge, http }, null, 2)}\n`);
+  const review = await reviewBench();
+  process.stdout.write(`${JSON.stringify({ node: process.version, knowledge, http, review }, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {
