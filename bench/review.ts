@@ -39,14 +39,32 @@ function organisation(): OrganisationFile {
   const units: OrganisationFile['units'] = [];
   const people: OrganisationFile['people'] = [];
   people.push({ ...person(0, ['employee', 'securityChief', 'unitManager'], 'u-0'), name: 'Säkerhetschefen' });
-  units.push({ id: 'u-0', name: 'Regionen', kind: 'organisation', parentId: null, managerId: people[0]?.id as string });
+  units.push({
+    id: 'u-0',
+    name: 'Regionen',
+    kind: 'organisation',
+    parentId: null,
+    managerId: people[0]?.id as string,
+  });
   for (let a = 1; a <= 10; a++) {
     people.push(person(a, ['employee', 'unitManager', 'headOfAdministration'], `u-${a}`));
-    units.push({ id: `u-${a}`, name: `Förvaltning ${a}`, kind: 'administration', parentId: 'u-0', managerId: people[a]?.id as string });
+    units.push({
+      id: `u-${a}`,
+      name: `Förvaltning ${a}`,
+      kind: 'administration',
+      parentId: 'u-0',
+      managerId: people[a]?.id as string,
+    });
   }
   for (let u = 11; u < UNITS + 11 - 11; u++) {
     people.push(person(u, ['employee', 'unitManager'], `u-${u}`));
-    units.push({ id: `u-${u}`, name: `Enhet ${u}`, kind: 'unit', parentId: `u-${1 + (u % 10)}`, managerId: people[people.length - 1]?.id as string });
+    units.push({
+      id: `u-${u}`,
+      name: `Enhet ${u}`,
+      kind: 'unit',
+      parentId: `u-${1 + (u % 10)}`,
+      managerId: people[people.length - 1]?.id as string,
+    });
   }
   return { organisation: { id: 'bench', name: 'Bänkregionen', tenantId }, units, people };
 }
@@ -61,7 +79,10 @@ function goals(): GoalTemplate {
       name: { sv: `Område ${a + 1}`, en: `Area ${a + 1}` },
       goals: Array.from({ length: GOALS }, (_, g) => g)
         .filter((g) => g % areas.length === a)
-        .map((g) => ({ id: `${id}${g}`, text: `Målsättning ${g + 1}: verksamheten har en aktuell, känd och övad rutin för det här området.` })),
+        .map((g) => ({
+          id: `${id}${g}`,
+          text: `Målsättning ${g + 1}: verksamheten har en aktuell, känd och övad rutin för det här området.`,
+        })),
     })),
   };
 }
@@ -116,33 +137,60 @@ export async function reviewBench() {
   const store = counting(openSqliteStore(path.join(dir, 'varn.sqlite')), counts);
   const app = await createApp(config, { store, log, clock: () => new Date('2026-11-23T08:00:00Z') });
   const port = await app.listen();
-  const channel = await startChannel({ botUrl: `http://127.0.0.1:${port}/api/messages`, tenantId: org.organisation.tenantId });
-  const users = org.people.map((p) => makeUser(p.name, { aadObjectId: p.id, id: `29:${p.id}`, tenantId: org.organisation.tenantId, locale: p.locale }));
+  const channel = await startChannel({
+    botUrl: `http://127.0.0.1:${port}/api/messages`,
+    tenantId: org.organisation.tenantId,
+  });
+  const users = org.people.map((p) =>
+    makeUser(p.name, {
+      aadObjectId: p.id,
+      id: `29:${p.id}`,
+      tenantId: org.organisation.tenantId,
+      locale: p.locale,
+    }),
+  );
   for (const user of users) await channel.installBot(user);
   const chief = users[0] as (typeof users)[number];
 
   // Teams' limits, enforced by the channel: per conversation, and 50 requests a second for the app
   channel.setRateLimits([
     ...TEAMS_THREAD_LIMITS,
-    { windowSeconds: 1, max: 50, scope: 'global', operations: ['sendToConversation', 'replyToActivity', 'updateActivity', 'createConversation'] },
+    {
+      windowSeconds: 1,
+      max: 50,
+      scope: 'global',
+      operations: ['sendToConversation', 'replyToActivity', 'updateActivity', 'createConversation'],
+    },
   ]);
   channel.resetStats();
   global.gc?.();
   const before = process.memoryUsage();
   const mark = channel.mark();
   const start = performance.now();
-  await channel.execute(chief, 'review.openCycle', { year: '2026', deadline: '2026-12-15', scope: 'all', chain: 'default' });
+  await channel.execute(chief, 'review.openCycle', {
+    year: '2026',
+    deadline: '2026-12-15',
+    scope: 'all',
+    chain: 'default',
+  });
   const openedMs = performance.now() - start;
   await app.sender.idle();
   const fanOutMs = performance.now() - start;
   const after = process.memoryUsage();
-  const sent = channel.events().slice(mark).filter((e) => e.kind === 'send' || e.kind === 'create');
+  const sent = channel
+    .events()
+    .slice(mark)
+    .filter((e) => e.kind === 'send' || e.kind === 'create');
   const firstAt = sent[0]?.at ?? 0;
   const lastAt = sent[sent.length - 1]?.at ?? 0;
   const stats = channel.stats();
   const reviews = await app.store.unitReviews.find({ cycleId: 'cycle-2026' });
   const progress = await app.sender.progress('cycle-2026');
-  const cardBytes = Math.max(...sent.map((e) => Buffer.byteLength(JSON.stringify(e.activity.attachments?.[0]?.content ?? {}), 'utf16le')));
+  const cardBytes = Math.max(
+    ...sent.map((e) =>
+      Buffer.byteLength(JSON.stringify(e.activity.attachments?.[0]?.content ?? {}), 'utf16le'),
+    ),
+  );
 
   // one manager's submission: six area saves, then submit (the store calls of each)
   channel.setRateLimits(undefined);
@@ -151,7 +199,13 @@ export async function reviewBench() {
   const cycle = (await app.store.reviewCycles.get('cycle-2026'))?.value;
   counts.clear();
   for (const area of cycle?.areas ?? []) {
-    const data: Record<string, unknown> = { reviewId: review?.id, areaId: area.id, round: 0, step: 0, back: true };
+    const data: Record<string, unknown> = {
+      reviewId: review?.id,
+      areaId: area.id,
+      round: 0,
+      step: 0,
+      back: true,
+    };
     for (const g of area.goals) data[`rating_${g.id}`] = 'met';
     await channel.execute(manager, 'review.save', data);
   }
@@ -201,7 +255,9 @@ export async function reviewBench() {
 
 if (require.main === module) {
   reviewBench()
-    .then((result) => process.stdout.write(`${JSON.stringify({ node: process.version, review: result }, null, 2)}\n`))
+    .then((result) =>
+      process.stdout.write(`${JSON.stringify({ node: process.version, review: result }, null, 2)}\n`),
+    )
     .catch((error: unknown) => {
       process.stderr.write(`${(error as Error).stack}\n`);
       process.exit(1);

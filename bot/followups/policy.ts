@@ -25,7 +25,10 @@ export const followUpTransitions: Record<FollowUpStatus, readonly FollowUpStatus
 export const isFinal = (status: FollowUpStatus) => followUpTransitions[status].length === 0;
 
 /** How the actor acts on the follow-up: as owner or manager, as their deputy, or not at all. */
-export function actingOnFollowUp(actor: FollowUpActor, followUp: FollowUp): { onBehalfOf?: string } | undefined {
+export function actingOnFollowUp(
+  actor: FollowUpActor,
+  followUp: FollowUp,
+): { onBehalfOf?: string } | undefined {
   if (actor.id === followUp.ownerId || actor.id === followUp.managerId) return {};
   const principal = [followUp.ownerId, followUp.managerId].find((id) => actor.deputyFor.includes(id));
   return principal ? { onBehalfOf: principal } : undefined;
@@ -33,12 +36,15 @@ export function actingOnFollowUp(actor: FollowUpActor, followUp: FollowUp): { on
 
 export function canOnFollowUp(actor: FollowUpActor, ability: FollowUpAbility, followUp: FollowUp): boolean {
   const involved = actingOnFollowUp(actor, followUp) !== undefined;
-  if (ability === 'view') return involved || actor.roles.includes('securityChief') || actor.roles.includes('securityOfficer');
+  if (ability === 'view')
+    return involved || actor.roles.includes('securityChief') || actor.roles.includes('securityOfficer');
   return involved && !isFinal(followUp.status);
 }
 
 /** May the status move from `from` to `to`? A comment without a status change keeps the status. */
-export const canMove = (from: FollowUpStatus, to: FollowUpStatus) => from === to ? !isFinal(from) : followUpTransitions[from].includes(to);
+export const canMove = (from: FollowUpStatus, to: FollowUpStatus) =>
+  from === to ? !isFinal(from) : followUpTransitions[from].includes(to);
 
 /** Overdue on `today`: past its due day and not finished. */
-export const isOverdue = (followUp: Pick<FollowUp, 'due' | 'status'>, today: string) => followUp.due < today && !isFinal(followUp.status);
+export const isOverdue = (followUp: Pick<FollowUp, 'due' | 'status'>, today: string) =>
+  followUp.due < today && !isFinal(followUp.status);

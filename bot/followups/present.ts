@@ -47,7 +47,9 @@ export function followUpCard(
     canUpdate: canOnFollowUp(viewer, 'update', f),
     statusLabel: t('followup.statusLabel'),
     status: f.status,
-    statusChoices: followUpStatuses.filter((s) => canMove(f.status, s)).map((s) => ({ title: status(s), value: s })),
+    statusChoices: followUpStatuses
+      .filter((s) => canMove(f.status, s))
+      .map((s) => ({ title: status(s), value: s })),
     commentLabel: t('followup.commentLabel'),
     updateLabel: t('followup.update'),
   });

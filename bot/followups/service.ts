@@ -39,10 +39,21 @@ export interface FollowUpDeps {
 
 export class FollowUpService {
   constructor(private readonly deps: FollowUpDeps) {
-    const remember = { sent: (delivery: Delivery, message: SentMessage) => deps.copies.remember(delivery, message) };
-    deps.sender.register(followUpKinds.assign, { render: (id, person) => this.render(id, person, 'assign'), ...remember });
-    deps.sender.register(followUpKinds.overdueOwner, { render: (id, person) => this.render(id, person, 'overdueOwner'), ...remember });
-    deps.sender.register(followUpKinds.overdueManager, { render: (id, person) => this.render(id, person, 'overdueManager'), ...remember });
+    const remember = {
+      sent: (delivery: Delivery, message: SentMessage) => deps.copies.remember(delivery, message),
+    };
+    deps.sender.register(followUpKinds.assign, {
+      render: (id, person) => this.render(id, person, 'assign'),
+      ...remember,
+    });
+    deps.sender.register(followUpKinds.overdueOwner, {
+      render: (id, person) => this.render(id, person, 'overdueOwner'),
+      ...remember,
+    });
+    deps.sender.register(followUpKinds.overdueManager, {
+      render: (id, person) => this.render(id, person, 'overdueManager'),
+      ...remember,
+    });
     deps.scheduler.register(OVERDUE_JOB, (job) => this.overdue(job));
   }
 
@@ -50,12 +61,27 @@ export class FollowUpService {
   async announce(batchId: string, followUps: readonly FollowUp[]): Promise<void> {
     await this.deps.sender.enqueue(
       batchId,
-      followUps.map((f) => ({ key: `followup:${f.id}:assign:${f.ownerId}:${f.due}`, personId: f.ownerId, kind: followUpKinds.assign, recordId: f.id })),
+      followUps.map((f) => ({
+        key: `followup:${f.id}:assign:${f.ownerId}:${f.due}`,
+        personId: f.ownerId,
+        kind: followUpKinds.assign,
+        recordId: f.id,
+      })),
     );
     for (const f of followUps) {
       const times = followUpJobTimes(f.due, this.deps.schedule);
-      await this.deps.scheduler.schedule({ id: `followup:${f.id}:overdue:owner`, kind: OVERDUE_JOB, dueAt: times.owner, payload: { followUpId: f.id, who: 'owner', due: f.due, batchId } });
-      await this.deps.scheduler.schedule({ id: `followup:${f.id}:overdue:manager`, kind: OVERDUE_JOB, dueAt: times.manager, payload: { followUpId: f.id, who: 'manager', due: f.due, batchId } });
+      await this.deps.scheduler.schedule({
+        id: `followup:${f.id}:overdue:owner`,
+        kind: OVERDUE_JOB,
+        dueAt: times.owner,
+        payload: { followUpId: f.id, who: 'owner', due: f.due, batchId },
+      });
+      await this.deps.scheduler.schedule({
+        id: `followup:${f.id}:overdue:manager`,
+        kind: OVERDUE_JOB,
+        dueAt: times.manager,
+        payload: { followUpId: f.id, who: 'manager', due: f.due, batchId },
+      });
     }
   }
 
@@ -77,7 +103,11 @@ export class FollowUpService {
     ]);
   }
 
-  private async render(followUpId: string, personId: string, purpose: 'assign' | 'overdueOwner' | 'overdueManager'): Promise<object | undefined> {
+  private async render(
+    followUpId: string,
+    personId: string,
+    purpose: 'assign' | 'overdueOwner' | 'overdueManager',
+  ): Promise<object | undefined> {
     const stored = await this.deps.store.followUps.get(followUpId);
     if (!stored) return undefined;
     const f = stored.value;
@@ -86,21 +116,37 @@ export class FollowUpService {
     const t = translator(lang);
     const names = await this.deps.people.names([f.ownerId, f.managerId]);
     return this.card(lang, personId, f, {
-      intro: purpose === 'assign' ? t('followup.intro', { manager: names(f.managerId), unit: f.unitName }) : undefined,
+      intro:
+        purpose === 'assign'
+          ? t('followup.intro', { manager: names(f.managerId), unit: f.unitName })
+          : undefined,
       banner:
         purpose === 'overdueOwner'
           ? { text: t('followup.overdueOwner', { due: f.due }), color: 'Attention' }
           : purpose === 'overdueManager'
-            ? { text: t('followup.overdueManager', { owner: names(f.ownerId), due: f.due }), color: 'Attention' }
+            ? {
+                text: t('followup.overdueManager', { owner: names(f.ownerId), due: f.due }),
+                color: 'Attention',
+              }
             : undefined,
     });
   }
 
-  private async card(lang: Lang, viewerId: string, f: FollowUp, extra: { intro?: string; banner?: { text: string; color: 'Attention' | 'Good' } } = {}): Promise<object> {
+  private async card(
+    lang: Lang,
+    viewerId: string,
+    f: FollowUp,
+    extra: { intro?: string; banner?: { text: string; color: 'Attention' | 'Good' } } = {},
+  ): Promise<object> {
     const viewer = await this.deps.people.actor(viewerId);
     const names = await this.deps.people.names([f.ownerId, f.managerId, ...f.notes.map((n) => n.actorId)]);
     const teamsId = await this.deps.teamsIdOf(viewerId);
-    return followUpCard(lang, viewer, { followUp: f, names, refreshUserIds: teamsId ? [teamsId] : [], ...extra });
+    return followUpCard(lang, viewer, {
+      followUp: f,
+      names,
+      refreshUserIds: teamsId ? [teamsId] : [],
+      ...extra,
+    });
   }
 
   async view(actorId: string, lang: Lang, followUpId: string): Promise<object> {
@@ -112,7 +158,12 @@ export class FollowUpService {
   }
 
   /** The owner (or manager, or their deputy) sets the status and comments. */
-  async update(actorId: string, lang: Lang, followUpId: string, input: { status?: unknown; comment?: unknown; seen?: unknown }): Promise<object> {
+  async update(
+    actorId: string,
+    lang: Lang,
+    followUpId: string,
+    input: { status?: unknown; comment?: unknown; seen?: unknown },
+  ): Promise<object> {
     const { store, clock } = this.deps;
     const stored = await store.followUps.get(followUpId);
     if (!stored) throw notFound();
@@ -120,7 +171,8 @@ export class FollowUpService {
     const actor = await this.deps.people.actor(actorId);
     if (!canOnFollowUp(actor, 'view', f)) throw forbidden();
     // an old card (the record moved on) or a finished follow-up: the current view, no second change
-    if ((typeof input.seen === 'string' && input.seen !== f.updatedAt) || isFinal(f.status)) return this.card(lang, actorId, f);
+    if ((typeof input.seen === 'string' && input.seen !== f.updatedAt) || isFinal(f.status))
+      return this.card(lang, actorId, f);
     if (!canOnFollowUp(actor, 'update', f)) throw forbidden();
     const to = followUpStatuses.find((s) => s === input.status) as FollowUpStatus | undefined;
     const comment = typeof input.comment === 'string' ? input.comment.trim().slice(0, 1000) : '';
@@ -132,7 +184,10 @@ export class FollowUpService {
       ...f,
       status: to,
       updatedAt: now,
-      notes: [...f.notes, { at: now, actorId, ...acting, from: f.status, to, ...(comment ? { comment } : {}) }],
+      notes: [
+        ...f.notes,
+        { at: now, actorId, ...acting, from: f.status, to, ...(comment ? { comment } : {}) },
+      ],
     };
     let saved: FollowUp;
     try {
@@ -153,10 +208,13 @@ export class FollowUpService {
         return result.value;
       });
     } catch (error) {
-      if (error instanceof VersionConflict) return this.card(lang, actorId, (await store.followUps.get(followUpId))?.value ?? f);
+      if (error instanceof VersionConflict)
+        return this.card(lang, actorId, (await store.followUps.get(followUpId))?.value ?? f);
       throw error;
     }
-    await this.deps.copies.update(saved.id, async (personId) => this.card(langOf(await this.deps.people.lang(personId)), personId, saved));
+    await this.deps.copies.update(saved.id, async (personId) =>
+      this.card(langOf(await this.deps.people.lang(personId)), personId, saved),
+    );
     return this.card(lang, actorId, saved);
   }
 

@@ -46,7 +46,9 @@ export function loadGoalTemplate(contentDir: string): GoalTemplate {
   const file = path.join(contentDir, 'review', 'goals.json');
   const parsed = goalTemplateSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
   if (!parsed.success) {
-    throw new Error(`${file} is not a valid goal template: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${file} is not a valid goal template: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

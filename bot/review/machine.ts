@@ -13,10 +13,18 @@ import { actingFor, canOnReview, holderOf, type ReviewAbility, type ReviewActor 
 export const reviewActions = ['save', 'submit', 'approve', 'return'] as const;
 export type ReviewAction = (typeof reviewActions)[number];
 
-const abilityOf: Record<ReviewAction, ReviewAbility> = { save: 'edit', submit: 'submit', approve: 'approve', return: 'return' };
+const abilityOf: Record<ReviewAction, ReviewAbility> = {
+  save: 'edit',
+  submit: 'submit',
+  approve: 'approve',
+  return: 'return',
+};
 
 /** The declared table: from which states each action may be taken. */
-export const reviewTransitions: Record<ReviewAction, { from: readonly ReviewState[]; by: 'manager' | 'stepHolder' }> = {
+export const reviewTransitions: Record<
+  ReviewAction,
+  { from: readonly ReviewState[]; by: 'manager' | 'stepHolder' }
+> = {
   save: { from: ['open', 'returned'], by: 'manager' },
   submit: { from: ['open', 'returned'], by: 'manager' },
   approve: { from: ['submitted'], by: 'stepHolder' },
@@ -25,17 +33,29 @@ export const reviewTransitions: Record<ReviewAction, { from: readonly ReviewStat
 
 export type Decision =
   /** The action moves the record (or, for save, keeps its state): write it. */
-  | { kind: 'move'; from: string; to: string; state: ReviewState; step: number; holderId: string; onBehalfOf?: string }
+  | {
+      kind: 'move';
+      from: string;
+      to: string;
+      state: ReviewState;
+      step: number;
+      holderId: string;
+      onBehalfOf?: string;
+    }
   /** The record has moved on since the actor's card (or the cycle closed): show the current view. */
   | { kind: 'stale' }
   /** The actor may not take this step: refuse, change nothing. */
   | { kind: 'forbidden' };
 
 /** A state as the audit log writes it: `submitted:1` names the step. */
-export const stateLabel = (state: ReviewState, step: number) => (state === 'submitted' ? `submitted:${step}` : state);
+export const stateLabel = (state: ReviewState, step: number) =>
+  state === 'submitted' ? `submitted:${step}` : state;
 
 /** The state after `action`, or undefined when the action is not allowed from the current state. */
-export function nextState(review: Pick<UnitReview, 'state' | 'step' | 'chain'>, action: ReviewAction): { state: ReviewState; step: number } | undefined {
+export function nextState(
+  review: Pick<UnitReview, 'state' | 'step' | 'chain'>,
+  action: ReviewAction,
+): { state: ReviewState; step: number } | undefined {
   if (!reviewTransitions[action].from.includes(review.state)) return undefined;
   switch (action) {
     case 'save':
@@ -43,7 +63,9 @@ export function nextState(review: Pick<UnitReview, 'state' | 'step' | 'chain'>, 
     case 'submit':
       return review.chain.length === 0 ? { state: 'signedOff', step: 0 } : { state: 'submitted', step: 0 };
     case 'approve':
-      return review.step + 1 < review.chain.length ? { state: 'submitted', step: review.step + 1 } : { state: 'signedOff', step: review.step };
+      return review.step + 1 < review.chain.length
+        ? { state: 'submitted', step: review.step + 1 }
+        : { state: 'signedOff', step: review.step };
     case 'return':
       return { state: 'returned', step: 0 };
   }

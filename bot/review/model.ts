@@ -11,7 +11,12 @@ export type Rating = (typeof ratings)[number];
 export const isGap = (rating: Rating | undefined) => rating === 'partlyMet' || rating === 'notMet';
 
 /** Who signs a step of the chain, resolved per unit when the cycle opens. */
-export const chainRoles = ['lineManager', 'headOfAdministration', 'securityChief', 'regionalDirector'] as const;
+export const chainRoles = [
+  'lineManager',
+  'headOfAdministration',
+  'securityChief',
+  'regionalDirector',
+] as const;
 export type ChainRole = (typeof chainRoles)[number];
 
 export interface Goal {
@@ -34,7 +39,9 @@ export const goalTemplateSchema = z.object({
       z.object({
         id: z.string().regex(/^[a-z][a-z0-9]*$/),
         name: z.object({ sv: z.string().min(1), en: z.string().min(1) }),
-        goals: z.array(z.object({ id: z.string().regex(/^[a-z][a-z0-9]*$/), text: z.string().min(1) })).min(1),
+        goals: z
+          .array(z.object({ id: z.string().regex(/^[a-z][a-z0-9]*$/), text: z.string().min(1) }))
+          .min(1),
       }),
     )
     .min(1),

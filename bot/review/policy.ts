@@ -56,7 +56,12 @@ export function holderOf(review: Pick<UnitReview, 'state' | 'managerId' | 'chain
   }
 }
 
-export function canOnReview(actor: ReviewActor, ability: ReviewAbility, review: UnitReview, cycle: ReviewCycle): boolean {
+export function canOnReview(
+  actor: ReviewActor,
+  ability: ReviewAbility,
+  review: UnitReview,
+  cycle: ReviewCycle,
+): boolean {
   if (ability === 'view') {
     if (actor.roles.includes('securityChief') || actor.roles.includes('securityOfficer')) return true;
     return participants(review).some((id) => actingFor(actor, id) !== undefined);
@@ -65,7 +70,10 @@ export function canOnReview(actor: ReviewActor, ability: ReviewAbility, review: 
   switch (ability) {
     case 'edit':
     case 'submit':
-      return (review.state === 'open' || review.state === 'returned') && actingFor(actor, review.managerId) !== undefined;
+      return (
+        (review.state === 'open' || review.state === 'returned') &&
+        actingFor(actor, review.managerId) !== undefined
+      );
     case 'approve':
     case 'return':
       return review.state === 'submitted' && actingFor(actor, holderOf(review)) !== undefined;

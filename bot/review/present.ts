@@ -7,7 +7,16 @@ import deputyTemplate from './cards/deputy.json';
 import listTemplate from './cards/list.json';
 import openTemplate from './cards/open.json';
 import reviewTemplate from './cards/review.json';
-import { type Area, type Assessment, type ChainRole, type GoalTemplate, isGap, ratings, type ReviewCycle, type UnitReview } from './model';
+import {
+  type Area,
+  type Assessment,
+  type ChainRole,
+  type GoalTemplate,
+  isGap,
+  type ReviewCycle,
+  ratings,
+  type UnitReview,
+} from './model';
 import { canOnReview, holderOf, type ReviewActor } from './policy';
 import type { AssessmentProblem, Progress } from './rules';
 
@@ -25,19 +34,29 @@ export interface ReviewView {
 
 const stateText = (lang: Lang, review: Pick<UnitReview, 'state' | 'step' | 'chain'>): string => {
   const t = translator(lang);
-  if (review.state === 'submitted') return t('review.state.submitted', { step: review.step + 1, steps: review.chain.length });
+  if (review.state === 'submitted')
+    return t('review.state.submitted', { step: review.step + 1, steps: review.chain.length });
   return t(`review.state.${review.state}` as MessageKey);
 };
+
 export { stateText };
 
-const roleText = (lang: Lang, role: ChainRole | 'unitManager') => translator(lang)(`review.role.${role}` as MessageKey);
+const roleText = (lang: Lang, role: ChainRole | 'unitManager') =>
+  translator(lang)(`review.role.${role}` as MessageKey);
 const ratingText = (lang: Lang, a: Assessment | undefined) =>
   translator(lang)(a?.rating ? (`review.rating.${a.rating}` as MessageKey) : 'review.rating.none');
-const goalText = (cycle: ReviewCycle, goalId: string) => cycle.areas.flatMap((a) => a.goals).find((g) => g.id === goalId)?.text ?? goalId;
+const goalText = (cycle: ReviewCycle, goalId: string) =>
+  cycle.areas.flatMap((a) => a.goals).find((g) => g.id === goalId)?.text ?? goalId;
 
-export function problemTexts(lang: Lang, cycle: ReviewCycle, problems: readonly AssessmentProblem[]): string[] {
+export function problemTexts(
+  lang: Lang,
+  cycle: ReviewCycle,
+  problems: readonly AssessmentProblem[],
+): string[] {
   const t = translator(lang);
-  return problems.map((p) => t(`review.problem.${p.problem}` as MessageKey, { goal: shorten(goalText(cycle, p.goalId), 70) }));
+  return problems.map((p) =>
+    t(`review.problem.${p.problem}` as MessageKey, { goal: shorten(goalText(cycle, p.goalId), 70) }),
+  );
 }
 
 export function reviewCard(lang: Lang, viewer: ReviewActor, view: ReviewView): object {
@@ -49,12 +68,22 @@ export function reviewCard(lang: Lang, viewer: ReviewActor, view: ReviewView): o
   const lastReturn = [...review.signOffs].reverse().find((s) => s.decision === 'returned');
   let banner = view.banner;
   if (!banner && review.state === 'returned' && lastReturn) {
-    banner = { text: t('review.returnedBanner', { name: names(lastReturn.actorId), comment: lastReturn.comment ?? '' }), color: 'Warning' };
+    banner = {
+      text: t('review.returnedBanner', {
+        name: names(lastReturn.actorId),
+        comment: lastReturn.comment ?? '',
+      }),
+      color: 'Warning',
+    };
   }
   if (!banner && review.state === 'signedOff' && review.signedOffAt) {
-    banner = { text: t('review.signedOffBanner', { when: formatDateTime(review.signedOffAt) }), color: 'Good' };
+    banner = {
+      text: t('review.signedOffBanner', { when: formatDateTime(review.signedOffAt) }),
+      color: 'Good',
+    };
   }
-  if (!banner && cycle.status === 'closed') banner = { text: t('review.closedBanner', { year: cycle.year }), color: 'Default' };
+  if (!banner && cycle.status === 'closed')
+    banner = { text: t('review.closedBanner', { year: cycle.year }), color: 'Default' };
   const intro = canEdit
     ? t('review.intro')
     : canDecide
@@ -66,7 +95,13 @@ export function reviewCard(lang: Lang, viewer: ReviewActor, view: ReviewView): o
       .map((g) => {
         const a = review.assessments[g.id] as Assessment;
         const details = [
-          a.followUp ? t('review.followUpLine', { what: a.followUp.what, owner: names(a.followUp.ownerId), due: a.followUp.due }) : '',
+          a.followUp
+            ? t('review.followUpLine', {
+                what: a.followUp.what,
+                owner: names(a.followUp.ownerId),
+                due: a.followUp.due,
+              })
+            : '',
           a.reason ? t('review.reasonLine', { reason: a.reason }) : '',
           a.comment ? t('review.commentLine', { comment: a.comment }) : '',
           a.evidence ? `${t('review.evidenceLine')}: ${a.evidence}` : '',
@@ -93,7 +128,12 @@ export function reviewCard(lang: Lang, viewer: ReviewActor, view: ReviewView): o
     }
     return s.decision === 'approved'
       ? t('review.historyApproved', { when, name: names(s.actorId), role: roleText(lang, s.role) })
-      : t('review.historyReturned', { when, name: names(s.actorId), role: roleText(lang, s.role), comment: s.comment ?? '' });
+      : t('review.historyReturned', {
+          when,
+          name: names(s.actorId),
+          role: roleText(lang, s.role),
+          comment: s.comment ?? '',
+        });
   });
   const summary = (area: Area) => {
     const rated = area.goals.map((g) => review.assessments[g.id]?.rating);
@@ -101,7 +141,12 @@ export function reviewCard(lang: Lang, viewer: ReviewActor, view: ReviewView): o
     return {
       name: area.name[lang],
       progress: t('review.areaProgress', { rated: rated.filter(Boolean).length, total: area.goals.length }),
-      summary: t('review.areaSummary', { met: n('met'), partly: n('partlyMet'), not: n('notMet'), na: n('notApplicable') }),
+      summary: t('review.areaSummary', {
+        met: n('met'),
+        partly: n('partlyMet'),
+        not: n('notMet'),
+        na: n('notApplicable'),
+      }),
       canFill: canEdit,
       fillLabel: `${t('review.fillIn')}: ${area.name[lang]}`,
       areaId: area.id,
@@ -289,7 +334,12 @@ export function listCard(title: string, lines: string[], items: ListItem[]): obj
 
 export function deputyCard(
   lang: Lang,
-  input: { people: Person[]; current: { name: string; from: string; to: string }[]; today: string; status?: { text: string; good: boolean } },
+  input: {
+    people: Person[];
+    current: { name: string; from: string; to: string }[];
+    today: string;
+    status?: { text: string; good: boolean };
+  },
 ): object {
   const t = translator(lang);
   return renderCard(deputyTemplate, {
@@ -308,7 +358,11 @@ export function deputyCard(
 }
 
 export function progressLines(lang: Lang, cycle: ReviewCycle, progress: Progress): string {
-  return translator(lang)('review.progress.summary', { year: cycle.year, deadline: cycle.deadline, ...progress });
+  return translator(lang)('review.progress.summary', {
+    year: cycle.year,
+    deadline: cycle.deadline,
+    ...progress,
+  });
 }
 
 export const whenText = (iso: string) => formatDateTime(iso);

@@ -34,7 +34,15 @@ function history(events: AuditEvent[], names: (id: string) => string): SignOffEn
   const entries: SignOffEntry[] = [];
   for (const e of events) {
     const action =
-      e.action === 'submit' ? 'submitted' : e.action === 'approve' ? (e.toState === 'signedOff' ? 'signedOff' : 'approved') : e.action === 'return' ? 'returned' : undefined;
+      e.action === 'submit'
+        ? 'submitted'
+        : e.action === 'approve'
+          ? e.toState === 'signedOff'
+            ? 'signedOff'
+            : 'approved'
+          : e.action === 'return'
+            ? 'returned'
+            : undefined;
     if (!action) continue;
     entries.push({
       action,
@@ -47,7 +55,12 @@ function history(events: AuditEvent[], names: (id: string) => string): SignOffEn
   return entries;
 }
 
-export function toReportInput(cycle: ReviewCycle, reviews: readonly UnitReview[], followUps: readonly FollowUp[], context: ReportContext): AnnualReportInput {
+export function toReportInput(
+  cycle: ReviewCycle,
+  reviews: readonly UnitReview[],
+  followUps: readonly FollowUp[],
+  context: ReportContext,
+): AnnualReportInput {
   const goals = cycle.areas.flatMap((a) => a.goals.map((g) => ({ id: g.id, areaId: a.id, text: g.text })));
   return {
     organisation: context.organisation,
@@ -80,7 +93,15 @@ export function toReportInput(cycle: ReviewCycle, reviews: readonly UnitReview[]
         .filter((f) => f.sourceId === review.id)
         .map((f) => {
           const last = f.notes[f.notes.length - 1]?.comment;
-          return { id: f.id, goalId: f.goalId, what: f.what, ownerName: context.names(f.ownerId), due: f.due, status: f.status, ...(last ? { comment: last } : {}) };
+          return {
+            id: f.id,
+            goalId: f.goalId,
+            what: f.what,
+            ownerName: context.names(f.ownerId),
+            due: f.due,
+            status: f.status,
+            ...(last ? { comment: last } : {}),
+          };
         }),
     })),
   };

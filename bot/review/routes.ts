@@ -11,12 +11,23 @@ import type { ReviewService } from './service';
 const number = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
 const reviewRef = z.object({ reviewId: z.string().min(1).max(200) });
 const seen = reviewRef.extend({ round: number, step: number });
-const area = seen.extend({ areaId: z.string().min(1).max(50), back: z.union([z.boolean(), z.string()]).optional() });
+const area = seen.extend({
+  areaId: z.string().min(1).max(50),
+  back: z.union([z.boolean(), z.string()]).optional(),
+});
 const decision = seen.extend({ comment: z.string().max(2000).optional() });
 const cycleRef = z.object({ cycleId: z.string().min(1).max(100) });
-const deputy = z.object({ deputyId: z.string().min(1).max(100), from: z.string().max(10), to: z.string().max(10) });
+const deputy = z.object({
+  deputyId: z.string().min(1).max(100),
+  from: z.string().max(10),
+  to: z.string().max(10),
+});
 const followUpRef = z.object({ followUpId: z.string().min(1).max(300) });
-const followUpUpdate = followUpRef.extend({ status: z.string().optional(), comment: z.string().max(2000).optional(), seen: z.string().optional() });
+const followUpUpdate = followUpRef.extend({
+  status: z.string().optional(),
+  comment: z.string().max(2000).optional(),
+  seen: z.string().optional(),
+});
 
 function parse<T>(schema: z.ZodType<T>, data: unknown): T {
   const result = schema.safeParse(data);
@@ -33,12 +44,21 @@ export function reviewCommands(review: ReviewService): CommandRoute[] {
   return [
     {
       name: 'review.open',
-      matches: whole('öppna (årets |den årliga )?uppföljning(en)?', 'ny uppföljning', 'open (the )?(yearly |annual )?review'),
+      matches: whole(
+        'öppna (årets |den årliga )?uppföljning(en)?',
+        'ny uppföljning',
+        'open (the )?(yearly |annual )?review',
+      ),
       handle: (caller) => review.openForm(caller.personId, caller.lang),
     },
     {
       name: 'review.progress',
-      matches: whole('uppföljningsläge(t)?', 'läget i uppföljningen', 'uppföljningens läge', 'review progress'),
+      matches: whole(
+        'uppföljningsläge(t)?',
+        'läget i uppföljningen',
+        'uppföljningens läge',
+        'review progress',
+      ),
       handle: (caller) => review.progressCard(caller.personId, caller.lang),
     },
     {
@@ -56,8 +76,14 @@ export function reviewCommands(review: ReviewService): CommandRoute[] {
 
 export function reviewVerbs(review: ReviewService, followUps: FollowUpService): VerbRoute[] {
   return [
-    { verb: verbs.reviewOpenCycle, handle: (caller, data) => review.openFromForm(caller.personId, caller.lang, data) },
-    { verb: verbs.reviewView, handle: (caller, data) => review.view(caller.personId, caller.lang, parse(reviewRef, data).reviewId) },
+    {
+      verb: verbs.reviewOpenCycle,
+      handle: (caller, data) => review.openFromForm(caller.personId, caller.lang, data),
+    },
+    {
+      verb: verbs.reviewView,
+      handle: (caller, data) => review.view(caller.personId, caller.lang, parse(reviewRef, data).reviewId),
+    },
     {
       verb: verbs.reviewArea,
       handle: (caller, data) => {
@@ -69,7 +95,15 @@ export function reviewVerbs(review: ReviewService, followUps: FollowUpService): 
       verb: verbs.reviewSave,
       handle: (caller, data) => {
         const input = parse(area, data);
-        return review.save(caller.personId, caller.lang, input.reviewId, input.areaId, input, data, input.back === true || input.back === 'true');
+        return review.save(
+          caller.personId,
+          caller.lang,
+          input.reviewId,
+          input.areaId,
+          input,
+          data,
+          input.back === true || input.back === 'true',
+        );
       },
     },
     {
@@ -93,9 +127,19 @@ export function reviewVerbs(review: ReviewService, followUps: FollowUpService): 
         return review.returnReview(caller.personId, caller.lang, input.reviewId, input, input.comment ?? '');
       },
     },
-    { verb: verbs.reviewClose, handle: (caller, data) => review.close(caller.personId, caller.lang, parse(cycleRef, data).cycleId) },
-    { verb: verbs.reviewDeputy, handle: (caller, data) => review.setDeputy(caller.personId, caller.lang, parse(deputy, data)) },
-    { verb: verbs.followUpView, handle: (caller, data) => followUps.view(caller.personId, caller.lang, parse(followUpRef, data).followUpId) },
+    {
+      verb: verbs.reviewClose,
+      handle: (caller, data) => review.close(caller.personId, caller.lang, parse(cycleRef, data).cycleId),
+    },
+    {
+      verb: verbs.reviewDeputy,
+      handle: (caller, data) => review.setDeputy(caller.personId, caller.lang, parse(deputy, data)),
+    },
+    {
+      verb: verbs.followUpView,
+      handle: (caller, data) =>
+        followUps.view(caller.personId, caller.lang, parse(followUpRef, data).followUpId),
+    },
     {
       verb: verbs.followUpUpdate,
       handle: (caller, data) => {
@@ -116,14 +160,19 @@ const openBody = z.object({
       z.object({
         id: z.string().regex(/^[a-z][a-z0-9]*$/),
         name: z.object({ sv: z.string().min(1), en: z.string().min(1) }),
-        goals: z.array(z.object({ id: z.string().regex(/^[a-z][a-z0-9]*$/), text: z.string().min(1).max(500) })),
+        goals: z.array(
+          z.object({ id: z.string().regex(/^[a-z][a-z0-9]*$/), text: z.string().min(1).max(500) }),
+        ),
       }),
     )
     .optional(),
 });
 
 /** The tab's API: open a cycle, list cycles with their progress, one unit review's state. */
-export function reviewApi(review: ReviewService, defaults: { chain: import('./model').ChainRole[]; areas: import('./model').Area[] }): ApiRoute[] {
+export function reviewApi(
+  review: ReviewService,
+  defaults: { chain: import('./model').ChainRole[]; areas: import('./model').Area[] },
+): ApiRoute[] {
   return [
     {
       method: 'POST',
@@ -147,14 +196,23 @@ export function reviewApi(review: ReviewService, defaults: { chain: import('./mo
         json: (await review.cycles(caller.personId)).map(({ cycle, reviews }) => ({
           cycle,
           progress: progressOf(cycle, reviews),
-          units: reviews.map((r) => ({ reviewId: r.id, unitId: r.unitId, unitName: r.unitName, state: r.state, step: r.step, holderId: r.holderId })),
+          units: reviews.map((r) => ({
+            reviewId: r.id,
+            unitId: r.unitId,
+            unitName: r.unitName,
+            state: r.state,
+            step: r.step,
+            holderId: r.holderId,
+          })),
         })),
       }),
     },
     {
       method: 'GET',
       path: '/review/reviews/:id',
-      handle: async ({ caller, params }) => ({ json: await review.reviewState(caller.personId, params.id ?? '') }),
+      handle: async ({ caller, params }) => ({
+        json: await review.reviewState(caller.personId, params.id ?? ''),
+      }),
     },
   ];
 }

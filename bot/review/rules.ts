@@ -3,11 +3,27 @@
  * which units take part, when reminders and escalations fall due, and who an escalation goes to.
  */
 import type { OrganisationFile, Person, Unit } from '../org/model';
-import { type Assessment, type ChainRole, type ChainStep, isGap, type ReviewCycle, type ReviewSchedule, type UnitReview } from './model';
+import {
+  type Assessment,
+  type ChainRole,
+  type ChainStep,
+  isGap,
+  type ReviewCycle,
+  type ReviewSchedule,
+  type UnitReview,
+} from './model';
 import { holderOf } from './policy';
 
-export type AssessmentProblem =
-  | { goalId: string; problem: 'missingRating' | 'gapNeedsFollowUpOrReason' | 'followUpIncomplete' | 'dueInPast' | 'unknownOwner' | 'badEvidence' };
+export type AssessmentProblem = {
+  goalId: string;
+  problem:
+    | 'missingRating'
+    | 'gapNeedsFollowUpOrReason'
+    | 'followUpIncomplete'
+    | 'dueInPast'
+    | 'unknownOwner'
+    | 'badEvidence';
+};
 
 const isHttpUrl = (value: string) => {
   try {
@@ -23,7 +39,12 @@ const isHttpUrl = (value: string) => {
  * a follow-up or reason for a gap) but never a half-filled follow-up, a due date in the past or a
  * bad link: those are refused even in a draft.
  */
-export function assessmentProblems(a: Assessment, today: string, isPerson: (id: string) => boolean, draft: boolean): AssessmentProblem['problem'][] {
+export function assessmentProblems(
+  a: Assessment,
+  today: string,
+  isPerson: (id: string) => boolean,
+  draft: boolean,
+): AssessmentProblem['problem'][] {
   const problems: AssessmentProblem['problem'][] = [];
   if (!draft && !a.rating) problems.push('missingRating');
   const f = a.followUp;
@@ -38,10 +59,17 @@ export function assessmentProblems(a: Assessment, today: string, isPerson: (id: 
 }
 
 /** Every problem that stops a submission, goal by goal in the cycle's order. */
-export function submissionProblems(cycle: ReviewCycle, review: UnitReview, today: string, isPerson: (id: string) => boolean): AssessmentProblem[] {
+export function submissionProblems(
+  cycle: ReviewCycle,
+  review: UnitReview,
+  today: string,
+  isPerson: (id: string) => boolean,
+): AssessmentProblem[] {
   return cycle.areas.flatMap((area) =>
     area.goals.flatMap((goal) =>
-      assessmentProblems(review.assessments[goal.id] ?? { goalId: goal.id }, today, isPerson, false).map((problem) => ({ goalId: goal.id, problem })),
+      assessmentProblems(review.assessments[goal.id] ?? { goalId: goal.id }, today, isPerson, false).map(
+        (problem) => ({ goalId: goal.id, problem }),
+      ),
     ),
   );
 }
@@ -60,7 +88,10 @@ export function subtree(units: readonly Unit[], rootId: string): Unit[] {
 }
 
 /** The units taking part: every unit whose manager is a known person, or the units under a chosen one. */
-export function participatingUnits(org: Pick<OrganisationFile, 'units' | 'people'>, scope: 'all' | { subtree: string }): Unit[] | undefined {
+export function participatingUnits(
+  org: Pick<OrganisationFile, 'units' | 'people'>,
+  scope: 'all' | { subtree: string },
+): Unit[] | undefined {
   const known = (u: Unit) => org.people.some((p) => p.id === u.managerId);
   if (scope === 'all') return org.units.filter(known);
   if (!org.units.some((u) => u.id === scope.subtree)) return undefined;
@@ -84,7 +115,11 @@ export function lineAbove(units: readonly Unit[], unit: Unit): string[] {
  * The sign-off chain of one unit's review. Roles resolve through the line organisation; a step
  * that resolves to nobody, to the unit's own manager or to the previous step's person is left out.
  */
-export function resolveChain(org: Pick<OrganisationFile, 'units' | 'people'>, unit: Unit, roles: readonly ChainRole[]): ChainStep[] {
+export function resolveChain(
+  org: Pick<OrganisationFile, 'units' | 'people'>,
+  unit: Unit,
+  roles: readonly ChainRole[],
+): ChainStep[] {
   const line = lineAbove(org.units, unit);
   const person = (id: string) => org.people.find((p) => p.id === id);
   const hasRole = (p: Person | undefined, role: Person['roles'][number]) => !!p && p.roles.includes(role);
@@ -113,7 +148,12 @@ export function resolveChain(org: Pick<OrganisationFile, 'units' | 'people'>, un
 // ---- time: deadlines are days in Europe/Stockholm ----
 
 const TZ = 'Europe/Stockholm';
-const dayFormat = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: TZ,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 const offsetFormat = new Intl.DateTimeFormat('en-US', { timeZone: TZ, timeZoneName: 'longOffset' });
 
 /** The day (yyyy-mm-dd) it is in Stockholm at `now`. */
@@ -175,7 +215,8 @@ export function followUpJobTimes(due: string, schedule: ReviewSchedule): { owner
 export function escalationTarget(review: UnitReview): string | undefined {
   const holder = holderOf(review);
   if (holder === '') return undefined;
-  if (review.state === 'open' || review.state === 'returned') return review.chain[0]?.personId ?? review.lineIds[0];
+  if (review.state === 'open' || review.state === 'returned')
+    return review.chain[0]?.personId ?? review.lineIds[0];
   const next = review.chain[review.step + 1]?.personId;
   if (next) return next;
   const top = review.lineIds[review.lineIds.length - 1];
@@ -208,4 +249,5 @@ export function progressOf(cycle: ReviewCycle, reviews: readonly UnitReview[]): 
 }
 
 /** A deputy period is active on `today` (both days included). */
-export const activeOn = (today: string, period: { from: string; to: string }) => period.from <= today && today <= period.to;
+export const activeOn = (today: string, period: { from: string; to: string }) =>
+  period.from <= today && today <= period.to;

@@ -35,9 +35,20 @@ import {
   type UnitReview,
 } from './model';
 import type { People } from './people';
-import { toReportInput } from './report';
 import { canOnCycle, canOnReview, holderOf } from './policy';
-import { areaCard, chainPresets, deputyCard, type ListItem, listCard, openCard, problemTexts, progressLines, reviewCard, stateText } from './present';
+import {
+  areaCard,
+  chainPresets,
+  deputyCard,
+  type ListItem,
+  listCard,
+  openCard,
+  problemTexts,
+  progressLines,
+  reviewCard,
+  stateText,
+} from './present';
+import { toReportInput } from './report';
 import {
   type AssessmentProblem,
   assessmentProblems,
@@ -90,9 +101,14 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class ReviewService {
   constructor(private readonly deps: ReviewDeps) {
-    const remember = { sent: (delivery: Delivery, message: SentMessage) => deps.copies.remember(delivery, message) };
+    const remember = {
+      sent: (delivery: Delivery, message: SentMessage) => deps.copies.remember(delivery, message),
+    };
     for (const purpose of Object.keys(reviewKinds) as Purpose[]) {
-      deps.sender.register(reviewKinds[purpose], { render: (id, person) => this.render(id, person, purpose), ...remember });
+      deps.sender.register(reviewKinds[purpose], {
+        render: (id, person) => this.render(id, person, purpose),
+        ...remember,
+      });
     }
     deps.scheduler.register('review.reminder', (job) => this.remind(job));
     deps.scheduler.register('review.escalation', (job) => this.escalate(job));
@@ -130,7 +146,11 @@ export class ReviewService {
     lang: Lang,
     review: UnitReview,
     cycle: ReviewCycle,
-    extra: { banner?: { text: string; color: 'Attention' | 'Warning' | 'Good' | 'Default' }; errors?: string[]; errorsTitle?: string } = {},
+    extra: {
+      banner?: { text: string; color: 'Attention' | 'Warning' | 'Good' | 'Default' };
+      errors?: string[];
+      errorsTitle?: string;
+    } = {},
   ): Promise<object> {
     const viewer = await this.deps.people.actor(viewerId);
     const ids = [
@@ -141,7 +161,13 @@ export class ReviewService {
     ].filter(Boolean);
     const names = await this.deps.people.names(ids);
     const teamsId = await this.deps.teamsIdOf(viewerId);
-    return reviewCard(lang, viewer, { cycle, review, names, refreshUserIds: teamsId ? [teamsId] : [], ...extra });
+    return reviewCard(lang, viewer, {
+      cycle,
+      review,
+      names,
+      refreshUserIds: teamsId ? [teamsId] : [],
+      ...extra,
+    });
   }
 
   private async render(id: string, personId: string, purpose: Purpose): Promise<object | undefined> {
@@ -157,13 +183,22 @@ export class ReviewService {
       // still theirs (or their principal's)?
       const actor = await this.deps.people.actor(personId);
       if (holder === '' || (holder !== personId && !actor.deputyFor.includes(holder))) return undefined;
-      return this.card(personId, lang, review, cycle, { banner: { text: t('review.reminderBanner', { deadline: cycle.deadline }), color: 'Warning' } });
+      return this.card(personId, lang, review, cycle, {
+        banner: { text: t('review.reminderBanner', { deadline: cycle.deadline }), color: 'Warning' },
+      });
     }
     if (purpose === 'escalation') {
       if (holder === '') return undefined;
       const names = await this.deps.people.names([holder]);
       return this.card(personId, lang, review, cycle, {
-        banner: { text: t('review.escalationBanner', { unit: review.unitName, deadline: cycle.deadline, holder: names(holder) }), color: 'Attention' },
+        banner: {
+          text: t('review.escalationBanner', {
+            unit: review.unitName,
+            deadline: cycle.deadline,
+            holder: names(holder),
+          }),
+          color: 'Attention',
+        },
       });
     }
     return this.card(personId, lang, review, cycle);
@@ -204,11 +239,20 @@ export class ReviewService {
           .map((line) => ({ id: `${area.id}x${++extra}`, text: line.slice(0, 500) })),
       ],
     }));
-    return { year, deadline: text('deadline'), scope: scopeValue === 'all' ? 'all' : { subtree: scopeValue }, chain: preset.roles, areas };
+    return {
+      year,
+      deadline: text('deadline'),
+      scope: scopeValue === 'all' ? 'all' : { subtree: scopeValue },
+      chain: preset.roles,
+      areas,
+    };
   }
 
   /** Opens the year's cycle: one UnitReview per participating unit, the schedule, the first cards. */
-  async openCycle(actorId: string, input: OpenCycleInput): Promise<{ cycle: ReviewCycle; reviews: UnitReview[] }> {
+  async openCycle(
+    actorId: string,
+    input: OpenCycleInput,
+  ): Promise<{ cycle: ReviewCycle; reviews: UnitReview[] }> {
     const { store, directory, clock } = this.deps;
     const actor = await this.deps.people.actor(actorId);
     if (!canOnCycle(actor, 'open')) throw forbidden();
@@ -217,12 +261,15 @@ export class ReviewService {
     if (!Number.isInteger(input.year) || input.year < thisYear - 1 || input.year > thisYear + 1) {
       throw badInput('review.open.badYear', { min: thisYear - 1, max: thisYear + 1 });
     }
-    if (!DATE.test(input.deadline) || Number.isNaN(Date.parse(input.deadline))) throw badInput('review.open.badDeadline');
+    if (!DATE.test(input.deadline) || Number.isNaN(Date.parse(input.deadline)))
+      throw badInput('review.open.badDeadline');
     if (input.deadline < today) throw badInput('review.open.deadlinePast');
     const areas = input.areas.filter((a) => a.goals.length > 0);
     if (areas.length === 0) throw badInput('review.open.noGoals');
     const units = await directory.units();
-    const people = await Promise.all([...new Set(units.map((u) => u.managerId))].map((id) => directory.person(id)));
+    const people = await Promise.all(
+      [...new Set(units.map((u) => u.managerId))].map((id) => directory.person(id)),
+    );
     const org = {
       units,
       people: [
@@ -233,7 +280,10 @@ export class ReviewService {
       ],
     };
     const chosen = participatingUnits(org, input.scope);
-    if (!chosen) throw badInput('review.open.unknownUnit', { unit: typeof input.scope === 'object' ? input.scope.subtree : '' });
+    if (!chosen)
+      throw badInput('review.open.unknownUnit', {
+        unit: typeof input.scope === 'object' ? input.scope.subtree : '',
+      });
     if (chosen.length === 0) throw badInput('review.open.noUnits');
     const id = cycleIdOf(input.year);
     if (await store.reviewCycles.get(id)) throw badInput('review.open.exists', { year: input.year });
@@ -258,7 +308,9 @@ export class ReviewService {
         await tx.auditEvents.append(event(actorId, 'reviewCycle', id, 'open', now, { toState: 'open' }));
         for (const review of reviews) {
           await tx.unitReviews.insert(review);
-          await tx.auditEvents.append(event(actorId, 'unitReview', review.id, 'open', now, { toState: 'open' }));
+          await tx.auditEvents.append(
+            event(actorId, 'unitReview', review.id, 'open', now, { toState: 'open' }),
+          );
         }
       });
     } catch (error) {
@@ -268,12 +320,22 @@ export class ReviewService {
     for (const job of cycleJobs(cycle)) await this.deps.scheduler.schedule(job);
     await this.deps.sender.enqueue(
       cycle.id,
-      reviews.map((r) => ({ key: `review:${r.id}:assign:0:${r.managerId}`, personId: r.managerId, kind: reviewKinds.assign, recordId: r.id })),
+      reviews.map((r) => ({
+        key: `review:${r.id}:assign:0:${r.managerId}`,
+        personId: r.managerId,
+        kind: reviewKinds.assign,
+        recordId: r.id,
+      })),
     );
     return { cycle, reviews };
   }
 
-  private newReview(cycle: ReviewCycle, unit: Unit, org: Parameters<typeof resolveChain>[0], now: string): UnitReview {
+  private newReview(
+    cycle: ReviewCycle,
+    unit: Unit,
+    org: Parameters<typeof resolveChain>[0],
+    now: string,
+  ): UnitReview {
     return {
       id: reviewId(cycle.id, unit.id),
       cycleId: cycle.id,
@@ -295,7 +357,11 @@ export class ReviewService {
   async openFromForm(actorId: string, lang: Lang, data: Record<string, unknown>): Promise<object> {
     const { cycle, reviews } = await this.openCycle(actorId, this.fromForm(data));
     const t = translator(lang);
-    return listCard(t('review.cycleTitle', { year: cycle.year }), [t('review.open.done', { year: cycle.year, units: reviews.length, deadline: cycle.deadline })], []);
+    return listCard(
+      t('review.cycleTitle', { year: cycle.year }),
+      [t('review.open.done', { year: cycle.year, units: reviews.length, deadline: cycle.deadline })],
+      [],
+    );
   }
 
   // ---- the manager ----
@@ -315,18 +381,40 @@ export class ReviewService {
     return all;
   }
 
-  async area(actorId: string, lang: Lang, id: string, areaId: string, seen: { round: number; step: number }): Promise<object> {
+  async area(
+    actorId: string,
+    lang: Lang,
+    id: string,
+    areaId: string,
+    seen: { round: number; step: number },
+  ): Promise<object> {
     const { value: review } = await this.loadReview(id);
     const cycle = await this.loadCycle(review.cycleId);
     const actor = await this.deps.people.actor(actorId);
     if (!canOnReview(actor, 'view', review, cycle)) throw forbidden();
     if (!cycle.areas.some((a) => a.id === areaId)) throw badInput();
-    if (!canOnReview(actor, 'edit', review, cycle) || seen.round !== review.round) return this.card(actorId, lang, review, cycle);
-    return areaCard(lang, { cycle, review, areaId, values: review.assessments, owners: await this.owners(review), today: this.today() });
+    if (!canOnReview(actor, 'edit', review, cycle) || seen.round !== review.round)
+      return this.card(actorId, lang, review, cycle);
+    return areaCard(lang, {
+      cycle,
+      review,
+      areaId,
+      values: review.assessments,
+      owners: await this.owners(review),
+      today: this.today(),
+    });
   }
 
   /** Saves one area's draft. Refused input comes back on the area card with what was typed and what is wrong. */
-  async save(actorId: string, lang: Lang, id: string, areaId: string, seen: { round: number; step: number }, data: Record<string, unknown>, back: boolean): Promise<object> {
+  async save(
+    actorId: string,
+    lang: Lang,
+    id: string,
+    areaId: string,
+    seen: { round: number; step: number },
+    data: Record<string, unknown>,
+    back: boolean,
+  ): Promise<object> {
     const stored = await this.loadReview(id);
     const cycle = await this.loadCycle(stored.value.cycleId);
     const area = cycle.areas.find((a) => a.id === areaId);
@@ -335,14 +423,34 @@ export class ReviewService {
     const owners = await this.owners(stored.value);
     const isPerson = await this.isPerson(Object.values(values).map((a) => a.followUp?.ownerId ?? ''));
     const problems: AssessmentProblem[] = area.goals.flatMap((g) =>
-      assessmentProblems(values[g.id] ?? { goalId: g.id }, this.today(), isPerson, true).map((problem) => ({ goalId: g.id, problem })),
+      assessmentProblems(values[g.id] ?? { goalId: g.id }, this.today(), isPerson, true).map((problem) => ({
+        goalId: g.id,
+        problem,
+      })),
     );
-    const result = await this.move(actorId, 'save', stored, cycle, seen, (review) => ({ ...review, assessments: { ...review.assessments, ...values } }), {
-      refuse: problems.length > 0,
-    });
-    if (result.kind !== 'moved' && result.kind !== 'refused') return this.card(actorId, lang, result.review, cycle);
+    const result = await this.move(
+      actorId,
+      'save',
+      stored,
+      cycle,
+      seen,
+      (review) => ({ ...review, assessments: { ...review.assessments, ...values } }),
+      {
+        refuse: problems.length > 0,
+      },
+    );
+    if (result.kind !== 'moved' && result.kind !== 'refused')
+      return this.card(actorId, lang, result.review, cycle);
     if (result.kind === 'refused') {
-      return areaCard(lang, { cycle, review: stored.value, areaId, values: { ...stored.value.assessments, ...values }, owners, today: this.today(), errors: problemTexts(lang, cycle, problems) });
+      return areaCard(lang, {
+        cycle,
+        review: stored.value,
+        areaId,
+        values: { ...stored.value.assessments, ...values },
+        owners,
+        today: this.today(),
+        errors: problemTexts(lang, cycle, problems),
+      });
     }
     if (back) return this.card(actorId, lang, result.review, cycle);
     const t = translator(lang);
@@ -353,14 +461,25 @@ export class ReviewService {
       values: result.review.assessments,
       owners,
       today: this.today(),
-      status: t('review.saved', { when: new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', timeStyle: 'short' }).format(this.deps.clock()) }),
+      status: t('review.saved', {
+        when: new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', timeStyle: 'short' }).format(
+          this.deps.clock(),
+        ),
+      }),
     });
   }
 
-  async submit(actorId: string, lang: Lang, id: string, seen: { round: number; step: number }): Promise<object> {
+  async submit(
+    actorId: string,
+    lang: Lang,
+    id: string,
+    seen: { round: number; step: number },
+  ): Promise<object> {
     const stored = await this.loadReview(id);
     const cycle = await this.loadCycle(stored.value.cycleId);
-    const isPerson = await this.isPerson(Object.values(stored.value.assessments).map((a) => a.followUp?.ownerId ?? ''));
+    const isPerson = await this.isPerson(
+      Object.values(stored.value.assessments).map((a) => a.followUp?.ownerId ?? ''),
+    );
     const problems = submissionProblems(cycle, stored.value, this.today(), isPerson);
     const now = this.deps.clock().toISOString();
     let created: FollowUp[] = [];
@@ -380,7 +499,10 @@ export class ReviewService {
     );
     const t = translator(lang);
     if (result.kind === 'refused') {
-      return this.card(actorId, lang, stored.value, cycle, { errors: problemTexts(lang, cycle, problems), errorsTitle: t('review.notSubmitted') });
+      return this.card(actorId, lang, stored.value, cycle, {
+        errors: problemTexts(lang, cycle, problems),
+        errorsTitle: t('review.notSubmitted'),
+      });
     }
     if (result.kind !== 'moved') return this.card(actorId, lang, result.review, cycle);
     await this.deps.followUps.announce(cycle.id, created);
@@ -389,7 +511,13 @@ export class ReviewService {
   }
 
   /** Creates or updates the FollowUp of every gap that has one (stable ids: a resubmission updates). */
-  private async storeFollowUps(tx: Store, actorId: string, cycle: ReviewCycle, review: UnitReview, now: string): Promise<FollowUp[]> {
+  private async storeFollowUps(
+    tx: Store,
+    actorId: string,
+    cycle: ReviewCycle,
+    review: UnitReview,
+    now: string,
+  ): Promise<FollowUp[]> {
     const result: FollowUp[] = [];
     for (const area of cycle.areas) {
       for (const goal of area.goals) {
@@ -397,13 +525,27 @@ export class ReviewService {
         if (!a?.followUp || !isGap(a.rating)) continue;
         const id = `${review.id}:${goal.id}`;
         const existing = await tx.followUps.get(id);
-        const base = { what: a.followUp.what, ownerId: a.followUp.ownerId, due: a.followUp.due, goalText: goal.text, updatedAt: now };
+        const base = {
+          what: a.followUp.what,
+          ownerId: a.followUp.ownerId,
+          due: a.followUp.due,
+          goalText: goal.text,
+          updatedAt: now,
+        };
         if (existing) {
-          const same = existing.value.what === base.what && existing.value.ownerId === base.ownerId && existing.value.due === base.due;
+          const same =
+            existing.value.what === base.what &&
+            existing.value.ownerId === base.ownerId &&
+            existing.value.due === base.due;
           if (same) continue;
           const next = { ...existing.value, ...base };
           await tx.followUps.update(next, existing.version);
-          await tx.auditEvents.append(event(actorId, 'followUp', id, 'revise', now, { fromState: existing.value.status, toState: next.status }));
+          await tx.auditEvents.append(
+            event(actorId, 'followUp', id, 'revise', now, {
+              fromState: existing.value.status,
+              toState: next.status,
+            }),
+          );
           result.push(next);
         } else {
           const followUp: FollowUp = {
@@ -431,15 +573,33 @@ export class ReviewService {
 
   // ---- the approvers ----
 
-  async approve(actorId: string, lang: Lang, id: string, seen: { round: number; step: number }): Promise<object> {
+  async approve(
+    actorId: string,
+    lang: Lang,
+    id: string,
+    seen: { round: number; step: number },
+  ): Promise<object> {
     return this.decideStep(actorId, lang, id, seen, 'approve', '');
   }
 
-  async returnReview(actorId: string, lang: Lang, id: string, seen: { round: number; step: number }, comment: string): Promise<object> {
+  async returnReview(
+    actorId: string,
+    lang: Lang,
+    id: string,
+    seen: { round: number; step: number },
+    comment: string,
+  ): Promise<object> {
     return this.decideStep(actorId, lang, id, seen, 'return', comment.trim().slice(0, 1000));
   }
 
-  private async decideStep(actorId: string, lang: Lang, id: string, seen: { round: number; step: number }, action: 'approve' | 'return', comment: string): Promise<object> {
+  private async decideStep(
+    actorId: string,
+    lang: Lang,
+    id: string,
+    seen: { round: number; step: number },
+    action: 'approve' | 'return',
+    comment: string,
+  ): Promise<object> {
     const stored = await this.loadReview(id);
     const cycle = await this.loadCycle(stored.value.cycleId);
     const now = this.deps.clock().toISOString();
@@ -484,7 +644,12 @@ export class ReviewService {
     cycle: ReviewCycle,
     seen: { round: number; step: number },
     change: (review: UnitReview, decision: { state: UnitReview['state']; onBehalfOf?: string }) => UnitReview,
-    options: { refuse?: boolean; comment?: string; missingComment?: boolean; within?: (tx: Store, review: UnitReview) => Promise<void> } = {},
+    options: {
+      refuse?: boolean;
+      comment?: string;
+      missingComment?: boolean;
+      within?: (tx: Store, review: UnitReview) => Promise<void>;
+    } = {},
   ): Promise<{ kind: 'moved' | 'stale' | 'refused'; review: UnitReview }> {
     const actor = await this.deps.people.actor(actorId);
     const decision = decide(actor, action, stored.value, cycle, seen);
@@ -516,7 +681,8 @@ export class ReviewService {
       });
       return { kind: 'moved', review: saved };
     } catch (error) {
-      if (error instanceof VersionConflict) return { kind: 'stale', review: (await this.loadReview(next.id)).value };
+      if (error instanceof VersionConflict)
+        return { kind: 'stale', review: (await this.loadReview(next.id)).value };
       throw error;
     }
   }
@@ -527,14 +693,26 @@ export class ReviewService {
     if (review.state === 'submitted') {
       const approver = review.chain[review.step]?.personId ?? '';
       for (const personId of [approver, ...(await this.deps.people.deputiesOf(approver))]) {
-        outgoing.push({ key: `review:${review.id}:assign:${review.round}:${review.step + 1}:${personId}`, personId, kind: reviewKinds.assign, recordId: review.id });
+        outgoing.push({
+          key: `review:${review.id}:assign:${review.round}:${review.step + 1}:${personId}`,
+          personId,
+          kind: reviewKinds.assign,
+          recordId: review.id,
+        });
       }
     }
     if (review.state === 'returned') {
-      outgoing.push({ key: `review:${review.id}:returned:${review.round}:${review.managerId}`, personId: review.managerId, kind: reviewKinds.returned, recordId: review.id });
+      outgoing.push({
+        key: `review:${review.id}:returned:${review.round}:${review.managerId}`,
+        personId: review.managerId,
+        kind: reviewKinds.returned,
+        recordId: review.id,
+      });
     }
     if (outgoing.length > 0) await this.deps.sender.enqueue(cycle.id, outgoing);
-    await this.deps.copies.update(review.id, async (personId) => this.card(personId, langOf(await this.deps.people.lang(personId)), review, cycle));
+    await this.deps.copies.update(review.id, async (personId) =>
+      this.card(personId, langOf(await this.deps.people.lang(personId)), review, cycle),
+    );
   }
 
   // ---- reminders and escalations (scheduler jobs) ----
@@ -547,7 +725,12 @@ export class ReviewService {
       const holder = holderOf(review);
       if (holder === '') continue;
       for (const personId of [holder, ...(await this.deps.people.deputiesOf(holder))]) {
-        outgoing.push({ key: `review:${review.id}:reminder:${job.payload.label}:${personId}`, personId, kind: reviewKinds.reminder, recordId: review.id });
+        outgoing.push({
+          key: `review:${review.id}:reminder:${job.payload.label}:${personId}`,
+          personId,
+          kind: reviewKinds.reminder,
+          recordId: review.id,
+        });
       }
     }
     await this.deps.sender.enqueue(cycle.value.id, outgoing);
@@ -560,7 +743,12 @@ export class ReviewService {
     for (const { value: review } of await this.deps.store.unitReviews.find({ cycleId: cycle.value.id })) {
       const target = escalationTarget(review);
       if (!target) continue;
-      outgoing.push({ key: `review:${review.id}:escalation:${job.payload.label}:${target}`, personId: target, kind: reviewKinds.escalation, recordId: review.id });
+      outgoing.push({
+        key: `review:${review.id}:escalation:${job.payload.label}:${target}`,
+        personId: target,
+        kind: reviewKinds.escalation,
+        recordId: review.id,
+      });
     }
     await this.deps.sender.enqueue(cycle.value.id, outgoing);
   }
@@ -570,10 +758,15 @@ export class ReviewService {
   async cycles(actorId: string): Promise<{ cycle: ReviewCycle; reviews: UnitReview[] }[]> {
     const actor = await this.deps.people.actor(actorId);
     if (!canOnCycle(actor, 'viewProgress')) throw forbidden();
-    const cycles = (await this.deps.store.reviewCycles.list()).map((s) => s.value).sort((a, b) => b.year - a.year);
+    const cycles = (await this.deps.store.reviewCycles.list())
+      .map((s) => s.value)
+      .sort((a, b) => b.year - a.year);
     const result: { cycle: ReviewCycle; reviews: UnitReview[] }[] = [];
     for (const cycle of cycles) {
-      result.push({ cycle, reviews: (await this.deps.store.unitReviews.find({ cycleId: cycle.id })).map((s) => s.value) });
+      result.push({
+        cycle,
+        reviews: (await this.deps.store.unitReviews.find({ cycleId: cycle.id })).map((s) => s.value),
+      });
     }
     return result;
   }
@@ -583,11 +776,20 @@ export class ReviewService {
     const all = await this.cycles(actorId);
     if (all.length === 0) return listCard(t('review.progress.title'), [t('review.progress.none')], []);
     const actor = await this.deps.people.actor(actorId);
-    const names = await this.deps.people.names(all.flatMap(({ reviews }) => reviews.map((r) => holderOf(r))).filter(Boolean));
+    const names = await this.deps.people.names(
+      all.flatMap(({ reviews }) => reviews.map((r) => holderOf(r))).filter(Boolean),
+    );
     const items: ListItem[] = [];
     for (const { cycle, reviews } of all) {
       if (cycle.status === 'closed') {
-        items.push({ text: t('review.progress.closedLine', { year: cycle.year, when: cycle.closedAt ? cycle.closedAt.slice(0, 10) : '', docx: cycle.report?.docx ?? '' }), bold: true });
+        items.push({
+          text: t('review.progress.closedLine', {
+            year: cycle.year,
+            when: cycle.closedAt ? cycle.closedAt.slice(0, 10) : '',
+            docx: cycle.report?.docx ?? '',
+          }),
+          bold: true,
+        });
         continue;
       }
       items.push({
@@ -595,9 +797,19 @@ export class ReviewService {
         bold: true,
         details: reviews.map((r) => {
           const holder = holderOf(r);
-          return t('review.progress.unitLine', { unit: r.unitName, state: stateText(lang, r), holder: holder ? names(holder) : '–' });
+          return t('review.progress.unitLine', {
+            unit: r.unitName,
+            state: stateText(lang, r),
+            holder: holder ? names(holder) : '–',
+          });
         }),
-        action: canOnCycle(actor, 'close', cycle) ? { label: t('review.progress.close', { year: cycle.year }), verb: 'review.close', data: { cycleId: cycle.id } } : undefined,
+        action: canOnCycle(actor, 'close', cycle)
+          ? {
+              label: t('review.progress.close', { year: cycle.year }),
+              verb: 'review.close',
+              data: { cycleId: cycle.id },
+            }
+          : undefined,
       });
     }
     return listCard(t('review.progress.title'), [], items);
@@ -612,7 +824,11 @@ export class ReviewService {
     const actor = await this.deps.people.actor(actorId);
     if (!canOnCycle(actor, 'viewProgress')) throw forbidden();
     if (stored.value.status === 'closed') {
-      return listCard(t('review.cycleTitle', { year: stored.value.year }), [t('review.close.alreadyClosed', { year: stored.value.year })], []);
+      return listCard(
+        t('review.cycleTitle', { year: stored.value.year }),
+        [t('review.close.alreadyClosed', { year: stored.value.year })],
+        [],
+      );
     }
     if (!canOnCycle(actor, 'close', stored.value)) throw forbidden();
     const now = clock().toISOString();
@@ -620,7 +836,11 @@ export class ReviewService {
     const followUps = (await store.followUps.find({ cycleId })).map((s) => s.value);
     const names = await this.deps.people.names([
       actorId,
-      ...reviews.flatMap((r) => [r.managerId, ...r.chain.map((s) => s.personId), ...r.signOffs.flatMap((s) => [s.actorId, s.onBehalfOf ?? ''])]),
+      ...reviews.flatMap((r) => [
+        r.managerId,
+        ...r.chain.map((s) => s.personId),
+        ...r.signOffs.flatMap((s) => [s.actorId, s.onBehalfOf ?? '']),
+      ]),
       ...followUps.map((f) => f.ownerId),
     ]);
     const units = await this.deps.directory.units();
@@ -649,7 +869,9 @@ export class ReviewService {
     try {
       closed = await store.transaction(async (tx) => {
         const saved = await tx.reviewCycles.update({ ...closing, report }, stored.version);
-        await tx.auditEvents.append(event(actorId, 'reviewCycle', cycleId, 'close', now, { fromState: 'open', toState: 'closed' }));
+        await tx.auditEvents.append(
+          event(actorId, 'reviewCycle', cycleId, 'close', now, { fromState: 'open', toState: 'closed' }),
+        );
         return saved.value;
       });
     } catch (error) {
@@ -657,7 +879,11 @@ export class ReviewService {
       throw error;
     }
     for (const job of cycleJobs(closed)) await this.deps.scheduler.cancel(job.id);
-    return listCard(t('review.cycleTitle', { year: closed.year }), [t('review.close.done', { year: closed.year, docx: report.docx, csv: report.csv })], []);
+    return listCard(
+      t('review.cycleTitle', { year: closed.year }),
+      [t('review.close.done', { year: closed.year, docx: report.docx, csv: report.csv })],
+      [],
+    );
   }
 
   // ---- "min uppföljning" ----
@@ -667,22 +893,32 @@ export class ReviewService {
     const actor = await this.deps.people.actor(actorId);
     const reviews = new Map<string, UnitReview>();
     for (const id of [actorId, ...actor.deputyFor]) {
-      for (const s of await this.deps.store.unitReviews.find({ managerId: id })) reviews.set(s.value.id, s.value);
-      for (const s of await this.deps.store.unitReviews.find({ holderId: id })) reviews.set(s.value.id, s.value);
+      for (const s of await this.deps.store.unitReviews.find({ managerId: id }))
+        reviews.set(s.value.id, s.value);
+      for (const s of await this.deps.store.unitReviews.find({ holderId: id }))
+        reviews.set(s.value.id, s.value);
     }
     const items: ListItem[] = [];
     for (const review of reviews.values()) {
       const cycle = await this.loadCycle(review.cycleId);
       if (cycle.status !== 'open') continue;
       items.push({
-        text: t('review.mine.reviewLine', { unit: review.unitName, year: cycle.year, state: stateText(lang, review) }),
+        text: t('review.mine.reviewLine', {
+          unit: review.unitName,
+          year: cycle.year,
+          state: stateText(lang, review),
+        }),
         bold: holderOf(review) === actorId || actor.deputyFor.includes(holderOf(review)),
         action: { label: t('review.mine.open'), verb: 'review.view', data: { reviewId: review.id } },
       });
     }
     for (const f of await this.deps.followUps.mine(actorId)) {
       items.push({
-        text: t('review.mine.followUpLine', { what: f.what, status: t(`followup.status.${f.status}` as MessageKey), due: f.due }),
+        text: t('review.mine.followUpLine', {
+          what: f.what,
+          status: t(`followup.status.${f.status}` as MessageKey),
+          due: f.due,
+        }),
         action: { label: t('review.mine.open'), verb: 'followup.view', data: { followUpId: f.id } },
       });
     }
@@ -695,13 +931,22 @@ export class ReviewService {
     const person = await this.deps.directory.person(actorId);
     if (!person) throw forbidden();
     const today = this.today();
-    const mine = (await this.deps.store.deputies.find({ principalId: actorId })).map((d) => d.value).filter((d) => d.to >= today);
+    const mine = (await this.deps.store.deputies.find({ principalId: actorId }))
+      .map((d) => d.value)
+      .filter((d) => d.to >= today);
     const names = await this.deps.people.names(mine.map((d) => d.deputyId));
-    const colleagues = (await Promise.all((await this.deps.directory.units()).map((u) => this.deps.directory.person(u.managerId))))
+    const colleagues = (
+      await Promise.all(
+        (await this.deps.directory.units()).map((u) => this.deps.directory.person(u.managerId)),
+      )
+    )
       .filter((p) => p !== undefined && p.id !== actorId)
       .filter((p, i, all) => all.findIndex((q) => q?.id === p?.id) === i) as import('../org/model').Person[];
     return deputyCard(lang, {
-      people: [...(await this.deps.directory.membersOf(person.unitId)).filter((p) => p.id !== actorId), ...colleagues].filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i),
+      people: [
+        ...(await this.deps.directory.membersOf(person.unitId)).filter((p) => p.id !== actorId),
+        ...colleagues,
+      ].filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i),
       current: mine.map((d) => ({ name: names(d.deputyId), from: d.from, to: d.to })),
       today,
       status,
@@ -709,35 +954,73 @@ export class ReviewService {
   }
 
   /** Names a deputy for a period. Anyone may name one; it matters where they hold a step. */
-  async setDeputy(actorId: string, lang: Lang, input: { deputyId: string; from: string; to: string }): Promise<object> {
+  async setDeputy(
+    actorId: string,
+    lang: Lang,
+    input: { deputyId: string; from: string; to: string },
+  ): Promise<object> {
     const t = translator(lang);
     if (!(await this.deps.directory.person(actorId))) throw forbidden();
     if (input.deputyId === actorId) throw badInput('review.deputy.self');
     const deputy = await this.deps.directory.person(input.deputyId);
     if (!deputy) throw badInput('review.deputy.unknown');
-    if (!DATE.test(input.from) || !DATE.test(input.to) || input.to < input.from || input.to < this.today()) throw badInput('review.deputy.badPeriod');
+    if (!DATE.test(input.from) || !DATE.test(input.to) || input.to < input.from || input.to < this.today())
+      throw badInput('review.deputy.badPeriod');
     const now = this.deps.clock().toISOString();
-    const record = { id: randomUUID(), principalId: actorId, deputyId: input.deputyId, from: input.from, to: input.to, createdAt: now };
+    const record = {
+      id: randomUUID(),
+      principalId: actorId,
+      deputyId: input.deputyId,
+      from: input.from,
+      to: input.to,
+      createdAt: now,
+    };
     await this.deps.store.transaction(async (tx) => {
       await tx.deputies.insert(record);
-      await tx.auditEvents.append(event(actorId, 'deputy', record.id, 'name', now, { comment: `${input.deputyId} ${input.from}–${input.to}` }));
+      await tx.auditEvents.append(
+        event(actorId, 'deputy', record.id, 'name', now, {
+          comment: `${input.deputyId} ${input.from}–${input.to}`,
+        }),
+      );
     });
-    return this.deputyForm(actorId, lang, { text: t('review.deputy.saved', { name: deputy.name, from: input.from, to: input.to }), good: true });
+    return this.deputyForm(actorId, lang, {
+      text: t('review.deputy.saved', { name: deputy.name, from: input.from, to: input.to }),
+      good: true,
+    });
   }
 
   /** A unit review's state for the tab API, if the caller may see it. */
-  async reviewState(actorId: string, id: string): Promise<{ review: UnitReview; cycle: Pick<ReviewCycle, 'id' | 'year' | 'deadline' | 'status'>; holderId: string; abilities: string[] }> {
+  async reviewState(
+    actorId: string,
+    id: string,
+  ): Promise<{
+    review: UnitReview;
+    cycle: Pick<ReviewCycle, 'id' | 'year' | 'deadline' | 'status'>;
+    holderId: string;
+    abilities: string[];
+  }> {
     const { value: review } = await this.loadReview(id);
     const cycle = await this.loadCycle(review.cycleId);
     const actor = await this.deps.people.actor(actorId);
     if (!canOnReview(actor, 'view', review, cycle)) throw forbidden();
-    const abilities = (['edit', 'submit', 'approve', 'return'] as const).filter((a) => canOnReview(actor, a, review, cycle));
-    return { review, cycle: { id: cycle.id, year: cycle.year, deadline: cycle.deadline, status: cycle.status }, holderId: holderOf(review), abilities };
+    const abilities = (['edit', 'submit', 'approve', 'return'] as const).filter((a) =>
+      canOnReview(actor, a, review, cycle),
+    );
+    return {
+      review,
+      cycle: { id: cycle.id, year: cycle.year, deadline: cycle.deadline, status: cycle.status },
+      holderId: holderOf(review),
+      abilities,
+    };
   }
 }
 
 /** Reads one area's inputs (rating_<goal>, comment_<goal>, …) over the stored draft. */
-export function readArea(area: Area, data: Record<string, unknown>, stored: Record<string, Assessment>): Record<string, Assessment> {
+export function readArea(
+  area: Area,
+  data: Record<string, unknown>,
+  stored: Record<string, Assessment>,
+): Record<string, Assessment> {
   const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string).trim() : undefined);
   const result: Record<string, Assessment> = {};
   for (const goal of area.goals) {
@@ -763,7 +1046,13 @@ export function readArea(area: Area, data: Record<string, unknown>, stored: Reco
   return result;
 }
 
-function event(actorId: string, recordType: string, recordId: string, action: string, at: string, extra: Partial<AuditEvent> = {}): AuditEvent {
+function event(
+  actorId: string,
+  recordType: string,
+  recordId: string,
+  action: string,
+  at: string,
+  extra: Partial<AuditEvent> = {},
+): AuditEvent {
   return { id: randomUUID(), at, actorId, recordType, recordId, action, ...extra };
 }
-

@@ -13,8 +13,14 @@ import path from 'node:path';
 import type { UnitReview } from '../../bot/review/model';
 import { person, type Running, startApp, type TestClock, testClock } from '../support/app';
 import { validateCard } from '../support/cards';
+import {
+  ADAPTIVE_CARD_CONTENT_TYPE,
+  type BotResponse,
+  type Channel,
+  type ChannelActivity,
+  type ChannelUser,
+} from '../support/channel';
 import { parseCsv } from '../support/csv';
-import { ADAPTIVE_CARD_CONTENT_TYPE, type BotResponse, type Channel, type ChannelActivity, type ChannelUser } from '../support/channel';
 
 const malin = person('Malin Forsberg'); // security chief
 const per = person('Per Åkesson'); // head of administration, Hälso- och sjukvårdsförvaltningen
@@ -31,7 +37,9 @@ const MEDICIN = 'cycle-2026:u-medicinkliniken';
 const BJORKHAMN = 'cycle-2026:u-vc-bjorkhamn';
 
 const cardOf = (activity: ChannelActivity) =>
-  activity.attachments?.find((a) => a.contentType === ADAPTIVE_CARD_CONTENT_TYPE)?.content as Record<string, unknown> | undefined;
+  activity.attachments?.find((a) => a.contentType === ADAPTIVE_CARD_CONTENT_TYPE)?.content as
+    | Record<string, unknown>
+    | undefined;
 const textOf = (value: unknown) => JSON.stringify(value);
 /** The card an invoke answered with (replacing the clicked one for the clicker), or its message. */
 const answer = (response: BotResponse) => (response.body as { type: string; value: unknown }).value;
@@ -58,10 +66,16 @@ class Transcript {
     private readonly clock: TestClock,
   ) {}
   private who(conversationId: string) {
-    return everyone.find((u) => this.channel().conversationFor(u).id === conversationId)?.name ?? conversationId;
+    return (
+      everyone.find((u) => this.channel().conversationFor(u).id === conversationId)?.name ?? conversationId
+    );
   }
   private time() {
-    return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' }).format(this.clock());
+    return new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Stockholm',
+      dateStyle: 'short',
+      timeStyle: 'short',
+    }).format(this.clock());
   }
   act(user: ChannelUser, what: string) {
     this.flush();
@@ -74,9 +88,13 @@ class Transcript {
       if (e.kind === 'delete') continue;
       const card = cardOf(e.activity) as { body?: { text?: string; color?: string }[] } | undefined;
       const title = card?.body?.[0]?.text ?? e.activity.text ?? '';
-      const banner = card?.body?.find((b) => b.color === 'Warning' || b.color === 'Attention' || b.color === 'Good')?.text;
+      const banner = card?.body?.find(
+        (b) => b.color === 'Warning' || b.color === 'Attention' || b.color === 'Good',
+      )?.text;
       const verb = e.kind === 'update' ? 'card updated for' : 'card sent to';
-      this.lines.push(`${this.time()}    → ${verb} ${this.who(e.conversationId)}: ${title}${banner ? ` — ${banner}` : ''}`);
+      this.lines.push(
+        `${this.time()}    → ${verb} ${this.who(e.conversationId)}: ${title}${banner ? ` — ${banner}` : ''}`,
+      );
     }
   }
   write() {
@@ -101,7 +119,13 @@ async function stored(running: Running, id: string): Promise<UnitReview> {
 }
 
 /** Fills in every area as Teams would send the area card's inputs (all inputs, empty ones as ""). */
-async function fill(running: Running, user: ChannelUser, reviewId: string, values: Record<string, Values>, rest: Values = { rating: 'met' }) {
+async function fill(
+  running: Running,
+  user: ChannelUser,
+  reviewId: string,
+  values: Record<string, Values>,
+  rest: Values = { rating: 'met' },
+) {
   const review = await stored(running, reviewId);
   const cycle = (await running.app.store.reviewCycles.get(review.cycleId))?.value;
   const answers: unknown[] = [];
@@ -125,7 +149,13 @@ async function fill(running: Running, user: ChannelUser, reviewId: string, value
   return answers;
 }
 
-async function press(running: Running, user: ChannelUser, verb: string, reviewId: string, extra: Record<string, unknown> = {}) {
+async function press(
+  running: Running,
+  user: ChannelUser,
+  verb: string,
+  reviewId: string,
+  extra: Record<string, unknown> = {},
+) {
   const review = await stored(running, reviewId);
   return running.channel.execute(user, verb, { reviewId, round: review.round, step: review.step, ...extra });
 }
@@ -159,7 +189,8 @@ describe('a whole cycle', () => {
     await running.app.sender.idle();
     log.flush();
   };
-  const lastCardOf = (user: ChannelUser) => running.channel.lastCard(running.channel.conversationFor(user).id);
+  const lastCardOf = (user: ChannelUser) =>
+    running.channel.lastCard(running.channel.conversationFor(user).id);
 
   test('the chief opens the cycle for the three units under the administration; each manager gets the review in chat', async () => {
     const { channel, app } = running;
@@ -171,9 +202,14 @@ describe('a whole cycle', () => {
     expect(textOf(formCard)).toContain('Krisberedskap');
     expect(textOf(formCard)).toContain('Enheterna under Hälso- och sjukvårdsförvaltningen');
 
-    log.act(malin, 'öppnar uppföljningen 2026 för enheterna under Hälso- och sjukvårdsförvaltningen, sista dag 2026-12-15');
+    log.act(
+      malin,
+      'öppnar uppföljningen 2026 för enheterna under Hälso- och sjukvårdsförvaltningen, sista dag 2026-12-15',
+    );
     const opened = await channel.execute(malin, 'review.openCycle', openForm());
-    expect(textOf(answer(opened))).toContain('Uppföljningen 2026 är öppnad för 3 enheter med sista dag 2026-12-15');
+    expect(textOf(answer(opened))).toContain(
+      'Uppföljningen 2026 är öppnad för 3 enheter med sista dag 2026-12-15',
+    );
     await idle();
 
     for (const [manager, unit] of [
@@ -184,12 +220,22 @@ describe('a whole cycle', () => {
       const card = lastCardOf(manager);
       expect(validateCard(card)).toEqual([]);
       expect(textOf(card)).toContain(`Årlig uppföljning 2026 – ${unit}`);
-      expect(actionsOf(card).map((a) => a.verb)).toEqual(['review.area', 'review.area', 'review.area', 'review.area', 'review.area', 'review.area', 'review.submit']);
+      expect(actionsOf(card).map((a) => a.verb)).toEqual([
+        'review.area',
+        'review.area',
+        'review.area',
+        'review.area',
+        'review.area',
+        'review.area',
+        'review.submit',
+      ]);
     }
     // the wording was adjusted, one goal dropped, one added
     const cycle = (await app.store.reviewCycles.get('cycle-2026'))?.value;
     const goals = cycle?.areas.flatMap((a) => a.goals.map((g) => g.text)) ?? [];
-    expect(goals).toContain('Risk- och sårbarhetsanalys och kontinuitetsplan är aktuella och övade under året.');
+    expect(goals).toContain(
+      'Risk- och sårbarhetsanalys och kontinuitetsplan är aktuella och övade under året.',
+    );
     expect(goals).toContain('Alla medarbetare har gått den digitala brandskyddsutbildningen.');
     expect(goals).toHaveLength(12);
     expect(channel.lastCard(channel.conversationFor(per).id)).toBeUndefined();
@@ -208,12 +254,23 @@ describe('a whole cycle', () => {
   test('a gap with a half-filled follow-up, or a date in the past, is refused on the area card and nothing is saved', async () => {
     const review = await stored(running, AKUT);
     const base = { reviewId: AKUT, areaId: 'kb', round: 0, step: 0, rating_kb1: 'notMet', rating_kb2: 'met' };
-    const noOwner = answer(await running.channel.execute(lena, 'review.save', { ...base, followUpWhat_kb1: 'Öva kontinuitetsplanen', followUpDue_kb1: '2027-03-31' }));
+    const noOwner = answer(
+      await running.channel.execute(lena, 'review.save', {
+        ...base,
+        followUpWhat_kb1: 'Öva kontinuitetsplanen',
+        followUpDue_kb1: '2027-03-31',
+      }),
+    );
     expect(validateCard(noOwner)).toEqual([]);
     expect(textOf(noOwner)).toContain('åtgärden behöver vad, ansvarig och datum');
     expect(textOf(noOwner)).toContain('Öva kontinuitetsplanen'); // what was typed is kept on the card
     const past = answer(
-      await running.channel.execute(lena, 'review.save', { ...base, followUpWhat_kb1: 'Öva', followUpOwner_kb1: johanna.aadObjectId, followUpDue_kb1: '2026-11-01' }),
+      await running.channel.execute(lena, 'review.save', {
+        ...base,
+        followUpWhat_kb1: 'Öva',
+        followUpOwner_kb1: johanna.aadObjectId,
+        followUpDue_kb1: '2026-11-01',
+      }),
     );
     expect(textOf(past)).toContain('datumet för åtgärden har redan passerat');
     const after = await stored(running, AKUT);
@@ -224,9 +281,18 @@ describe('a whole cycle', () => {
   test('two managers submit, one with a gap and a follow-up; the head of administration and the owner get their cards', async () => {
     const { channel, app } = running;
     clock.set('2026-11-25T09:00:00.000Z');
-    log.act(lena, 'fyller i alla områden; krisberedskap kb1 delvis uppfyllt, åtgärd till Johanna Persson senast 2027-03-31');
+    log.act(
+      lena,
+      'fyller i alla områden; krisberedskap kb1 delvis uppfyllt, åtgärd till Johanna Persson senast 2027-03-31',
+    );
     const saved = await fill(running, lena, AKUT, {
-      kb1: { rating: 'partlyMet', comment: 'Planen finns men är inte övad.', followUpWhat: 'Öva kontinuitetsplanen vid elavbrott', followUpOwner: johanna.aadObjectId, followUpDue: '2027-03-31' },
+      kb1: {
+        rating: 'partlyMet',
+        comment: 'Planen finns men är inte övad.',
+        followUpWhat: 'Öva kontinuitetsplanen vid elavbrott',
+        followUpOwner: johanna.aadObjectId,
+        followUpDue: '2027-03-31',
+      },
       is1: { evidence: 'https://norrviken.example/klassning' },
     });
     for (const card of saved) expect(validateCard(card)).toEqual([]);
@@ -243,14 +309,18 @@ describe('a whole cycle', () => {
     expect(perCards).toHaveLength(2);
     const akutCard = perCards.find((c) => textOf(c).includes('Akutmottagningen'));
     expect(validateCard(akutCard)).toEqual([]);
-    expect(textOf(akutCard)).toContain('Öva kontinuitetsplanen vid elavbrott (ansvarig Johanna Persson, senast 2027-03-31)');
+    expect(textOf(akutCard)).toContain(
+      'Öva kontinuitetsplanen vid elavbrott (ansvarig Johanna Persson, senast 2027-03-31)',
+    );
     expect(textOf(akutCard)).toContain('Delvis uppfyllt');
     expect(actionsOf(akutCard).map((a) => a.verb)).toEqual(['review.approve', 'review.return']);
 
     const followUpCard = lastCardOf(johanna);
     expect(validateCard(followUpCard)).toEqual([]);
     expect(textOf(followUpCard)).toContain('Lena Bergqvist har gett dig en åtgärd');
-    expect((await app.store.followUps.find({ ownerId: johanna.aadObjectId })).map((f) => f.value.status)).toEqual(['open']);
+    expect(
+      (await app.store.followUps.find({ ownerId: johanna.aadObjectId })).map((f) => f.value.status),
+    ).toEqual(['open']);
   });
 
   test('a wrong user pressing approve is refused and nothing changes', async () => {
@@ -274,12 +344,18 @@ describe('a whole cycle', () => {
 
     const mark = channel.mark();
     log.act(per, 'skickar tillbaka Medicinklinikens uppföljning: ”Beskriv hur kontinuitetsplanen övats.”');
-    const returned = answer(await press(running, per, 'review.return', MEDICIN, { comment: 'Beskriv hur kontinuitetsplanen övats.' }));
+    const returned = answer(
+      await press(running, per, 'review.return', MEDICIN, {
+        comment: 'Beskriv hur kontinuitetsplanen övats.',
+      }),
+    );
     expect(textOf(returned)).toContain('Återsänd för komplettering');
     await idle();
     // Mikael's earlier card is updated for him, and he gets a card saying why
     const mikaelConversation = channel.conversationFor(mikael).id;
-    await channel.waitFor((a, e) => e.kind === 'update' && a.conversation?.id === mikaelConversation, { since: mark });
+    await channel.waitFor((a, e) => e.kind === 'update' && a.conversation?.id === mikaelConversation, {
+      since: mark,
+    });
     const toMikael = lastCardOf(mikael);
     expect(validateCard(toMikael)).toEqual([]);
     expect(textOf(toMikael)).toContain('Återsänd av Per Åkesson: ”Beskriv hur kontinuitetsplanen övats.”');
@@ -287,30 +363,53 @@ describe('a whole cycle', () => {
 
     log.act(per, 'godkänner Akutmottagningens uppföljning (dubbelklick)');
     const seen = { reviewId: AKUT, round: 1, step: 0 };
-    const [first, second] = await Promise.all([channel.execute(per, 'review.approve', seen), channel.execute(per, 'review.approve', seen)]);
+    const [first, second] = await Promise.all([
+      channel.execute(per, 'review.approve', seen),
+      channel.execute(per, 'review.approve', seen),
+    ]);
     for (const r of [first, second]) expect(textOf(answer(r))).toContain('Väntar på godkännande (2 av 2)');
-    const approvals = (await app.store.auditEvents.find({ recordId: AKUT })).filter((e) => e.action === 'approve');
+    const approvals = (await app.store.auditEvents.find({ recordId: AKUT })).filter(
+      (e) => e.action === 'approve',
+    );
     expect(approvals).toHaveLength(1);
-    expect(approvals[0]).toMatchObject({ actorId: per.aadObjectId, fromState: 'submitted:0', toState: 'submitted:1' });
+    expect(approvals[0]).toMatchObject({
+      actorId: per.aadObjectId,
+      fromState: 'submitted:0',
+      toState: 'submitted:1',
+    });
     await idle();
-    expect(channel.activities(channel.conversationFor(malin).id).filter((a) => textOf(cardOf(a)).includes('Akutmottagningen'))).toHaveLength(1);
+    expect(
+      channel
+        .activities(channel.conversationFor(malin).id)
+        .filter((a) => textOf(cardOf(a)).includes('Akutmottagningen')),
+    ).toHaveLength(1);
   });
 
   test('a stale card shows the current state, not a second transition', async () => {
     const { app } = running;
     const before = await app.store.auditEvents.find({ recordId: AKUT });
     log.act(per, 'trycker ”Skicka tillbaka” på sitt gamla kort för Akutmottagningen');
-    const stale = answer(await running.channel.execute(per, 'review.return', { reviewId: AKUT, round: 1, step: 0, comment: 'För sent' }));
+    const stale = answer(
+      await running.channel.execute(per, 'review.return', {
+        reviewId: AKUT,
+        round: 1,
+        step: 0,
+        comment: 'För sent',
+      }),
+    );
     expect(validateCard(stale)).toEqual([]);
     expect(textOf(stale)).toContain('Väntar på godkännande (2 av 2)');
     expect(actionsOf(stale)).toEqual([]);
     expect(await app.store.auditEvents.find({ recordId: AKUT })).toHaveLength(before.length);
     // a refresh shows each viewer the current state with only the buttons they may use
-    expect(actionsOf(answer(await running.channel.execute(malin, 'review.view', { reviewId: AKUT }))).map((a) => a.verb)).toEqual([
-      'review.approve',
-      'review.return',
-    ]);
-    expect(actionsOf(answer(await running.channel.execute(lena, 'review.view', { reviewId: AKUT })))).toEqual([]);
+    expect(
+      actionsOf(answer(await running.channel.execute(malin, 'review.view', { reviewId: AKUT }))).map(
+        (a) => a.verb,
+      ),
+    ).toEqual(['review.approve', 'review.return']);
+    expect(actionsOf(answer(await running.channel.execute(lena, 'review.view', { reviewId: AKUT })))).toEqual(
+      [],
+    );
   });
 
   test('the manager resubmits; a deputy approves for the head of administration; the security chief signs everything off', async () => {
@@ -330,12 +429,23 @@ describe('a whole cycle', () => {
     await press(running, mikael, 'review.submit', MEDICIN);
 
     log.act(per, 'utser Hanna Berg till ersättare 2026-11-30 – 2026-12-10');
-    const named = answer(await channel.execute(per, 'review.deputy', { deputyId: hanna.aadObjectId, from: '2026-11-30', to: '2026-12-10' }));
+    const named = answer(
+      await channel.execute(per, 'review.deputy', {
+        deputyId: hanna.aadObjectId,
+        from: '2026-11-30',
+        to: '2026-12-10',
+      }),
+    );
     expect(validateCard(named)).toEqual([]);
     expect(textOf(named)).toContain('Hanna Berg är nu din ersättare');
 
-    log.act(annaKarin, 'fyller i och skickar Vårdcentralen Björkhamns uppföljning; informationssäkerhet is2 ej uppfyllt med motivering');
-    await fill(running, annaKarin, BJORKHAMN, { is2: { rating: 'notMet', reason: 'Journalsystemet byts 2027; åtgärden ligger i det projektet.' } });
+    log.act(
+      annaKarin,
+      'fyller i och skickar Vårdcentralen Björkhamns uppföljning; informationssäkerhet is2 ej uppfyllt med motivering',
+    );
+    await fill(running, annaKarin, BJORKHAMN, {
+      is2: { rating: 'notMet', reason: 'Journalsystemet byts 2027; åtgärden ligger i det projektet.' },
+    });
     await press(running, annaKarin, 'review.submit', BJORKHAMN);
     await idle();
     // the deputy got the approver card too
@@ -346,7 +456,9 @@ describe('a whole cycle', () => {
     log.act(per, 'godkänner Medicinklinikens nya inlämning');
     await press(running, per, 'review.approve', MEDICIN);
     await idle();
-    const deputyStep = (await app.store.auditEvents.find({ recordId: BJORKHAMN })).find((e) => e.action === 'approve');
+    const deputyStep = (await app.store.auditEvents.find({ recordId: BJORKHAMN })).find(
+      (e) => e.action === 'approve',
+    );
     expect(deputyStep).toMatchObject({ actorId: hanna.aadObjectId, onBehalfOf: per.aadObjectId });
 
     clock.set('2026-12-01T13:00:00.000Z');
@@ -356,10 +468,16 @@ describe('a whole cycle', () => {
       expect(textOf(signed)).toContain('Godkänd');
     }
     await idle();
-    expect((await app.store.unitReviews.find({ cycleId: 'cycle-2026' })).map((r) => r.value.state)).toEqual(['signedOff', 'signedOff', 'signedOff']);
+    expect((await app.store.unitReviews.find({ cycleId: 'cycle-2026' })).map((r) => r.value.state)).toEqual([
+      'signedOff',
+      'signedOff',
+      'signedOff',
+    ]);
     // Lena's first card, in her chat, now shows it signed off
     expect(textOf(lastCardOf(lena))).toContain('Godkänd');
-    const audit = (await app.store.auditEvents.find({ recordId: MEDICIN })).map((e) => `${e.action} ${e.fromState}→${e.toState}`);
+    const audit = (await app.store.auditEvents.find({ recordId: MEDICIN })).map(
+      (e) => `${e.action} ${e.fromState}→${e.toState}`,
+    );
     expect(audit.filter((a) => !a.startsWith('save'))).toEqual([
       'open undefined→open',
       'submit open→submitted:0',
@@ -375,12 +493,21 @@ describe('a whole cycle', () => {
     const [followUp] = await app.store.followUps.find({ ownerId: johanna.aadObjectId });
     log.act(johanna, 'sätter åtgärden till ”Pågår”: ”Övning bokad 12 februari.”');
     const updated = answer(
-      await running.channel.execute(johanna, 'followup.update', { followUpId: followUp?.value.id, seen: followUp?.value.updatedAt, status: 'inProgress', comment: 'Övning bokad 12 februari.' }),
+      await running.channel.execute(johanna, 'followup.update', {
+        followUpId: followUp?.value.id,
+        seen: followUp?.value.updatedAt,
+        status: 'inProgress',
+        comment: 'Övning bokad 12 februari.',
+      }),
     );
     expect(validateCard(updated)).toEqual([]);
     expect(textOf(updated)).toContain('Pågår');
     // the same click again (a stale card) changes nothing
-    await running.channel.execute(johanna, 'followup.update', { followUpId: followUp?.value.id, seen: followUp?.value.updatedAt, status: 'done' });
+    await running.channel.execute(johanna, 'followup.update', {
+      followUpId: followUp?.value.id,
+      seen: followUp?.value.updatedAt,
+      status: 'done',
+    });
     expect((await app.store.followUps.get(followUp?.value.id ?? ''))?.value.status).toBe('inProgress');
     log.act(lena, 'skriver ”min uppföljning”');
     await running.channel.say(lena, 'min uppföljning');
@@ -403,26 +530,36 @@ describe('a whole cycle', () => {
     expect(validateCard(closed)).toEqual([]);
     const links = textOf(closed).match(/http:\/\/[^ "]+\.(docx|csv)/g) ?? [];
     expect(links).toHaveLength(2);
-    log.lines.push(`    → the chief is told: ${textOf(closed).match(/Uppföljningen 2026 är stängd[^"]*/)?.[0]}`);
+    log.lines.push(
+      `    → the chief is told: ${textOf(closed).match(/Uppföljningen 2026 är stängd[^"]*/)?.[0]}`,
+    );
     const csvLink = links.find((l) => l.endsWith('.csv')) as string;
     const csv = await fetch(`http://127.0.0.1:${running.port}${new URL(csvLink).pathname}`);
     expect(csv.status).toBe(200);
-    const rows = parseCsv(new TextDecoder().decode(new Uint8Array(await csv.arrayBuffer())).replace(/^\ufeff/, ''), ';');
+    const rows = parseCsv(
+      new TextDecoder().decode(new Uint8Array(await csv.arrayBuffer())).replace(/^\ufeff/, ''),
+      ';',
+    );
     const [header, ...data] = rows as [string[], ...string[][]];
     const col = (name: string) => header.indexOf(name);
     expect(data).toHaveLength(3 * 12);
-    const row = (unit: string, goal: string) => data.find((r) => r[col('Enhet')] === unit && r[col('Målsättning')]?.startsWith(goal)) as string[];
+    const row = (unit: string, goal: string) =>
+      data.find((r) => r[col('Enhet')] === unit && r[col('Målsättning')]?.startsWith(goal)) as string[];
     const gap = row('Akutmottagningen Norrviken', 'Risk- och sårbarhetsanalys');
     expect(gap[col('Bedömning')]).toBe('Delvis uppfyllt');
     expect(gap[col('Åtgärd')]).toBe('Öva kontinuitetsplanen vid elavbrott');
     expect(gap[col('Ansvarig')]).toBe('Johanna Persson');
     expect(gap[col('Åtgärdens status')]).toBe('Pågår');
-    expect(row('Medicinkliniken, Norrvikens sjukhus', 'Risk- och sårbarhetsanalys')[col('Returer')]).toBe('1');
+    expect(row('Medicinkliniken, Norrvikens sjukhus', 'Risk- och sårbarhetsanalys')[col('Returer')]).toBe(
+      '1',
+    );
     expect(row('Vårdcentralen Björkhamn', 'Personuppgifter')[col('Bedömning')]).toBe('Ej uppfyllt');
     expect(new Set(data.map((r) => r[col('Uppföljningens status')]))).toEqual(new Set(['Attesterad']));
     expect((await app.store.reviewCycles.get('cycle-2026'))?.value.status).toBe('closed');
     // closed: buttons are gone, a late click changes nothing
-    expect(actionsOf(answer(await channel.execute(mikael, 'review.view', { reviewId: MEDICIN })))).toEqual([]);
+    expect(actionsOf(answer(await channel.execute(mikael, 'review.view', { reviewId: MEDICIN })))).toEqual(
+      [],
+    );
   });
 });
 
@@ -447,7 +584,9 @@ describe('bad input when opening a cycle', () => {
   });
 
   test('a manager cannot open a cycle', async () => {
-    expect(answer(await running.channel.execute(lena, 'review.openCycle', openForm()))).toBe('Du har inte behörighet att göra detta.');
+    expect(answer(await running.channel.execute(lena, 'review.openCycle', openForm()))).toBe(
+      'Du har inte behörighet att göra detta.',
+    );
   });
 
   test('a cycle opened twice for the same year: a clear message, nothing changes', async () => {
@@ -493,7 +632,10 @@ describe('reminders and escalation under a controlled clock, across restarts', (
       .filter((e) => e.kind === 'send' || e.kind === 'create')
       .map((e) => {
         const who = people.find((u) => channel.conversationFor(u).id === e.conversationId)?.name;
-        const banner = (cardOf(e.activity) as { body: { text: string; color?: string }[] }).body.find((b) => b.color === 'Warning' || b.color === 'Attention')?.text ?? '';
+        const banner =
+          (cardOf(e.activity) as { body: { text: string; color?: string }[] }).body.find(
+            (b) => b.color === 'Warning' || b.color === 'Attention',
+          )?.text ?? '';
         return `${who}: ${banner.split(':')[0]}`;
       })
       .sort();
@@ -516,7 +658,11 @@ describe('reminders and escalation under a controlled clock, across restarts', (
     expect(await due(channel.mark())).toEqual([]);
     clock.set('2026-12-01T07:00:00.000Z');
     const mark = channel.mark();
-    expect(await due(mark)).toEqual(['Fredrik Nyberg: Påminnelse', 'Göran Sandström: Påminnelse', 'Oskar Blom: Påminnelse']);
+    expect(await due(mark)).toEqual([
+      'Fredrik Nyberg: Påminnelse',
+      'Göran Sandström: Påminnelse',
+      'Oskar Blom: Påminnelse',
+    ]);
     await restart();
     expect(await due(channel.mark())).toEqual([]);
   });
@@ -527,8 +673,15 @@ describe('reminders and escalation under a controlled clock, across restarts', (
     await running.app.sender.idle();
     clock.set('2026-12-12T07:05:00.000Z');
     const mark = channel.mark();
-    expect(await due(mark)).toEqual(['Göran Sandström: Påminnelse', 'Oskar Blom: Påminnelse', 'Thomas Engström: Påminnelse']);
-    const reminder = channel.events().slice(mark).map((e) => cardOf(e.activity));
+    expect(await due(mark)).toEqual([
+      'Göran Sandström: Påminnelse',
+      'Oskar Blom: Påminnelse',
+      'Thomas Engström: Påminnelse',
+    ]);
+    const reminder = channel
+      .events()
+      .slice(mark)
+      .map((e) => cardOf(e.activity));
     for (const card of reminder) expect(validateCard(card)).toEqual([]);
   });
 
@@ -537,8 +690,19 @@ describe('reminders and escalation under a controlled clock, across restarts', (
     clock.set('2026-12-16T09:30:00.000Z'); // the 1-day escalation (07:00 UTC) passed while down
     await start();
     const mark = channel.mark();
-    expect(await due(mark)).toEqual(['Malin Forsberg: Försenad', 'Thomas Engström: Försenad', 'Thomas Engström: Försenad']);
-    expect(textOf(channel.events().slice(mark).map((e) => cardOf(e.activity)))).toContain('Nästa steg ligger hos Oskar Blom');
+    expect(await due(mark)).toEqual([
+      'Malin Forsberg: Försenad',
+      'Thomas Engström: Försenad',
+      'Thomas Engström: Försenad',
+    ]);
+    expect(
+      textOf(
+        channel
+          .events()
+          .slice(mark)
+          .map((e) => cardOf(e.activity)),
+      ),
+    ).toContain('Nästa steg ligger hos Oskar Blom');
     await restart();
     expect(await due(channel.mark())).toEqual([]);
     clock.set('2026-12-17T09:30:00.000Z');

@@ -1,6 +1,7 @@
 /** The review's state machine and policies, exhaustively: every state × action × kind of person. */
-import { canOnFollowUp, canMove, followUpTransitions, isOverdue } from '../../../bot/followups/policy';
+
 import { type FollowUp, followUpStatuses } from '../../../bot/followups/model';
+import { canMove, canOnFollowUp, followUpTransitions, isOverdue } from '../../../bot/followups/policy';
 import { decide, nextState, reviewActions, reviewTransitions } from '../../../bot/review/machine';
 import type { ReviewCycle, ReviewState, UnitReview } from '../../../bot/review/model';
 import { canOnCycle, canOnReview, holderOf, type ReviewActor } from '../../../bot/review/policy';
@@ -104,7 +105,9 @@ describe('every state × action × person', () => {
             if (decision.kind === 'move') {
               expect(decision.from).toBe(s.label);
               expect(decision.to).toBe(expectedTo[key]);
-              expect(decision.onBehalfOf).toBe(name.endsWith('Deputy') ? (name === 'managerDeputy' ? 'manager' : 'head') : undefined);
+              expect(decision.onBehalfOf).toBe(
+                name.endsWith('Deputy') ? (name === 'managerDeputy' ? 'manager' : 'head') : undefined,
+              );
             }
           });
         }
@@ -118,7 +121,13 @@ test('the next holder after each move: approver after submit, next step after ap
   const move = (rv: UnitReview, action: (typeof reviewActions)[number], actor: ReviewActor) => {
     const d = decide(actor, action, rv, cycle(), { round: rv.round, step: rv.step });
     if (d.kind !== 'move') throw new Error(d.kind);
-    return { ...rv, state: d.state, step: d.step, holderId: d.holderId, round: action === 'submit' ? rv.round + 1 : rv.round };
+    return {
+      ...rv,
+      state: d.state,
+      step: d.step,
+      holderId: d.holderId,
+      round: action === 'submit' ? rv.round + 1 : rv.round,
+    };
   };
   const submitted = move(r, 'submit', actors.manager as ReviewActor);
   expect(submitted.holderId).toBe('head');
@@ -133,9 +142,15 @@ test('the next holder after each move: approver after submit, next step after ap
 
 test('a card that no longer matches the record (a double click, an old round) is stale, whoever clicks', () => {
   const r = review('submitted', 1);
-  expect(decide(actors.chief as ReviewActor, 'approve', r, cycle(), { round: 1, step: 0 }).kind).toBe('stale');
-  expect(decide(actors.chief as ReviewActor, 'approve', r, cycle(), { round: 0, step: 1 }).kind).toBe('stale');
-  expect(decide(actors.employee as ReviewActor, 'approve', r, cycle(), { round: 1, step: 0 }).kind).toBe('forbidden');
+  expect(decide(actors.chief as ReviewActor, 'approve', r, cycle(), { round: 1, step: 0 }).kind).toBe(
+    'stale',
+  );
+  expect(decide(actors.chief as ReviewActor, 'approve', r, cycle(), { round: 0, step: 1 }).kind).toBe(
+    'stale',
+  );
+  expect(decide(actors.employee as ReviewActor, 'approve', r, cycle(), { round: 1, step: 0 }).kind).toBe(
+    'forbidden',
+  );
 });
 
 test('a chain of one step signs off on the first approval; an empty chain signs off on submission', () => {
@@ -145,14 +160,25 @@ test('a chain of one step signs off on the first approval; an empty chain signs 
 });
 
 test('holder of each state', () => {
-  expect(states.map((s) => holderOf(review(s.state, s.step)))).toEqual(['manager', 'manager', 'head', 'chief', '']);
+  expect(states.map((s) => holderOf(review(s.state, s.step)))).toEqual([
+    'manager',
+    'manager',
+    'head',
+    'chief',
+    '',
+  ]);
 });
 
 test('cycle policy: only the security chief opens and closes; security officers see progress', () => {
   const table = Object.fromEntries(
     Object.entries(actors).map(([name, a]) => [
       name,
-      [canOnCycle(a, 'open'), canOnCycle(a, 'close', cycle('open')), canOnCycle(a, 'close', cycle('closed')), canOnCycle(a, 'viewProgress')],
+      [
+        canOnCycle(a, 'open'),
+        canOnCycle(a, 'close', cycle('open')),
+        canOnCycle(a, 'close', cycle('closed')),
+        canOnCycle(a, 'viewProgress'),
+      ],
     ]),
   );
   expect(table).toEqual({
@@ -209,8 +235,10 @@ describe('follow-ups', () => {
       });
     }
     for (const to of followUpStatuses) {
-      const allowed = status === to ? !['done', 'cancelled'].includes(status) : followUpTransitions[status].includes(to);
-      test(`status ${status} → ${to} ${allowed ? 'allowed' : 'refused'}`, () => expect(canMove(status, to)).toBe(allowed));
+      const allowed =
+        status === to ? !['done', 'cancelled'].includes(status) : followUpTransitions[status].includes(to);
+      test(`status ${status} → ${to} ${allowed ? 'allowed' : 'refused'}`, () =>
+        expect(canMove(status, to)).toBe(allowed));
     }
   }
   test('overdue: after the due day and not finished', () => {
