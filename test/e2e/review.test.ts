@@ -19,6 +19,7 @@ import {
   type Channel,
   type ChannelActivity,
   type ChannelUser,
+  startChannel,
 } from '../support/channel';
 import { parseCsv } from '../support/csv';
 
@@ -197,6 +198,14 @@ describe('a whole cycle', () => {
   };
   const lastCardOf = (user: ChannelUser) =>
     running.channel.lastCard(running.channel.conversationFor(user).id);
+  let afterInstall = 0;
+  /** The cards the bot sent on its own to a person (not replies), after the welcome. */
+  const sentTo = (user: ChannelUser) =>
+    running.channel
+      .events()
+      .slice(afterInstall)
+      .filter((e) => (e.kind === 'send' || e.kind === 'create') && e.conversationId === running.channel.conversationFor(user).id)
+      .map((e) => cardOf(e.activity));
 
   test('the chief opens the cycle for the three units under the administration; each manager gets the review in chat', async () => {
     const { channel, app } = running;
@@ -684,7 +693,7 @@ describe('reminders and escalation under a controlled clock, across restarts', (
       'Oskar Blom: Påminnelse',
       'Thomas Engström: Påminnelse',
     ]);
-    const reminder = channel
+    const reminder = running.channel
       .events()
       .slice(mark)
       .map((e) => cardOf(e.activity));
@@ -703,7 +712,7 @@ describe('reminders and escalation under a controlled clock, across restarts', (
     ]);
     expect(
       textOf(
-        channel
+        running.channel
           .events()
           .slice(mark)
           .map((e) => cardOf(e.activity)),
