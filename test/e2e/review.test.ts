@@ -23,6 +23,8 @@ import {
 } from '../support/channel';
 import { parseCsv } from '../support/csv';
 
+jest.setTimeout(300_000); // each start imports the documents; a shared machine makes that slow
+
 const malin = person('Malin Forsberg'); // security chief
 const per = person('Per Åkesson'); // head of administration, Hälso- och sjukvårdsförvaltningen
 const hanna = person('Hanna Berg'); // Per's deputy
