@@ -206,7 +206,11 @@ describe('a whole cycle', () => {
     running.channel
       .events()
       .slice(afterInstall)
-      .filter((e) => (e.kind === 'send' || e.kind === 'create') && e.conversationId === running.channel.conversationFor(user).id)
+      .filter(
+        (e) =>
+          (e.kind === 'send' || e.kind === 'create') &&
+          e.conversationId === running.channel.conversationFor(user).id,
+      )
       .map((e) => cardOf(e.activity));
 
   test('the chief opens the cycle for the three units under the administration; each manager gets the review in chat', async () => {
@@ -582,11 +586,15 @@ describe('a whole cycle', () => {
 
 describe('bad input when opening a cycle', () => {
   let running: Running;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-review-api-'));
   beforeAll(async () => {
-    running = await startApp({}, { clock: testClock('2026-11-23T08:00:00.000Z') });
+    running = await startApp({ VARN_DATA_DIR: dataDir }, { clock: testClock('2026-11-23T08:00:00.000Z') });
     for (const user of [malin, lena, mikael, annaKarin]) await running.channel.installBot(user);
   });
-  afterAll(async () => running?.close());
+  afterAll(async () => {
+    await running?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
 
   test.each([
     [{ scope: 'u-finns-inte' }, 'Enheten ”u-finns-inte” finns inte i organisationen.'],
@@ -617,6 +625,69 @@ describe('bad input when opening a cycle', () => {
     await running.app.sender.idle();
     expect(running.channel.events().length).toBe(sent);
   });
+
+  test('the tab API: open (refused twice, unknown unit), list cycles with progress, a unit review as each person may see it', async () => {
+    const base = `http://127.0.0.1:${running.port}/api`;
+    const token = async (user: ChannelUser) => {
+      const issued = await fetch(`${base}/dev/token`, {
+        method: 'POST',
+        body: JSON.stringify({ personId: user.aadObjectId }),
+      });
+      return ((await issued.json()) as { token: string }).token;
+    };
+    const call = async (user: ChannelUser, route: string, body?: unknown) => {
+      const response = await fetch(`${base}${route}`, {
+        method: body ? 'POST' : 'GET',
+        headers: {
+          authorization: `Bearer ${await token(user)}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return {
+        status: response.status,
+        json: (await response.json()) as Record<string, unknown> & { error?: { message: string } },
+      };
+    };
+    const twice = await call(malin, '/review/cycles', {
+      year: 2026,
+      deadline: '2026-12-15',
+      scope: { subtree: 'u-hsf' },
+    });
+    expect([twice.status, twice.json.error?.message]).toEqual([
+      400,
+      'Det finns redan en uppföljning för 2026. Ingenting har ändrats.',
+    ]);
+    const unknown = await call(malin, '/review/cycles', {
+      year: 2027,
+      deadline: '2027-02-15',
+      scope: { subtree: 'u-nope' },
+    });
+    expect([unknown.status, unknown.json.error?.message]).toEqual([
+      400,
+      'Enheten ”u-nope” finns inte i organisationen.',
+    ]);
+    expect((await call(lena, '/review/cycles', { year: 2027, deadline: '2027-02-15' })).status).toBe(403);
+
+    const list = await call(malin, '/review/cycles');
+    expect(list.status).toBe(200);
+    expect(list.json).toMatchObject([
+      { cycle: { year: 2026, status: 'open' }, progress: { units: 3, open: 3, signedOff: 0, goals: 36 } },
+    ]);
+    expect((await call(lena, '/review/cycles')).status).toBe(403);
+
+    const mine = await call(lena, `/review/reviews/${encodeURIComponent(AKUT)}`);
+    expect(mine.status).toBe(200);
+    expect(mine.json).toMatchObject({
+      holderId: lena.aadObjectId,
+      abilities: ['edit', 'submit'],
+      review: { state: 'open', unitName: 'Akutmottagningen Norrviken' },
+    });
+    expect((await call(johanna, `/review/reviews/${encodeURIComponent(AKUT)}`)).status).toBe(403);
+    expect((await call(per, `/review/reviews/${encodeURIComponent(AKUT)}`)).json).toMatchObject({
+      abilities: [],
+    });
+  });
 });
 
 describe('reminders and escalation under a controlled clock, across restarts', () => {
@@ -632,7 +703,10 @@ describe('reminders and escalation under a controlled clock, across restarts', (
   let channel: Channel | undefined;
 
   const start = async () => {
-    channel ??= await startChannel({ botUrl: 'http://127.0.0.1:9/api/messages', tenantId: sample.organisation.tenantId });
+    channel ??= await startChannel({
+      botUrl: 'http://127.0.0.1:9/api/messages',
+      tenantId: sample.organisation.tenantId,
+    });
     running = await startApp({ VARN_DATA_DIR: dir }, { clock, dbFile, channel });
   };
   const restart = async () => {

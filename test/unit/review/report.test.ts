@@ -1,4 +1,5 @@
 /** The closing step's mapping of review records to the säkerhetsbokslut's input, and its figures. */
+import type { AuditEvent } from '../../../bot/audit/model';
 import { computeReport } from '../../../bot/reports/figures';
 import type { ReviewCycle, UnitReview } from '../../../bot/review/model';
 import { reportState, toReportInput } from '../../../bot/review/report';
@@ -113,7 +114,7 @@ test('ratings, the returned count, follow-ups with status and who acted for whom
         toState: 'signedOff',
       },
     ],
-  } as Record<string, never[]>;
+  } as Record<string, AuditEvent[]>;
   const input = toReportInput(
     cycle,
     [a, b],
