@@ -15,6 +15,8 @@ import type { DocumentStore } from './documents/port';
 import type { ApiRoute, Authenticator } from './http/api';
 import { TokenAuthenticator } from './http/auth';
 import { embeddedPolicy, mountEmbeddedLogin } from './http/embeddedLogin';
+import type { Sender } from './delivery/port';
+import { DeliveryService, type SenderOptions } from './delivery/service';
 import { createServer } from './http/server';
 import { entraPolicy, LocalSigningKey } from './http/tokens';
 import { langOf, t } from './i18n';
@@ -26,12 +28,15 @@ import { type Directory, roleSchema } from './org/model';
 import { orgApiRoutes } from './org/routes';
 import { questionApiRoutes, questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
+import type { Scheduler } from './schedule/port';
+import { JobScheduler } from './schedule/service';
 import type { Store } from './store';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
 import { helpCard, helpCommand } from './teams/help';
-import { TeamsMessenger } from './teams/messenger';
+import { InstalledByPolicy } from './teams/installer';
+import { TeamsConversations, TeamsMessenger, withoutConnectorRetries } from './teams/messenger';
 
 export interface App {
   server: restify.Server;
@@ -41,8 +46,14 @@ export interface App {
   directory: Directory;
   /** Generated files (the säkerhetsbokslut) and governing documents. */
   documents: DocumentStore;
+  /** The shared sender: features register renderers and enqueue deliveries; it sends outside users' turns. */
+  sender: Sender;
+  /** Persistent jobs: features register handlers and schedule jobs. */
+  scheduler: Scheduler;
   log: Logger;
+  /** Listens, then starts the sender's worker and the scheduler. */
   listen(): Promise<number>;
+  /** Stops the scheduler and the sender (sends in flight finish and are recorded), then the server and the store. */
   close(): Promise<void>;
 }
 
@@ -51,6 +62,8 @@ export interface AppOverrides {
   clock?: () => Date;
   store?: Store;
   documents?: DocumentStore;
+  /** The sender's rate limits, retry policy and timing (tests and benchmarks). */
+  sender?: Partial<SenderOptions>;
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -83,6 +96,34 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const book = new ConversationBook(store, clock);
   const messenger = new TeamsMessenger(adapter, config.bot.appId ?? '', book);
+
+  // The sender has its own adapter whose connector does not retry by itself: every call passes the
+  // sender's rate windows, and the sender sees (and retries) each 429 itself.
+  const outbound = new CloudAdapter(
+    withoutConnectorRetries(createBotFrameworkAuthenticationFromConfiguration(null, credentials)),
+  );
+  const sender = new DeliveryService({
+    store,
+    messenger: new TeamsMessenger(outbound, config.bot.appId ?? '', book),
+    conversations: new TeamsConversations(
+      outbound,
+      config.bot.appId ?? '',
+      book,
+      directory.organisation.tenantId,
+      config.teamsServiceUrl,
+    ),
+    installer: new InstalledByPolicy(directory),
+    directory,
+    log: log.child({ component: 'sender' }),
+    clock,
+    options: overrides.sender,
+  });
+  const scheduler = new JobScheduler({
+    store,
+    log: log.child({ component: 'scheduler' }),
+    clock,
+    options: { pollMs: config.schedulerPollMs },
+  });
   const questions = new QuestionService({
     store,
     knowledge,
@@ -148,12 +189,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     questions,
     directory,
     documents,
+    sender,
+    scheduler,
     log,
-    listen: () =>
-      new Promise((resolve) => {
+    listen: async () => {
+      const port = await new Promise<number>((resolve) => {
         server.listen(config.port, config.host, () => resolve((server.address() as { port: number }).port));
-      }),
+      });
+      sender.start();
+      scheduler.start();
+      return port;
+    },
     close: async () => {
+      await scheduler.stop();
+      await sender.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

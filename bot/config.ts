@@ -58,6 +58,14 @@ const envSchema = z
     AZURE_OPENAI_ENDPOINT: optionalString.pipe(z.url('an https URL such as https://myres.openai.azure.com').optional()),
     AZURE_OPENAI_API_KEY: optionalString,
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalString,
+    VARN_TEAMS_SERVICE_URL: z
+      .url('the Bot Connector service URL of the tenant')
+      .default('https://smba.trafficmanager.net/teams/'),
+    VARN_SCHEDULER_POLL_SECONDS: z.coerce
+      .number()
+      .min(0.01, 'a number of seconds above 0')
+      .max(3600)
+      .default(60),
     AZURE_OPENAI_CHAT_DEPLOYMENT: optionalString,
     AZURE_OPENAI_API_VERSION: z.string().default('2024-10-21'),
     VARN_TAB_CLIENT_ID: optionalString.pipe(guid.optional()),
@@ -119,6 +127,13 @@ export interface Config {
   maxQuestionChars: number;
   /** The yearly review's schedule: reminders before the deadline, escalations after it, overdue follow-ups. */
   review: { reminderDaysBefore: number[]; escalationDaysAfter: number[]; followUpOverdueDays: [number, number] };
+  /**
+   * Where to create 1:1 conversations with people who have never written to the bot, until a
+   * conversation reference has taught the service its tenant's own service URL.
+   */
+  teamsServiceUrl: string;
+  /** How often the scheduler looks for due jobs. */
+  schedulerPollMs: number;
   openAi?: {
     endpoint: string;
     apiKey: string;
@@ -188,6 +203,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       escalationDaysAfter: e.VARN_REVIEW_ESCALATION_DAYS,
       followUpOverdueDays: e.VARN_FOLLOWUP_OVERDUE_DAYS as [number, number],
     },
+    teamsServiceUrl: e.VARN_TEAMS_SERVICE_URL,
+    schedulerPollMs: Math.round(e.VARN_SCHEDULER_POLL_SECONDS * 1000),
     openAi:
       e.AZURE_OPENAI_ENDPOINT && e.AZURE_OPENAI_API_KEY && e.AZURE_OPENAI_EMBEDDING_DEPLOYMENT
         ? {

@@ -1,6 +1,8 @@
 import type { AuditEvent } from '../audit/model';
+import type { Delivery } from '../delivery/port';
 import type { DocumentRecord, Passage } from '../knowledge/model';
 import type { Feedback, Question } from '../questions/model';
+import type { Job } from '../schedule/port';
 import type { ConversationRecord } from '../teams/model';
 import type { FollowUp } from '../followups/model';
 import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../review/model';
@@ -20,6 +22,8 @@ export interface Store {
   deputies: Collection<Deputy>;
   sentCards: Collection<SentCard>;
   followUps: Collection<FollowUp>;
+  deliveries: Collection<Delivery>;
+  jobs: Collection<Job>;
   /**
    * Runs `work` as one unit: all of its writes land or none do. Work inside must only use the
    * store handed to it. (SQLite: a transaction; SharePoint: a $batch with compensation.)

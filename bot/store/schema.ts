@@ -2,9 +2,12 @@
  * The collections Värn keeps, declared once. Each names the fields it is filtered on (indexed:
  * SQLite generated columns, SharePoint indexed columns). Record types live with their features.
  */
-import type { Feedback, Question } from '../questions/model';
-import type { DocumentRecord, Passage } from '../knowledge/model';
+
 import type { AuditEvent } from '../audit/model';
+import type { Delivery } from '../delivery/port';
+import type { DocumentRecord, Passage } from '../knowledge/model';
+import type { Feedback, Question } from '../questions/model';
+import type { Job } from '../schedule/port';
 import type { ConversationRecord } from '../teams/model';
 import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../review/model';
 import type { FollowUp } from '../followups/model';
@@ -33,4 +36,6 @@ export const collections = {
   deputies: spec<Deputy>('deputies', ['principalId', 'deputyId']),
   sentCards: spec<SentCard>('sentCards', ['recordId']),
   followUps: spec<FollowUp>('followUps', ['cycleId', 'ownerId', 'managerId', 'sourceId', 'status']),
+  deliveries: spec<Delivery>('deliveries', ['batchId', 'status', 'personId']),
+  jobs: spec<Job>('jobs', ['status', 'kind']),
 } as const;

@@ -5,9 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Question } from '../../bot/questions/model';
 import { DuplicateId, type Store, VersionConflict } from '../../bot/store';
 import { openSqliteStore } from '../../bot/store/sqlite';
-import type { Question } from '../../bot/questions/model';
+import { migrations } from '../../bot/store/sqlite/migrations';
 
 const adapters: [string, () => Store][] = [['sqlite', () => openSqliteStore(':memory:')]];
 
@@ -92,7 +93,7 @@ test('sqlite: data survives a restart, and migrations are applied once', async (
   await second.close();
   const { DatabaseSync } = require('node:sqlite');
   const db = new DatabaseSync(file);
-  expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get().n).toBe(1);
+  expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get().n).toBe(migrations.length);
   db.close();
 });
 

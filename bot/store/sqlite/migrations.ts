@@ -2,7 +2,7 @@
  * Versioned migrations, applied in order, each in its own transaction, recorded in schema_migrations.
  * Never edit a released migration: add the next one.
  */
-import { collections, type CollectionSpec } from '../schema';
+import { type CollectionSpec, collections } from '../schema';
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -52,6 +52,13 @@ export const migrations: Migration[] = [
   },
   {
     version: 2,
+    name: 'deliveries of the shared sender and scheduled jobs',
+    statements: [collections.deliveries, collections.jobs].flatMap((spec) =>
+      collectionTableSql(spec as CollectionSpec<unknown>),
+    ),
+  },
+  {
+    version: 3,
     name: 'the yearly review: cycles, unit reviews, deputies, sent cards, follow-ups',
     statements: [collections.reviewCycles, collections.unitReviews, collections.deputies, collections.sentCards, collections.followUps].flatMap(
       (spec) => collectionTableSql(spec as CollectionSpec<unknown>),
