@@ -28,6 +28,10 @@ import { type Directory, roleSchema } from './org/model';
 import { orgApiRoutes } from './org/routes';
 import { questionApiRoutes, questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
+import { publishAnnualReport } from './reports/service';
+import { createReviewFeature } from './review/index';
+import type { ReviewService } from './review/service';
+import type { FollowUpService } from './followups/service';
 import type { Scheduler } from './schedule/port';
 import { JobScheduler } from './schedule/service';
 import type { Store } from './store';
@@ -43,6 +47,9 @@ export interface App {
   store: Store;
   knowledge: KnowledgeService;
   questions: QuestionService;
+  /** The yearly review and its follow-ups. */
+  review: ReviewService;
+  followUps: FollowUpService;
   directory: Directory;
   /** Generated files (the säkerhetsbokslut) and governing documents. */
   documents: DocumentStore;
@@ -135,12 +142,30 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     teamsIdOf: async (personId) => (await book.find(personId))?.reference.user?.id,
   });
 
+  const reviewFeature = createReviewFeature({
+    store,
+    directory,
+    messenger,
+    sender,
+    scheduler,
+    log: log.child({ component: 'review' }),
+    clock,
+    contentDir: config.contentDir,
+    schedule: config.review,
+    // the säkerhetsbokslut is written for the board, in Swedish
+    writeReport: async (input) => {
+      const published = await publishAnnualReport(documents, input, 'sv');
+      return { docx: published.docx.link, csv: published.csv.link };
+    },
+    teamsIdOf: async (personId) => (await book.find(personId))?.reference.user?.id,
+  });
+
   const bot = new VarnBot({
     directory,
     book,
     log,
-    commands: [helpCommand],
-    verbs: [...questionVerbs(questions)],
+    commands: [helpCommand, ...reviewFeature.commands],
+    verbs: [...questionVerbs(questions), ...reviewFeature.verbs],
     maxQuestionChars: config.maxQuestionChars,
     welcome: (caller) => helpCard(caller.lang, true),
     ask: async (caller, text) => {
@@ -161,7 +186,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     clock,
   );
-  const api: ApiRoute[] = [...orgApiRoutes(directory), ...questionApiRoutes(questions)];
+  const api: ApiRoute[] = [...orgApiRoutes(directory), ...questionApiRoutes(questions), ...reviewFeature.api];
 
   const server = createServer({
     adapter,
@@ -187,6 +212,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     knowledge,
     questions,
+    review: reviewFeature.review,
+    followUps: reviewFeature.followUps,
     directory,
     documents,
     sender,
