@@ -201,14 +201,15 @@ describe('a whole cycle', () => {
   const lastCardOf = (user: ChannelUser) =>
     running.channel.lastCard(running.channel.conversationFor(user).id);
   let afterInstall = 0;
-  /** The cards the bot sent on its own to a person (not replies), after the welcome. */
+  /** The new messages the bot posted to a person after the welcome (the sender's proactive sends, and replies). */
   const sentTo = (user: ChannelUser) =>
     running.channel
       .events()
       .slice(afterInstall)
       .filter(
         (e) =>
-          (e.kind === 'send' || e.kind === 'create') &&
+          e.kind !== 'update' &&
+          e.kind !== 'delete' &&
           e.conversationId === running.channel.conversationFor(user).id,
       )
       .map((e) => cardOf(e.activity));
@@ -720,7 +721,7 @@ describe('reminders and escalation under a controlled clock, across restarts', (
     return running.channel
       .events()
       .slice(mark)
-      .filter((e) => e.kind === 'send' || e.kind === 'create')
+      .filter((e) => e.kind !== 'update' && e.kind !== 'delete')
       .map((e) => {
         const who = people.find((u) => running.channel.conversationFor(u).id === e.conversationId)?.name;
         const banner =
