@@ -84,9 +84,12 @@ class Transcript {
   skip() {
     this.cursor = this.channel().events().length;
   }
+  /** The time of the last action: what the bot sends in answer belongs to it. */
+  private at = '';
   act(user: ChannelUser, what: string) {
     this.flush();
-    this.lines.push(`${this.time()}  ${user.name}: ${what}`);
+    this.at = this.time();
+    this.lines.push(`${this.at}  ${user.name}: ${what}`);
   }
   flush() {
     const events = this.channel().events().slice(this.cursor);
@@ -100,7 +103,7 @@ class Transcript {
       )?.text;
       const verb = e.kind === 'update' ? 'card updated for' : 'card sent to';
       this.lines.push(
-        `${this.time()}    → ${verb} ${this.who(e.conversationId)}: ${title}${banner ? ` — ${banner}` : ''}`,
+        `${this.at}    → ${verb} ${this.who(e.conversationId)}: ${title}${banner ? ` — ${banner}` : ''}`,
       );
     }
   }
@@ -553,7 +556,7 @@ describe('a whole cycle', () => {
     const links = textOf(closed).match(/http:\/\/[^ "]+\.(docx|csv)/g) ?? [];
     expect(links).toHaveLength(2);
     log.lines.push(
-      `    → the chief is told: ${textOf(closed).match(/Uppföljningen 2026 är stängd[^"]*/)?.[0]}`,
+      `2026-12-02 10:00    → the chief is told: ${textOf(closed).match(/Uppföljningen 2026 är stängd[^"]*/)?.[0]}`,
     );
     const csvLink = links.find((l) => l.endsWith('.csv')) as string;
     const csv = await fetch(`http://127.0.0.1:${running.port}${new URL(csvLink).pathname}`);
