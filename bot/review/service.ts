@@ -717,38 +717,40 @@ export class ReviewService {
 
   // ---- reminders and escalations (scheduler jobs) ----
 
-  private async remind(job: Job): Promise<void> {
+  /** Reminders before the deadline: whoever holds the next step, and their deputies. */
+  private remind(job: Job): Promise<void> {
+    return this.notifyCycle(job, 'reminder', async (review) => {
+      const holder = holderOf(review);
+      return holder === '' ? [] : [holder, ...(await this.deps.people.deputiesOf(holder))];
+    });
+  }
+
+  /** Escalations after the deadline: one level up the line from whoever holds the next step. */
+  private escalate(job: Job): Promise<void> {
+    return this.notifyCycle(job, 'escalation', async (review) => {
+      const target = escalationTarget(review);
+      return target ? [target] : [];
+    });
+  }
+
+  /** One card per review and recipient, keyed by the job, so a re-run or a restart sends nothing twice. */
+  private async notifyCycle(
+    job: Job,
+    purpose: 'reminder' | 'escalation',
+    recipients: (review: UnitReview) => Promise<string[]>,
+  ): Promise<void> {
     const cycle = await this.deps.store.reviewCycles.get(job.payload.cycleId ?? '');
-    if (!cycle || cycle.value.status !== 'open') return;
+    if (cycle?.value.status !== 'open') return;
     const outgoing: Outgoing[] = [];
     for (const { value: review } of await this.deps.store.unitReviews.find({ cycleId: cycle.value.id })) {
-      const holder = holderOf(review);
-      if (holder === '') continue;
-      for (const personId of [holder, ...(await this.deps.people.deputiesOf(holder))]) {
+      for (const personId of await recipients(review)) {
         outgoing.push({
-          key: `review:${review.id}:reminder:${job.payload.label}:${personId}`,
+          key: `review:${review.id}:${purpose}:${job.payload.label}:${personId}`,
           personId,
-          kind: reviewKinds.reminder,
+          kind: reviewKinds[purpose],
           recordId: review.id,
         });
       }
-    }
-    await this.deps.sender.enqueue(cycle.value.id, outgoing);
-  }
-
-  private async escalate(job: Job): Promise<void> {
-    const cycle = await this.deps.store.reviewCycles.get(job.payload.cycleId ?? '');
-    if (!cycle || cycle.value.status !== 'open') return;
-    const outgoing: Outgoing[] = [];
-    for (const { value: review } of await this.deps.store.unitReviews.find({ cycleId: cycle.value.id })) {
-      const target = escalationTarget(review);
-      if (!target) continue;
-      outgoing.push({
-        key: `review:${review.id}:escalation:${job.payload.label}:${target}`,
-        personId: target,
-        kind: reviewKinds.escalation,
-        recordId: review.id,
-      });
     }
     await this.deps.sender.enqueue(cycle.value.id, outgoing);
   }
