@@ -612,10 +612,14 @@ describe('bad input when opening a cycle', () => {
     expect(await running.app.store.unitReviews.list()).toEqual([]);
   });
 
-  test('a manager cannot open a cycle', async () => {
+  test('a manager cannot open a cycle, nor get the form', async () => {
     expect(answer(await running.channel.execute(lena, 'review.openCycle', openForm()))).toBe(
       'Du har inte behörighet att göra detta.',
     );
+    const asked = await running.channel.say(lena, 'öppna uppföljning');
+    expect(asked.status).toBe(200);
+    const reply = running.channel.activities(running.channel.conversationFor(lena).id).at(-1);
+    expect(reply?.text).toBe('Du har inte behörighet att göra detta.');
   });
 
   test('a cycle opened twice for the same year: a clear message, nothing changes', async () => {
