@@ -10,13 +10,14 @@ import {
 } from 'botbuilder';
 import type restify from 'restify';
 import type { Config } from './config';
+import type { Sender } from './delivery/port';
+import { DeliveryService, type SenderOptions } from './delivery/service';
 import { LocalDocumentStore } from './documents/local';
 import type { DocumentStore } from './documents/port';
+import type { FollowUpService } from './followups/service';
 import type { ApiRoute, Authenticator } from './http/api';
 import { TokenAuthenticator } from './http/auth';
 import { embeddedPolicy, mountEmbeddedLogin } from './http/embeddedLogin';
-import type { Sender } from './delivery/port';
-import { DeliveryService, type SenderOptions } from './delivery/service';
 import { createServer } from './http/server';
 import { entraPolicy, LocalSigningKey } from './http/tokens';
 import { langOf, t } from './i18n';
@@ -31,7 +32,6 @@ import { QuestionService } from './questions/service';
 import { publishAnnualReport } from './reports/service';
 import { createReviewFeature } from './review/index';
 import type { ReviewService } from './review/service';
-import type { FollowUpService } from './followups/service';
 import type { Scheduler } from './schedule/port';
 import { JobScheduler } from './schedule/service';
 import type { Store } from './store';
@@ -79,7 +79,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const store = overrides.store ?? openSqliteStore(config.dbPath);
   const directory: Directory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
   const documents =
-    overrides.documents ?? new LocalDocumentStore(path.join(config.dataDir, 'files'), `${config.publicUrl}/files`, clock);
+    overrides.documents ??
+    new LocalDocumentStore(path.join(config.dataDir, 'files'), `${config.publicUrl}/files`, clock);
 
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: config.bot.appId ?? '',
@@ -99,7 +100,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await knowledge.load();
   const documentsLink = `${config.publicUrl}/documents`;
   const report = await knowledge.import(new FileSystemSource([config.knowledgeDir], documentsLink));
-  for (const failure of report.failed) log.warn({ reason: failure.reason }, 'a governing document was not imported');
+  for (const failure of report.failed)
+    log.warn({ reason: failure.reason }, 'a governing document was not imported');
 
   const book = new ConversationBook(store, clock);
   const messenger = new TeamsMessenger(adapter, config.bot.appId ?? '', book);
@@ -169,10 +171,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     maxQuestionChars: config.maxQuestionChars,
     welcome: (caller) => helpCard(caller.lang, true),
     ask: async (caller, text) => {
-      const { card, question } = await questions.ask({ id: caller.personId, name: caller.name, locale: caller.locale }, text);
+      const { card, question } = await questions.ask(
+        { id: caller.personId, name: caller.name, locale: caller.locale },
+        text,
+      );
       return {
         card,
-        sent: (activityId, conversationId) => questions.rememberAskerCard(question.id, { personId: caller.personId, conversationId, activityId }),
+        sent: (activityId, conversationId) =>
+          questions.rememberAskerCard(question.id, { personId: caller.personId, conversationId, activityId }),
       };
     },
   });

@@ -43,8 +43,11 @@ class FakeSender implements Sender {
     this.renderers.set(kind, renderer);
   }
   async enqueue(batchId: string, messages: readonly Outgoing[]) {
-    for (const m of messages)
-      if (!this.keys.has(m.key)) this.keys.add(m.key), this.queue.push({ ...m, batchId });
+    for (const m of messages) {
+      if (this.keys.has(m.key)) continue;
+      this.keys.add(m.key);
+      this.queue.push({ ...m, batchId });
+    }
   }
   async idle() {
     while (this.queue.length > 0) {
