@@ -22,6 +22,7 @@ import {
   startChannel,
 } from '../support/channel';
 import { parseCsv } from '../support/csv';
+import { readDocx, rowOf, tableUnder } from '../support/docx';
 
 jest.setTimeout(300_000); // each start imports the documents; a shared machine makes that slow
 
@@ -558,6 +559,12 @@ describe('a whole cycle', () => {
     log.lines.push(
       `2026-12-02 10:00    → the chief is told: ${textOf(closed).match(/Uppföljningen 2026 är stängd[^"]*/)?.[0]}`,
     );
+    // the Word report: 34 of 36 rated goals met (one partly at Akutmottagningen, one not at Björkhamn)
+    const docxLink = links.find((l) => l.endsWith('.docx')) as string;
+    const docx = await fetch(`http://127.0.0.1:${running.port}${new URL(docxLink).pathname}`);
+    expect(docx.status).toBe(200);
+    const doc = await readDocx(new Uint8Array(await docx.arrayBuffer()));
+    expect(rowOf(tableUnder(doc, 'Sammanfattning'), 'Måluppfyllelse')[1]).toBe('94 %');
     const csvLink = links.find((l) => l.endsWith('.csv')) as string;
     const csv = await fetch(`http://127.0.0.1:${running.port}${new URL(csvLink).pathname}`);
     expect(csv.status).toBe(200);
