@@ -710,7 +710,8 @@ describe('reminders and escalation under a controlled clock, across restarts', (
   const oskar = person('Oskar Blom'); // IT-drift och support
   const goran = person('Göran Sandström'); // Fastighet
   const thomas = person('Thomas Engström'); // head of Regionservice
-  const people = [malin, fredrik, oskar, goran, thomas];
+  const linnea = person('Linnea Hedlund'); // IT-avdelningen, owner of a follow-up
+  const people = [malin, fredrik, oskar, goran, thomas, linnea];
   const clock = testClock('2026-11-23T08:00:00.000Z');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-review-'));
   const dbFile = path.join(dir, 'varn.sqlite');
@@ -742,7 +743,7 @@ describe('reminders and escalation under a controlled clock, across restarts', (
           (cardOf(e.activity) as { body: { text: string; color?: string }[] }).body.find(
             (b) => b.color === 'Warning' || b.color === 'Attention',
           )?.text ?? '';
-        return `${who}: ${banner.split(':')[0]}`;
+        return `${who}: ${banner.split(/[:.] /)[0]}`;
       })
       .sort();
   };
@@ -774,13 +775,21 @@ describe('reminders and escalation under a controlled clock, across restarts', (
   });
 
   test('the 3-day reminder goes to whoever holds the next step now: the approver of a submitted review', async () => {
-    await fill(running, fredrik, 'cycle-2026:u-it', {});
+    await fill(running, fredrik, 'cycle-2026:u-it', {
+      kb1: {
+        rating: 'notMet',
+        followUpWhat: 'Öva reservrutinerna',
+        followUpOwner: linnea.aadObjectId,
+        followUpDue: '2026-12-10',
+      },
+    });
     await press(running, fredrik, 'review.submit', 'cycle-2026:u-it');
     await running.app.sender.idle();
     clock.set('2026-12-12T07:05:00.000Z');
     const mark = running.channel.mark();
     expect(await due(mark)).toEqual([
       'Göran Sandström: Påminnelse',
+      'Linnea Hedlund: Åtgärden skulle vara klar 2026-12-10', // the follow-up's owner, the day after its due date
       'Oskar Blom: Påminnelse',
       'Thomas Engström: Påminnelse',
     ]);
@@ -812,6 +821,15 @@ describe('reminders and escalation under a controlled clock, across restarts', (
     await restart();
     expect(await due(running.channel.mark())).toEqual([]);
     clock.set('2026-12-17T09:30:00.000Z');
+    expect(await due(running.channel.mark())).toEqual([]);
+  });
+
+  test('an overdue follow-up reminds its owner first (above) and then the unit manager, once', async () => {
+    clock.set('2026-12-18T08:00:00.000Z');
+    expect(await due(running.channel.mark())).toEqual([
+      'Fredrik Nyberg: Åtgärden som Linnea Hedlund ansvarar för skulle vara klar 2026-12-10 och är inte klar.',
+    ]);
+    await restart();
     expect(await due(running.channel.mark())).toEqual([]);
   });
 });
