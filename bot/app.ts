@@ -3,11 +3,13 @@
  */
 import path from 'node:path';
 import {
+  CallerIdConstants,
   CloudAdapter,
   ConfigurationServiceClientCredentialFactory,
   createBotFrameworkAuthenticationFromConfiguration,
   type TurnContext,
 } from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
 import type restify from 'restify';
 import type { Config } from './config';
 import type { Sender } from './delivery/port';
@@ -15,6 +17,8 @@ import { DeliveryService, type SenderOptions } from './delivery/service';
 import { LocalDocumentStore } from './documents/local';
 import type { DocumentStore } from './documents/port';
 import type { FollowUpService } from './followups/service';
+import { governanceApiRoutes, governanceVerbs } from './governance/routes';
+import { GovernanceService } from './governance/service';
 import type { ApiRoute, Authenticator } from './http/api';
 import { TokenAuthenticator } from './http/auth';
 import { embeddedPolicy, mountEmbeddedLogin } from './http/embeddedLogin';
@@ -53,6 +57,8 @@ export interface App {
   directory: Directory;
   /** Generated files (the säkerhetsbokslut) and governing documents. */
   documents: DocumentStore;
+  /** The governing documents' yearly review by their owners. */
+  governance: GovernanceService;
   /** The shared sender: features register renderers and enqueue deliveries; it sends outside users' turns. */
   sender: Sender;
   /** Persistent jobs: features register handlers and schedule jobs. */
@@ -88,7 +94,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     MicrosoftAppTenantId: config.bot.tenantId ?? '',
     MicrosoftAppType: config.bot.appType ?? '',
   });
-  const adapter = new CloudAdapter(createBotFrameworkAuthenticationFromConfiguration(null, credentials));
+  const botAuth = createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials);
+  const adapter = new CloudAdapter(botAuth);
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error({ err: error, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
@@ -133,6 +140,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     options: { pollMs: config.schedulerPollMs },
   });
+  const teamsIdOf = async (personId: string) => (await book.find(personId))?.reference.user?.id;
   const questions = new QuestionService({
     store,
     knowledge,
@@ -141,8 +149,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     clock,
     securityFunctionIds: config.securityFunction,
-    teamsIdOf: async (personId) => (await book.find(personId))?.reference.user?.id,
+    teamsIdOf,
   });
+  const governance = new GovernanceService({
+    store,
+    directory,
+    sender,
+    scheduler,
+    messenger,
+    log: log.child({ component: 'governance' }),
+    clock,
+    teamsIdOf,
+  });
+  governance.register();
+  const reviews = await governance.sync();
+  log.info(reviews, 'governing document reviews scheduled');
 
   const reviewFeature = createReviewFeature({
     store,
@@ -167,7 +188,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     book,
     log,
     commands: [helpCommand, ...reviewFeature.commands],
-    verbs: [...questionVerbs(questions), ...reviewFeature.verbs],
+    verbs: [...questionVerbs(questions), ...reviewFeature.verbs, ...governanceVerbs(governance)],
     maxQuestionChars: config.maxQuestionChars,
     welcome: (caller) => helpCard(caller.lang, true),
     ask: async (caller, text) => {
@@ -192,10 +213,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     clock,
   );
-  const api: ApiRoute[] = [...orgApiRoutes(directory), ...questionApiRoutes(questions), ...reviewFeature.api];
+  const api: ApiRoute[] = [
+    ...orgApiRoutes(directory),
+    ...questionApiRoutes(questions),
+    ...governanceApiRoutes(governance),
+    ...reviewFeature.api,
+  ];
 
   const server = createServer({
     adapter,
+    botAuth,
     bot,
     log,
     tabDir: path.resolve(__dirname, '../../tab'),
@@ -222,6 +249,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     followUps: reviewFeature.followUps,
     directory,
     documents,
+    governance,
     sender,
     scheduler,
     log,
@@ -240,4 +268,23 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await store.close();
     },
   };
+}
+
+/**
+ * botbuilder takes either none of its endpoint settings (the public cloud) or all of them; with
+ * BotOpenIdMetadata set, the public cloud's values are kept and only the signing keys' source changes.
+ */
+type BotAuthConfiguration = Parameters<typeof createBotFrameworkAuthenticationFromConfiguration>[0];
+function botAuthSettings(config: Config): BotAuthConfiguration {
+  if (!config.bot.openIdMetadata) return null;
+  const settings = {
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadata,
+    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+  };
+  return { get: <T>() => settings as T, set: () => undefined };
 }

@@ -45,6 +45,7 @@ const envSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppTenantId: optionalString.pipe(guid.optional()),
     MicrosoftAppType: z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).optional(),
+    BotOpenIdMetadata: optionalString.pipe(z.url('the URL of the Bot Connector OpenID metadata document').optional()),
     VARN_PUBLIC_URL: optionalString.pipe(z.url('the public https URL of this service').optional()),
     VARN_DATA_DIR: z.string().default('./data'),
     VARN_DB_PATH: optionalString,
@@ -113,6 +114,8 @@ export interface Config {
     appPassword?: string;
     tenantId?: string;
     appType?: 'SingleTenant' | 'UserAssignedMSI' | 'MultiTenant';
+    /** Where the channel's token-signing keys are described (botbuilder's BotOpenIdMetadata); the public cloud's when unset. */
+    openIdMetadata?: string;
   };
   /** true when no tenant is configured: SQLite, sample organisation, offline. */
   embedded: boolean;
@@ -189,6 +192,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       appPassword: e.MicrosoftAppPassword,
       tenantId: e.MicrosoftAppTenantId,
       appType: e.MicrosoftAppType,
+      openIdMetadata: e.BotOpenIdMetadata,
     },
     embedded: !e.MicrosoftAppId,
     publicUrl,

@@ -68,7 +68,13 @@ export function folderSegments(folder: string): string[] {
   return segments;
 }
 
+/** Content types by file extension, for stored files and the files the service serves. */
 const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
   '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   '.csv': 'text/csv; charset=utf-8',
   '.pdf': 'application/pdf',

@@ -6,8 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { Activity } from 'botbuilder';
+import type { BotFrameworkAuthentication } from 'botframework-connector';
 import restify from 'restify';
-import type { DocumentStore } from '../documents/port';
+import { contentTypeOf, type DocumentStore } from '../documents/port';
 import { AppError } from '../errors';
 import { type Lang, langOf, type MessageKey, t } from '../i18n';
 import type { Logger } from '../logger';
@@ -16,6 +18,8 @@ import { TokenRejected } from './tokens';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
+  /** The same authentication the adapter uses, checked first so that any bad token is a 401. */
+  botAuth: BotFrameworkAuthentication;
   bot: ActivityHandler;
   log: Logger;
   tabDir: string;
@@ -59,6 +63,15 @@ export function createServer(deps: ServerDeps): restify.Server {
       ) {
         res.status(400);
         res.json({ error: { code: 'BadRequest', message: 'the activity lacks serviceUrl or conversation' } });
+        return;
+      }
+      // botbuilder answers a token signed by an unknown key with 500; a request without a valid token is 401.
+      try {
+        await deps.botAuth.authenticateRequest(body as Activity, req.header('authorization') ?? '');
+      } catch (error) {
+        deps.log.warn({ err: error }, 'an activity without a valid Bot Framework token was refused');
+        res.status(401);
+        res.json({ error: { code: 'Unauthorized', message: 'a valid Bot Framework token is required' } });
         return;
       }
       await deps.adapter.process(req as never, res as never, (context) => deps.bot.run(context));
@@ -234,19 +247,6 @@ function send(res: restify.Response, response: ApiResponse): void {
   res.json(response.json);
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.md': 'text/markdown; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.pdf': 'application/pdf',
-  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-};
-
 /** Serves files under `dir` at `prefix`/…, never outside it. */
 function serveFolder(server: restify.Server, prefix: string, dir: string, index?: string): void {
   const root = path.resolve(dir);
@@ -269,10 +269,7 @@ function serveFolder(server: restify.Server, prefix: string, dir: string, index?
       res.end();
       return;
     }
-    res.setHeader(
-      'content-type',
-      CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
-    );
+    res.setHeader('content-type', contentTypeOf(file));
     res.writeHead(200);
     res.end(fs.readFileSync(file));
   });

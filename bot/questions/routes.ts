@@ -1,20 +1,13 @@
 /** The questions feature's card verbs: parse (zod), then the service loads, authorizes, acts, presents. */
 import { z } from 'zod';
-import { badInput } from '../errors';
 import { type ApiRoute, parseInput } from '../http/api';
-import { type VerbRoute, verbs } from '../teams/routes';
+import { parseVerbData as parse, type VerbRoute, verbs } from '../teams/routes';
 import type { Question } from './model';
 import type { QuestionService } from './service';
 
 const questionRef = z.object({ questionId: z.string().uuid() });
 const feedback = questionRef.extend({ helpful: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]) });
 const answer = questionRef.extend({ answer: z.unknown().optional(), keep: z.unknown().optional() });
-
-function parse<T>(schema: z.ZodType<T>, data: unknown): T {
-  const result = schema.safeParse(data);
-  if (!result.success) throw badInput();
-  return result.data;
-}
 
 export function questionVerbs(service: QuestionService): VerbRoute[] {
   return [

@@ -50,12 +50,11 @@ function cell(
   const bold = options.header || (typeof content !== 'string' && content.bold);
   return new TableCell({
     shading: options.fill ? { type: ShadingType.CLEAR, color: 'auto', fill: options.fill } : undefined,
-    margins: { top: 40, bottom: 40, left: 80, right: 80 },
     children: text.split('\n').map(
       (line) =>
         new Paragraph({
-          alignment: options.alignRight ? AlignmentType.RIGHT : AlignmentType.LEFT,
-          children: [new TextRun({ text: line, bold })],
+          alignment: options.alignRight ? AlignmentType.RIGHT : undefined,
+          children: [bold ? new TextRun({ text: line, bold }) : new TextRun(line)],
         }),
     ),
   });
@@ -70,6 +69,7 @@ function table(
   const numeric = new Set(options.numeric ?? []);
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
+    margins: { top: 40, bottom: 40, left: 80, right: 80 },
     rows: [
       new TableRow({
         tableHeader: true,
@@ -229,6 +229,21 @@ function unitsOverview(t: Translate, units: UnitFigures[]): Table {
   );
 }
 
+/** One row per unit, one column per area: the goal fulfilment a board compares at a glance. */
+function unitAreaMatrix(t: Translate, figures: AnnualReportFigures): Table {
+  const l = labels(t);
+  const areas = figures.input.areas;
+  return table(
+    [t('report.unit'), ...areas.map((a) => a.name), t('report.total')],
+    figures.units.map((u) => [
+      u.unit.name,
+      ...u.byArea.map((a) => l.percent(a.fulfilment)),
+      l.percent(u.fulfilment),
+    ]),
+    { numeric: areas.map((_, i) => i + 1).concat(areas.length + 1) },
+  );
+}
+
 function unitSection(t: Translate, u: UnitFigures): (Paragraph | Table)[] {
   const l = labels(t);
   const facts: [string, string][] = [
@@ -258,14 +273,10 @@ function unitSection(t: Translate, u: UnitFigures): (Paragraph | Table)[] {
       ([label, value]) =>
         new Paragraph({ children: [new TextRun({ text: `${label}: `, bold: true }), new TextRun(value)] }),
     ),
-    spacer(),
-    table(
-      ratingHeader(t, t('report.area')),
-      u.byArea.map((a) => [a.area.name, ...ratingCells(a, l)]),
-      { numeric: [1, 2, 3, 4, 5, 6] },
-    ),
-    spacer(),
-    new Paragraph({ children: [new TextRun({ text: t('report.history'), bold: true })] }),
+    new Paragraph({
+      children: [new TextRun({ text: t('report.history'), bold: true })],
+      spacing: { before: 120 },
+    }),
     history.length === 0
       ? paragraph(t('report.noHistory'))
       : table([t('report.when'), t('report.who'), t('report.event'), t('report.comment')], history),
@@ -414,7 +425,9 @@ export async function renderDocx(figures: AnnualReportFigures, lang: Lang): Prom
           new Paragraph({ children: [new PageBreak()] }),
           heading(t('report.byUnit'), HeadingLevel.HEADING_1),
           unitsOverview(t, figures.units),
-          spacer(),
+          heading(t('report.byUnitAndArea'), HeadingLevel.HEADING_2),
+          unitAreaMatrix(t, figures),
+          heading(t('report.unitDetails'), HeadingLevel.HEADING_2),
           ...figures.units.flatMap((u) => unitSection(t, u)),
           new Paragraph({ children: [new PageBreak()] }),
           ...gapsSection(t, figures),

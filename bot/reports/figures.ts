@@ -239,7 +239,10 @@ export function unitFigures(input: AnnualReportInput, unit: UnitInput, asOf: str
     }
   }
   const assessed = input.goals.length - ratings.notAssessed;
-  const signOff = [...unit.history].reverse().find((h) => h.action === 'signedOff');
+  // the final step's entry; a history that records it as an approval counts its last approval
+  const reversed = [...unit.history].reverse();
+  const signOff =
+    reversed.find((h) => h.action === 'signedOff') ?? reversed.find((h) => h.action === 'approved');
   return {
     unit,
     ...share(ratings),

@@ -14,8 +14,9 @@ export const FOLLOW_UP_STATUSES: readonly FollowUpStatus[] = ['open', 'inProgres
 
 /**
  * Where a unit's review stands when the report is made, as the board reads it. The review's own
- * state machine maps onto these: not begun, a draft, somewhere in the sign-off chain, returned to
- * the manager, or signed off by the last step of the chain.
+ * state machine maps onto these: not begun (open, nothing rated), a draft (open, some ratings),
+ * somewhere in the sign-off chain (submitted), returned to the manager, or signed off by the last
+ * step of the chain.
  */
 export type UnitReportState = 'notStarted' | 'draft' | 'inSignOff' | 'returned' | 'signedOff';
 export const UNIT_REPORT_STATES: readonly UnitReportState[] = [

@@ -6,6 +6,7 @@ import type { Job } from '../schedule/port';
 import type { ConversationRecord } from '../teams/model';
 import type { FollowUp } from '../followups/model';
 import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../review/model';
+import type { DocumentReview } from '../governance/model';
 import type { AppendOnly, Collection } from './port';
 
 export * from './port';
@@ -24,6 +25,7 @@ export interface Store {
   followUps: Collection<FollowUp>;
   deliveries: Collection<Delivery>;
   jobs: Collection<Job>;
+  documentReviews: Collection<DocumentReview>;
   /**
    * Runs `work` as one unit: all of its writes land or none do. Work inside must only use the
    * store handed to it. (SQLite: a transaction; SharePoint: a $batch with compensation.)

@@ -11,6 +11,7 @@ import type { Job } from '../schedule/port';
 import type { ConversationRecord } from '../teams/model';
 import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../review/model';
 import type { FollowUp } from '../followups/model';
+import type { DocumentReview } from '../governance/model';
 
 export interface CollectionSpec<T> {
   name: string;
@@ -38,4 +39,5 @@ export const collections = {
   followUps: spec<FollowUp>('followUps', ['cycleId', 'ownerId', 'managerId', 'sourceId', 'status']),
   deliveries: spec<Delivery>('deliveries', ['batchId', 'status', 'personId']),
   jobs: spec<Job>('jobs', ['status', 'kind']),
+  documentReviews: spec<DocumentReview>('documentReviews', ['documentId', 'state']),
 } as const;

@@ -93,6 +93,7 @@ test('sqlite: data survives a restart, and migrations are applied once', async (
   await second.close();
   const { DatabaseSync } = require('node:sqlite');
   const db = new DatabaseSync(file);
+  // each migration once, not once per start
   expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get().n).toBe(migrations.length);
   db.close();
 });

@@ -11,7 +11,7 @@ import { reportInput } from '../unit/reports/fixture';
 let running: Running;
 beforeAll(async () => {
   running = await startApp();
-});
+}, 120_000); // a cold start (importing the documents) is slow on a loaded machine
 afterAll(async () => running?.close());
 
 /** The link's path, fetched from the running service (the configured public URL is not this test's port). */
@@ -70,4 +70,16 @@ test('nothing outside the store can be reached through /files, and a wrong name 
     const response = await fetch(`http://127.0.0.1:${running.port}${path}`);
     expect([path, response.status]).toEqual([path, 404]);
   }
+});
+
+test('a file whose name has spaces and Swedish letters opens from its link', async () => {
+  const bytes = new TextEncoder().encode('åtgärd;ansvarig\r\n');
+  const { link } = await running.app.documents.put('Säkerhetsbokslut/2026', 'Åtgärder och brister 2026.csv', bytes);
+  expect(link).toMatch(/\/files\/[0-9a-f-]{36}\/%C3%85tg%C3%A4rder%20och%20brister%202026\.csv$/);
+  const response = await open(link);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-disposition')).toBe(
+    "attachment; filename*=UTF-8''%C3%85tg%C3%A4rder%20och%20brister%202026.csv",
+  );
+  expect(new TextDecoder().decode(await response.arrayBuffer())).toBe('åtgärd;ansvarig\r\n');
 });

@@ -96,14 +96,11 @@ beforeAll(async () => {
     directory,
     log,
   );
-  const adapter = new CloudAdapter(
-    createBotFrameworkAuthenticationFromConfiguration(
-      null,
-      new ConfigurationServiceClientCredentialFactory({}),
-    ),
-  );
+  const botAuth = createBotFrameworkAuthenticationFromConfiguration(null, new ConfigurationServiceClientCredentialFactory({}));
+  const adapter = new CloudAdapter(botAuth);
   server = createServer({
     adapter,
+    botAuth,
     bot: new TeamsActivityHandler(),
     log,
     tabDir: path.join(root, 'tab'),

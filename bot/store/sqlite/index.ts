@@ -195,6 +195,7 @@ export function openSqliteStore(file: string): Store {
     followUps: new SqliteCollection(db, collections.followUps, ready),
     deliveries: new SqliteCollection(db, collections.deliveries, ready),
     jobs: new SqliteCollection(db, collections.jobs, ready),
+    documentReviews: new SqliteCollection(db, collections.documentReviews, ready),
   });
 
   let closed = false;

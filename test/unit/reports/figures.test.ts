@@ -139,3 +139,16 @@ describe('the figures of the säkerhetsbokslut', () => {
     expect(empty.totals).toMatchObject({ units: 0, completion: 0, fulfilment: undefined, gaps: 0 });
   });
 });
+
+test('a history that records the final step as an approval still names who signed off', () => {
+  const input = reportInput();
+  const fastighet = input.units.find((u) => u.id === 'u-fastighet');
+  if (!fastighet) throw new Error('fixture changed');
+  fastighet.history = fastighet.history.filter((h) => h.action !== 'signedOff');
+  const figures = computeReport(input).units.find((u) => u.unit.id === 'u-fastighet');
+  expect(figures).toMatchObject({
+    signedOff: true,
+    signedOffBy: 'Thomas Engström',
+    signedOffAt: '2026-10-04T08:00:00Z',
+  });
+});

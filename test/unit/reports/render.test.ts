@@ -96,19 +96,23 @@ describe('the .docx in Swedish', () => {
     expect(rowOf(units, 'Norrvikens museum').slice(3)).toEqual(['Utkast', '2/5', '50 %', '1', '1', '0']);
   });
 
-  test("each unit's section: sign-off with deputies and comments, results per area", () => {
-    expect(doc.text).toContain('Attesterad: 2026-10-08 av Malin Forsberg');
-    const akut = doc.tables.filter((t) => t.heading === 'Akutmottagningen Norrviken');
-    const [areas, history] = akut;
-    expect(rowOf(areas?.rows ?? [], 'Informationssäkerhet och dataskydd')).toEqual([
-      'Informationssäkerhet och dataskydd',
-      '0',
-      '1',
-      '1',
-      '1',
-      '0',
+  test('goal fulfilment per unit and security area, side by side', () => {
+    const matrix = tableUnder(doc, 'Måluppfyllelse per enhet och säkerhetsområde');
+    expect(matrix[0]).toEqual(['Enhet', 'Personsäkerhet', 'Informationssäkerhet och dataskydd', 'Totalt']);
+    expect(rowOf(matrix, 'Akutmottagningen Norrviken')).toEqual([
+      'Akutmottagningen Norrviken',
+      '100 %',
       '0 %',
+      '50 %',
     ]);
+    expect(rowOf(matrix, 'Norrvikens museum')).toEqual(['Norrvikens museum', '50 %', '–', '50 %']);
+    expect(rowOf(matrix, 'Fastighet')).toEqual(['Fastighet', '100 %', '67 %', '80 %']);
+  });
+
+  test("each unit's section: who signed off, the sign-off history with deputies and comments", () => {
+    expect(doc.text).toContain('Attesterad: 2026-10-08 av Malin Forsberg');
+    const [history] = doc.tables.filter((t) => t.heading === 'Akutmottagningen Norrviken');
+    expect(history?.rows[0]).toEqual(['Datum', 'Vem', 'Händelse', 'Kommentar']);
     expect(history?.rows).toContainEqual([
       '2026-10-03',
       'Hanna Berg (ersättare för Per Åkesson)',
