@@ -3,14 +3,11 @@
  *  - answer latency in process (p50/p99) over the sample content and a generated corpus of 1,000 documents
  *  - index build time and memory
  *  - the yearly review: a 300-unit cycle's first cards within Teams' limits, store operations per submission (bench/review.ts)
- *  - HTTP turn throughput and p99 with 50 concurrent conversations against the local channel, next to an echo bot on the same stack
+ *  - HTTP turn throughput and p99 with 50 concurrent conversations against the local channel, next to an echo bot on
+ *    the same stack (bench/http.ts)
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CloudAdapter, ConfigurationServiceClientCredentialFactory, createBotFrameworkAuthenticationFromConfiguration, TeamsActivityHandler } from 'botbuilder';
-import { createApp } from '../bot/app';
-import { loadConfig } from '../bot/config';
-import { createServer } from '../bot/http/server';
 import { KnowledgeIndex } from '../bot/knowledge/index';
 import type { DocumentRecord, Passage } from '../bot/knowledge/model';
 import { toPassages } from '../bot/knowledge/passages';
@@ -19,7 +16,7 @@ import { KnowledgeService } from '../bot/knowledge/service';
 import { FileSystemSource } from '../bot/knowledge/source';
 import { createLogger } from '../bot/logger';
 import { openSqliteStore } from '../bot/store/sqlite';
-import { makeUser, startChannel } from '../test/support/channel';
+import { httpBench } from './http';
 import { reviewBench } from './review';
 
 const root = path.resolve(__dirname, '../..');
@@ -109,51 +106,6 @@ async function knowledgeBench() {
   };
   await store.close();
   return { sample: sampleResult, generated1000: result };
-}
-
-async function turns(botUrl: string, tenantId: string, text: string, conversations: number, perConversation: number) {
-  const channel = await startChannel({ botUrl, tenantId });
-  const users = Array.from({ length: conversations }, (_, i) => makeUser(`Bench ${i}`, { tenantId }));
-  for (const u of users.slice(0, 2)) await channel.say(u, text); // warm up
-  const times: number[] = [];
-  const start = performance.now();
-  await Promise.all(
-    users.map(async (user) => {
-      for (let i = 0; i < perConversation; i++) {
-        const t0 = performance.now();
-        const response = await channel.say(user, text);
-        if (response.status !== 200) throw new Error(`turn failed: ${response.status}`);
-        times.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - start) / 1000;
-  await channel.close();
-  return { turns: times.length, turnsPerSecond: round(times.length / seconds), p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)) };
-}
-
-async function httpBench() {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VARN_CONTENT_DIR: path.join(root, 'content') });
-  const app = await createApp(config, { store: openSqliteStore(':memory:'), log });
-  const port = await app.listen();
-  const tenantId = app.directory.organisation.tenantId;
-  const varn = await turns(`http://127.0.0.1:${port}/api/messages`, tenantId, 'Vem ansvarar för informationssäkerheten?', 50, 10);
-  await app.close();
-
-  // the echo turn on the same stack: restify, the same server module, CloudAdapter, TeamsActivityHandler
-  const botAuth = createBotFrameworkAuthenticationFromConfiguration(null, new ConfigurationServiceClientCredentialFactory({}));
-  const adapter = new CloudAdapter(botAuth);
-  const echo = new TeamsActivityHandler();
-  echo.onMessage(async (context, next) => {
-    await context.sendActivity(`echo: ${context.activity.text}`);
-    await next();
-  });
-  const server = createServer({ adapter, botAuth, bot: echo, log, tabDir: path.join(root, 'tab'), health: async () => ({}) });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const echoPort = (server.address() as { port: number }).port;
-  const echoResult = await turns(`http://127.0.0.1:${echoPort}/api/messages`, tenantId, 'Vem ansvarar för informationssäkerheten?', 50, 10);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return { varn, echo: echoResult, throughputRatio: round(varn.turnsPerSecond / echoResult.turnsPerSecond) };
 }
 
 async function main() {

@@ -11,6 +11,7 @@ import {
 } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import type restify from 'restify';
+import { azureOpenAiSemantic } from './ai/azureOpenAi';
 import type { Config } from './config';
 import type { Sender } from './delivery/port';
 import { DeliveryService, type SenderOptions } from './delivery/service';
@@ -103,7 +104,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }
   };
 
-  const knowledge = new KnowledgeService(store, log, clock);
+  // semantic ranking and phrasing only when the customer configured an Azure OpenAI deployment
+  const knowledge = new KnowledgeService(store, log, clock, config.openAi ? azureOpenAiSemantic(config.openAi) : {});
   await knowledge.load();
   const documentsLink = `${config.publicUrl}/documents`;
   const report = await knowledge.import(new FileSystemSource([config.knowledgeDir], documentsLink));
@@ -265,6 +267,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await scheduler.stop();
       await sender.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await questions.flush();
       await store.close();
     },
   };

@@ -6,16 +6,17 @@ import { Template } from 'adaptivecards-templating';
 
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
-/** A Template keeps the expressions it parsed: one per template makes each card about ten times cheaper. */
-const templates = new WeakMap<object, Template>();
+/** Parsed templates, one per template object: parsing the expressions costs far more than expanding them. */
+const parsed = new WeakMap<object, Template>();
 
 export function renderCard(template: object, data: object): object {
-  let compiled = templates.get(template);
-  if (!compiled) {
-    compiled = new Template(template);
-    templates.set(template, compiled);
+  let prepared = parsed.get(template);
+  if (!prepared) {
+    prepared = new Template(template);
+    parsed.set(template, prepared);
   }
-  return compiled.expand({ $root: data }) as object;
+  // expand is synchronous, so one Template serves every turn
+  return prepared.expand({ $root: data }) as object;
 }
 
 export const attachment = (card: object) => ({ contentType: ADAPTIVE_CARD, content: card });

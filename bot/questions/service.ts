@@ -15,6 +15,7 @@ import { type Store, type Stored, VersionConflict } from '../store';
 import type { Question } from './model';
 import { type Actor, can, transitions } from './policy';
 import { answerCard, deliveredCard, MAX_ANSWER_CHARS, questionCard } from './present';
+import { WriteBehind } from './writeBehind';
 
 export interface Asker {
   id: string;
@@ -36,7 +37,23 @@ export interface QuestionServiceDeps {
 }
 
 export class QuestionService {
-  constructor(private readonly deps: QuestionServiceDeps) {}
+  /** Questions just answered, written in batches after the reply (see writeBehind.ts). */
+  private readonly unwritten: WriteBehind<Question>;
+
+  constructor(private readonly deps: QuestionServiceDeps) {
+    this.unwritten = new WriteBehind(
+      (questions) =>
+        deps.store.transaction(async (tx) => {
+          for (const question of questions) await tx.questions.insert(question);
+        }),
+      deps.log,
+    );
+  }
+
+  /** Writes the questions not yet in the store (at a graceful stop). */
+  flush(): Promise<void> {
+    return this.unwritten.flush();
+  }
 
   async securityFunction(): Promise<string[]> {
     if (this.deps.securityFunctionIds.length > 0) return this.deps.securityFunctionIds;
@@ -51,7 +68,7 @@ export class QuestionService {
 
   /** Answers from the documents (or abstains) and keeps the question private to the asker. */
   async ask(asker: Asker, text: string): Promise<{ card: object; question: Question }> {
-    const { knowledge, store, clock } = this.deps;
+    const { knowledge, clock } = this.deps;
     const result = await knowledge.search(text);
     const curated = await knowledge.searchCurated(text);
     const answers: AnswerView[] = result.answers.map((a) => ({
@@ -62,6 +79,7 @@ export class QuestionService {
       link: a.document.link,
       score: a.score,
     }));
+    const summary = answers.length > 0 ? await knowledge.summarise(text, answers, langOf(asker.locale)) : undefined;
     const question: Question = {
       id: randomUUID(),
       askedBy: asker.id,
@@ -71,11 +89,12 @@ export class QuestionService {
       askedAt: clock().toISOString(),
       status: 'asked',
       shown: answers.map((a) => ({ documentTitle: a.title, section: a.section, text: a.text })),
+      ...(summary ? { summary } : {}),
       curated: false,
       functionCards: [],
     };
-    await store.questions.insert(question);
-    const summary = answers.length > 0 ? await knowledge.summarise(text, answers, langOf(asker.locale)) : undefined;
+    // written after the reply (once the card's id is known, see rememberAskerCard), in a batch; any action on it writes it first
+    this.unwritten.add(question, { hold: true });
     const actor = await this.actor(asker.id);
     const card = answerCard(langOf(asker.locale), actor, {
       question,
@@ -91,10 +110,12 @@ export class QuestionService {
 
   /** Remembers where the asker's answer card is, so it can be updated later. */
   async rememberAskerCard(questionId: string, message: SentMessage): Promise<void> {
-    await this.mutate(questionId, (q) => ({ ...q, askerCard: message }));
+    const remember = (q: Question): Question => ({ ...q, askerCard: message });
+    if (!this.unwritten.change(questionId, remember)) await this.mutate(questionId, remember);
   }
 
   private async load(questionId: string): Promise<Stored<Question>> {
+    await this.unwritten.settle(questionId);
     const stored = await this.deps.store.questions.get(questionId);
     if (!stored) throw notFound();
     return stored;
@@ -116,6 +137,7 @@ export class QuestionService {
       question,
       answers: question.shown.map((s) => ({ doc: '', title: s.documentTitle, section: s.section, text: s.text, link: '', score: 0 })),
       curated: [],
+      summary: question.summary,
       organisation: this.deps.directory.organisation.name,
       ...extra,
     });

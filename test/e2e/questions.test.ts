@@ -195,3 +195,15 @@ test('every card the bot sent in these journeys parses in adaptivecards 1.5 and 
   expect(cards.length).toBeGreaterThan(8);
   for (const card of cards) expect(validateCard(card)).toEqual([]);
 });
+
+test('a question nobody acts on is stored shortly after the reply, in the background, with where its card is', async () => {
+  const { app } = running;
+  const reply = await ask(johanna, 'Vem ansvarar för säkerhetsskyddet?');
+  const questionId = String(actionsOf(cardOf(reply)).find((a) => a.verb === 'questions.escalate')?.data?.questionId);
+  let stored = await app.store.questions.get(questionId);
+  for (let i = 0; i < 40 && !stored; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stored = await app.store.questions.get(questionId);
+  }
+  expect(stored?.value).toMatchObject({ text: 'Vem ansvarar för säkerhetsskyddet?', status: 'asked', askerCard: { activityId: reply.id } });
+});
