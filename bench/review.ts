@@ -232,7 +232,9 @@ export async function reviewBench() {
       delivered: progress,
       openCommandMs: Math.round(openedMs),
       untilLastCardMs: Math.round(fanOutMs),
-      achievedPerSecond: Math.round((sent.length / Math.max(spanS, 0.001)) * 10) / 10,
+      // sends between the first and the last card (n - 1 intervals), and over the whole time from the chief's click
+      achievedPerSecond: Math.round(((sent.length - 1) / Math.max(spanS, 0.001)) * 10) / 10,
+      endToEndPerSecond: Math.round((sent.length / (fanOutMs / 1000)) * 10) / 10,
       platformLimitPerSecond: 50,
       channelRequestsPerSecondMax: stats.maxPerSecond,
       throttled429: stats.throttled,
