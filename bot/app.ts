@@ -105,7 +105,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
 
   // semantic ranking and phrasing only when the customer configured an Azure OpenAI deployment
-  const knowledge = new KnowledgeService(store, log, clock, config.openAi ? azureOpenAiSemantic(config.openAi) : {});
+  const knowledge = new KnowledgeService(
+    store,
+    log,
+    clock,
+    config.openAi ? azureOpenAiSemantic(config.openAi) : {},
+  );
   await knowledge.load();
   const documentsLink = `${config.publicUrl}/documents`;
   const report = await knowledge.import(new FileSystemSource([config.knowledgeDir], documentsLink));

@@ -305,7 +305,7 @@ describe('a whole cycle', () => {
   });
 
   test('two managers submit, one with a gap and a follow-up; the head of administration and the owner get their cards', async () => {
-    const { channel, app } = running;
+    const { app } = running;
     clock.set('2026-11-25T09:00:00.000Z');
     log.act(
       lena,
