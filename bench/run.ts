@@ -5,19 +5,21 @@
  *  - the yearly review: a 300-unit cycle's first cards within Teams' limits, store operations per submission (bench/review.ts)
  *  - HTTP turn throughput and p99 with 50 concurrent conversations against the local channel, next to an echo bot on
  *    the same stack (bench/http.ts)
+ *  - the shared sender: 10,000 recipients within Teams' rate limits with 2% 429s (bench/sender.ts)
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KnowledgeIndex } from '../bot/knowledge/index';
 import type { DocumentRecord, Passage } from '../bot/knowledge/model';
-import { toPassages } from '../bot/knowledge/passages';
 import { parseText } from '../bot/knowledge/parse';
+import { toPassages } from '../bot/knowledge/passages';
 import { KnowledgeService } from '../bot/knowledge/service';
 import { FileSystemSource } from '../bot/knowledge/source';
 import { createLogger } from '../bot/logger';
 import { openSqliteStore } from '../bot/store/sqlite';
 import { httpBench } from './http';
 import { reviewBench } from './review';
+import { senderBench } from './sender';
 
 const root = path.resolve(__dirname, '../..');
 const log = createLogger('silent');
@@ -55,9 +57,23 @@ function latency(index: KnowledgeIndex, rounds: number) {
 }
 
 /** A generated corpus: 1,000 policy-like documents made from the sample documents' sentences, shuffled per document. */
-function generatedCorpus(samplePassages: Passage[], count: number): { documents: DocumentRecord[]; passages: Passage[] } {
+function generatedCorpus(
+  samplePassages: Passage[],
+  count: number,
+): { documents: DocumentRecord[]; passages: Passage[] } {
   const sentences = samplePassages.map((p) => p.text);
-  const towns = ['Ålsta', 'Bergvik', 'Dalby', 'Ekerum', 'Fjällbo', 'Granö', 'Hästvik', 'Isö', 'Järnby', 'Kalvsund'];
+  const towns = [
+    'Ålsta',
+    'Bergvik',
+    'Dalby',
+    'Ekerum',
+    'Fjällbo',
+    'Granö',
+    'Hästvik',
+    'Isö',
+    'Järnby',
+    'Kalvsund',
+  ];
   const documents: DocumentRecord[] = [];
   const passages: Passage[] = [];
   let seed = 7;
@@ -74,8 +90,20 @@ function generatedCorpus(samplePassages: Passage[], count: number): { documents:
     }
     const parsed = parseText(lines.join('\n\n'));
     const id = `doc-${d}`;
-    documents.push({ ...parsed.metadata, organisation, id, sourceKey: id, fileName: `${id}.md`, link: '', contentHash: '', importedAt: '', passageCount: 0 });
-    toPassages(parsed.blocks).forEach((p, ordinal) => passages.push({ ...p, id: `${id}:${ordinal}`, documentId: id, ordinal }));
+    documents.push({
+      ...parsed.metadata,
+      organisation,
+      id,
+      sourceKey: id,
+      fileName: `${id}.md`,
+      link: '',
+      contentHash: '',
+      importedAt: '',
+      passageCount: 0,
+    });
+    toPassages(parsed.blocks).forEach((p, ordinal) =>
+      passages.push({ ...p, id: `${id}:${ordinal}`, documentId: id, ordinal }),
+    );
   }
   return { documents, passages };
 }
@@ -89,7 +117,12 @@ async function knowledgeBench() {
   const documents = (await store.documents.list()).map((d) => d.value);
   const passages = (await store.passages.list()).map((p) => p.value);
   const sample = new KnowledgeIndex(documents, passages);
-  const sampleResult = { documents: documents.length, passages: passages.length, importAndIndexMs: round(importMs), ...latency(sample, 50) };
+  const sampleResult = {
+    documents: documents.length,
+    passages: passages.length,
+    importAndIndexMs: round(importMs),
+    ...latency(sample, 50),
+  };
 
   const corpus = generatedCorpus(passages, 1000);
   const rssBefore = process.memoryUsage().rss;
@@ -111,9 +144,13 @@ async function knowledgeBench() {
 async function main() {
   const knowledge = await knowledgeBench();
   // `npm run bench -- --knowledge` measures the knowledge index only
-  const http = process.argv.includes('--knowledge') ? undefined : await httpBench();
-  const review = process.argv.includes('--knowledge') ? undefined : await reviewBench();
-  process.stdout.write(`${JSON.stringify({ node: process.version, knowledge, http, review }, null, 2)}\n`);
+  const knowledgeOnly = process.argv.includes('--knowledge');
+  const http = knowledgeOnly ? undefined : await httpBench();
+  const review = knowledgeOnly ? undefined : await reviewBench();
+  const sender = knowledgeOnly ? undefined : await senderBench();
+  process.stdout.write(
+    `${JSON.stringify({ node: process.version, knowledge, http, review, sender }, null, 2)}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

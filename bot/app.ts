@@ -45,7 +45,12 @@ import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
 import { helpCard, helpCommand } from './teams/help';
 import { InstalledByPolicy } from './teams/installer';
-import { TeamsConversations, TeamsMessenger, withoutConnectorRetries } from './teams/messenger';
+import {
+  countingConnectorCalls,
+  TeamsConversations,
+  TeamsMessenger,
+  withoutConnectorRetries,
+} from './teams/messenger';
 
 export interface App {
   server: restify.Server;
@@ -95,7 +100,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     MicrosoftAppTenantId: config.bot.tenantId ?? '',
     MicrosoftAppType: config.bot.appType ?? '',
   });
-  const botAuth = createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials);
+  // the turn adapter's calls count in the sender's app-wide rate window (created below, used at run time)
+  const botAuth = countingConnectorCalls(
+    createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials),
+    () => sender.countCall(),
+  );
   const adapter = new CloudAdapter(botAuth);
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error({ err: error, activityType: context.activity.type }, 'turn failed');
