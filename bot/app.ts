@@ -11,6 +11,7 @@ import {
 import type restify from 'restify';
 import { azureOpenAiSemantic } from './ai/azureOpenAi';
 import type { Config } from './config';
+import { AppError } from './errors';
 import type { ApiRoute, Authenticator } from './http/api';
 import { TokenAuthenticator } from './http/auth';
 import { embeddedPolicy, mountEmbeddedLogin } from './http/embeddedLogin';
@@ -26,6 +27,7 @@ import { orgApiRoutes } from './org/routes';
 import { questionApiRoutes, questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
 import type { Store } from './store';
+import { storeGroupCommit } from './store/groupCommit';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
@@ -65,7 +67,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error({ err: error, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
-      await context.sendActivity(t(langOf(context.activity.locale), 'error.internal')).catch(() => undefined);
+      // an AppError names what the user should read (e.g. that their question could not be stored)
+      const lang = langOf(context.activity.locale);
+      const text = error instanceof AppError ? t(lang, error.messageKey, error.params) : t(lang, 'error.internal');
+      await context.sendActivity(text).catch(() => undefined);
     }
   };
 
@@ -78,8 +83,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const book = new ConversationBook(store, clock);
   const messenger = new TeamsMessenger(adapter, config.bot.appId ?? '', book);
+  // writes of concurrent turns share one transaction; each turn goes on once its batch has committed
+  const commits = storeGroupCommit(store);
   const questions = new QuestionService({
     store,
+    commits,
     knowledge,
     directory,
     messenger,
@@ -148,7 +156,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }),
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await questions.flush();
+      await commits.close();
       await store.close();
     },
   };

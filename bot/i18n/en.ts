@@ -61,4 +61,5 @@ export const en: Record<keyof typeof sv, string> = {
   'api.tooLarge': 'What was sent is too large (at most {max} kB).',
   'api.methodNotAllowed': 'This address does not support that request.',
   'api.devLocalOnly': 'The development sign-in works only from the machine Värn runs on.',
+  'questionSave.failed': 'I could not save your question just now, so I have not answered it. Please ask again in a moment.',
 };

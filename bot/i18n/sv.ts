@@ -59,4 +59,5 @@ export const sv = {
   'api.tooLarge': 'Det som skickades är för stort (högst {max} kB).',
   'api.methodNotAllowed': 'Det går inte att göra så med den här adressen.',
   'api.devLocalOnly': 'Utvecklingsinloggningen fungerar bara från datorn där Värn körs.',
+  'questionSave.failed': 'Jag kunde inte spara din fråga just nu, så jag har inte svarat på den. Ställ frågan igen om en stund.',
 } as const;

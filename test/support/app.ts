@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type App, createApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
+import type { Store } from '../../bot/store';
 import { openSqliteStore } from '../../bot/store/sqlite';
 import { type Channel, type ChannelUser, makeUser, startChannel } from './channel';
 
@@ -24,9 +25,9 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export async function startApp(env: Record<string, string> = {}): Promise<Running> {
+export async function startApp(env: Record<string, string> = {}, options: { store?: Store } = {}): Promise<Running> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VARN_CONTENT_DIR: path.join(root, 'content'), ...env });
-  const app = await createApp(config, { store: openSqliteStore(':memory:'), log: createLogger('silent') });
+  const app = await createApp(config, { store: options.store ?? openSqliteStore(':memory:'), log: createLogger('silent') });
   const port = await app.listen();
   const channel = await startChannel({ botUrl: `http://127.0.0.1:${port}/api/messages`, tenantId: sample.organisation.tenantId });
   return {
