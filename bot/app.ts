@@ -17,6 +17,7 @@ import type { Sender } from './delivery/port';
 import { DeliveryService, type SenderOptions } from './delivery/service';
 import { LocalDocumentStore } from './documents/local';
 import type { DocumentStore } from './documents/port';
+import { AppError } from './errors';
 import type { FollowUpService } from './followups/service';
 import { governanceApiRoutes, governanceVerbs } from './governance/routes';
 import { GovernanceService } from './governance/service';
@@ -40,6 +41,7 @@ import type { ReviewService } from './review/service';
 import type { Scheduler } from './schedule/port';
 import { JobScheduler } from './schedule/service';
 import type { Store } from './store';
+import { storeGroupCommit } from './store/groupCommit';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
@@ -109,7 +111,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error({ err: error, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
-      await context.sendActivity(t(langOf(context.activity.locale), 'error.internal')).catch(() => undefined);
+      // an AppError names what the user should read (e.g. that their question could not be stored)
+      const lang = langOf(context.activity.locale);
+      const text =
+        error instanceof AppError ? t(lang, error.messageKey, error.params) : t(lang, 'error.internal');
+      await context.sendActivity(text).catch(() => undefined);
     }
   };
 
@@ -157,8 +163,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     options: { pollMs: config.schedulerPollMs },
   });
   const teamsIdOf = async (personId: string) => (await book.find(personId))?.reference.user?.id;
+  // writes of concurrent turns share one transaction; each turn goes on once its batch has committed
+  const commits = storeGroupCommit(store);
   const questions = new QuestionService({
     store,
+    commits,
     knowledge,
     directory,
     messenger,
@@ -281,7 +290,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await scheduler.stop();
       await sender.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await questions.flush();
+      await commits.close();
       await store.close();
     },
   };

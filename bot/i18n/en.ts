@@ -314,4 +314,6 @@ export const en: Record<keyof typeof sv, string> = {
   'governance.refresh': 'Show the current state',
   'governance.commentRequired': 'Write in the comment what needs revising.',
   'governance.commentTooLong': 'The comment is too long (at most {max} characters).',
+  'api.devLocalOnly': 'The development sign-in works only from the machine Värn runs on.',
+  'questionSave.failed': 'I could not save your question just now, so I have not answered it. Please ask again in a moment.',
 };

@@ -312,4 +312,6 @@ export const sv = {
   'governance.refresh': 'Visa aktuellt läge',
   'governance.commentRequired': 'Skriv i kommentaren vad som behöver revideras.',
   'governance.commentTooLong': 'Kommentaren är för lång (högst {max} tecken).',
+  'api.devLocalOnly': 'Utvecklingsinloggningen fungerar bara från datorn där Värn körs.',
+  'questionSave.failed': 'Jag kunde inte spara din fråga just nu, så jag har inte svarat på den. Ställ frågan igen om en stund.',
 } as const;
