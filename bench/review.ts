@@ -232,9 +232,10 @@ export async function reviewBench() {
       delivered: progress,
       openCommandMs: Math.round(openedMs),
       untilLastCardMs: Math.round(fanOutMs),
-      // sends between the first and the last card (n - 1 intervals), and over the whole time from the chief's click
-      achievedPerSecond: Math.round(((sent.length - 1) / Math.max(spanS, 0.001)) * 10) / 10,
-      endToEndPerSecond: Math.round((sent.length / (fanOutMs / 1000)) * 10) / 10,
+      // over the whole time from the chief's click to the last card; and between the first and the last card
+      // (n - 1 intervals; Teams' limit is a sliding window, so this can read a little above 50 while no second holds more)
+      achievedPerSecond: Math.round((sent.length / (fanOutMs / 1000)) * 10) / 10,
+      firstToLastCardPerSecond: Math.round(((sent.length - 1) / Math.max(spanS, 0.001)) * 10) / 10,
       platformLimitPerSecond: 50,
       channelRequestsPerSecondMax: stats.maxPerSecond,
       throttled429: stats.throttled,
