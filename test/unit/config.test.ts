@@ -25,3 +25,14 @@ test('a bot app id needs a single-tenant or managed-identity app type, and a ten
   const ok = loadConfig({ MicrosoftAppId: id, MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 's', MicrosoftAppTenantId: id });
   expect(ok.embedded).toBe(false);
 });
+
+test("the sender's default service URL and the scheduler's poll interval are settings, checked at start", () => {
+  const defaults = loadConfig({});
+  expect(defaults.teamsServiceUrl).toBe('https://smba.trafficmanager.net/teams/');
+  expect(defaults.schedulerPollMs).toBe(60_000);
+  const set = loadConfig({ VARN_TEAMS_SERVICE_URL: 'https://smba.trafficmanager.net/emea/', VARN_SCHEDULER_POLL_SECONDS: '0.5' });
+  expect(set.teamsServiceUrl).toBe('https://smba.trafficmanager.net/emea/');
+  expect(set.schedulerPollMs).toBe(500);
+  expect(() => loadConfig({ VARN_TEAMS_SERVICE_URL: 'smba' })).toThrow(/VARN_TEAMS_SERVICE_URL: expected the Bot Connector service URL/);
+  expect(() => loadConfig({ VARN_SCHEDULER_POLL_SECONDS: '0' })).toThrow(/VARN_SCHEDULER_POLL_SECONDS/);
+});
