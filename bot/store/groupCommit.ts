@@ -45,8 +45,8 @@ interface Pending<W> {
 
 export class GroupCommit<W> {
   private collecting: Pending<W>[] = [];
-  private running: Promise<void> | undefined;
-  private scheduled = false;
+  /** A batch is scheduled or committing. */
+  private busy = false;
   private closed = false;
   private last: Promise<void> = Promise.resolve();
   /** The last unfinished write per key, so a reader can wait for it. */
@@ -94,37 +94,29 @@ export class GroupCommit<W> {
     await this.flush();
   }
 
-  get waiting(): number {
-    return this.collecting.length;
-  }
-
   private schedule(): void {
-    if (this.scheduled || this.running) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.running = this.drain().finally(() => {
-        this.running = undefined;
-        // writes added by callers released at the very end of the drain start the next batch
-        if (this.collecting.length > 0) this.schedule();
-      });
-    });
+    if (this.busy) return;
+    this.busy = true;
+    setImmediate(() => void this.commitNext());
   }
 
-  /** Commits batches until nothing is collecting; writes added meanwhile form the next batch. */
-  private async drain(): Promise<void> {
-    while (this.collecting.length > 0) {
-      const batch = this.collecting.splice(0, this.options.maxBatch);
-      try {
-        await this.commit(batch.map((p) => p.write));
-      } catch (error) {
-        const failure = new GroupCommitFailed(batch.length, error);
-        for (const p of batch) p.reject(failure);
-        continue;
-      }
-      for (const p of batch) p.resolve();
-      // let the next writes of the callers just released join the following batch
-      if (this.collecting.length > 0) await new Promise((resolve) => setImmediate(resolve));
+  /**
+   * Commits one batch. Writes added while it commits wait for the next batch, which starts on the
+   * following turn of the event loop; the batch's callers are released only after its commit.
+   */
+  private async commitNext(): Promise<void> {
+    const batch = this.collecting.splice(0, this.options.maxBatch);
+    let failure: GroupCommitFailed | undefined;
+    try {
+      await this.commit(batch.map((p) => p.write));
+    } catch (error) {
+      failure = new GroupCommitFailed(batch.length, error);
+    }
+    this.busy = false;
+    if (this.collecting.length > 0) this.schedule();
+    for (const p of batch) {
+      if (failure) p.reject(failure);
+      else p.resolve();
     }
   }
 }
