@@ -19,6 +19,8 @@ import type { Sender } from './delivery/port';
 import { DeliveryService, type SenderOptions } from './delivery/service';
 import { LocalDocumentStore } from './documents/local';
 import type { DocumentStore } from './documents/port';
+import { AppError } from './errors';
+import type { FollowUpService } from './followups/service';
 import { governanceApiRoutes, governanceVerbs } from './governance/routes';
 import { GovernanceService } from './governance/service';
 import type { ApiRoute, Authenticator } from './http/api';
@@ -35,21 +37,33 @@ import { type Directory, roleSchema } from './org/model';
 import { orgApiRoutes } from './org/routes';
 import { questionApiRoutes, questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
+import { publishAnnualReport } from './reports/service';
+import { createReviewFeature } from './review/index';
+import type { ReviewService } from './review/service';
 import type { Scheduler } from './schedule/port';
 import { JobScheduler } from './schedule/service';
 import type { Store } from './store';
+import { storeGroupCommit } from './store/groupCommit';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
 import { helpCard, helpCommand } from './teams/help';
 import { InstalledByPolicy } from './teams/installer';
-import { countingConnectorCalls, TeamsConversations, TeamsMessenger, withoutConnectorRetries } from './teams/messenger';
+import {
+  countingConnectorCalls,
+  TeamsConversations,
+  TeamsMessenger,
+  withoutConnectorRetries,
+} from './teams/messenger';
 
 export interface App {
   server: restify.Server;
   store: Store;
   knowledge: KnowledgeService;
   questions: QuestionService;
+  /** The yearly review and its follow-ups. */
+  review: ReviewService;
+  followUps: FollowUpService;
   directory: Directory;
   /** Generated files (the säkerhetsbokslut) and governing documents. */
   documents: DocumentStore;
@@ -97,12 +111,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error({ err: error, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
-      await context.sendActivity(t(langOf(context.activity.locale), 'error.internal')).catch(() => undefined);
+      // an AppError names what the user should read (e.g. that their question could not be stored)
+      const lang = langOf(context.activity.locale);
+      const text =
+        error instanceof AppError ? t(lang, error.messageKey, error.params) : t(lang, 'error.internal');
+      await context.sendActivity(text).catch(() => undefined);
     }
   };
 
   // semantic ranking and phrasing only when the customer configured an Azure OpenAI deployment
-  const knowledge = new KnowledgeService(store, log, clock, config.openAi ? azureOpenAiSemantic(config.openAi) : {});
+  const knowledge = new KnowledgeService(
+    store,
+    log,
+    clock,
+    config.openAi ? azureOpenAiSemantic(config.openAi) : {},
+  );
   await knowledge.load();
   const documentsLink = `${config.publicUrl}/documents`;
   const report = await knowledge.import(new FileSystemSource([config.knowledgeDir], documentsLink));
@@ -140,8 +163,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     options: { pollMs: config.schedulerPollMs },
   });
+  // writes of concurrent turns share one transaction; each turn goes on once its batch has committed
+  const commits = storeGroupCommit(store);
   const questions = new QuestionService({
     store,
+    commits,
     knowledge,
     directory,
     messenger,
@@ -168,13 +194,30 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   campaigns.register();
   await campaigns.resume();
   const campaignRoutes = campaignBot(campaigns);
+  const reviewFeature = createReviewFeature({
+    store,
+    directory,
+    messenger,
+    sender,
+    scheduler,
+    log: log.child({ component: 'review' }),
+    clock,
+    contentDir: config.contentDir,
+    schedule: config.review,
+    // the säkerhetsbokslut is written for the board, in Swedish
+    writeReport: async (input) => {
+      const published = await publishAnnualReport(documents, input, 'sv');
+      return { docx: published.docx.link, csv: published.csv.link };
+    },
+    teamsIdOf: async (personId) => (await book.find(personId))?.reference.user?.id,
+  });
 
   const bot = new VarnBot({
     directory,
     book,
     log,
-    commands: [helpCommand, ...campaignRoutes.commands],
-    verbs: [...questionVerbs(questions), ...governanceVerbs(governance), ...campaignRoutes.verbs],
+    commands: [helpCommand, ...reviewFeature.commands, ...campaignRoutes.commands],
+    verbs: [...questionVerbs(questions), ...reviewFeature.verbs, ...governanceVerbs(governance), ...campaignRoutes.verbs],
     maxQuestionChars: config.maxQuestionChars,
     welcome: (caller) => helpCard(caller.lang, true),
     ask: async (caller, text) => {
@@ -204,6 +247,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ...questionApiRoutes(questions),
     ...governanceApiRoutes(governance),
     ...campaignApi(campaigns),
+    ...reviewFeature.api,
   ];
 
   const server = createServer({
@@ -231,6 +275,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     knowledge,
     questions,
+    review: reviewFeature.review,
+    followUps: reviewFeature.followUps,
     directory,
     documents,
     governance,
@@ -250,7 +296,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await scheduler.stop();
       await sender.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await questions.flush();
+      await commits.close();
       await store.close();
     },
   };

@@ -93,7 +93,7 @@ export class CampaignService {
       id: personId,
       securityChief: !!person?.roles.includes('securityChief'),
       author,
-      managedUnits: person ? unitsOfManager(personId, await directory.allUnits()) : new Set(),
+      managedUnits: person ? unitsOfManager(personId, await directory.units()) : new Set(),
     };
   }
 
@@ -139,7 +139,7 @@ export class CampaignService {
 
   /** The units and groups an author can choose from. */
   async choices(): Promise<{ units: Unit[]; groups: { id: string; name: string }[] }> {
-    return { units: await this.deps.directory.allUnits(), groups: await this.deps.directory.groups() };
+    return { units: await this.deps.directory.units(), groups: await this.deps.directory.groups() };
   }
 
   /** Everything wrong with the content (the recipient card is rendered to measure it, in the longer language). */
@@ -166,7 +166,7 @@ export class CampaignService {
     const groupMembers = new Map<string, string[]>();
     for (const id of groupIds) groupMembers.set(id, await directory.groupMembers(id));
     return resolveAudience(content.audience, {
-      units: await directory.allUnits(),
+      units: await directory.units(),
       people: await directory.everyone(),
       groupMembers,
     });
@@ -641,7 +641,7 @@ export class CampaignService {
     return computeFigures(
       recipients,
       await this.messageDeliveries(campaign.id),
-      await this.deps.directory.allUnits(),
+      await this.deps.directory.units(),
     );
   }
 
@@ -666,7 +666,7 @@ export class CampaignService {
   ): Promise<{ unitNames: string[]; campaigns: { campaign: Campaign; tally: Tally }[] }> {
     const actor = await this.actor(actorId);
     this.authorize(actor, 'seeOwnUnit');
-    const units = await this.deps.directory.allUnits();
+    const units = await this.deps.directory.units();
     const unitNames = units.filter((u) => u.managerId === actorId).map((u) => u.name);
     const campaigns: { campaign: Campaign; tally: Tally }[] = [];
     const sent = [

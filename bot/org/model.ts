@@ -54,12 +54,14 @@ export interface Directory {
   withRole(role: Role): Promise<Person[]>;
   /** The nearest manager: the unit's manager, or the parent unit's when the person manages the unit. */
   managerOf(personId: string): Promise<Person | undefined>;
+  /** The line organisation's units (for choosing who takes part in a review cycle). */
+  units(): Promise<Unit[]>;
+  /** The people of one unit (for choosing a follow-up's owner). */
+  membersOf(unitId: string): Promise<Person[]>;
 
   // campaigns: audience resolution
   /** Every enabled member of the organisation (no guests, no disabled accounts). */
   everyone(): Promise<Person[]>;
-  /** The line organisation's units. */
-  allUnits(): Promise<Unit[]>;
   /** Groups one can address (name and id only). */
   groups(): Promise<{ id: string; name: string }[]>;
   /** The ids of a group's members, through nested groups (Graph: transitiveMembers). */

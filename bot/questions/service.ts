@@ -4,7 +4,7 @@
  * check, writes an audit event in the same transaction, and returns what the actor should see.
  */
 import { randomUUID } from 'node:crypto';
-import { forbidden, notFound, badInput } from '../errors';
+import { AppError, badInput, forbidden, notFound } from '../errors';
 import { langOf, t } from '../i18n';
 import type { AnswerView } from '../knowledge/answer';
 import type { KnowledgeService } from '../knowledge/service';
@@ -12,10 +12,10 @@ import type { Logger } from '../logger';
 import { type Messenger, NotReachable, type SentMessage } from '../messaging';
 import type { Directory } from '../org/model';
 import { type Store, type Stored, VersionConflict } from '../store';
+import type { GroupCommit, StoreWrite } from '../store/groupCommit';
 import type { Question } from './model';
 import { type Actor, can, transitions } from './policy';
 import { answerCard, deliveredCard, MAX_ANSWER_CHARS, questionCard } from './present';
-import { WriteBehind } from './writeBehind';
 
 export interface Asker {
   id: string;
@@ -34,26 +34,12 @@ export interface QuestionServiceDeps {
   securityFunctionIds: string[];
   /** Teams user ids (29:…) of people, for card refresh; optional. */
   teamsIdOf: (personId: string) => Promise<string | undefined>;
+  /** The store's group commit: a question is written in a transaction shared with other turns (see store/groupCommit.ts). */
+  commits: GroupCommit<StoreWrite>;
 }
 
 export class QuestionService {
-  /** Questions just answered, written in batches after the reply (see writeBehind.ts). */
-  private readonly unwritten: WriteBehind<Question>;
-
-  constructor(private readonly deps: QuestionServiceDeps) {
-    this.unwritten = new WriteBehind(
-      (questions) =>
-        deps.store.transaction(async (tx) => {
-          for (const question of questions) await tx.questions.insert(question);
-        }),
-      deps.log,
-    );
-  }
-
-  /** Writes the questions not yet in the store (at a graceful stop). */
-  flush(): Promise<void> {
-    return this.unwritten.flush();
-  }
+  constructor(private readonly deps: QuestionServiceDeps) {}
 
   async securityFunction(): Promise<string[]> {
     if (this.deps.securityFunctionIds.length > 0) return this.deps.securityFunctionIds;
@@ -66,7 +52,12 @@ export class QuestionService {
     return { id: personId, securityFunction: (await this.securityFunction()).includes(personId) };
   }
 
-  /** Answers from the documents (or abstains) and keeps the question private to the asker. */
+  /**
+   * Answers from the documents (or abstains) and keeps the question private to the asker. The question
+   * is committed (in a transaction shared with the turns of the same moment) before this returns, so
+   * no card is ever sent for a question the store does not hold; when the commit fails the asker
+   * reads `questionSave.failed`, gets no card, and nothing is stored.
+   */
   async ask(asker: Asker, text: string): Promise<{ card: object; question: Question }> {
     const { knowledge, clock } = this.deps;
     const result = await knowledge.search(text);
@@ -93,8 +84,9 @@ export class QuestionService {
       curated: false,
       functionCards: [],
     };
-    // written after the reply (once the card's id is known, see rememberAskerCard), in a batch; any action on it writes it first
-    this.unwritten.add(question, { hold: true });
+    await this.commit(question.id, async (tx) => {
+      await tx.questions.insert(question);
+    });
     const actor = await this.actor(asker.id);
     const card = answerCard(langOf(asker.locale), actor, {
       question,
@@ -108,14 +100,41 @@ export class QuestionService {
     return { card, question };
   }
 
-  /** Remembers where the asker's answer card is, so it can be updated later. */
+  /**
+   * Remembers where the asker's answer card is, so it can be updated when the security function
+   * answers. Called once the card is sent; joins the next group commit (the turn waits for it, the
+   * asker does not). If that batch fails, the write is tried once more on its own before giving up
+   * with a log line: the answer still reaches the asker as a new message, only the old card stays as it was.
+   */
   async rememberAskerCard(questionId: string, message: SentMessage): Promise<void> {
-    const remember = (q: Question): Question => ({ ...q, askerCard: message });
-    if (!this.unwritten.change(questionId, remember)) await this.mutate(questionId, remember);
+    const remember: StoreWrite = async (tx) => {
+      const stored = await tx.questions.get(questionId);
+      if (!stored) throw new Error(`question ${questionId} is not stored`);
+      await tx.questions.update({ ...stored.value, askerCard: message }, stored.version);
+    };
+    try {
+      await this.deps.commits.write(remember, questionId);
+    } catch (error) {
+      this.deps.log.warn({ err: error, questionId }, "the asker's card could not be recorded with its batch; trying alone");
+      await this.deps.store.transaction(remember).catch((again: unknown) => {
+        this.deps.log.error({ err: again, questionId, activityId: message.activityId }, "the asker's card could not be recorded");
+      });
+    }
+  }
+
+  /** Writes through the group commit; a failed batch is a clear message to the user and nothing stored. */
+  private async commit(questionId: string, write: StoreWrite): Promise<void> {
+    try {
+      await this.deps.commits.write(write, questionId);
+    } catch (error) {
+      this.deps.log.error({ err: error, questionId }, 'the question could not be stored');
+      throw new AppError({ id: 'not_saved', status: 503, messageKey: 'questionSave.failed', cause: error });
+    }
   }
 
   private async load(questionId: string): Promise<Stored<Question>> {
-    await this.unwritten.settle(questionId);
+    // a write of this question still in a batch (where its card is) lands before anyone acts on it
+    await this.deps.commits.written(questionId);
     const stored = await this.deps.store.questions.get(questionId);
     if (!stored) throw notFound();
     return stored;

@@ -148,7 +148,6 @@ test('an escalated question: the security chief sees it in the queue, the asker 
     { id: johanna.aadObjectId, name: 'Johanna Persson', locale: 'sv-SE' },
     'Får jag låna ut mitt passerkort?',
   );
-  await running.app.questions.flush();
   const stored = await running.app.store.questions.get(question.id);
   await running.app.store.questions.update({ ...question, status: 'escalated' }, stored?.version ?? '');
 
