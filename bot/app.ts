@@ -27,7 +27,7 @@ import { orgApiRoutes } from './org/routes';
 import { questionApiRoutes, questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
 import type { Store } from './store';
-import { storeGroupCommit } from './store/groupCommit';
+import { type GroupCommit, type StoreWrite, storeGroupCommit } from './store/groupCommit';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
@@ -39,6 +39,8 @@ export interface App {
   store: Store;
   knowledge: KnowledgeService;
   questions: QuestionService;
+  /** The store's group commit (its counters feed the HTTP bench). */
+  commits: GroupCommit<StoreWrite>;
   directory: Directory;
   log: Logger;
   listen(): Promise<number>;
@@ -148,6 +150,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     knowledge,
     questions,
+    commits,
     directory,
     log,
     listen: () =>
