@@ -128,10 +128,14 @@ export async function httpBench(
   }
   const varnRounds: Round[] = [];
   const echoRounds: Round[] = [];
+  const counted = { ...app.commits.counts };
   for (let r = 0; r < rounds; r++) {
     varnRounds.push(await runRound(varnChannel, users, perConversation));
     echoRounds.push(await runRound(echoChannel, users, perConversation));
   }
+  // the group commit during the measured rounds: how many turns shared one transaction
+  const transactions = app.commits.counts.batches - counted.batches;
+  const turnsPerTransaction = (rounds * conversations * perConversation) / Math.max(1, transactions);
   await varnChannel.close();
   await echoChannel.close();
   await app.close();
@@ -143,6 +147,11 @@ export async function httpBench(
     conversations,
     rounds,
     store: options.dbPath ? 'sqlite file' : 'sqlite :memory:',
+    groupCommit: {
+      transactions,
+      writes: app.commits.counts.writes - counted.writes,
+      turnsPerTransaction: round(turnsPerTransaction),
+    },
     varn,
     echo: echoResult,
     throughputRatio: round(varn.turnsPerSecond / echoResult.turnsPerSecond),

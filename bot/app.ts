@@ -43,7 +43,7 @@ import type { ReviewService } from './review/service';
 import type { Scheduler } from './schedule/port';
 import { JobScheduler } from './schedule/service';
 import type { Store } from './store';
-import { storeGroupCommit } from './store/groupCommit';
+import { type GroupCommit, type StoreWrite, storeGroupCommit } from './store/groupCommit';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
@@ -64,6 +64,8 @@ export interface App {
   /** The yearly review and its follow-ups. */
   review: ReviewService;
   followUps: FollowUpService;
+  /** The store's group commit (its counters feed the HTTP bench). */
+  commits: GroupCommit<StoreWrite>;
   directory: Directory;
   /** Generated files (the säkerhetsbokslut) and governing documents. */
   documents: DocumentStore;
@@ -277,6 +279,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     questions,
     review: reviewFeature.review,
     followUps: reviewFeature.followUps,
+    commits,
     directory,
     documents,
     governance,

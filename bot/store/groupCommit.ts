@@ -49,6 +49,8 @@ export class GroupCommit<W> {
   private busy = false;
   private closed = false;
   private last: Promise<void> = Promise.resolve();
+  /** Committed (or failed) batches and their writes so far: how well writes are shared. */
+  readonly counts = { batches: 0, writes: 0 };
   /** The last unfinished write per key, so a reader can wait for it. */
   private readonly byKey = new Map<string, Promise<void>>();
 
@@ -106,6 +108,8 @@ export class GroupCommit<W> {
    */
   private async commitNext(): Promise<void> {
     const batch = this.collecting.splice(0, this.options.maxBatch);
+    this.counts.batches += 1;
+    this.counts.writes += batch.length;
     let failure: GroupCommitFailed | undefined;
     try {
       await this.commit(batch.map((p) => p.write));

@@ -31,6 +31,7 @@ test('writes added in the same moment share one commit, and each caller goes on 
   expect(rows).toEqual([]); // nothing is committed inside the caller's own step
   await Promise.all(callers);
   expect(batches).toEqual([['a', 'b', 'c']]);
+  expect(group.counts).toEqual({ batches: 1, writes: 3 });
   // every caller saw its own write (and its batch's) stored when it was released
   expect(seen).toEqual([
     ['a', 'b', 'c'],
