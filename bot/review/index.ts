@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConfigError } from '../config';
 import type { Sender } from '../delivery/port';
 import { FollowUpService } from '../followups/service';
 import type { ApiRoute } from '../http/api';
@@ -44,11 +45,16 @@ export interface ReviewFeature {
 
 export function loadGoalTemplate(contentDir: string): GoalTemplate {
   const file = path.join(contentDir, 'review', 'goals.json');
+  if (!fs.existsSync(file)) {
+    throw new ConfigError([
+      `VARN_CONTENT_DIR: ${file} is missing; the yearly review needs its goal template there (areas, goals, the default sign-off chain; see content/review/goals.json)`,
+    ]);
+  }
   const parsed = goalTemplateSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
   if (!parsed.success) {
-    throw new Error(
-      `${file} is not a valid goal template: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+    throw new ConfigError([
+      `VARN_CONTENT_DIR: ${file} is not a valid goal template: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    ]);
   }
   return parsed.data;
 }

@@ -53,6 +53,7 @@ async function until(what: string, condition: () => Promise<boolean>, timeoutMs 
 test('when the service stops mid-send to 2,000 people and starts again, then each gets the card exactly once', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-campaign-restart-'));
   const users = organisation(path.join(dir, 'content'));
+  fs.cpSync(path.join(root, 'content/review'), path.join(dir, 'content/review'), { recursive: true });
   const env = {
     VARN_CONTENT_DIR: path.join(dir, 'content'),
     VARN_KNOWLEDGE_DIR: path.join(root, 'content/documents'),
