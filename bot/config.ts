@@ -3,6 +3,7 @@
  * A bad or missing value stops the start with a message that names the setting.
  * No tenant configured (no MicrosoftAppId) means the embedded default: SQLite, sample content, no network.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -50,6 +51,22 @@ const envSchema = z
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalString,
     AZURE_OPENAI_CHAT_DEPLOYMENT: optionalString,
     AZURE_OPENAI_API_VERSION: z.string().default('2024-10-21'),
+    VARN_SHAREPOINT_SITE: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[^/\s]+(:\/.+|,[^,]+,[^,]+)?$/, 'the site as host:/path (contoso.sharepoint.com:/sites/security) or its Graph id')
+        .optional(),
+    ),
+    VARN_GRAPH_TENANT_ID: optionalString.pipe(guid.optional()),
+    VARN_GRAPH_CLIENT_ID: optionalString.pipe(guid.optional()),
+    VARN_GRAPH_CERTIFICATE_PATH: optionalString,
+    VARN_GRAPH_CLIENT_SECRET: optionalString,
+    VARN_GRAPH_AUTHORITY_HOST: z.url('an https URL such as https://login.microsoftonline.com').default('https://login.microsoftonline.com'),
+    VARN_GRAPH_BASE_URL: z.url('a URL such as https://graph.microsoft.com').default('https://graph.microsoft.com'),
+    VARN_SHAREPOINT_PROVISION: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], 'true or false')
+      .default('false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   })
   .superRefine((env, ctx) => {
     if (env.MicrosoftAppId) {
@@ -66,6 +83,24 @@ const envSchema = z
       }
       if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppPassword) {
         ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'the client secret of the SingleTenant bot' });
+      }
+    }
+    if (env.VARN_SHAREPOINT_SITE) {
+      if (!(env.VARN_GRAPH_TENANT_ID ?? env.MicrosoftAppTenantId)) {
+        ctx.addIssue({ code: 'custom', path: ['VARN_GRAPH_TENANT_ID'], message: 'the tenant id (a GUID) of the SharePoint site (or MicrosoftAppTenantId)' });
+      }
+      if (!(env.VARN_GRAPH_CLIENT_ID ?? env.MicrosoftAppId)) {
+        ctx.addIssue({ code: 'custom', path: ['VARN_GRAPH_CLIENT_ID'], message: 'the app registration (client id, a GUID) that reads and writes the site (or MicrosoftAppId)' });
+      }
+      if (!env.VARN_GRAPH_CERTIFICATE_PATH && !(env.VARN_GRAPH_CLIENT_SECRET ?? env.MicrosoftAppPassword)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['VARN_GRAPH_CERTIFICATE_PATH'],
+          message: 'a PEM file with the private key and certificate of the app registration, or VARN_GRAPH_CLIENT_SECRET',
+        });
+      }
+      if (env.VARN_GRAPH_CERTIFICATE_PATH && !fs.existsSync(env.VARN_GRAPH_CERTIFICATE_PATH)) {
+        ctx.addIssue({ code: 'custom', path: ['VARN_GRAPH_CERTIFICATE_PATH'], message: 'a readable PEM file (no file at that path)' });
       }
     }
     if (env.AZURE_OPENAI_ENDPOINT) {
@@ -102,6 +137,8 @@ export interface Config {
   /** aadObjectIds of the security function; empty means "people with a security role in the organisation". */
   securityFunction: string[];
   maxQuestionChars: number;
+  /** Set when a SharePoint site is configured: the store is SharePoint through Graph; otherwise SQLite. */
+  sharePoint?: SharePointConfig;
   openAi?: {
     endpoint: string;
     apiKey: string;
@@ -109,6 +146,19 @@ export interface Config {
     chatDeployment?: string;
     apiVersion: string;
   };
+}
+
+export interface SharePointConfig {
+  /** host:/path or the site's Graph id. */
+  site: string;
+  tenantId: string;
+  clientId: string;
+  certificatePath?: string;
+  clientSecret?: string;
+  authorityHost: string;
+  graphBaseUrl: string;
+  /** Create or repair the lists at start (otherwise: `npm run provision`). */
+  provisionAtStart: boolean;
 }
 
 export class ConfigError extends Error {
@@ -152,6 +202,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     knowledgeDir: e.VARN_KNOWLEDGE_DIR ? path.resolve(e.VARN_KNOWLEDGE_DIR) : path.join(contentDir, 'documents'),
     securityFunction: e.VARN_SECURITY_FUNCTION ?? [],
     maxQuestionChars: e.VARN_MAX_QUESTION_CHARS,
+    sharePoint: e.VARN_SHAREPOINT_SITE
+      ? {
+          site: e.VARN_SHAREPOINT_SITE,
+          tenantId: (e.VARN_GRAPH_TENANT_ID ?? e.MicrosoftAppTenantId) as string,
+          clientId: (e.VARN_GRAPH_CLIENT_ID ?? e.MicrosoftAppId) as string,
+          certificatePath: e.VARN_GRAPH_CERTIFICATE_PATH ? path.resolve(e.VARN_GRAPH_CERTIFICATE_PATH) : undefined,
+          clientSecret: e.VARN_GRAPH_CERTIFICATE_PATH ? undefined : (e.VARN_GRAPH_CLIENT_SECRET ?? e.MicrosoftAppPassword),
+          authorityHost: e.VARN_GRAPH_AUTHORITY_HOST.replace(/\/$/, ''),
+          graphBaseUrl: e.VARN_GRAPH_BASE_URL.replace(/\/$/, ''),
+          provisionAtStart: e.VARN_SHAREPOINT_PROVISION,
+        }
+      : undefined,
     openAi:
       e.AZURE_OPENAI_ENDPOINT && e.AZURE_OPENAI_API_KEY && e.AZURE_OPENAI_EMBEDDING_DEPLOYMENT
         ? {

@@ -1,0 +1,293 @@
+/**
+ * One Store collection on one SharePoint list (schema: infra/sharepoint/schema.ts). The record is
+ * the JSON in `VarnRecord`; the version is the item's eTag; updates send it as If-Match, so a 412
+ * is a VersionConflict and nothing is overwritten. Reads always name the fields they need
+ * (`$select`, `expand=fields(select=…)`), filter only on indexed columns, and follow nextLink.
+ */
+import { type ColumnSpec, ID_COLUMN, type ListSpec, RECORD_COLUMN } from '../../../infra/sharepoint/schema';
+import { type BatchRequest, Graph, GraphRequestError } from '../../graph/client';
+import {
+  type AppendOnly,
+  type Collection,
+  DuplicateId,
+  RecordNotFound,
+  type Stored,
+  VersionConflict,
+  type Where,
+} from '../port';
+
+export interface ListItem {
+  id: string;
+  eTag?: string;
+  fields?: Record<string, unknown>;
+}
+
+/** Where a collection lives: the Graph client, the site and the list's id. */
+export interface ListAddress {
+  graph: Graph;
+  siteId: string;
+  listId: string;
+}
+
+/** An undo step of a SharePoint "transaction" (see store.ts). */
+export type Undo = () => Promise<void>;
+
+export const quote = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+function literal(column: ColumnSpec, value: unknown): string {
+  if (column.type === 'boolean' || column.type === 'number') return String(value);
+  return quote(String(value));
+}
+
+/** The indexed copy of a field as SharePoint stores it. */
+function cell(column: ColumnSpec, value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (column.type === 'boolean') return Boolean(value);
+  if (column.type === 'number') return Number(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export class SharePointList<T extends { id: string }> {
+  /** item id of each record id seen (an item's id never changes; records are unique by id). */
+  private readonly itemIds = new Map<string, string>();
+  /** The last value read or written per record id and version (what a compensation restores). */
+  private readonly seen = new Map<string, Stored<T>>();
+
+  constructor(
+    readonly spec: ListSpec,
+    private readonly at: ListAddress,
+  ) {}
+
+  private get base(): string {
+    return `/sites/${this.at.siteId}/lists/${this.at.listId}/items`;
+  }
+
+  private get graph(): Graph {
+    return this.at.graph;
+  }
+
+  private readonly select = `$select=id,eTag&$expand=fields($select=${ID_COLUMN},${RECORD_COLUMN})`;
+
+  fieldsOf(value: T): Record<string, unknown> {
+    const fields: Record<string, unknown> = { [RECORD_COLUMN]: JSON.stringify(value) };
+    for (const column of this.spec.columns) {
+      if (column.field) fields[column.name] = cell(column, (value as Record<string, unknown>)[column.field]);
+    }
+    return fields;
+  }
+
+  private fromItem(item: ListItem): Stored<T> {
+    const raw = item.fields?.[RECORD_COLUMN];
+    if (typeof raw !== 'string')
+      throw new Error(`${this.spec.displayName} item ${item.id} has no ${RECORD_COLUMN}`);
+    const stored = {
+      value: JSON.parse(raw) as T,
+      version: String(item.eTag ?? item.fields?.['@odata.etag'] ?? ''),
+    };
+    this.itemIds.set(stored.value.id, item.id);
+    this.seen.set(stored.value.id, stored);
+    return stored;
+  }
+
+  private filterOf(where: Where<T>): { server?: string; local: [string, unknown][] } {
+    const terms = Object.entries(where).filter(([, value]) => value !== undefined);
+    for (const [field] of terms) {
+      if (!this.spec.columns.some((c) => c.field === field)) {
+        throw new Error(
+          `${this.spec.key}.${field} is not indexed; declare it in store/schema.ts to filter on it`,
+        );
+      }
+    }
+    const first = terms[0];
+    if (!first) return { local: [] };
+    const column = this.spec.columns.find((c) => c.field === first[0]) as ColumnSpec;
+    // SharePoint filters on one indexed column at a time; the rest is checked here on the records
+    return { server: `fields/${column.name} eq ${literal(column, first[1])}`, local: terms.slice(1) };
+  }
+
+  async query(where: Where<T>): Promise<Stored<T>[]> {
+    const { server, local } = this.filterOf(where);
+    const filter = server ? `&$filter=${encodeURIComponent(server)}` : '';
+    const items = await this.graph.all<ListItem>(`${this.base}?${this.select}${filter}`);
+    return items
+      .sort((a, b) => Number(a.id) - Number(b.id))
+      .map((item) => this.fromItem(item))
+      .filter((s) => local.every(([field, value]) => (s.value as Record<string, unknown>)[field] === value));
+  }
+
+  async get(id: string): Promise<Stored<T> | undefined> {
+    return (await this.query({ id } as Where<T>))[0];
+  }
+
+  async insert(value: T): Promise<{ stored: Stored<T>; undo: Undo }> {
+    let item: ListItem;
+    try {
+      item = await this.graph.post<ListItem>(this.base, { fields: this.fieldsOf(value) });
+    } catch (error) {
+      // VarnRecordId enforces unique values: SharePoint refuses the second item with the same id
+      if (error instanceof GraphRequestError && error.status === 409)
+        throw new DuplicateId(this.spec.key, value.id);
+      throw error;
+    }
+    const stored = { value, version: String(item.eTag ?? item.fields?.['@odata.etag'] ?? '') };
+    this.itemIds.set(value.id, item.id);
+    this.seen.set(value.id, stored);
+    return { stored, undo: () => this.graph.delete(`${this.base}/${item.id}`) };
+  }
+
+  private async itemIdOf(id: string): Promise<string | undefined> {
+    const known = this.itemIds.get(id);
+    if (known) return known;
+    await this.get(id);
+    return this.itemIds.get(id);
+  }
+
+  async update(value: T, expectedVersion: string): Promise<{ stored: Stored<T>; undo: Undo }> {
+    const itemId = await this.itemIdOf(value.id);
+    if (!itemId) throw new RecordNotFound(this.spec.key, value.id);
+    const before = this.seen.get(value.id);
+    let answer: Record<string, unknown>;
+    try {
+      answer = await this.graph.patch(`${this.base}/${itemId}/fields`, this.fieldsOf(value), {
+        'If-Match': expectedVersion,
+      });
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.status === 412)
+        throw new VersionConflict(this.spec.key, value.id);
+      if (error instanceof GraphRequestError && error.status === 404) {
+        this.itemIds.delete(value.id);
+        throw new RecordNotFound(this.spec.key, value.id);
+      }
+      throw error;
+    }
+    let version = answer['@odata.etag'] as string | undefined;
+    if (!version)
+      version = (await this.graph.get<ListItem>(`${this.base}/${itemId}?$select=id,eTag`)).eTag ?? '';
+    const stored = { value, version };
+    this.seen.set(value.id, stored);
+    const previous = before?.version === expectedVersion ? before.value : undefined;
+    return {
+      stored,
+      undo: async () => {
+        if (!previous)
+          throw new Error(`${this.spec.key}/${value.id}: the value before the update is not known`);
+        await this.graph.patch(`${this.base}/${itemId}/fields`, this.fieldsOf(previous), {
+          'If-Match': version,
+        });
+      },
+    };
+  }
+
+  /** The value an update with this version would replace (read now if not seen). */
+  async previous(id: string, version: string): Promise<void> {
+    if (this.seen.get(id)?.version !== version) await this.get(id);
+  }
+
+  async remove(id: string): Promise<Undo | undefined> {
+    const itemId = await this.itemIdOf(id);
+    if (!itemId) return undefined;
+    const before = this.seen.get(id);
+    try {
+      await this.graph.delete(`${this.base}/${itemId}`);
+    } catch (error) {
+      if (!(error instanceof GraphRequestError && error.status === 404)) throw error;
+    }
+    this.itemIds.delete(id);
+    this.seen.delete(id);
+    return before ? async () => void (await this.insert(before.value)) : undefined;
+  }
+
+  async removeWhere(where: Where<T>): Promise<{ count: number; undo: Undo }> {
+    if (Object.values(where).every((v) => v === undefined))
+      throw new Error(`refusing to remove every record of ${this.spec.key}`);
+    const doomed = await this.query(where);
+    const requests: BatchRequest[] = doomed.map((s) => ({
+      method: 'DELETE',
+      url: `${this.base}/${this.itemIds.get(s.value.id)}`,
+    }));
+    const responses = await this.graph.batch(requests);
+    responses.forEach((response, index) => {
+      if (response.status !== 404) Graph.check(response, requests[index] as BatchRequest);
+    });
+    for (const s of doomed) {
+      this.itemIds.delete(s.value.id);
+      this.seen.delete(s.value.id);
+    }
+    return {
+      count: doomed.length,
+      undo: async () => {
+        for (const s of doomed) await this.insert(s.value);
+      },
+    };
+  }
+}
+
+/** The Collection port on a list, outside a transaction (undo steps are dropped). */
+export class SharePointCollection<T extends { id: string }> implements Collection<T> {
+  constructor(
+    private readonly target: SharePointList<T>,
+    private readonly op: <R>(name: string, work: () => Promise<R>) => Promise<R>,
+    private readonly journal?: (undo: Undo) => void,
+  ) {}
+  private name(verb: string): string {
+    return `store.${this.target.spec.key}.${verb}`;
+  }
+  get(id: string) {
+    return this.op(this.name('get'), () => this.target.get(id));
+  }
+  insert(value: T) {
+    return this.op(this.name('insert'), async () => {
+      const { stored, undo } = await this.target.insert(value);
+      this.journal?.(undo);
+      return stored;
+    });
+  }
+  update(value: T, expectedVersion: string) {
+    return this.op(this.name('update'), async () => {
+      if (this.journal) await this.target.previous(value.id, expectedVersion);
+      const { stored, undo } = await this.target.update(value, expectedVersion);
+      this.journal?.(undo);
+      return stored;
+    });
+  }
+  find(where: Where<T>) {
+    return this.op(this.name('find'), () => this.target.query(where));
+  }
+  list() {
+    return this.op(this.name('list'), () => this.target.query({}));
+  }
+  remove(id: string) {
+    return this.op(this.name('remove'), async () => {
+      const undo = await this.target.remove(id);
+      if (undo) this.journal?.(undo);
+    });
+  }
+  removeWhere(where: Where<T>) {
+    return this.op(this.name('removeWhere'), async () => {
+      const { count, undo } = await this.target.removeWhere(where);
+      this.journal?.(undo);
+      return count;
+    });
+  }
+}
+
+/** Append-only through the product: there is no update or delete here. */
+export class SharePointLog<T extends { id: string }> implements AppendOnly<T> {
+  constructor(
+    private readonly target: SharePointList<T>,
+    private readonly op: <R>(name: string, work: () => Promise<R>) => Promise<R>,
+    private readonly journal?: (undo: Undo) => void,
+  ) {}
+  append(value: T) {
+    return this.op(`store.${this.target.spec.key}.append`, async () => {
+      const { undo } = await this.target.insert(value);
+      // only a failed transaction takes its own event back; nothing else can
+      this.journal?.(undo);
+    });
+  }
+  find(where: Where<T>) {
+    return this.op(`store.${this.target.spec.key}.find`, async () =>
+      (await this.target.query(where)).map((s) => s.value),
+    );
+  }
+}

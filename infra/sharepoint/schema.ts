@@ -1,0 +1,102 @@
+/**
+ * The SharePoint schema, declared once and used by provisioning and by the SharePoint adapter.
+ * It is derived from the Store's collection specs (bot/store/schema.ts), so a collection added
+ * there gets its list here without anyone editing this file:
+ *
+ * - one generic list per collection, recognised by a marker in its description (`[varn:<name>]`)
+ *   and by its URL name, so a list an administrator renamed is still ours and is not duplicated;
+ * - `VarnRecordId`: the record id, indexed and unique (lookups by id, no duplicate on a retried insert);
+ * - `VarnRecord`: the whole record as JSON in a multi-line text column (the truth the adapter reads);
+ * - one typed, indexed column per indexed field (`VarnStatus`, …): copies the adapter writes from
+ *   the record, kept only so that `$filter` runs on indexed columns.
+ *
+ * Knowledge passages and the import bookkeeping of documents are not lists: they are a derived
+ * index rebuilt from the document library (the truth for governing documents, with their metadata
+ * in library columns). Storing hundreds of passage fragments per policy in SharePoint would cost
+ * two resource units per item on every re-import, fill the customer's search and retention with
+ * copies of text that already lives in the library, and add nothing that a rebuild cannot
+ * restore. They stay in the local SQLite cache of the service; a lost cache is a full re-import.
+ */
+import { type CollectionSpec, collections, type IndexedType } from '../../bot/store/schema';
+
+export type ColumnType = IndexedType | 'note' | 'dateTime';
+
+export interface ColumnSpec {
+  /** The column's internal (API) name. */
+  name: string;
+  type: ColumnType;
+  indexed: boolean;
+  unique?: boolean;
+  /** The record field it copies, for indexed columns. */
+  field?: string;
+}
+
+export interface ListSpec {
+  /** The Store collection (or 'library'). */
+  key: string;
+  displayName: string;
+  /** Written into the description when the list is created; how the list is found after a rename. */
+  marker: string;
+  template: 'genericList' | 'documentLibrary';
+  columns: ColumnSpec[];
+  appendOnly: boolean;
+}
+
+/** Collections kept outside SharePoint (derived from the library; see above). */
+export const derivedCollections: ReadonlySet<string> = new Set(['documents', 'passages']);
+
+export const ID_COLUMN = 'VarnRecordId';
+export const RECORD_COLUMN = 'VarnRecord';
+
+export const columnName = (field: string): string => `Varn${field.charAt(0).toUpperCase()}${field.slice(1)}`;
+
+const pascal = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
+
+export const markerOf = (key: string): string => `[varn:${key}]`;
+
+export function listSpecOf(spec: CollectionSpec<unknown>): ListSpec {
+  const types = (spec.types ?? {}) as Record<string, IndexedType | undefined>;
+  return {
+    key: spec.name,
+    displayName: `Varn${pascal(spec.name)}`,
+    marker: markerOf(spec.name),
+    template: 'genericList',
+    appendOnly: spec.appendOnly === true,
+    columns: [
+      { name: ID_COLUMN, type: 'text', indexed: true, unique: true, field: 'id' },
+      { name: RECORD_COLUMN, type: 'note', indexed: false },
+      ...spec.indexed.map((field) => ({
+        name: columnName(field),
+        type: types[field] ?? 'text',
+        indexed: true,
+        field,
+      })),
+    ],
+  };
+}
+
+/** The document library: governing documents and generated reports, with their metadata as columns. */
+export const library: ListSpec = {
+  key: 'library',
+  displayName: 'VarnDocuments',
+  marker: markerOf('library'),
+  template: 'documentLibrary',
+  appendOnly: false,
+  columns: [
+    { name: 'VarnKind', type: 'text', indexed: true, field: 'kind' },
+    { name: 'VarnOrganisation', type: 'text', indexed: false, field: 'organisation' },
+    { name: 'VarnDocumentType', type: 'text', indexed: false, field: 'documentType' },
+    { name: 'VarnAdoptedBy', type: 'text', indexed: false, field: 'adoptedBy' },
+    { name: 'VarnAdoptedDate', type: 'dateTime', indexed: false, field: 'adoptedDate' },
+    { name: 'VarnCaseNumber', type: 'text', indexed: false, field: 'caseNumber' },
+    { name: 'VarnOwner', type: 'text', indexed: false, field: 'owner' },
+    { name: 'VarnValidUntil', type: 'dateTime', indexed: false, field: 'validUntil' },
+  ],
+};
+
+/** Every list Värn needs, derived from the Store's collections. */
+export function sharePointSchema(
+  specs: readonly CollectionSpec<unknown>[] = Object.values(collections) as CollectionSpec<unknown>[],
+): ListSpec[] {
+  return [...specs.filter((s) => !derivedCollections.has(s.name)).map(listSpecOf), library];
+}
