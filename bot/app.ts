@@ -14,12 +14,14 @@ import { createServer } from './http/server';
 import { langOf, t } from './i18n';
 import { KnowledgeService } from './knowledge/service';
 import { FileSystemSource } from './knowledge/source';
+import type { GraphSetup } from './graph';
 import { createLogger, type Logger } from './logger';
 import { FileDirectory } from './org/fileDirectory';
 import type { Directory } from './org/model';
 import { questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
 import type { Store } from './store';
+import { connectSharePoint } from './store/sharepoint/connect';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
@@ -41,12 +43,19 @@ export interface AppOverrides {
   log?: Logger;
   clock?: () => Date;
   store?: Store;
+  /** How the Graph client reaches Microsoft 365 (tests: the local endpoint's identity client). */
+  graph?: GraphSetup;
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const log = overrides.log ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? (() => new Date());
-  const store = overrides.store ?? openSqliteStore(config.dbPath);
+  // SharePoint when a site is configured (the derived knowledge index stays in the local SQLite file); SQLite otherwise
+  const sharePoint =
+    !overrides.store && config.sharePoint
+      ? await connectSharePoint(config.sharePoint, { ...overrides.graph, log, localDbPath: config.dbPath })
+      : undefined;
+  const store = overrides.store ?? sharePoint?.store ?? openSqliteStore(config.dbPath);
   const directory: Directory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
 
   const credentials = new ConfigurationServiceClientCredentialFactory({
@@ -66,7 +75,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const knowledge = new KnowledgeService(store, log, clock);
   await knowledge.load();
   const documentsLink = `${config.publicUrl}/documents`;
-  const report = await knowledge.import(new FileSystemSource([config.knowledgeDir], documentsLink));
+  const report = await knowledge.import(sharePoint?.source ?? new FileSystemSource([config.knowledgeDir], documentsLink));
+  sharePoint?.source.commit();
   for (const failure of report.failed) log.warn({ reason: failure.reason }, 'a governing document was not imported');
 
   const book = new ConversationBook(store, clock);
@@ -105,7 +115,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     tabDir: path.resolve(__dirname, '../../tab'),
     documentsDir: config.knowledgeDir,
-    health: async () => ({ mode: config.embedded ? 'embedded' : 'tenant', passages: knowledge.passageCount }),
+    health: async () => ({
+      mode: config.embedded ? 'embedded' : 'tenant',
+      store: sharePoint ? 'sharepoint' : 'sqlite',
+      passages: knowledge.passageCount,
+    }),
   });
 
   return {

@@ -4,9 +4,10 @@
  * GraphRequestError with the status and Graph's error code; no SDK type leaks out.
  */
 
-import type { Context } from '@microsoft/microsoft-graph-client';
+import type { Context, GraphRequest } from '@microsoft/microsoft-graph-client';
 import { Client, HTTPMessageHandler, type Middleware, ResponseType } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logger';
+import { CredentialError } from './auth';
 import { RequestMetrics } from './metrics';
 import { isRetryable, type RetryPolicy, retryDelayMs, retryPolicy, sleep } from './retry';
 
@@ -174,27 +175,57 @@ export class Graph {
       headers['Content-Type'] ??= 'application/json';
     request.headers(headers);
     let response: Response;
-    switch (method) {
-      case 'GET':
-        response = await request.get();
-        break;
-      case 'POST':
-        response = await request.post(options.body ?? {});
-        break;
-      case 'PATCH':
-        response = await request.patch(options.body ?? {});
-        break;
-      case 'PUT':
-        response = await request.put(options.body);
-        break;
-      case 'DELETE':
-        response = await request.delete();
-        break;
+    try {
+      response = await send(request, method, options.body);
+    } catch (error) {
+      // no HTTP answer: the token could not be had, or the endpoint could not be reached
+      const { code, message } = error as { code?: string; message?: string };
+      if (code === 'CredentialError') throw new CredentialError(message ?? 'no token');
+      throw new GraphRequestError(0, code ?? 'networkError', message ?? String(error), method, path);
     }
     const text = await response.text();
     const body = text === '' ? undefined : parseJson(text);
     if (!response.ok) throw errorOf(response.status, body, method, path);
     return body as T;
+  }
+
+  /**
+   * Sends one byte range of an upload session to its pre-authenticated upload URL (no
+   * Authorization header, as Graph requires), under the same retry policy and counting.
+   */
+  async uploadRange(uploadUrl: string, chunk: Uint8Array, start: number, total: number): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      const response = await fetch(uploadUrl, {
+        method: 'PUT',
+        headers: {
+          'Content-Length': String(chunk.byteLength),
+          'Content-Range': `bytes ${start}-${start + chunk.byteLength - 1}/${total}`,
+        },
+        body: new Uint8Array(chunk) as Uint8Array<ArrayBuffer>,
+      });
+      this.metrics.request(response.status);
+      const text = await response.text();
+      if (isRetryable(response.status, this.policy) && attempt + 1 < this.policy.attempts) {
+        await this.wait(retryDelayMs(attempt, response.headers.get('Retry-After'), { policy: this.policy }));
+        continue;
+      }
+      const body = text === '' ? undefined : parseJson(text);
+      if (!response.ok) throw errorOf(response.status, body, 'PUT', 'uploadUrl');
+      return body;
+    }
+  }
+
+  /** The bytes of a file (driveItem content; Graph answers with a redirect to a pre-authenticated URL). */
+  async bytes(path: string): Promise<Uint8Array> {
+    const request = this.client.api(this.relative(path)).responseType(ResponseType.RAW);
+    let response: Response;
+    try {
+      response = await send(request, 'GET', undefined);
+    } catch (error) {
+      throw new GraphRequestError(0, 'networkError', (error as Error).message, 'GET', path);
+    }
+    if (!response.ok) throw errorOf(response.status, parseJson(await response.text()), 'GET', path);
+    return new Uint8Array(await response.arrayBuffer());
   }
 
   get<T>(path: string, headers?: Record<string, string>): Promise<T> {
@@ -285,6 +316,21 @@ export class Graph {
   static check<T>(response: BatchResponse, request: BatchRequest): T {
     if (response.status >= 200 && response.status < 300) return response.body as T;
     throw errorOf(response.status, response.body, request.method, request.url);
+  }
+}
+
+function send(request: GraphRequest, method: BatchRequest['method'], body: unknown): Promise<Response> {
+  switch (method) {
+    case 'GET':
+      return request.get();
+    case 'POST':
+      return request.post(body ?? {});
+    case 'PATCH':
+      return request.patch(body ?? {});
+    case 'PUT':
+      return request.put(body);
+    case 'DELETE':
+      return request.delete();
   }
 }
 

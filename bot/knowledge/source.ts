@@ -16,7 +16,10 @@ export interface SourceFile {
 }
 
 export interface DocumentSource {
+  /** The files to import: every file, or (a source that knows what changed) only the changed ones. */
   list(): Promise<SourceFile[]>;
+  /** Keys of documents that left the source since the last import (asked after `list`). */
+  removed?(): Promise<string[]>;
 }
 
 /** Files and folders on disk (folders are read recursively; hidden files are skipped). */

@@ -36,7 +36,8 @@ export type Change =
 export type Finding =
   | { kind: 'retyped'; list: ListSpec; listId: string; column: string; expected: ColumnType; actual: string }
   | { kind: 'ambiguous'; list: ListSpec; listIds: string[] }
-  | { kind: 'wrongTemplate'; list: ListSpec; listId: string; template: string };
+  | { kind: 'wrongTemplate'; list: ListSpec; listId: string; template: string }
+  | { kind: 'missingLibrary'; list: ListSpec };
 
 export interface Plan {
   /** Where each declared list lives on the site now (lists still to be created are absent). */
@@ -49,7 +50,8 @@ export interface Plan {
 export function match(spec: ListSpec, actual: readonly ActualList[]): ActualList[] {
   const byMarker = actual.filter((l) => l.description?.includes(spec.marker));
   if (byMarker.length > 0) return byMarker;
-  const byName = actual.filter((l) => l.name?.toLowerCase() === spec.displayName.toLowerCase());
+  const urlName = (spec.urlName ?? spec.displayName).toLowerCase();
+  const byName = actual.filter((l) => l.name?.toLowerCase() === urlName);
   if (byName.length > 0) return byName;
   return actual.filter((l) => l.displayName.toLowerCase() === spec.displayName.toLowerCase());
 }
@@ -59,7 +61,8 @@ export function plan(desired: readonly ListSpec[], actual: readonly ActualList[]
   for (const spec of desired) {
     const candidates = match(spec, actual);
     if (candidates.length === 0) {
-      result.changes.push({ kind: 'createList', list: spec });
+      if (spec.adopt) result.findings.push({ kind: 'missingLibrary', list: spec });
+      else result.changes.push({ kind: 'createList', list: spec });
       continue;
     }
     if (candidates.length > 1) {
@@ -68,7 +71,7 @@ export function plan(desired: readonly ListSpec[], actual: readonly ActualList[]
     }
     const list = candidates[0] as ActualList;
     result.found[spec.key] = list.id;
-    if (list.displayName !== spec.displayName) {
+    if (!spec.adopt && list.displayName !== spec.displayName) {
       result.changes.push({ kind: 'renameList', list: spec, listId: list.id, displayName: list.displayName });
     }
     if (list.template && list.template !== spec.template) {
@@ -145,6 +148,8 @@ export function describe(item: Change | Finding): string {
       return `column ${item.column} of ${item.list.displayName} is ${item.actual}, declared ${item.expected}: not changed automatically (it could lose data); change it back or delete it so that provisioning recreates it`;
     case 'ambiguous':
       return `${item.list.displayName}: ${item.listIds.length} lists carry the marker ${item.list.marker}; keep one and remove the marker from the others`;
+    case 'missingLibrary':
+      return `the site has no default document library ("${item.list.urlName ?? item.list.displayName}"); governing documents and reports cannot be kept`;
     case 'wrongTemplate':
       return `${item.list.displayName} is a ${item.template}, expected ${item.list.template}`;
   }

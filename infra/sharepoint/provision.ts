@@ -11,6 +11,7 @@ import {
   columnTypeOf,
   describe,
   type Finding,
+  match,
   plan,
 } from './plan';
 import { type ColumnSpec, type ListSpec, RECORD_COLUMN, sharePointSchema } from './schema';
@@ -66,39 +67,34 @@ interface GraphColumn extends Record<string, unknown> {
   indexed?: boolean;
 }
 
-/** The site's lists and the columns of those that are (or might be) ours. */
+const toActual = (l: GraphList): ActualList => ({
+  id: l.id,
+  displayName: l.displayName,
+  description: l.description,
+  name: l.name,
+  template: l.list?.template,
+  columns: [],
+});
+
+/** The site's lists, with the columns of those that are ours. */
 export async function readSite(
   graph: Graph,
   siteId: string,
   desired: readonly ListSpec[],
 ): Promise<{ lists: ActualList[]; columnIds: Map<string, string> }> {
-  const all = await graph.all<GraphList>(
-    `/sites/${siteId}/lists?$select=id,displayName,description,name,list`,
-  );
-  const ours = all.filter((l) =>
-    desired.some(
-      (d) =>
-        l.description?.includes(d.marker) ||
-        [l.name, l.displayName].some((n) => n?.toLowerCase() === d.displayName.toLowerCase()),
-    ),
-  );
+  const lists = (
+    await graph.all<GraphList>(`/sites/${siteId}/lists?$select=id,displayName,description,name,list`)
+  ).map(toActual);
+  const ours = lists.filter((l) => desired.some((d) => match(d, [l]).length > 0));
   const requests: BatchRequest[] = ours.map((l) => ({
     method: 'GET',
     url: `/sites/${siteId}/lists/${l.id}/columns?$select=id,name,indexed,text,number,boolean,dateTime`,
   }));
   const responses = await graph.batch(requests);
   const columnIds = new Map<string, string>();
-  const lists: ActualList[] = all.map((l) => ({
-    id: l.id,
-    displayName: l.displayName,
-    description: l.description,
-    name: l.name,
-    template: l.list?.template,
-    columns: [],
-  }));
   responses.forEach((response, index) => {
     const columns = Graph.check<{ value: GraphColumn[] }>(response, requests[index] as BatchRequest).value;
-    const list = lists.find((l) => l.id === ours[index]?.id) as ActualList;
+    const list = ours[index] as ActualList;
     list.columns = columns.map((c) => ({ name: c.name, type: columnTypeOf(c), indexed: c.indexed === true }));
     for (const c of columns) columnIds.set(`${list.id}/${c.name}`, c.id);
   });

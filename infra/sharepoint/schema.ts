@@ -38,6 +38,10 @@ export interface ListSpec {
   /** Written into the description when the list is created; how the list is found after a rename. */
   marker: string;
   template: 'genericList' | 'documentLibrary';
+  /** The URL name, when it differs from the display name. */
+  urlName?: string;
+  /** A list the site already has (the default document library): columns are added, it is never created or renamed. */
+  adopt?: boolean;
   columns: ColumnSpec[];
   appendOnly: boolean;
 }
@@ -75,10 +79,17 @@ export function listSpecOf(spec: CollectionSpec<unknown>): ListSpec {
   };
 }
 
-/** The document library: governing documents and generated reports, with their metadata as columns. */
+/**
+ * The document library: governing documents and generated reports, with their metadata as columns.
+ * It is the site's default library (URL name "Shared Documents", shown as "Documents" or
+ * "Dokument"): Värn adds its columns and leaves its name alone. A dedicated site for the security
+ * programme is the expected setup, so the library is the programme's.
+ */
 export const library: ListSpec = {
   key: 'library',
-  displayName: 'VarnDocuments',
+  displayName: 'Documents',
+  urlName: 'Shared Documents',
+  adopt: true,
   marker: markerOf('library'),
   template: 'documentLibrary',
   appendOnly: false,

@@ -50,10 +50,27 @@ test('a collection added to the store schema gets its list without touching infr
   expect(list.columns.map((c) => c.name)).toEqual([ID_COLUMN, RECORD_COLUMN, 'VarnCycleId', 'VarnStatus']);
 });
 
-test('an empty site: every list is created, nothing else', () => {
+test('an empty site: every list is created; a site without a default library is reported', () => {
   const result = plan(desired, []);
-  expect(result.changes.map((c) => c.kind)).toEqual(desired.map(() => 'createList'));
-  expect(result.findings).toEqual([]);
+  expect(result.changes.map((c) => c.kind)).toEqual(desired.filter((l) => !l.adopt).map(() => 'createList'));
+  expect(result.findings).toEqual([expect.objectContaining({ kind: 'missingLibrary' })]);
+});
+
+test("the site's default library is adopted: columns added, its (localised) name left alone", () => {
+  const site = provisioned();
+  const docs = site.find((l) => l.template === 'documentLibrary') as ActualList;
+  docs.displayName = 'Dokument';
+  docs.description = '';
+  docs.name = 'Shared Documents';
+  docs.columns = docs.columns.filter((c) => c.name !== 'VarnOwner');
+  const result = plan(desired, site);
+  expect(result.changes).toEqual([
+    expect.objectContaining({
+      kind: 'createColumn',
+      column: expect.objectContaining({ name: 'VarnOwner' }),
+      backfill: false,
+    }),
+  ]);
 });
 
 test('a provisioned site: nothing to change', () => {
