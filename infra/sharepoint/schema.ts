@@ -5,7 +5,7 @@
  *
  * - one generic list per collection, recognised by a marker in its description (`[varn:<name>]`)
  *   and by its URL name, so a list an administrator renamed is still ours and is not duplicated;
- * - `VarnRecordId`: the record id, indexed and unique (lookups by id, no duplicate on a retried insert);
+ * - `VarnId`: the record id, indexed and unique (lookups by id, no duplicate on a retried insert);
  * - `VarnRecord`: the whole record as JSON in a multi-line text column (the truth the adapter reads);
  * - one typed, indexed column per indexed field (`VarnStatus`, …): copies the adapter writes from
  *   the record, kept only so that `$filter` runs on indexed columns.
@@ -49,7 +49,7 @@ export interface ListSpec {
 /** Collections kept outside SharePoint (derived from the library; see above). */
 export const derivedCollections: ReadonlySet<string> = new Set(['documents', 'passages']);
 
-export const ID_COLUMN = 'VarnRecordId';
+export const ID_COLUMN = 'VarnId';
 export const RECORD_COLUMN = 'VarnRecord';
 
 export const columnName = (field: string): string => `Varn${field.charAt(0).toUpperCase()}${field.slice(1)}`;
@@ -69,12 +69,14 @@ export function listSpecOf(spec: CollectionSpec<unknown>): ListSpec {
     columns: [
       { name: ID_COLUMN, type: 'text', indexed: true, unique: true, field: 'id' },
       { name: RECORD_COLUMN, type: 'note', indexed: false },
-      ...spec.indexed.map((field) => ({
-        name: columnName(field),
-        type: types[field] ?? 'text',
-        indexed: true,
-        field,
-      })),
+      ...spec.indexed
+        .filter((field) => field !== 'id')
+        .map((field) => ({
+          name: columnName(field),
+          type: types[field] ?? 'text',
+          indexed: true,
+          field,
+        })),
     ],
   };
 }

@@ -1,15 +1,26 @@
 /**
- * The Store contract. Every adapter runs these: SQLite now; the SharePoint adapter (through the
- * local Graph endpoint) joins the same list.
+ * The Store contract: one suite, the same assertions, run against every adapter: SQLite, and
+ * SharePoint through the local Graph endpoint (a new, provisioned site per test).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuplicateId, type Store, VersionConflict } from '../../bot/store';
-import { openSqliteStore } from '../../bot/store/sqlite';
 import type { Question } from '../../bot/questions/model';
+import { DuplicateId, RecordNotFound, type Store, VersionConflict } from '../../bot/store';
+import { openSqliteStore } from '../../bot/store/sqlite';
+import { type LocalGraph, startGraph } from '../support/graph';
+import { connectTestSite } from '../support/sharepoint';
 
-const adapters: [string, () => Store][] = [['sqlite', () => openSqliteStore(':memory:')]];
+let graph: LocalGraph;
+beforeAll(async () => {
+  graph = await startGraph();
+});
+afterAll(async () => graph.close());
+
+const adapters: [string, () => Promise<Store>][] = [
+  ['sqlite', async () => openSqliteStore(':memory:')],
+  ['sharepoint', async () => (await connectTestSite(graph)).store],
+];
 
 const question = (id: string, over: Partial<Question> = {}): Question => ({
   id,
@@ -27,8 +38,8 @@ const question = (id: string, over: Partial<Question> = {}): Question => ({
 
 describe.each(adapters)('%s store', (_name, open) => {
   let store: Store;
-  beforeEach(() => {
-    store = open();
+  beforeEach(async () => {
+    store = await open();
   });
   afterEach(async () => store.close());
 
@@ -41,14 +52,18 @@ describe.each(adapters)('%s store', (_name, open) => {
 
   test('inserting an existing id fails and changes nothing', async () => {
     await store.questions.insert(question('q1'));
-    await expect(store.questions.insert(question('q1', { text: 'other' }))).rejects.toBeInstanceOf(DuplicateId);
+    await expect(store.questions.insert(question('q1', { text: 'other' }))).rejects.toBeInstanceOf(
+      DuplicateId,
+    );
     expect((await store.questions.get('q1'))?.value.text).toBe('Vem ansvarar?');
   });
 
   test('an update with a stale version is refused (If-Match) and the first writer wins', async () => {
     const first = await store.questions.insert(question('q1'));
     const a = await store.questions.update(question('q1', { status: 'escalated' }), first.version);
-    await expect(store.questions.update(question('q1', { status: 'answered' }), first.version)).rejects.toBeInstanceOf(VersionConflict);
+    await expect(
+      store.questions.update(question('q1', { status: 'answered' }), first.version),
+    ).rejects.toBeInstanceOf(VersionConflict);
     expect((await store.questions.get('q1'))?.value.status).toBe('escalated');
     expect(a.version).not.toBe(first.version);
   });
@@ -57,8 +72,13 @@ describe.each(adapters)('%s store', (_name, open) => {
     await store.questions.insert(question('q1', { status: 'escalated' }));
     await store.questions.insert(question('q2', { status: 'asked', curated: true }));
     await store.questions.insert(question('q3', { status: 'escalated', askedBy: 'p2' }));
-    expect((await store.questions.find({ status: 'escalated' })).map((q) => q.value.id)).toEqual(['q1', 'q3']);
-    expect((await store.questions.find({ status: 'escalated', askedBy: 'p2' })).map((q) => q.value.id)).toEqual(['q3']);
+    expect((await store.questions.find({ status: 'escalated' })).map((q) => q.value.id)).toEqual([
+      'q1',
+      'q3',
+    ]);
+    expect(
+      (await store.questions.find({ status: 'escalated', askedBy: 'p2' })).map((q) => q.value.id),
+    ).toEqual(['q3']);
     expect((await store.questions.find({ curated: true })).map((q) => q.value.id)).toEqual(['q2']);
   });
 
@@ -66,7 +86,14 @@ describe.each(adapters)('%s store', (_name, open) => {
     await expect(
       store.transaction(async (tx) => {
         await tx.questions.insert(question('q1'));
-        await tx.auditEvents.append({ id: 'e1', at: 'now', actorId: 'p1', recordType: 'question', recordId: 'q1', action: 'x' });
+        await tx.auditEvents.append({
+          id: 'e1',
+          at: 'now',
+          actorId: 'p1',
+          recordType: 'question',
+          recordId: 'q1',
+          action: 'x',
+        });
         throw new Error('crash in the middle');
       }),
     ).rejects.toThrow('crash');
@@ -74,8 +101,70 @@ describe.each(adapters)('%s store', (_name, open) => {
     expect(await store.auditEvents.find({ recordId: 'q1' })).toEqual([]);
   });
 
+  test('updating a record that is gone says so', async () => {
+    const saved = await store.questions.insert(question('q1'));
+    await store.questions.remove('q1');
+    await expect(
+      store.questions.update(question('q1', { status: 'escalated' }), saved.version),
+    ).rejects.toBeInstanceOf(RecordNotFound);
+    expect(await store.questions.get('q1')).toBeUndefined();
+  });
+
+  test('list returns every record in insertion order; removeWhere removes only the matching ones', async () => {
+    for (const id of ['q1', 'q2', 'q3', 'q4'])
+      await store.questions.insert(question(id, { askedBy: id === 'q3' ? 'p2' : 'p1' }));
+    expect((await store.questions.list()).map((q) => q.value.id)).toEqual(['q1', 'q2', 'q3', 'q4']);
+    expect(await store.questions.removeWhere({ askedBy: 'p1' })).toBe(3);
+    expect((await store.questions.list()).map((q) => q.value.id)).toEqual(['q3']);
+  });
+
+  test('find refuses a field that is not indexed, and removeWhere refuses to remove everything', async () => {
+    await expect(store.questions.find({ text: 'x' } as never)).rejects.toThrow(/not indexed/);
+    await expect(store.questions.removeWhere({})).rejects.toThrow(/refusing/);
+  });
+
+  test("a failed update inside a transaction takes the transaction's earlier writes back", async () => {
+    const first = await store.questions.insert(question('q1'));
+    await store.questions.update(question('q1', { status: 'escalated' }), first.version);
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.auditEvents.append({
+          id: 'e1',
+          at: 'now',
+          actorId: 'p1',
+          recordType: 'question',
+          recordId: 'q1',
+          action: 'answer',
+        });
+        await tx.questions.insert(question('q2'));
+        await tx.questions.update(question('q1', { status: 'answered' }), first.version);
+      }),
+    ).rejects.toBeInstanceOf(VersionConflict);
+    expect((await store.questions.get('q1'))?.value.status).toBe('escalated');
+    expect(await store.questions.get('q2')).toBeUndefined();
+    expect(await store.auditEvents.find({ recordId: 'q1' })).toEqual([]);
+  });
+
+  test('a transaction that fails after an update leaves the record as it was', async () => {
+    const first = await store.questions.insert(question('q1'));
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.questions.update(question('q1', { status: 'escalated' }), first.version);
+        throw new Error('crash after the update');
+      }),
+    ).rejects.toThrow('crash');
+    expect((await store.questions.get('q1'))?.value.status).toBe('asked');
+  });
+
   test('the audit log is append-only', async () => {
-    await store.auditEvents.append({ id: 'e1', at: 'now', actorId: 'p1', recordType: 'question', recordId: 'q1', action: 'escalate' });
+    await store.auditEvents.append({
+      id: 'e1',
+      at: 'now',
+      actorId: 'p1',
+      recordType: 'question',
+      recordId: 'q1',
+      action: 'escalate',
+    });
     expect(await store.auditEvents.find({ recordId: 'q1' })).toHaveLength(1);
     expect('update' in store.auditEvents).toBe(false);
   });
@@ -100,7 +189,14 @@ test('sqlite: the audit log refuses edits and deletions even from outside the pr
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-store-'));
   const file = path.join(dir, 'varn.sqlite');
   const store = openSqliteStore(file);
-  await store.auditEvents.append({ id: 'e1', at: 'now', actorId: 'p1', recordType: 'question', recordId: 'q1', action: 'escalate' });
+  await store.auditEvents.append({
+    id: 'e1',
+    at: 'now',
+    actorId: 'p1',
+    recordType: 'question',
+    recordId: 'q1',
+    action: 'escalate',
+  });
   await store.close();
   const { DatabaseSync } = require('node:sqlite');
   const db = new DatabaseSync(file);
