@@ -76,8 +76,9 @@ class RetryMiddleware implements Middleware {
       try {
         await this.next.execute(context);
       } catch (error) {
-        // no answer at all: only a read is safe to send again
-        if (method !== 'GET' || attempt + 1 >= this.policy.attempts) throw error;
+        // no answer at all: only a read is safe to send again; refused credentials are not retried
+        if (error instanceof CredentialError || method !== 'GET' || attempt + 1 >= this.policy.attempts)
+          throw error;
         await this.wait(retryDelayMs(attempt, undefined, { policy: this.policy }));
         continue;
       }
