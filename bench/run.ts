@@ -3,6 +3,7 @@
  *  - answer latency in process (p50/p99) over the sample content and a generated corpus of 1,000 documents
  *  - index build time and memory
  *  - HTTP turn throughput and p99 with 50 concurrent conversations against the local channel, next to an echo bot on the same stack
+ *  - SharePoint through the local Graph endpoint with 50 ms per request: the review dashboard and one review's submission (bench/sharepoint.ts)
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +20,7 @@ import { FileSystemSource } from '../bot/knowledge/source';
 import { createLogger } from '../bot/logger';
 import { openSqliteStore } from '../bot/store/sqlite';
 import { makeUser, startChannel } from '../test/support/channel';
+import { sharePointBench } from './sharepoint';
 
 const root = path.resolve(__dirname, '../..');
 const log = createLogger('silent');
@@ -156,7 +158,8 @@ async function httpBench() {
 async function main() {
   const knowledge = await knowledgeBench();
   const http = await httpBench();
-  process.stdout.write(`${JSON.stringify({ node: process.version, knowledge, http }, null, 2)}\n`);
+  const sharepoint = await sharePointBench();
+  process.stdout.write(`${JSON.stringify({ node: process.version, knowledge, http, sharepoint }, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {

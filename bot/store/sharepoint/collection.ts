@@ -58,6 +58,10 @@ export class SharePointList<T extends { id: string }> {
     private readonly at: ListAddress,
   ) {}
 
+  get listId(): string {
+    return this.at.listId;
+  }
+
   private get base(): string {
     return `/sites/${this.at.siteId}/lists/${this.at.listId}/items`;
   }
@@ -132,12 +136,12 @@ export class SharePointList<T extends { id: string }> {
     const first = await this.graph.get<Page>(this.url(filter));
     const items = [...(first.value ?? [])];
     if (!first['@odata.nextLink'] || items.length === 0) return items;
-    const and = (range: string) => (filter ? `${filter} and ${range}` : range);
+    const and = (range: string) => (filter ? `${range} and ${filter}` : range);
     const ids = items.map((i) => Number(i.id));
     const width = Math.max(1, Math.max(...ids) - Math.min(...ids) + 1);
     let from = Math.max(...ids) + 1;
-    for (let round = 0; ; round++) {
-      const ranges = round === 0 ? 20 : 40;
+    for (;;) {
+      const ranges = 20;
       const requests: BatchRequest[] = [];
       for (let k = 0; k < ranges - 1; k++) {
         const low = from + k * width;
