@@ -244,7 +244,7 @@ async function main() {
       post(audit, event),
     ];
     const responses = await graph.batch(requests);
-    responses.forEach((response, i) => Graph.check(response, requests[i] as BatchRequest));
+    for (const [i, response] of responses.entries()) Graph.check(response, requests[i] as BatchRequest);
     return { writes: 1 + requests.length };
   });
 
