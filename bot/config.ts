@@ -54,7 +54,7 @@ const envSchema = z
     VARN_SHAREPOINT_SITE: optionalString.pipe(
       z
         .string()
-        .regex(/^[^/\s]+(:\/.+|,[^,]+,[^,]+)?$/, 'the site as host:/path (contoso.sharepoint.com:/sites/security) or its Graph id')
+        .regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\/[^/\s]\S*|,[0-9a-fA-F-]{36},[0-9a-fA-F-]{36})?$/, 'the site as host:/path (contoso.sharepoint.com:/sites/security) or its Graph id')
         .optional(),
     ),
     VARN_GRAPH_TENANT_ID: optionalString.pipe(guid.optional()),

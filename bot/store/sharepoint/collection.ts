@@ -176,13 +176,21 @@ export class SharePointList<T extends { id: string }> {
 
   async insert(value: T): Promise<{ stored: Stored<T>; undo: Undo }> {
     let item: ListItem;
+    const before = this.graph.metrics.current()?.requests ?? 0;
     try {
       item = await this.graph.post<ListItem>(this.base, { fields: this.fieldsOf(value) });
     } catch (error) {
       // VarnId enforces unique values: SharePoint refuses the second item with the same id
-      if (error instanceof GraphRequestError && error.status === 409)
-        throw new DuplicateId(this.spec.key, value.id);
-      throw error;
+      if (!(error instanceof GraphRequestError && error.status === 409)) throw error;
+      // ...unless the refused request was our own retry of a POST that had landed before its
+      // 503/504 came back: then the item holding exactly this record is ours, not a duplicate
+      const retried = (this.graph.metrics.current()?.requests ?? 0) - before > 1;
+      const existing = retried ? await this.get(value.id) : undefined;
+      if (existing && JSON.stringify(existing.value) === JSON.stringify(value)) {
+        const itemId = this.itemIds.get(value.id) as string;
+        return { stored: existing, undo: () => this.graph.delete(`${this.base}/${itemId}`) };
+      }
+      throw new DuplicateId(this.spec.key, value.id);
     }
     const stored = { value, version: String(item.eTag ?? item.fields?.['@odata.etag'] ?? '') };
     this.itemIds.set(value.id, item.id);
