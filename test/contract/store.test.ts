@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Question } from '../../bot/questions/model';
 import { DuplicateId, RecordNotFound, type Store, VersionConflict } from '../../bot/store';
 import { openSqliteStore } from '../../bot/store/sqlite';
 import { type LocalGraph, startGraph } from '../support/graph';
+import { auditEvent, question } from '../support/records';
 import { connectTestSite } from '../support/sharepoint';
 
 let graph: LocalGraph;
@@ -21,20 +21,6 @@ const adapters: [string, () => Promise<Store>][] = [
   ['sqlite', async () => openSqliteStore(':memory:')],
   ['sharepoint', async () => (await connectTestSite(graph)).store],
 ];
-
-const question = (id: string, over: Partial<Question> = {}): Question => ({
-  id,
-  askedBy: 'p1',
-  askedByName: 'P',
-  locale: 'sv-SE',
-  text: 'Vem ansvarar?',
-  askedAt: '2026-11-22T10:00:00.000Z',
-  status: 'asked',
-  shown: [],
-  curated: false,
-  functionCards: [],
-  ...over,
-});
 
 describe.each(adapters)('%s store', (_name, open) => {
   let store: Store;
@@ -86,14 +72,7 @@ describe.each(adapters)('%s store', (_name, open) => {
     await expect(
       store.transaction(async (tx) => {
         await tx.questions.insert(question('q1'));
-        await tx.auditEvents.append({
-          id: 'e1',
-          at: 'now',
-          actorId: 'p1',
-          recordType: 'question',
-          recordId: 'q1',
-          action: 'x',
-        });
+        await tx.auditEvents.append(auditEvent('e1', 'q1', 'x'));
         throw new Error('crash in the middle');
       }),
     ).rejects.toThrow('crash');
@@ -128,14 +107,7 @@ describe.each(adapters)('%s store', (_name, open) => {
     await store.questions.update(question('q1', { status: 'escalated' }), first.version);
     await expect(
       store.transaction(async (tx) => {
-        await tx.auditEvents.append({
-          id: 'e1',
-          at: 'now',
-          actorId: 'p1',
-          recordType: 'question',
-          recordId: 'q1',
-          action: 'answer',
-        });
+        await tx.auditEvents.append(auditEvent('e1', 'q1', 'answer'));
         await tx.questions.insert(question('q2'));
         await tx.questions.update(question('q1', { status: 'answered' }), first.version);
       }),
@@ -157,14 +129,7 @@ describe.each(adapters)('%s store', (_name, open) => {
   });
 
   test('the audit log is append-only', async () => {
-    await store.auditEvents.append({
-      id: 'e1',
-      at: 'now',
-      actorId: 'p1',
-      recordType: 'question',
-      recordId: 'q1',
-      action: 'escalate',
-    });
+    await store.auditEvents.append(auditEvent('e1', 'q1', 'escalate'));
     expect(await store.auditEvents.find({ recordId: 'q1' })).toHaveLength(1);
     expect('update' in store.auditEvents).toBe(false);
   });
@@ -189,14 +154,7 @@ test('sqlite: the audit log refuses edits and deletions even from outside the pr
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-store-'));
   const file = path.join(dir, 'varn.sqlite');
   const store = openSqliteStore(file);
-  await store.auditEvents.append({
-    id: 'e1',
-    at: 'now',
-    actorId: 'p1',
-    recordType: 'question',
-    recordId: 'q1',
-    action: 'escalate',
-  });
+  await store.auditEvents.append(auditEvent('e1', 'q1', 'escalate'));
   await store.close();
   const { DatabaseSync } = require('node:sqlite');
   const db = new DatabaseSync(file);

@@ -7,6 +7,7 @@
 import type { Question } from '../../../bot/questions/model';
 import { type Collection, type Store, VersionConflict } from '../../../bot/store';
 import { type LocalGraph, startGraph } from '../../support/graph';
+import { question as record } from '../../support/records';
 import { connectTestSite } from '../../support/sharepoint';
 
 let graph: LocalGraph;
@@ -18,19 +19,8 @@ afterEach(() =>
   graph.control.setFaults({ throttleRate: 0, unavailableRate: 0, raceRate: 0, retryAfterSeconds: 1 }),
 );
 
-const question = (id: string, over: Partial<Question> = {}): Question => ({
-  id,
-  askedBy: `p${Number(id.slice(1)) % 5}`,
-  askedByName: 'P',
-  locale: 'sv-SE',
-  text: `Fråga ${id}`,
-  askedAt: '2026-11-22T10:00:00.000Z',
-  status: 'asked',
-  shown: [],
-  curated: false,
-  functionCards: [],
-  ...over,
-});
+const question = (id: string, over: Partial<Question> = {}): Question =>
+  record(id, { askedBy: `p${Number(id.slice(1)) % 5}`, text: `Fråga ${id}`, ...over });
 
 test('a 429 is retried after the Retry-After the server gave, and counted', async () => {
   const { store, graph: client } = await connectTestSite(graph);

@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Question } from '../../../bot/questions/model';
 import { connectSharePoint, StartupError } from '../../../bot/store/sharepoint/connect';
 import { provision, resolveSite } from '../../../infra/sharepoint/provision';
 import { sharePointSchema } from '../../../infra/sharepoint/schema';
 import { type LocalGraph, type SiteInfo, startGraph } from '../../support/graph';
+import { question } from '../../support/records';
 import { sharePointConfig, testGraph } from '../../support/sharepoint';
 
 let graph: LocalGraph;
@@ -17,20 +17,6 @@ beforeAll(async () => {
   graph = await startGraph();
 });
 afterAll(async () => graph.close());
-
-const question = (id: string, over: Partial<Question> = {}): Question => ({
-  id,
-  askedBy: 'p1',
-  askedByName: 'P',
-  locale: 'sv-SE',
-  text: 'Vem ansvarar?',
-  askedAt: '2026-11-22T10:00:00.000Z',
-  status: 'asked',
-  shown: [],
-  curated: false,
-  functionCards: [],
-  ...over,
-});
 
 const ourLists = sharePointSchema().filter((l) => !l.adopt);
 
