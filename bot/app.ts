@@ -14,6 +14,8 @@ import { createServer } from './http/server';
 import { langOf, t } from './i18n';
 import { KnowledgeService } from './knowledge/service';
 import { FileSystemSource } from './knowledge/source';
+import { LocalDocumentStore } from './documents/local';
+import type { DocumentStore } from './documents/port';
 import type { GraphSetup } from './graph';
 import { createLogger, type Logger } from './logger';
 import { FileDirectory } from './org/fileDirectory';
@@ -31,6 +33,8 @@ import { TeamsMessenger } from './teams/messenger';
 export interface App {
   server: restify.Server;
   store: Store;
+  /** Where governing documents and generated reports are kept (the SharePoint library, or the data directory). */
+  documents: DocumentStore;
   knowledge: KnowledgeService;
   questions: QuestionService;
   directory: Directory;
@@ -56,6 +60,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ? await connectSharePoint(config.sharePoint, { ...overrides.graph, log, localDbPath: config.dbPath })
       : undefined;
   const store = overrides.store ?? sharePoint?.store ?? openSqliteStore(config.dbPath);
+  const documents: DocumentStore = sharePoint?.library ?? new LocalDocumentStore(path.join(config.dataDir, 'documents'));
   const directory: Directory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
 
   const credentials = new ConfigurationServiceClientCredentialFactory({
@@ -125,6 +130,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   return {
     server,
     store,
+    documents,
     knowledge,
     questions,
     directory,

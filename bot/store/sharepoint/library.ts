@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { library } from '../../../infra/sharepoint/schema';
+import { type DocumentKind, type DocumentStore, folderOf, type StoredDocument } from '../../documents/port';
 import { type Graph, GraphRequestError } from '../../graph/client';
 import type { DocumentMetadata } from '../../knowledge/model';
 import type { DocumentSource, SourceFile } from '../../knowledge/source';
@@ -30,10 +31,10 @@ export interface DriveItem {
   file?: { mimeType?: string };
   folder?: unknown;
   deleted?: { state?: string };
-  parentReference?: { path?: string };
+  parentReference?: { id?: string };
 }
 
-export type LibraryMetadata = Partial<DocumentMetadata> & { kind?: 'governing' | 'report' };
+export type LibraryMetadata = Partial<DocumentMetadata> & { kind?: DocumentKind };
 
 export interface LibraryOptions {
   /** Files up to this size go in one PUT; larger ones through an upload session. */
@@ -44,7 +45,7 @@ export interface LibraryOptions {
 
 const ITEM_SELECT = 'id,name,webUrl,eTag,cTag,size,file,folder,deleted,parentReference';
 
-export class SharePointLibrary {
+export class SharePointLibrary implements DocumentStore {
   private readonly simpleUploadLimit: number;
   private readonly chunkSize: number;
 
@@ -67,6 +68,16 @@ export class SharePointLibrary {
   private pathOf(folder: string, name: string): string {
     const parts = [...folder.split('/').filter(Boolean), name].map(encodeURIComponent);
     return `${this.drive}/root:/${parts.join('/')}:`;
+  }
+
+  async save(
+    kind: DocumentKind,
+    name: string,
+    bytes: Uint8Array,
+    metadata: Partial<DocumentMetadata> = {},
+  ): Promise<StoredDocument> {
+    const item = await this.upload(folderOf[kind], name, bytes, { ...metadata, kind });
+    return { id: item.id, name: item.name, link: item.webUrl ?? '' };
   }
 
   /** Uploads (or replaces) a file and sets its metadata columns; returns the drive item. */
@@ -116,10 +127,14 @@ export class SharePointLibrary {
     return last as DriveItem;
   }
 
-  /** The metadata columns of a file. */
-  async metadata(itemId: string): Promise<Record<string, unknown>> {
-    const select = ['Title', ...library.columns.map((c) => c.name)].join(',');
-    return this.graph.get(`${this.drive}/items/${itemId}/listItem/fields?$select=${select}`);
+  /** The id of a top-level folder, or undefined when there is none. */
+  async folderId(name: string): Promise<string | undefined> {
+    try {
+      return (await this.graph.get<DriveItem>(`${this.pathOf('', name)}?$select=id`)).id;
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.status === 404) return undefined;
+      throw error;
+    }
   }
 
   read(itemId: string): Promise<Uint8Array> {
@@ -196,7 +211,11 @@ export class LibrarySource implements DocumentSource {
   async list(): Promise<SourceFile[]> {
     const { changed, deleted, token } = await this.library.changes(await this.savedToken());
     this.pending = { token, deleted };
-    return changed.map((item) => ({
+    // generated reports live in the library too, but they are not governing documents; delta gives
+    // no parentReference.path (Graph: track items by id), so the reports folder is known by its id
+    const reports = await this.library.folderId(folderOf.report);
+    const governing = changed.filter((item) => !reports || item.parentReference?.id !== reports);
+    return governing.map((item) => ({
       key: `sharepoint:${item.id}`,
       name: item.name,
       link: item.webUrl ?? '',

@@ -91,6 +91,18 @@ test('knowledge import reads the library through delta: only changed files are d
   expect(changed.report.imported).toEqual(['rutin.md']);
   expect(changed.downloads).toBe(1);
 
+  // a generated report kept in the library is not a governing document: not imported
+  const report = await connection.library.save(
+    'report',
+    'sakerhetsbokslut-2026.md',
+    policy('Säkerhetsbokslut 2026', 'Alla enheter har följt upp.'),
+    {
+      title: 'Säkerhetsbokslut 2026',
+    },
+  );
+  expect(report.link).toContain('/Rapporter/sakerhetsbokslut-2026.md');
+  expect((await importOnce()).report.imported).toEqual([]);
+
   const rutin = graph.control.readFiles(site.id).find((f) => f.path.endsWith('rutin.md'));
   await connection.graph.delete(`/sites/${connection.siteId}/drive/items/${rutin?.id}`);
   const removed = await importOnce();
@@ -104,4 +116,4 @@ test('knowledge import reads the library through delta: only changed files are d
   expect(resync.report.imported).toEqual([]);
   expect(resync.report.unchanged).toEqual(['policy.md']);
   await store.close();
-});
+}, 120_000);
