@@ -12,15 +12,16 @@ export interface HandlerContext {
   caller: IdentitySet;
   /** The other writer the race fault and `control.touchItem` act as. */
   someoneElse: IdentitySet;
-  /** Page size when the request has no `$top`, and the most the server ever returns in one page. */
+  /** Page size when the request has no `$top`. */
   defaultPageSize: number;
+  /** The most the server returns in one page, whatever `$top` asks for. */
   maxPageSize: number;
   /** Above this many items, a query on a non-indexed column fails even with the Prefer header. */
   listViewThreshold: number;
   simpleUploadMaxBytes: number;
   /** True when the race fault fires for this update: someone else writes the item first. */
   raceNow: () => boolean;
-  /** Registers an upload session and returns its URL. */
+  /** Open upload sessions, by the id in their uploadUrl. */
   uploads: UploadSessions;
 }
 

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Handler, HandlerContext, Target, UploadSession } from './context';
+import { deltaResponse } from './delta';
 import {
   GraphError,
   type GraphRequest,
@@ -27,6 +28,7 @@ import {
   createItem,
   type DriveItemRecord,
   type DriveRecord,
+  deleteItem,
   driveItemCTag,
   driveItemETag,
   type ItemRecord,
@@ -255,7 +257,11 @@ function markDeleted(site: SiteRecord, item: DriveItemRecord): void {
   item.deleted = true;
   item.modified = nowIso();
   bumpDrive(site.drive, item);
-  if (item.listItemId !== undefined) libraryOf(site).items.delete(item.listItemId);
+  if (item.listItemId !== undefined) {
+    const lib = libraryOf(site);
+    const li = lib.items.get(item.listItemId);
+    if (li) deleteItem(lib, li);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -427,31 +433,6 @@ const createUploadSession: Handler = (req, t, ctx) => {
 
 // --- delta -------------------------------------------------------------------------------------------------------
 
-interface DeltaToken {
-  /** Changes after this drive sequence number (0 = full enumeration). */
-  since: number;
-  /** Sequence number the enumeration runs up to. */
-  until: number;
-  offset: number;
-}
-
-const encodeDelta = (t: DeltaToken): string => Buffer.from(JSON.stringify(t)).toString('base64url');
-
-function decodeDelta(raw: string): DeltaToken {
-  try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as DeltaToken;
-    if (
-      typeof parsed.since === 'number' &&
-      typeof parsed.until === 'number' &&
-      typeof parsed.offset === 'number'
-    )
-      return parsed;
-  } catch {
-    // fall through
-  }
-  throw invalidRequest('The delta token is not valid.', 'invalidParameterFormat');
-}
-
 function depth(drive: DriveRecord, item: DriveItemRecord): number {
   let d = 0;
   let cur = item;
@@ -467,46 +448,23 @@ function depth(drive: DriveRecord, item: DriveItemRecord): number {
 const getDelta: Handler = (req, t, ctx) => {
   const site = need(t.site, 'site');
   const drive = site.drive;
-  const root = resolveItem(drive, t);
-  if (root.id !== drive.rootId) throw invalidRequest('Delta is only supported on the root of this drive.');
-  const deltaPath = `/drives/${drive.id}/root/delta`;
-  const raw = option(req.query, 'token');
-  const body: Record<string, unknown> = { '@odata.context': `${ctx.base}/$metadata#Collection(driveItem)` };
-  if (raw === 'latest') {
-    body.value = [];
-    body['@odata.deltaLink'] =
-      `${ctx.base}${deltaPath}?token=${encodeDelta({ since: drive.seq, until: drive.seq, offset: 0 })}`;
-    return json(200, body);
-  }
-  const token: DeltaToken = raw ? decodeDelta(raw) : { since: 0, until: drive.seq, offset: 0 };
-  if (raw && token.since < drive.tokenFloor) {
-    throw new GraphError(
-      410,
-      'resyncRequired',
-      'Resync required. The delta token is no longer valid; restart the enumeration.',
-      {
-        innerCode: 'resyncChangesApplyDifferences',
-        headers: { Location: `${ctx.base}${deltaPath}` },
-      },
-    );
-  }
-  const all = [...drive.items.values()]
-    .filter((i) =>
-      token.since === 0 ? !i.deleted : i.seq > token.since && !(i.deleted && i.id === drive.rootId),
-    )
-    .sort((a, b) => depth(drive, a) - depth(drive, b) || a.seq - b.seq);
-  const pageSize = Math.min(parseTop(req.query) ?? ctx.defaultPageSize, ctx.maxPageSize);
-  const page = all.slice(token.offset, token.offset + pageSize);
-  body.value = page.map((i) => (i.deleted ? deletedJson(drive, i) : driveItemJson(ctx, site, i, req)));
-  if (token.offset + pageSize < all.length) {
-    body['@odata.nextLink'] =
-      `${ctx.base}${deltaPath}?token=${encodeDelta({ ...token, offset: token.offset + pageSize })}`;
-  } else {
-    const until = Math.max(token.until, ...page.map((i) => i.seq));
-    body['@odata.deltaLink'] =
-      `${ctx.base}${deltaPath}?token=${encodeDelta({ since: until, until, offset: 0 })}`;
-  }
-  return json(200, body);
+  if (resolveItem(drive, t).id !== drive.rootId)
+    throw invalidRequest('Delta is only supported on the root of this drive.');
+  return deltaResponse(req, ctx, {
+    path: `/drives/${drive.id}/root/delta`,
+    context: `${ctx.base}/$metadata#Collection(driveItem)`,
+    seq: drive.seq,
+    tokenFloor: drive.tokenFloor,
+    entries: (since, full) =>
+      [...drive.items.values()]
+        .filter((i) => (full ? !i.deleted : i.seq > since && !(i.deleted && i.id === drive.rootId)))
+        .sort((a, b) => depth(drive, a) - depth(drive, b) || a.seq - b.seq)
+        .map((i) => ({
+          seq: i.seq,
+          render: (query) =>
+            i.deleted ? deletedJson(drive, i) : driveItemJson(ctx, site, i, { ...req, query }),
+        })),
+  });
 };
 
 // --- listItem on a driveItem -------------------------------------------------------------------------------------
@@ -538,8 +496,6 @@ const patchDriveListItemFields: Handler = (req, t, ctx) => {
   const list = libraryOf(site);
   const li = listItemOf(site, file);
   const body = jsonBody(req);
-  if ('FileLeafRef' in body)
-    throw invalidRequest('Rename the file through the driveItem, not FileLeafRef.', 'propertyNotUpdateable');
   precondition(req, ctx, list, li);
   updateItem(list, li, body, ctx.caller);
   file.modified = li.modified;
@@ -663,7 +619,8 @@ export function handleUploadUrl(
   const site = findSite(session.siteId);
   const parent = site?.drive.items.get(session.parentId);
   if (!site || !parent || parent.deleted) throw notFound('The destination folder no longer exists.');
-  ctx.uploads.sessions.delete(session.id);
+  // A failed commit (a name conflict) leaves the session in place: "The upload session is preserved until the
+  // expiration time" (driveitem-createuploadsession, "Handle upload errors").
   const [item, created] = writeFile(
     ctx,
     site,
@@ -672,6 +629,7 @@ export function handleUploadUrl(
     Buffer.concat(session.received),
     session.conflictBehavior,
   );
+  ctx.uploads.sessions.delete(session.id);
   return json(created ? 201 : 200, driveItemJson(ctx, site, item));
 }
 

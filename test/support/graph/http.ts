@@ -105,6 +105,13 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** Parses a JSON request body; Graph answers malformed JSON with 400 BadRequest. */
 export function jsonBody(req: GraphRequest): Record<string, unknown> {
   if (req.body.length === 0) return {};
+  if (!(req.headers['content-type'] ?? '').toLowerCase().includes('json')) {
+    throw new GraphError(
+      400,
+      'BadRequest',
+      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(req.body.toString('utf8'));

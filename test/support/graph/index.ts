@@ -28,10 +28,13 @@
  *   drift, done "behind the adapter's back" (no request is counted):
  *     control.renameList / deleteList / addColumn / renameColumn (displayName; internal names never change)
  *     control.deleteColumn / setColumnIndexed / touchItem (someone else writes: new eTag) / deleteItem
- *   control.denySite(site, denied = true)      every request on the site → 403 accessDenied (no Sites.Selected grant)
+ *   control.setSiteAccess(site, 'write'|'read'|'none')   the app's Sites.Selected grant: 'read' → writes are 403
+ *                                              accessDenied, 'none' → every request on the site is (default 'write')
+ *   control.denySite(site, denied = true)      shorthand for setSiteAccess(site, denied ? 'none' : 'write')
+ *   control.addItems(site, list, [fields…])    someone else adds items → their ids
  *   control.setFaults(partial) / control.failNext(n, { status: 429|503, retryAfterSeconds?, kinds? })
  *   control.expireTokens()                     issued tokens → 401 "Lifetime validation failed, the token is expired."
- *   control.expireDeltaTokens(site)            earlier delta links → 410 Gone resyncRequired
+ *   control.expireDeltaTokens(site, list?)     earlier drive (or list item) delta links → 410 Gone resyncRequired
  *   control.issueToken()                       a valid bearer token without going through the token endpoint
  *   control.stats() / control.resetStats() / control.requests()
  *   control.readList(site, list) / control.readFiles(site) / control.sites()   stored state as plain data
@@ -45,14 +48,32 @@
  *   raceRate           fraction of If-Match writes (PATCH fields, PATCH/DELETE item) where someone else updates the
  *                      item just before, so the caller's eTag is stale → 412
  *   latencyMs          added to every HTTP request the server answers (the SharePoint benchmark uses 50)
+ *   resourceUnits      { units, windowSeconds }: SharePoint's resource-unit budget (1 unit for a single-item read,
+ *                      a delta call with a token or a download; 2 for a multi-item query, create, update, delete or
+ *                      upload; inner $batch requests one by one; throttled requests still count) → 429 with the
+ *                      seconds left in the window as Retry-After
  * The $batch envelope itself is never throttled by rate; its inner requests are, one by one (json-batching.md).
+ * `failNext(n, { kinds: ['batch'] })` throttles the envelope itself (Graph can refuse a whole batch).
  *
  * Request kinds (stats keys): site, lists, list, columns, column, items, item, itemFields, drive, drives,
  * driveItem, driveItem/children, driveItem/content, driveItem/createUploadSession, driveItem/delta,
- * driveItem/listItem, driveItem/listItem/fields, uploadUrl, download, batch, token, unresolved.
+ * driveItem/listItem, driveItem/listItem/fields, itemsDelta, uploadUrl, download, batch, unresolved
+ * (a path that is not a known resource).
  *
- * Deliberate limits: one document library (the site's default drive) per site; no $orderby, $count, $search;
- * list-item delta, lookups, person columns and versions history are not modelled.
+ * Clients: msal-node works with `new ConfidentialClientApplication(graph.msalConfig())` (checked in the contract
+ * test). @microsoft/microsoft-graph-client 3.0.7 does NOT attach the bearer token to an http:// URL: its
+ * AuthenticationHandler only authorises https URLs of Graph or of `customHosts` (GraphRequestUtil.isValidEndpoint),
+ * so against this server every call is 401 unless the adapter adds the header itself (own fetch, or its own
+ * middleware chain), or the test starts the server with `requireAuth: false`.
+ *
+ * Shapes worth knowing: item ids are strings ("7"); list-item and drive-item eTags are `"{GUID},<version>"` (quotes
+ * included; listitem-delta and driveItem examples) and change on every write; If-Match must repeat the eTag as
+ * given (or `*`); the server picks the page size (`maxPageSize`), so follow @odata.nextLink verbatim; delta links
+ * carry the first request's $select/$expand/$top.
+ *
+ * Deliberate limits: one document library (the site's default drive) per site; no $count, $search, $skip;
+ * lookups, person columns and version history are not modelled; "only one indexed field at a time"
+ * (listitem-list) is not enforced, because the docs do not say how the service refuses it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,78 +83,46 @@ import {
   checkBearer,
   createMsalNetworkClient,
   instanceDiscovery,
-  issueToken,
   openIdConfiguration,
   type TokenStore,
   tokenEndpoint,
 } from './auth';
 import { type BatchResponseItem, runBatch } from './batch';
 import type { HandlerContext, UploadSessions } from './context';
-import { handleDownload, handleUploadUrl, writeFile } from './drive';
+import { createControl, type GraphControl, type SiteSpec } from './controls';
+import { handleDownload, handleUploadUrl } from './drive';
+import { type Decision, FaultInjector, type GraphFaults } from './faults';
 import {
   errorBody,
   errorResponse,
   GraphError,
   type GraphRequest,
   type GraphResponse,
-  isRecord,
   newRequestIds,
 } from './http';
-import { fieldsJson, removeColumn } from './lists';
-import {
-  addList,
-  applyColumnPatch,
-  childNamed,
-  columnFromDefinition,
-  createItem,
-  createSite,
-  findColumn,
-  findSite,
-  type IdentitySet,
-  itemETag,
-  itemPath,
-  type ListRecord,
-  newDriveItem,
-  newList,
-  newState,
-  requireItem,
-  requireList,
-  type SiteRecord,
-  siteWebUrl,
-  touchList,
-  updateItem,
-} from './model';
+import { type IdentitySet, newState } from './model';
 import { handlerFor, resolve, shapeOf } from './routes';
+import { StatsRecorder } from './stats';
 
 export { MAX_BATCH_REQUESTS } from './batch';
+export type {
+  ColumnSnapshot,
+  FileSnapshot,
+  GraphControl,
+  ItemSnapshot,
+  ListInfo,
+  ListSnapshot,
+  SeedList,
+  SiteInfo,
+  SiteSpec,
+} from './controls';
 export { CHUNK_MULTIPLE, MAX_FRAGMENT_BYTES } from './drive';
+export type { FailNextOptions, GraphFaults, ResourceUnitBudget } from './faults';
 export { HONOR_NON_INDEXED } from './lists';
+export type { GraphStats, RecordedGraphRequest } from './stats';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Types
-
-export interface GraphFaults {
-  throttleRate: number;
-  unavailableRate: number;
-  retryAfterSeconds: number;
-  throttleKinds: string[] | undefined;
-  raceRate: number;
-  latencyMs: number;
-}
-
-export interface FailNextOptions {
-  status?: 429 | 503;
-  retryAfterSeconds?: number;
-  /** Only requests of these kinds consume the failure (default: any Graph request). */
-  kinds?: string[];
-}
-
-export interface SiteSpec {
-  path: string;
-  hostname?: string;
-  displayName?: string;
-  description?: string;
-}
 
 export interface GraphOptions {
   port?: number;
@@ -155,127 +144,6 @@ export interface GraphOptions {
   sites?: SiteSpec[];
 }
 
-export interface SiteInfo {
-  id: string;
-  hostname: string;
-  path: string;
-  /** `hostname:/path`, the form GET /sites/{hostname}:/{path} takes. */
-  byPath: string;
-  webUrl: string;
-  driveId: string;
-  libraryListId: string;
-}
-
-export interface SeedList {
-  displayName: string;
-  description?: string;
-  /** columnDefinition bodies, e.g. { name: 'Status', choice: { choices: ['open', 'done'] }, indexed: true }. */
-  columns?: Record<string, unknown>[];
-  items?: Record<string, unknown>[];
-}
-
-export interface ListInfo {
-  id: string;
-  name: string;
-  displayName: string;
-  itemIds: string[];
-}
-
-export interface ColumnSnapshot {
-  id: string;
-  name: string;
-  displayName: string;
-  type: string;
-  indexed: boolean;
-  required: boolean;
-  readOnly: boolean;
-}
-
-export interface ItemSnapshot {
-  id: string;
-  eTag: string;
-  version: number;
-  /** Column values as Graph returns them in `fields` (includes id, Created, Modified, …). */
-  fields: Record<string, unknown>;
-  createdBy: IdentitySet;
-  lastModifiedBy: IdentitySet;
-}
-
-export interface ListSnapshot {
-  id: string;
-  name: string;
-  displayName: string;
-  template: string;
-  columns: ColumnSnapshot[];
-  items: ItemSnapshot[];
-}
-
-export interface FileSnapshot {
-  id: string;
-  path: string;
-  size: number;
-  content: Buffer;
-  eTag: string;
-  fields: Record<string, unknown>;
-}
-
-export interface RecordedGraphRequest {
-  at: number;
-  method: string;
-  /** Path below /v1.0 (or /_upload/…, /_download/…), as sent. */
-  path: string;
-  query: string;
-  kind: string;
-  status: number;
-  inBatch: boolean;
-  injected?: 'throttled' | 'unavailable';
-}
-
-export interface GraphStats {
-  /** Graph resource requests, counting each request inside a $batch (as throttling does). */
-  total: number;
-  /** HTTP round trips to Graph (a $batch envelope counts once). */
-  httpRequests: number;
-  batches: number;
-  batchedRequests: number;
-  byKind: Record<string, number>;
-  /** Keyed `METHOD kind`, e.g. `PATCH itemFields`. */
-  byMethodKind: Record<string, number>;
-  byStatus: Record<string, number>;
-  throttled: number;
-  unavailable: number;
-  races: number;
-  tokenRequests: number;
-}
-
-export interface GraphControl {
-  createSite(spec: SiteSpec): SiteInfo;
-  seedList(site: string, spec: SeedList): ListInfo;
-  putFile(site: string, path: string, content: Buffer | string, fields?: Record<string, unknown>): string;
-  renameList(site: string, list: string, displayName: string): void;
-  deleteList(site: string, list: string): void;
-  addColumn(site: string, list: string, definition: Record<string, unknown>): void;
-  renameColumn(site: string, list: string, column: string, displayName: string): void;
-  deleteColumn(site: string, list: string, column: string): void;
-  setColumnIndexed(site: string, list: string, column: string, indexed: boolean): void;
-  /** Someone else updates the item (its eTag changes); `fields` optional. Returns the new eTag. */
-  touchItem(site: string, list: string, itemId: string, fields?: Record<string, unknown>): string;
-  deleteItem(site: string, list: string, itemId: string): void;
-  denySite(site: string, denied?: boolean): void;
-  setFaults(faults: Partial<GraphFaults>): void;
-  failNext(n: number, options?: FailNextOptions): void;
-  expireTokens(): void;
-  expireDeltaTokens(site: string): void;
-  issueToken(): string;
-  stats(): GraphStats;
-  resetStats(): void;
-  requests(): RecordedGraphRequest[];
-  readList(site: string, list: string): ListSnapshot;
-  readFiles(site: string): FileSnapshot[];
-  sites(): SiteInfo[];
-  reset(): void;
-}
-
 export interface LocalGraph {
   url: string;
   origin: string;
@@ -294,52 +162,13 @@ export interface LocalGraph {
 // ---------------------------------------------------------------------------------------------------------------
 // Internals
 
-interface PendingFailure {
-  status: 429 | 503;
-  retryAfterSeconds: number;
-  kinds?: string[];
-}
-
-const DEFAULT_FAULTS: GraphFaults = {
-  throttleRate: 0,
-  unavailableRate: 0,
-  retryAfterSeconds: 1,
-  throttleKinds: undefined,
-  raceRate: 0,
-  latencyMs: 0,
-};
-
-/** mulberry32: a small seeded PRNG, so fault runs repeat. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function emptyStats(): GraphStats {
-  return {
-    total: 0,
-    httpRequests: 0,
-    batches: 0,
-    batchedRequests: 0,
-    byKind: {},
-    byMethodKind: {},
-    byStatus: {},
-    throttled: 0,
-    unavailable: 0,
-    races: 0,
-    tokenRequests: 0,
-  };
-}
-
-const bump = (rec: Record<string, number>, key: string): void => {
-  rec[key] = (rec[key] ?? 0) + 1;
-};
+/** Writes that Graph lets a client make conditional with If-Match (listitem-update, listitem-delete). */
+const CONDITIONAL_KINDS = new Set([
+  'PATCH item',
+  'PATCH itemFields',
+  'DELETE item',
+  'PATCH driveItem/listItem/fields',
+]);
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -368,11 +197,8 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
   const requireAuth = options.requireAuth ?? true;
   const tokens: TokenStore = { tokens: new Map() };
   const uploads: UploadSessions = { sessions: new Map() };
-  let faults: GraphFaults = { ...DEFAULT_FAULTS, ...options.faults };
-  let random = seededRandom(options.seed ?? 1);
-  let stats = emptyStats();
-  let log: RecordedGraphRequest[] = [];
-  const pending: PendingFailure[] = [];
+  const faults = new FaultInjector(options.seed ?? 1, options.faults);
+  const stats = new StatsRecorder();
   const caller: IdentitySet = {
     application: { id: auth.clientId, displayName: options.appDisplayName ?? 'Värn' },
     user: { displayName: 'SharePoint App' },
@@ -408,55 +234,36 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     listViewThreshold: options.listViewThreshold ?? 5000,
     simpleUploadMaxBytes: options.simpleUploadMaxBytes ?? 250 * 1024 * 1024,
     raceNow: () => {
-      const race = faults.raceRate > 0 && random() < faults.raceRate;
-      if (race) stats.races++;
+      const race = faults.race();
+      if (race) stats.count('races');
       return race;
     },
     uploads,
   };
 
-  function record(entry: Omit<RecordedGraphRequest, 'at'>): void {
-    log.push({ at: Date.now(), ...entry });
-    stats.total++;
-    bump(stats.byKind, entry.kind);
-    bump(stats.byMethodKind, `${entry.method} ${entry.kind}`);
-    bump(stats.byStatus, String(entry.status));
-    if (entry.inBatch) stats.batchedRequests++;
-    else stats.httpRequests++;
-    if (entry.injected === 'throttled') stats.throttled++;
-    if (entry.injected === 'unavailable') stats.unavailable++;
-  }
-
   /** Decides whether this Graph request is answered 429/503 instead of being served. */
   function injectedFault(
+    method: string,
     kind: string,
-    req: Pick<GraphRequest, 'requestId' | 'clientRequestId'>,
+    req: Pick<GraphRequest, 'requestId' | 'clientRequestId' | 'query'>,
   ): { res: GraphResponse; injected: 'throttled' | 'unavailable' } | undefined {
-    let status: 429 | 503 | undefined;
-    let retryAfter = faults.retryAfterSeconds;
-    const idx = pending.findIndex((p) => !p.kinds || p.kinds.includes(kind));
-    if (idx >= 0) {
-      const p = pending.splice(idx, 1)[0];
-      if (p) {
-        status = p.status;
-        retryAfter = p.retryAfterSeconds;
-      }
-    } else if (!faults.throttleKinds || faults.throttleKinds.includes(kind)) {
-      if (faults.throttleRate > 0 && random() < faults.throttleRate) status = 429;
-      else if (faults.unavailableRate > 0 && random() < faults.unavailableRate) status = 503;
-    }
-    if (status === undefined) return undefined;
-    const headers = { 'Content-Type': 'application/json', 'Retry-After': String(retryAfter) };
-    if (status === 429) {
-      return {
-        res: { status, headers, body: errorBody(req, 'TooManyRequests', 'Please retry again later.', '429') },
-        injected: 'throttled',
-      };
-    }
-    return {
-      res: { status, headers, body: errorBody(req, 'serviceNotAvailable', 'Service Unavailable', '503') },
-      injected: 'unavailable',
-    };
+    const token = req.query.get('token');
+    const decision = faults.decide(method, kind, token !== null && token !== 'latest');
+    if (!decision) return undefined;
+    return { res: faultResponse(decision, req), injected: decision.injected };
+  }
+
+  /** Graph's throttling answer (learn.microsoft.com/graph/throttling, "Sample response"). */
+  function faultResponse(
+    decision: Decision,
+    req: Pick<GraphRequest, 'requestId' | 'clientRequestId'>,
+  ): GraphResponse {
+    const headers = { 'Content-Type': 'application/json', 'Retry-After': String(decision.retryAfterSeconds) };
+    const body =
+      decision.status === 429
+        ? errorBody(req, 'TooManyRequests', 'Please retry again later.', '429')
+        : errorBody(req, 'serviceNotAvailable', 'Service Unavailable', '503');
+    return { status: decision.status, headers, body };
   }
 
   function withIds(
@@ -480,20 +287,26 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
   /** One Graph resource request (top level or inside $batch). */
   async function call(req: GraphRequest): Promise<GraphResponse> {
     const kind = shapeOf(ctx.state, req.path);
-    const fault = injectedFault(kind, req);
+    const fault = injectedFault(req.method, kind, req);
     let res: GraphResponse;
     if (fault) {
       res = fault.res;
     } else {
       try {
-        const { shape, target } = resolve(ctx.state, req.path);
-        if (target.site?.denied) throw new GraphError(403, 'accessDenied', 'Access denied');
+        const { shape, target } = resolve(ctx.state, req.method, req.path);
         res = await handlerFor(req.method, shape)(req, target, ctx);
       } catch (err) {
         res = asResponse(err, req);
       }
     }
-    record({
+    if (
+      CONDITIONAL_KINDS.has(`${req.method} ${kind}`) &&
+      req.headers['if-match'] === undefined &&
+      res.status < 300
+    ) {
+      stats.count('unconditionalWrites');
+    }
+    stats.record({
       method: req.method,
       path: req.path,
       query: req.query.toString(),
@@ -509,7 +322,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     if ((options.batchResponseOrder ?? 'shuffled') === 'request') return items;
     const out = [...items];
     for (let i = out.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
+      const j = Math.floor(faults.roll() * (i + 1));
       [out[i], out[j]] = [out[j] as BatchResponseItem, out[i] as BatchResponseItem];
     }
     return out;
@@ -545,7 +358,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     // Identity platform stand-in (no latency, no faults).
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
     if (token && method === 'POST') {
-      stats.tokenRequests++;
+      stats.count('tokenRequests');
       const out = tokenEndpoint(
         tokens,
         auth,
@@ -559,6 +372,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     }
     const oidc = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
     if (oidc && method === 'GET') {
+      stats.count('discoveryRequests');
       const tenant = decodeURIComponent(oidc[1] as string);
       if (tenant !== auth.tenantId) {
         sendJson(res, 400, {
@@ -571,6 +385,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
       return;
     }
     if (path === '/common/discovery/instance' && method === 'GET') {
+      stats.count('discoveryRequests');
       sendJson(res, 200, instanceDiscovery(authorityOrigin, `127.0.0.1:${port}`, auth.tenantId));
       return;
     }
@@ -579,12 +394,13 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
       return;
     }
 
-    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    if (faults.faults.latencyMs > 0) await sleep(faults.faults.latencyMs);
 
     const upload = /^\/_upload\/([^/]+)$/.exec(path);
     if (upload) {
       const kind = 'uploadUrl';
-      const fault = method === 'PUT' ? injectedFault(kind, ids) : undefined;
+      const fault =
+        method === 'PUT' ? injectedFault(method, kind, { ...ids, query: url.searchParams }) : undefined;
       let out: GraphResponse;
       if (fault) out = fault.res;
       else {
@@ -596,7 +412,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
           out = asResponse(err, ids);
         }
       }
-      record({
+      stats.record({
         method,
         path,
         query: '',
@@ -620,7 +436,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
       } catch (err) {
         out = asResponse(err, ids);
       }
-      record({ method, path, query: '', kind: 'download', status: out.status, inBatch: false });
+      stats.record({ method, path, query: '', kind: 'download', status: out.status, inBatch: false });
       send(res, withIds(out, ids));
       return;
     }
@@ -646,7 +462,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
             },
           }),
         );
-        record({
+        stats.record({
           method,
           path: graphPath,
           query: url.searchParams.toString(),
@@ -660,9 +476,11 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     }
 
     if (graphPath === '/$batch') {
-      stats.batches++;
       let out: GraphResponse;
-      if (method !== 'POST') {
+      const envelopeFault = faults.takeForced('batch');
+      if (envelopeFault) {
+        out = faultResponse(envelopeFault, ids);
+      } else if (method !== 'POST') {
         out = errorResponse(
           ids,
           new GraphError(405, 'BadRequest', 'Specified HTTP method is not allowed for the request target.'),
@@ -685,18 +503,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
           out = asResponse(err, ids);
         }
       }
-      stats.httpRequests++;
-      bump(stats.byKind, 'batch');
-      bump(stats.byStatus, String(out.status));
-      log.push({
-        at: Date.now(),
-        method,
-        path: graphPath,
-        query: '',
-        kind: 'batch',
-        status: out.status,
-        inBatch: false,
-      });
+      stats.recordBatch(method, graphPath, out.status);
       send(res, withIds(out, ids));
       return;
     }
@@ -713,213 +520,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
     send(res, out);
   }
 
-  // -------------------------------------------------------------------------------------------------------------
-  // Controls
-
-  function site(ref: string): SiteRecord {
-    const s = findSite(ctx.state, ref);
-    if (!s) throw new Error(`local Graph: no site ${ref}`);
-    return s;
-  }
-
-  function siteInfo(s: SiteRecord): SiteInfo {
-    return {
-      id: s.id,
-      hostname: s.hostname,
-      path: s.path,
-      byPath: `${s.hostname}:${s.path}`,
-      webUrl: siteWebUrl(s),
-      driveId: s.drive.id,
-      libraryListId: s.drive.listId,
-    };
-  }
-
-  function list(siteRef: string, listRef: string): { s: SiteRecord; l: ListRecord } {
-    const s = site(siteRef);
-    return { s, l: requireList(s, listRef) };
-  }
-
-  function column(l: ListRecord, ref: string) {
-    const c = findColumn(l, ref);
-    if (!c) throw new Error(`local Graph: no column ${ref} in ${l.displayName}`);
-    return c;
-  }
-
-  const control: GraphControl = {
-    createSite(spec) {
-      return siteInfo(createSite(ctx.state, spec));
-    },
-    seedList(siteRef, spec) {
-      const s = site(siteRef);
-      const l = newList({ displayName: spec.displayName, description: spec.description }, someoneElse);
-      for (const def of spec.columns ?? []) l.columns.push(columnFromDefinition(def));
-      addList(s, l);
-      const itemIds = (spec.items ?? []).map((fields) => String(createItem(l, fields, someoneElse).id));
-      return { id: l.id, name: l.name, displayName: l.displayName, itemIds };
-    },
-    putFile(siteRef, path, content, fields) {
-      const s = site(siteRef);
-      const names = path.split('/').filter(Boolean);
-      const fileName = names.pop();
-      if (!fileName) throw new Error('local Graph: putFile needs a file name');
-      let parent = s.drive.items.get(s.drive.rootId);
-      for (const n of names) {
-        if (!parent) break;
-        parent = childNamed(s.drive, parent.id, n) ?? newDriveItem(s.drive, parent.id, n, true, someoneElse);
-      }
-      if (!parent) throw new Error('local Graph: no root folder');
-      const [item] = writeFile(
-        { ...ctx, caller: someoneElse },
-        s,
-        parent,
-        fileName,
-        Buffer.isBuffer(content) ? content : Buffer.from(content),
-        'replace',
-      );
-      if (fields && item.listItemId !== undefined) {
-        const lib = requireList(s, s.drive.listId);
-        const li = requireItem(lib, String(item.listItemId));
-        updateItem(lib, li, fields, someoneElse);
-      }
-      return item.id;
-    },
-    renameList(siteRef, listRef, displayName) {
-      const { l } = list(siteRef, listRef);
-      l.displayName = displayName;
-      touchList(l);
-    },
-    deleteList(siteRef, listRef) {
-      const { s, l } = list(siteRef, listRef);
-      s.lists.delete(l.id);
-    },
-    addColumn(siteRef, listRef, definition) {
-      const { l } = list(siteRef, listRef);
-      l.columns.push(columnFromDefinition(definition));
-      touchList(l);
-    },
-    renameColumn(siteRef, listRef, col, displayName) {
-      const { l } = list(siteRef, listRef);
-      applyColumnPatch(column(l, col), { displayName });
-      touchList(l);
-    },
-    deleteColumn(siteRef, listRef, col) {
-      const { l } = list(siteRef, listRef);
-      removeColumn(l, column(l, col));
-    },
-    setColumnIndexed(siteRef, listRef, col, indexed) {
-      const { l } = list(siteRef, listRef);
-      column(l, col).indexed = indexed;
-      touchList(l);
-    },
-    touchItem(siteRef, listRef, itemId, fields = {}) {
-      const { l } = list(siteRef, listRef);
-      const item = requireItem(l, itemId);
-      updateItem(l, item, fields, someoneElse);
-      return itemETag(item);
-    },
-    deleteItem(siteRef, listRef, itemId) {
-      const { l } = list(siteRef, listRef);
-      l.items.delete(requireItem(l, itemId).id);
-    },
-    denySite(siteRef, denied = true) {
-      site(siteRef).denied = denied;
-    },
-    setFaults(partial) {
-      faults = { ...faults, ...partial };
-    },
-    failNext(n, opts = {}) {
-      for (let i = 0; i < n; i++) {
-        pending.push({
-          status: opts.status ?? 429,
-          retryAfterSeconds: opts.retryAfterSeconds ?? faults.retryAfterSeconds,
-          ...(opts.kinds ? { kinds: opts.kinds } : {}),
-        });
-      }
-    },
-    expireTokens() {
-      for (const t of tokens.tokens.values()) t.expiresAt = 0;
-    },
-    expireDeltaTokens(siteRef) {
-      const s = site(siteRef);
-      s.drive.tokenFloor = s.drive.seq + 1;
-      s.drive.seq++;
-    },
-    issueToken() {
-      return issueToken(tokens, auth, origin).token;
-    },
-    stats() {
-      return structuredClone(stats);
-    },
-    resetStats() {
-      stats = emptyStats();
-      log = [];
-    },
-    requests() {
-      return log.map((r) => ({ ...r }));
-    },
-    readList(siteRef, listRef) {
-      const { l } = list(siteRef, listRef);
-      return {
-        id: l.id,
-        name: l.name,
-        displayName: l.displayName,
-        template: l.template,
-        columns: l.columns.map((c) => ({
-          id: c.id,
-          name: c.name,
-          displayName: c.displayName,
-          type: c.type,
-          indexed: c.indexed,
-          required: c.required,
-          readOnly: c.readOnly,
-        })),
-        items: [...l.items.values()]
-          .sort((a, b) => a.id - b.id)
-          .map((i) => {
-            const { '@odata.etag': _etag, ...fields } = fieldsJson(l, i);
-            return {
-              id: String(i.id),
-              eTag: itemETag(i),
-              version: i.version,
-              fields,
-              createdBy: i.createdBy,
-              lastModifiedBy: i.modifiedBy,
-            };
-          }),
-      };
-    },
-    readFiles(siteRef) {
-      const s = site(siteRef);
-      const lib = requireList(s, s.drive.listId);
-      return [...s.drive.items.values()]
-        .filter((i) => !i.deleted && !i.isFolder)
-        .map((i) => {
-          const li = i.listItemId === undefined ? undefined : lib.items.get(i.listItemId);
-          const { '@odata.etag': _etag, ...fields } = li ? fieldsJson(lib, li) : {};
-          return {
-            id: i.id,
-            path: itemPath(s.drive, i),
-            size: i.content.length,
-            content: Buffer.from(i.content),
-            eTag: `"{${i.guid.toUpperCase()}},${i.version}"`,
-            fields,
-          };
-        })
-        .sort((a, b) => a.path.localeCompare(b.path));
-    },
-    sites() {
-      return [...ctx.state.sites.values()].map(siteInfo);
-    },
-    reset() {
-      ctx.state = newState();
-      uploads.sessions.clear();
-      faults = { ...DEFAULT_FAULTS };
-      pending.length = 0;
-      random = seededRandom(options.seed ?? 1);
-      stats = emptyStats();
-      log = [];
-    },
-  };
+  const control = createControl({ ctx, faults, stats, tokens, auth, origin });
 
   for (const spec of options.sites ?? []) control.createSite(spec);
 
@@ -953,5 +554,3 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
       }),
   };
 }
-
-export { isRecord };

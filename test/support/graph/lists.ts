@@ -5,6 +5,7 @@
  * listitem-create, listitem-update, listitem-delete.
  */
 import type { Handler, HandlerContext, Target } from './context';
+import { type DeltaEntry, deltaResponse } from './delta';
 import {
   GraphError,
   type GraphRequest,
@@ -18,9 +19,11 @@ import {
 import {
   addList,
   applyColumnPatch,
+  bumpDrive,
   type ColumnRecord,
   columnFromDefinition,
   createItem,
+  deleteItem,
   eTagMatches,
   findColumn,
   type ItemRecord,
@@ -47,8 +50,10 @@ import {
   option,
   parseExpand,
   parseFilter,
+  parseOrderBy,
   parseSelect,
   parseTop,
+  sortBy,
 } from './odata';
 
 export const HONOR_NON_INDEXED = 'HonorNonIndexedQueriesWarningMayFailRandomly';
@@ -435,6 +440,43 @@ export function removeColumn(list: ListRecord, col: ColumnRecord): void {
   touchList(list);
 }
 
+/** Applies the indexed-column rule to the columns a $filter or $orderby reads (listitem-list, platform-facts §7). */
+function checkQueryColumns(req: GraphRequest, ctx: HandlerContext, list: ListRecord, paths: string[]): void {
+  const honor = (req.headers.prefer ?? '').toLowerCase().includes(HONOR_NON_INDEXED.toLowerCase());
+  let nonIndexed = false;
+  for (const path of paths) {
+    const m = /^fields\/(.+)$/.exec(path);
+    if (!m) {
+      if (!ITEM_PROPERTIES.includes(path)) {
+        throw invalidRequest(
+          `Could not find a property named '${path}' on type 'microsoft.graph.listItem'.`,
+          'invalidQueryOption',
+        );
+      }
+      continue;
+    }
+    const name = m[1] as string;
+    const col = findColumn(list, name);
+    if (!col) throw invalidRequest(`Field '${name}' is not recognized`);
+    if (col.indexed) continue;
+    nonIndexed = true;
+    if (!honor) {
+      throw invalidRequest(
+        `Field '${col.name}' cannot be referenced in filter or orderby as it is not indexed. Provide the 'Prefer: ${HONOR_NON_INDEXED}' header to allow this, but be warned that such queries may fail on large lists.`,
+      );
+    }
+  }
+  if (nonIndexed && list.items.size > ctx.listViewThreshold) {
+    throw new GraphError(
+      500,
+      'generalException',
+      'The attempted operation is prohibited because it exceeds the list view threshold.',
+    );
+  }
+}
+
+const ITEM_PROPERTIES = ['id', 'createdDateTime', 'lastModifiedDateTime', 'eTag'];
+
 const getItems: Handler = (req, t, ctx) => {
   const site = need(t.site, 'site');
   const list = need(t.list, 'list');
@@ -442,58 +484,73 @@ const getItems: Handler = (req, t, ctx) => {
   const fields = fieldsExpansion(req.query);
   const filterSrc = option(req.query, 'filter');
   const filter = filterSrc ? parseFilter(filterSrc) : undefined;
-  if (filter) {
-    const honor = (req.headers.prefer ?? '').toLowerCase().includes(HONOR_NON_INDEXED.toLowerCase());
-    let nonIndexed = false;
-    for (const path of filterPaths(filter)) {
-      const m = /^fields\/(.+)$/.exec(path);
-      if (!m) {
-        if (!['id', 'createdDateTime', 'lastModifiedDateTime', 'eTag'].includes(path)) {
-          throw invalidRequest(
-            `Could not find a property named '${path}' on type 'microsoft.graph.listItem'.`,
-            'invalidQueryOption',
-          );
-        }
-        continue;
-      }
-      const name = m[1] as string;
-      const col = findColumn(list, name);
-      if (!col) throw invalidRequest(`Field '${name}' is not recognized`);
-      if (!col.indexed) {
-        nonIndexed = true;
-        if (!honor) {
-          throw invalidRequest(
-            `Field '${col.name}' cannot be referenced in filter or orderby as it is not indexed. Provide the 'Prefer: ${HONOR_NON_INDEXED}' header to allow this, but be warned that such queries may fail on large lists.`,
-          );
-        }
-      }
-    }
-    if (nonIndexed && list.items.size > ctx.listViewThreshold) {
-      throw new GraphError(
-        500,
-        'generalException',
-        'The attempted operation is prohibited because it exceeds the list view threshold.',
-      );
-    }
-  }
-  const after = decodeSkipToken(option(req.query, 'skiptoken'));
-  const pageSize = Math.min(parseTop(req.query) ?? ctx.defaultPageSize, ctx.maxPageSize);
-  const matching = [...list.items.values()]
-    .sort((a, b) => a.id - b.id)
-    .filter((i) => i.id > after)
-    .filter((i) => !filter || evaluateFilter(filter, (p) => readItemPath(list, i, p)));
-  const page = matching.slice(0, Math.max(pageSize, 0));
+  const order = parseOrderBy(option(req.query, 'orderby'));
+  checkQueryColumns(req, ctx, list, [...(filter ? filterPaths(filter) : []), ...order.map((o) => o.path)]);
+  const position = decodeSkipToken(option(req.query, 'skiptoken'));
+  const pageSize = Math.max(Math.min(parseTop(req.query) ?? ctx.defaultPageSize, ctx.maxPageSize), 0);
+  const read = (i: ItemRecord, p: string): unknown => readItemPath(list, i, p);
+  const matching = sortBy(
+    [...list.items.values()]
+      .sort((a, b) => a.id - b.id)
+      .filter((i) => !filter || evaluateFilter(filter, (p) => read(i, p))),
+    order,
+    read,
+  );
+  const start = order.length ? position.index : matching.findIndex((i) => i.id > position.afterId);
+  const from = start < 0 ? matching.length : start;
+  const page = matching.slice(from, from + pageSize);
   const body: Record<string, unknown> = {
     '@odata.context': `${ctx.base}/$metadata#sites('${siteKey(site)}')/lists('${list.id}')/items`,
   };
   const last = page[page.length - 1];
-  if (matching.length > page.length && last) {
-    body['@odata.nextLink'] = linkWith(ctx.base, req.path, req.query, {
-      $skiptoken: encodeSkipToken(last.id),
-    });
+  if (from + page.length < matching.length && last) {
+    const token = encodeSkipToken(order.length ? { index: from + page.length } : { afterId: last.id });
+    body['@odata.nextLink'] = linkWith(ctx.base, req.path, req.query, { $skiptoken: token });
   }
   body.value = page.map((i) => itemJson(ctx, site, list, i, { select, fields }));
   return json(200, body);
+};
+
+const getItemsDelta: Handler = (req, t, ctx) => {
+  const site = need(t.site, 'site');
+  const list = need(t.list, 'list');
+  const contentType =
+    list.template === 'documentLibrary' ? { id: '0x0101', name: 'Document' } : { id: '0x0100', name: 'Item' };
+  // listitem-delta: a deleted item is {"id","parentReference":{"siteId"},"contentType":{…},"deleted":{"state":"deleted"}}.
+  return deltaResponse(req, ctx, {
+    path: `/sites/${site.id}/lists/${list.id}/items/delta`,
+    context: `${ctx.base}/$metadata#Collection(listItem)`,
+    seq: list.seq,
+    tokenFloor: list.tokenFloor,
+    entries: (since, full) => {
+      const out: DeltaEntry[] = [...list.items.values()]
+        .filter((i) => full || i.seq > since)
+        .map((i) => ({
+          seq: i.seq,
+          render: (q) =>
+            itemJson(ctx, site, list, i, {
+              select: parseSelect(option(q, 'select')),
+              fields: fieldsExpansion(q),
+            }),
+        }));
+      if (!full) {
+        for (const [id, stone] of list.tombstones) {
+          if (stone.seq > since) {
+            out.push({
+              seq: stone.seq,
+              render: () => ({
+                id: String(id),
+                parentReference: { siteId: site.id },
+                contentType,
+                deleted: { state: 'deleted' },
+              }),
+            });
+          }
+        }
+      }
+      return out.sort((a, b) => a.seq - b.seq);
+    },
+  });
 };
 
 const getItem: Handler = (req, t, ctx) => {
@@ -522,15 +579,26 @@ const createListItem: Handler = (req, t, ctx) => {
   const fields = body.fields === undefined ? {} : body.fields;
   if (!isRecord(fields)) throw invalidRequest('fields must be an object.');
   const item = createItem(list, fields, ctx.caller);
+  return itemEntity(201, ctx, site, list, item);
+};
+
+/** A listItem with its fields, as create and update return it, with the new eTag also in the ETag header. */
+function itemEntity(
+  status: number,
+  ctx: HandlerContext,
+  site: SiteRecord,
+  list: ListRecord,
+  item: ItemRecord,
+) {
   return json(
-    201,
+    status,
     {
       '@odata.context': `${ctx.base}/$metadata#sites('${siteKey(site)}')/lists('${list.id}')/items/$entity`,
       ...itemJson(ctx, site, list, item, { fields: { name: 'fields' } }),
     },
     { ETag: itemETag(item) },
   );
-};
+}
 
 const getItemFields: Handler = (req, t, ctx) => {
   const site = need(t.site, 'site');
@@ -568,14 +636,7 @@ const updateListItem: Handler = (req, t, ctx) => {
   if (!isRecord(fields)) throw invalidRequest('fields must be an object.');
   precondition(req, ctx, list, item);
   updateItem(list, item, fields, ctx.caller);
-  return json(
-    200,
-    {
-      '@odata.context': `${ctx.base}/$metadata#sites('${siteKey(site)}')/lists('${list.id}')/items/$entity`,
-      ...itemJson(ctx, site, list, item, { fields: { name: 'fields' } }),
-    },
-    { ETag: itemETag(item) },
-  );
+  return itemEntity(200, ctx, site, list, item);
 };
 
 const deleteListItem: Handler = (req, t, ctx) => {
@@ -583,14 +644,13 @@ const deleteListItem: Handler = (req, t, ctx) => {
   const list = need(t.list, 'list');
   const item = requireItem(list, need(t.itemRef, 'item'));
   precondition(req, ctx, list, item);
-  list.items.delete(item.id);
+  deleteItem(list, item);
   if (item.driveItemId) {
     const file = site.drive.items.get(item.driveItemId);
     if (file) {
       file.deleted = true;
       file.modified = nowIso();
-      site.drive.seq++;
-      file.seq = site.drive.seq;
+      bumpDrive(site.drive, file);
     }
   }
   return noContent();
@@ -610,6 +670,7 @@ export const listRoutes: Record<string, Handler> = {
   'PATCH column': updateColumn,
   'DELETE column': deleteColumn,
   'GET items': getItems,
+  'GET itemsDelta': getItemsDelta,
   'POST items': createListItem,
   'GET item': getItem,
   'PATCH item': updateListItem,

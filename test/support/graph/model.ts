@@ -50,6 +50,8 @@ export interface ItemRecord {
   modifiedBy: IdentitySet;
   /** For a document library item: the drive item it describes. */
   driveItemId?: string;
+  /** Position in the list's change log (listItem delta). */
+  seq: number;
 }
 
 export type ListTemplate = 'genericList' | 'documentLibrary';
@@ -68,6 +70,10 @@ export interface ListRecord {
   items: Map<number, ItemRecord>;
   nextItemId: number;
   createdBy: IdentitySet;
+  /** Change log for listItem delta: the last sequence number, deleted items, and the oldest usable token. */
+  seq: number;
+  tombstones: Map<number, { seq: number; guid: string }>;
+  tokenFloor: number;
 }
 
 export interface DriveItemRecord {
@@ -100,6 +106,9 @@ export interface DriveRecord {
   tokenFloor: number;
 }
 
+/** Sites.Selected grants: `write` (read and write), `read` (writes → 403), `none` (everything → 403). */
+export type SiteAccess = 'write' | 'read' | 'none';
+
 export interface SiteRecord {
   id: string;
   hostname: string;
@@ -112,7 +121,8 @@ export interface SiteRecord {
   modified: string;
   lists: Map<string, ListRecord>;
   drive: DriveRecord;
-  denied: boolean;
+  /** The app's Sites.Selected grant on this site. */
+  access: SiteAccess;
 }
 
 export interface GraphState {
@@ -125,8 +135,8 @@ export function newState(): GraphState {
 
 export const nowIso = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** A list item's eTag: `"<guid>,<version>"` (quotes included), as SharePoint reports it through Graph. */
-export const itemETag = (item: ItemRecord): string => `"${item.guid},${item.version}"`;
+/** A list item's eTag: `"{GUID},<version>"` (quotes included), as in the listitem-delta response example. */
+export const itemETag = (item: ItemRecord): string => `"{${item.guid.toUpperCase()}},${item.version}"`;
 /** A drive item's eTag: `"{GUID},<version>"` (driveItem and page resources in the Graph docs). */
 export const driveItemETag = (item: DriveItemRecord): string =>
   `"{${item.guid.toUpperCase()}},${item.version}"`;
@@ -313,7 +323,7 @@ export function createSite(state: GraphState, spec: NewSite): SiteRecord {
     modified: now,
     lists: new Map([[library.id, library]]),
     drive,
-    denied: false,
+    access: 'write',
   };
   state.sites.set(id, site);
   return site;
@@ -337,6 +347,15 @@ export function findSite(state: GraphState, ref: string): SiteRecord | undefined
   return undefined;
 }
 
+/** The list's URL name: the title without characters a URL segment would need to escape (ASCII letters kept). */
+function urlName(displayName: string): string {
+  const ascii = displayName
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9_-]/g, '');
+  return ascii || `List${Date.now().toString(36)}`;
+}
+
 export function newList(
   spec: { displayName: string; name?: string; description?: string; template?: ListTemplate },
   by: IdentitySet,
@@ -345,7 +364,7 @@ export function newList(
   const template = spec.template ?? 'genericList';
   return {
     id: randomUUID(),
-    name: spec.name ?? spec.displayName.replace(/[^A-Za-z0-9_-]/g, ''),
+    name: spec.name ?? urlName(spec.displayName),
     displayName: spec.displayName,
     description: spec.description ?? '',
     template,
@@ -356,6 +375,9 @@ export function newList(
     items: new Map(),
     nextItemId: 1,
     createdBy: by,
+    seq: 0,
+    tombstones: new Map(),
+    tokenFloor: 0,
   };
 }
 
@@ -480,9 +502,16 @@ export function createItem(list: ListRecord, fields: Record<string, unknown>, by
     modified: now,
     createdBy: by,
     modifiedBy: by,
+    seq: ++list.seq,
   };
   list.items.set(item.id, item);
   return item;
+}
+
+/** Removes an item, leaving a tombstone for listItem delta. */
+export function deleteItem(list: ListRecord, item: ItemRecord): void {
+  list.items.delete(item.id);
+  list.tombstones.set(item.id, { seq: ++list.seq, guid: item.guid });
 }
 
 function checkUnique(list: ListRecord, values: Record<string, unknown>, selfId: number | undefined): void {
@@ -516,6 +545,7 @@ export function updateItem(
   item.version++;
   item.modified = nowIso();
   item.modifiedBy = by;
+  item.seq = ++list.seq;
 }
 
 export function requireItem(list: ListRecord, ref: string): ItemRecord {

@@ -222,6 +222,10 @@ function comparable(
   b: Literal,
 ): [number | string | boolean | null, number | string | boolean | null] {
   if (a === undefined) a = null;
+  // SharePoint filters yes/no columns with 1/0 as well as true/false.
+  if (typeof a === 'boolean' && typeof b === 'number') return [a ? 1 : 0, b];
+  // listItem.id is a string in JSON ("7") but compares as the number it is.
+  if (typeof a === 'string' && typeof b === 'number' && /^\d+$/.test(a)) return [Number(a), b];
   if (typeof a === 'number' && typeof b === 'string' && b.trim() !== '' && !Number.isNaN(Number(b)))
     return [a, Number(b)];
   if (typeof a === 'string' && typeof b === 'string') {
@@ -274,16 +278,58 @@ export function evaluateFilter(expr: FilterExpr, read: (path: string) => unknown
 // ---------------------------------------------------------------------------------------------------------------
 // Paging
 
-/** SharePoint's list-item skip token is base64 of "Paged=TRUE&p_ID=<last id>"; the fake uses the same shape. */
-export function encodeSkipToken(lastId: number): string {
-  return Buffer.from(`Paged=TRUE&p_ID=${lastId}`).toString('base64');
+/**
+ * SharePoint's list-item skip token is base64 of "Paged=TRUE&p_ID=<last id>"; the fake uses the same shape, and
+ * "Paged=TRUE&p_Index=<n>" when the request has $orderby (the position in the ordered result).
+ */
+export function encodeSkipToken(position: { afterId: number } | { index: number }): string {
+  const text =
+    'afterId' in position ? `Paged=TRUE&p_ID=${position.afterId}` : `Paged=TRUE&p_Index=${position.index}`;
+  return Buffer.from(text).toString('base64');
 }
 
-export function decodeSkipToken(token: string | undefined): number {
-  if (!token) return 0;
-  const m = /^Paged=TRUE&p_ID=(\d+)$/.exec(Buffer.from(token, 'base64').toString('utf8'));
+export function decodeSkipToken(token: string | undefined): { afterId: number; index: number } {
+  if (!token) return { afterId: 0, index: 0 };
+  const m = /^Paged=TRUE&p_(ID|Index)=(\d+)$/.exec(Buffer.from(token, 'base64').toString('utf8'));
   if (!m) throw invalidRequest('The skip token is not valid.', 'invalidStartIndex');
-  return Number(m[1]);
+  return m[1] === 'ID' ? { afterId: Number(m[2]), index: 0 } : { afterId: 0, index: Number(m[2]) };
+}
+
+export interface OrderBy {
+  path: string;
+  desc: boolean;
+}
+
+/** `fields/Due desc,id` → [{path:'fields/Due',desc:true},{path:'id',desc:false}] */
+export function parseOrderBy(value: string | undefined): OrderBy[] {
+  if (!value) return [];
+  return value.split(',').map((part) => {
+    const m = /^\s*([^\s]+)(?:\s+(asc|desc))?\s*$/i.exec(part);
+    if (!m) throw invalidRequest(`Invalid $orderby: ${value}`, 'invalidQueryOption');
+    return { path: m[1] as string, desc: (m[2] ?? '').toLowerCase() === 'desc' };
+  });
+}
+
+/** Sorts by the $orderby keys (nulls first ascending, as SharePoint does), ties keeping their order. */
+export function sortBy<T>(items: T[], order: OrderBy[], read: (item: T, path: string) => unknown): T[] {
+  if (order.length === 0) return items;
+  const key = (v: unknown): number | string | boolean | null => {
+    if (v === undefined || v === null) return null;
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)))
+      return Date.parse(v);
+    if (typeof v === 'string') return v.toLowerCase();
+    return v as number | boolean;
+  };
+  return [...items].sort((a, b) => {
+    for (const o of order) {
+      const x = key(read(a, o.path));
+      const y = key(read(b, o.path));
+      if (x === y) continue;
+      const cmp = x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
+      return o.desc ? -cmp : cmp;
+    }
+    return 0;
+  });
 }
 
 /** Builds a link to the same resource with some query options replaced, as `@odata.nextLink` does. */

@@ -56,18 +56,30 @@ function resolveDriveRest(site: SiteRecord | undefined, rest: string, target: Ta
   return { shape: `driveItem${m[4] ?? ''}`, target };
 }
 
+/**
+ * Sites.Selected: a site the app holds no grant for answers 403 before anything below it is looked up; with a
+ * read grant, writes do.
+ */
+function checkGrant(site: SiteRecord, method: string, structural: boolean): void {
+  if (structural) return;
+  if (site.access === 'none' || (site.access === 'read' && method !== 'GET')) {
+    throw new GraphError(403, 'accessDenied', 'Access denied');
+  }
+}
+
 const LIST_REST = /^\/lists\/([^/]+)(?:\/(columns|items)(?:\/([^/]+)(\/fields)?)?)?$/;
 
 /**
  * Resolves a path. With `structural`, nothing is looked up (no 404s): only the shape is derived, which is what
  * request counting needs for a request that names a missing site or list.
  */
-export function resolve(state: GraphState, path: string, structural = false): Resolved {
+export function resolve(state: GraphState, method: string, path: string, structural = false): Resolved {
   if (path.startsWith('/drives/')) {
     const m = /^\/drives\/([^/]+)(\/.*)?$/.exec(path);
     const driveId = decode(m?.[1] ?? '');
     const site = [...state.sites.values()].find((s) => s.drive.id === driveId);
     if (!site && !structural) throw new GraphError(404, 'itemNotFound', 'The drive could not be found.');
+    if (site) checkGrant(site, method, structural);
     return resolveDriveRest(site, m?.[2] ?? '', site ? { site, siteKey: site.id } : {});
   }
   if (!path.startsWith('/sites/')) throw unknownSegment(path);
@@ -84,6 +96,7 @@ export function resolve(state: GraphState, path: string, structural = false): Re
   }
   const site = findSite(state, siteRef);
   if (!site && !structural) throw new GraphError(404, 'itemNotFound', 'Requested site could not be found');
+  if (site) checkGrant(site, method, structural);
   const target: Target = { siteKey: siteRef };
   if (site) target.site = site;
   if (rest === '') return { shape: 'site', target };
@@ -102,6 +115,7 @@ export function resolve(state: GraphState, path: string, structural = false): Re
     return { shape: 'column', target };
   }
   if (m[3] === undefined) return { shape: 'items', target };
+  if (m[3] === 'delta' && !m[4]) return { shape: 'itemsDelta', target };
   target.itemRef = decode(m[3]);
   return { shape: m[4] ? 'itemFields' : 'item', target };
 }
@@ -109,7 +123,7 @@ export function resolve(state: GraphState, path: string, structural = false): Re
 /** The request-count key for a path that may not resolve (an unknown site still counts as a `site` request). */
 export function shapeOf(state: GraphState, path: string): string {
   try {
-    return resolve(state, path, true).shape;
+    return resolve(state, 'GET', path, true).shape;
   } catch {
     if (path === '/$batch') return 'batch';
     return 'unresolved';
