@@ -47,16 +47,29 @@ function cell(column: ColumnSpec, value: unknown): unknown {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** How many recently read records a list keeps for undoing a transaction's updates without a read. */
+const SEEN_LIMIT = 2000;
+
+/** Whether a write that reported failure after a retry had in fact landed: the stored record is exactly what was sent. */
+const landed = <T>(stored: Stored<T> | undefined, value: T): stored is Stored<T> =>
+  stored !== undefined && JSON.stringify(stored.value) === JSON.stringify(value);
+
 export class SharePointList<T extends { id: string }> {
   /** item id of each record id seen (an item's id never changes; records are unique by id). */
   private readonly itemIds = new Map<string, string>();
-  /** The last value read or written per record id and version (what a compensation restores). */
+  /** The last value read or written per record id and version (what a compensation restores); bounded. */
   private readonly seen = new Map<string, Stored<T>>();
 
   constructor(
     readonly spec: ListSpec,
     private readonly at: ListAddress,
   ) {}
+
+  private remember(id: string, stored: Stored<T>): void {
+    this.seen.delete(id);
+    this.seen.set(id, stored);
+    if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.keys().next().value as string);
+  }
 
   get listId(): string {
     return this.at.listId;
@@ -89,7 +102,7 @@ export class SharePointList<T extends { id: string }> {
       version: String(item.eTag ?? item.fields?.['@odata.etag'] ?? ''),
     };
     this.itemIds.set(stored.value.id, item.id);
-    this.seen.set(stored.value.id, stored);
+    this.remember(stored.value.id, stored);
     return stored;
   }
 
@@ -186,7 +199,7 @@ export class SharePointList<T extends { id: string }> {
       // 503/504 came back: then the item holding exactly this record is ours, not a duplicate
       const retried = (this.graph.metrics.current()?.requests ?? 0) - before > 1;
       const existing = retried ? await this.get(value.id) : undefined;
-      if (existing && JSON.stringify(existing.value) === JSON.stringify(value)) {
+      if (landed(existing, value)) {
         const itemId = this.itemIds.get(value.id) as string;
         return { stored: existing, undo: () => this.graph.delete(`${this.base}/${itemId}`) };
       }
@@ -194,7 +207,7 @@ export class SharePointList<T extends { id: string }> {
     }
     const stored = { value, version: String(item.eTag ?? item.fields?.['@odata.etag'] ?? '') };
     this.itemIds.set(value.id, item.id);
-    this.seen.set(value.id, stored);
+    this.remember(value.id, stored);
     return { stored, undo: () => this.graph.delete(`${this.base}/${item.id}`) };
   }
 
@@ -209,33 +222,43 @@ export class SharePointList<T extends { id: string }> {
     const itemId = await this.itemIdOf(value.id);
     if (!itemId) throw new RecordNotFound(this.spec.key, value.id);
     const before = this.seen.get(value.id);
-    let answer: Record<string, unknown>;
+    const sent = this.graph.metrics.current()?.requests ?? 0;
+    let version: string | undefined;
     try {
-      answer = await this.graph.patch(`${this.base}/${itemId}/fields`, this.fieldsOf(value), {
-        'If-Match': expectedVersion,
-      });
+      const answer = await this.graph.patch<Record<string, unknown>>(
+        `${this.base}/${itemId}/fields`,
+        this.fieldsOf(value),
+        {
+          'If-Match': expectedVersion,
+        },
+      );
+      version = answer['@odata.etag'] as string | undefined;
+      version ??= (await this.graph.get<ListItem>(`${this.base}/${itemId}?$select=id,eTag`)).eTag ?? '';
     } catch (error) {
-      if (error instanceof GraphRequestError && error.status === 412)
+      if (!(error instanceof GraphRequestError) || (error.status !== 412 && error.status !== 404))
+        throw error;
+      this.itemIds.delete(value.id);
+      const current = await this.get(value.id);
+      // our own retry of a PATCH that had landed before its 503/504 came back: done, not a conflict
+      const retried = (this.graph.metrics.current()?.requests ?? 0) - sent > 2;
+      if (!(retried && landed(current, value))) {
+        if (!current) throw new RecordNotFound(this.spec.key, value.id);
+        // 412, or 404 on an item id that is no longer this record's: someone else changed it
         throw new VersionConflict(this.spec.key, value.id);
-      if (error instanceof GraphRequestError && error.status === 404) {
-        this.itemIds.delete(value.id);
-        throw new RecordNotFound(this.spec.key, value.id);
       }
-      throw error;
+      version = current.version;
     }
-    let version = answer['@odata.etag'] as string | undefined;
-    if (!version)
-      version = (await this.graph.get<ListItem>(`${this.base}/${itemId}?$select=id,eTag`)).eTag ?? '';
     const stored = { value, version };
-    this.seen.set(value.id, stored);
+    this.remember(value.id, stored);
     const previous = before?.version === expectedVersion ? before.value : undefined;
+    const target = this.itemIds.get(value.id) ?? itemId;
     return {
       stored,
       undo: async () => {
         if (!previous)
           throw new Error(`${this.spec.key}/${value.id}: the value before the update is not known`);
-        await this.graph.patch(`${this.base}/${itemId}/fields`, this.fieldsOf(previous), {
-          'If-Match': version,
+        await this.graph.patch(`${this.base}/${target}/fields`, this.fieldsOf(previous), {
+          'If-Match': stored.version,
         });
       },
     };

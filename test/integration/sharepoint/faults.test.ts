@@ -46,6 +46,40 @@ test('throttled requests inside a $batch are sent again on their own; none is lo
   await store.close();
 });
 
+test('a write that landed but whose answer was lost (503 after processing) is neither doubled nor called a conflict', async () => {
+  const { store, site } = await connectTestSite(graph);
+  const saved = await store.questions.insert(question('q1'));
+  // the endpoint processes the next POST and PATCH of an item, but their answers never arrive
+  const real = globalThis.fetch;
+  let lose = 2;
+  globalThis.fetch = async (input, init) => {
+    const response = await real(input, init);
+    const method = String(init?.method ?? 'GET').toUpperCase();
+    if (lose > 0 && (method === 'POST' || method === 'PATCH') && String(input).includes('/items')) {
+      lose -= 1;
+      const lost = { error: { code: 'serviceNotAvailable', message: 'the answer was lost' } };
+      return new Response(JSON.stringify(lost), {
+        status: 503,
+        headers: { 'Retry-After': '0', 'Content-Type': 'application/json' },
+      });
+    }
+    return response;
+  };
+  try {
+    await store.questions.insert(question('q2'));
+    await store.questions.update(question('q1', { status: 'escalated' }), saved.version);
+  } finally {
+    globalThis.fetch = real;
+  }
+  expect(lose).toBe(0);
+  expect((await store.questions.list()).map((q) => [q.value.id, q.value.status])).toEqual([
+    ['q1', 'escalated'],
+    ['q2', 'asked'],
+  ]);
+  expect(graph.control.readList(site.id, 'VarnQuestions').items).toHaveLength(2);
+  await store.close();
+});
+
 /** Re-reads and re-applies a change until it lands (the domain's answer to a VersionConflict). */
 async function mutate(
   store: Store,
