@@ -52,7 +52,18 @@ export const derivedCollections: ReadonlySet<string> = new Set(['documents', 'pa
 export const ID_COLUMN = 'VarnId';
 export const RECORD_COLUMN = 'VarnRecord';
 
-export const columnName = (field: string): string => `Varn${field.charAt(0).toUpperCase()}${field.slice(1)}`;
+/** SharePoint keeps at most 32 characters of a column's internal name. */
+const MAX_NAME = 32;
+
+export function columnName(field: string): string {
+  const name = `Varn${field.charAt(0).toUpperCase()}${field.slice(1)}`;
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name) || name.length > MAX_NAME) {
+    throw new Error(
+      `the indexed field "${field}" cannot be a SharePoint column name (letters and digits, at most ${MAX_NAME - 4} characters)`,
+    );
+  }
+  return name;
+}
 
 const pascal = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
 

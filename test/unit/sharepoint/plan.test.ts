@@ -50,6 +50,12 @@ test('a collection added to the store schema gets its list without touching infr
   expect(list.columns.map((c) => c.name)).toEqual([ID_COLUMN, RECORD_COLUMN, 'VarnCycleId', 'VarnStatus']);
 });
 
+test('an indexed field that cannot be a column name is refused when the schema is derived, naming it', () => {
+  expect(() =>
+    listSpecOf({ name: 'x', indexed: ['a-very-long-field-name-that-sharepoint-truncates'] as never }),
+  ).toThrow(/a-very-long-field-name/);
+});
+
 test('an empty site: every list is created; a site without a default library is reported', () => {
   const result = plan(desired, []);
   expect(result.changes.map((c) => c.kind)).toEqual(desired.filter((l) => !l.adopt).map(() => 'createList'));
