@@ -76,6 +76,11 @@ export async function connectSharePoint(
       `the SharePoint site is not provisioned for this version of Värn; run \`npm run provision\` (or set VARN_SHAREPOINT_PROVISION=true):\n${report.applied.map((c) => `  - ${c}`).join('\n')}`,
     );
   }
+  for (const change of report.applied) options.log?.info({ siteId }, `SharePoint provisioning: ${change}`);
+  options.log?.info(
+    { siteId, lists: Object.keys(report.lists).length, requests: report.requests },
+    'SharePoint site ready',
+  );
   const local = openSqliteStore(options.localDbPath);
   const store = openSharePointStore({ graph, siteId, lists: report.lists, local, log: options.log });
   const library = new SharePointLibrary(graph, siteId);
