@@ -45,11 +45,11 @@ function certificateOf(file: string): NonNullable<Configuration['auth']['clientC
   return { thumbprintSha256, privateKey: key, x5c: cert };
 }
 
-/** Returns a function that yields a bearer token for Graph (cached by msal-node). */
-export function tokenProvider(
-  credentials: GraphCredentials,
-  networkClient?: INetworkModule,
-): () => Promise<string> {
+/** Yields a bearer token for Graph: msal-node's cached one, or (`fresh`) a new one. */
+export type TokenProvider = (options?: { fresh?: boolean }) => Promise<string>;
+
+/** Returns the token provider of these credentials (tokens cached by msal-node). */
+export function tokenProvider(credentials: GraphCredentials, networkClient?: INetworkModule): TokenProvider {
   const authorityHost = credentials.authorityHost.replace(/\/$/, '');
   const app = new ConfidentialClientApplication({
     auth: {
@@ -63,9 +63,9 @@ export function tokenProvider(
     system: networkClient ? { networkClient } : {},
   });
   const scopes = [`${credentials.resource.replace(/\/$/, '')}/.default`];
-  return async () => {
+  return async (options = {}) => {
     try {
-      const result = await app.acquireTokenByClientCredential({ scopes });
+      const result = await app.acquireTokenByClientCredential({ scopes, skipCache: options.fresh === true });
       if (!result?.accessToken) throw new CredentialError('the identity platform returned no access token');
       return result.accessToken;
     } catch (error) {

@@ -1,13 +1,13 @@
 /**
  * The one Graph client of the app: @microsoft/microsoft-graph-client with our middleware chain
- * (retry policy → request counting → msal-node bearer token → fetch). Callers get plain data or a
+ * (retry policy → msal-node bearer token → request counting → fetch). Callers get plain data or a
  * GraphRequestError with the status and Graph's error code; no SDK type leaks out.
  */
 
 import type { Context, GraphRequest } from '@microsoft/microsoft-graph-client';
 import { Client, HTTPMessageHandler, type Middleware, ResponseType } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logger';
-import { CredentialError } from './auth';
+import { CredentialError, type TokenProvider } from './auth';
 import { RequestMetrics } from './metrics';
 import { isRetryable, type RetryPolicy, retryDelayMs, retryPolicy, sleep } from './retry';
 
@@ -28,7 +28,7 @@ export interface GraphOptions {
   /** Origin of the Graph endpoint, e.g. https://graph.microsoft.com (tests: the local endpoint). */
   baseUrl: string;
   version?: string;
-  token: () => Promise<string>;
+  token: TokenProvider;
   log?: Logger;
   policy?: RetryPolicy;
   /** Replaces the wait between retries (tests that must not wait real seconds). */
@@ -111,18 +111,26 @@ class CountMiddleware implements Middleware {
   }
 }
 
+/**
+ * Puts the bearer token on each request. A 401 (the token was revoked or expired early, before
+ * msal-node's cache thought so) is answered once with a fresh token; a second 401 is the caller's.
+ */
 class TokenMiddleware implements Middleware {
   private next!: Middleware;
-  constructor(private readonly token: () => Promise<string>) {}
+  constructor(private readonly token: TokenProvider) {}
   setNext(next: Middleware): void {
     this.next = next;
   }
   async execute(context: Context): Promise<void> {
-    const options = context.options ?? {};
-    const headers = { ...((options.headers as Record<string, string> | undefined) ?? {}) };
-    headers.Authorization = `Bearer ${await this.token()}`;
-    context.options = { ...options, headers };
-    await this.next.execute(context);
+    for (const fresh of [false, true]) {
+      const options = context.options ?? {};
+      const headers = { ...((options.headers as Record<string, string> | undefined) ?? {}) };
+      headers.Authorization = `Bearer ${await this.token({ fresh })}`;
+      context.options = { ...options, headers };
+      await this.next.execute(context);
+      if (context.response?.status !== 401 || fresh) return;
+      await context.response.body?.cancel().catch(() => undefined);
+    }
   }
 }
 
@@ -140,8 +148,8 @@ export class Graph {
     this.version = options.version ?? 'v1.0';
     const chain: Middleware[] = [
       new RetryMiddleware(this.policy, this.wait, options.log),
-      new CountMiddleware(this.metrics),
       new TokenMiddleware(options.token),
+      new CountMiddleware(this.metrics),
       new HTTPMessageHandler(),
     ];
     for (let i = 0; i + 1 < chain.length; i++) chain[i]?.setNext?.(chain[i + 1] as Middleware);
