@@ -80,6 +80,14 @@ describe.each(adapters)('%s store', (_name, open) => {
     expect(await store.auditEvents.find({ recordId: 'q1' })).toEqual([]);
   });
 
+  test('ids and values with quotes, ampersands, hashes and Swedish letters read back and filter exactly', async () => {
+    const odd = "q'1 & #2 — Åsa's fråga?";
+    await store.questions.insert(question(odd, { askedBy: "p'1&å" }));
+    await store.questions.insert(question('q2', { askedBy: 'p1' }));
+    expect((await store.questions.get(odd))?.value.askedBy).toBe("p'1&å");
+    expect((await store.questions.find({ askedBy: "p'1&å" })).map((q) => q.value.id)).toEqual([odd]);
+  });
+
   test('updating a record that is gone says so', async () => {
     const saved = await store.questions.insert(question('q1'));
     await store.questions.remove('q1');
