@@ -4,6 +4,7 @@
  * imported from the site's document library, an employee's question escalated and answered over
  * the local Teams channel, every record in the site's lists. A restart reads nothing again.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -151,3 +152,24 @@ test('a wrong site stops the start with a message naming the setting', async () 
     /VARN_SHAREPOINT_SITE: the site "contoso.sharepoint.com:\/sites\/finns-inte" was not found/,
   );
 });
+
+test('the service itself, when it cannot start on SharePoint, prints one message and exits 78 (configuration), without a stack', async () => {
+  const env = {
+    ...process.env,
+    ...sharePointEnv(graph, site),
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    VARN_DATA_DIR: dataDir,
+  };
+  // another process cannot use the endpoint's mapping of its https authority, so the sign-in fails: a StartupError,
+  // the same path a 403 or a 404 from Graph takes (those are shown above through createApp)
+  const child = spawn(process.execPath, [path.join(root, 'dist/bot/main.js')], { env, cwd: root });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  expect(code).toBe(78);
+  expect(stderr).toMatch(/^Värn cannot start: VARN_GRAPH_CLIENT_ID/);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}, 60_000);
