@@ -217,6 +217,9 @@ export async function startGraph(options: GraphOptions = {}): Promise<LocalGraph
       res.end(String(err));
     });
   });
+  // Idle keep-alive sockets are left for the client to close: when the server closes one as the client reuses it
+  // (5 s by default, easily hit on a loaded machine), a PUT with a body fails with ECONNRESET and is not retried.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolveListen) => server.listen(options.port ?? 0, '127.0.0.1', resolveListen));
   const port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
