@@ -60,7 +60,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ? await connectSharePoint(config.sharePoint, { ...overrides.graph, log, localDbPath: config.dbPath })
       : undefined;
   const store = overrides.store ?? sharePoint?.store ?? openSqliteStore(config.dbPath);
-  const documents: DocumentStore = sharePoint?.library ?? new LocalDocumentStore(path.join(config.dataDir, 'documents'));
+  const documents: DocumentStore =
+    sharePoint?.library ?? new LocalDocumentStore(path.join(config.dataDir, 'documents'));
   const directory: Directory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
 
   const credentials = new ConfigurationServiceClientCredentialFactory({
@@ -80,7 +81,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const knowledge = new KnowledgeService(store, log, clock);
   await knowledge.load();
   const documentsLink = `${config.publicUrl}/documents`;
-  const report = await knowledge.import(sharePoint?.source ?? new FileSystemSource([config.knowledgeDir], documentsLink));
+  const report = await knowledge.import(
+    sharePoint?.source ?? new FileSystemSource([config.knowledgeDir], documentsLink),
+  );
   sharePoint?.source.commit();
   for (const failure of report.failed) log.warn({ reason: failure.reason }, 'a governing document was not imported');
 

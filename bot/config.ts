@@ -54,15 +54,22 @@ const envSchema = z
     VARN_SHAREPOINT_SITE: optionalString.pipe(
       z
         .string()
-        .regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\/[^/\s]\S*|,[0-9a-fA-F-]{36},[0-9a-fA-F-]{36})?$/, 'the site as host:/path (contoso.sharepoint.com:/sites/security) or its Graph id')
+        .regex(
+          /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\/[^/\s]\S*|,[0-9a-fA-F-]{36},[0-9a-fA-F-]{36})?$/,
+          'the site as host:/path (contoso.sharepoint.com:/sites/security) or its Graph id',
+        )
         .optional(),
     ),
     VARN_GRAPH_TENANT_ID: optionalString.pipe(guid.optional()),
     VARN_GRAPH_CLIENT_ID: optionalString.pipe(guid.optional()),
     VARN_GRAPH_CERTIFICATE_PATH: optionalString,
     VARN_GRAPH_CLIENT_SECRET: optionalString,
-    VARN_GRAPH_AUTHORITY_HOST: z.url('an https URL such as https://login.microsoftonline.com').default('https://login.microsoftonline.com'),
-    VARN_GRAPH_BASE_URL: z.url('a URL such as https://graph.microsoft.com').default('https://graph.microsoft.com'),
+    VARN_GRAPH_AUTHORITY_HOST: z
+      .url('an https URL such as https://login.microsoftonline.com')
+      .default('https://login.microsoftonline.com'),
+    VARN_GRAPH_BASE_URL: z
+      .url('a URL such as https://graph.microsoft.com')
+      .default('https://graph.microsoft.com'),
     VARN_SHAREPOINT_PROVISION: z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], 'true or false')
       .default('false')
@@ -87,20 +94,33 @@ const envSchema = z
     }
     if (env.VARN_SHAREPOINT_SITE) {
       if (!(env.VARN_GRAPH_TENANT_ID ?? env.MicrosoftAppTenantId)) {
-        ctx.addIssue({ code: 'custom', path: ['VARN_GRAPH_TENANT_ID'], message: 'the tenant id (a GUID) of the SharePoint site (or MicrosoftAppTenantId)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['VARN_GRAPH_TENANT_ID'],
+          message: 'the tenant id (a GUID) of the SharePoint site (or MicrosoftAppTenantId)',
+        });
       }
       if (!(env.VARN_GRAPH_CLIENT_ID ?? env.MicrosoftAppId)) {
-        ctx.addIssue({ code: 'custom', path: ['VARN_GRAPH_CLIENT_ID'], message: 'the app registration (client id, a GUID) that reads and writes the site (or MicrosoftAppId)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['VARN_GRAPH_CLIENT_ID'],
+          message: 'the app registration (client id, a GUID) that reads and writes the site (or MicrosoftAppId)',
+        });
       }
       if (!env.VARN_GRAPH_CERTIFICATE_PATH && !(env.VARN_GRAPH_CLIENT_SECRET ?? env.MicrosoftAppPassword)) {
         ctx.addIssue({
           code: 'custom',
           path: ['VARN_GRAPH_CERTIFICATE_PATH'],
-          message: 'a PEM file with the private key and certificate of the app registration, or VARN_GRAPH_CLIENT_SECRET',
+          message:
+            'a PEM file with the private key and certificate of the app registration, or VARN_GRAPH_CLIENT_SECRET',
         });
       }
       if (env.VARN_GRAPH_CERTIFICATE_PATH && !fs.existsSync(env.VARN_GRAPH_CERTIFICATE_PATH)) {
-        ctx.addIssue({ code: 'custom', path: ['VARN_GRAPH_CERTIFICATE_PATH'], message: 'a readable PEM file (no file at that path)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['VARN_GRAPH_CERTIFICATE_PATH'],
+          message: 'a readable PEM file (no file at that path)',
+        });
       }
     }
     if (env.AZURE_OPENAI_ENDPOINT) {
@@ -207,8 +227,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           site: e.VARN_SHAREPOINT_SITE,
           tenantId: (e.VARN_GRAPH_TENANT_ID ?? e.MicrosoftAppTenantId) as string,
           clientId: (e.VARN_GRAPH_CLIENT_ID ?? e.MicrosoftAppId) as string,
-          certificatePath: e.VARN_GRAPH_CERTIFICATE_PATH ? path.resolve(e.VARN_GRAPH_CERTIFICATE_PATH) : undefined,
-          clientSecret: e.VARN_GRAPH_CERTIFICATE_PATH ? undefined : (e.VARN_GRAPH_CLIENT_SECRET ?? e.MicrosoftAppPassword),
+          certificatePath: e.VARN_GRAPH_CERTIFICATE_PATH
+            ? path.resolve(e.VARN_GRAPH_CERTIFICATE_PATH)
+            : undefined,
+          clientSecret: e.VARN_GRAPH_CERTIFICATE_PATH
+            ? undefined
+            : (e.VARN_GRAPH_CLIENT_SECRET ?? e.MicrosoftAppPassword),
           authorityHost: e.VARN_GRAPH_AUTHORITY_HOST.replace(/\/$/, ''),
           graphBaseUrl: e.VARN_GRAPH_BASE_URL.replace(/\/$/, ''),
           provisionAtStart: e.VARN_SHAREPOINT_PROVISION,

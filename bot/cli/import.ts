@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   }
   const config = loadConfig();
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  const sharePoint = config.sharePoint ? await connectSharePoint(config.sharePoint, { log, localDbPath: config.dbPath }) : undefined;
+  const sharePoint = config.sharePoint
+    ? await connectSharePoint(config.sharePoint, { log, localDbPath: config.dbPath })
+    : undefined;
   const store = sharePoint?.store ?? openSqliteStore(config.dbPath);
   const knowledge = new KnowledgeService(store, log);
   await knowledge.load();
