@@ -29,10 +29,10 @@ export interface ListAddress {
   listId: string;
 }
 
-/** An undo step of a SharePoint "transaction" (see store.ts). */
+/** An undo step of a SharePoint "transaction" (see index.ts). */
 export type Undo = () => Promise<void>;
 
-export const quote = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+const quote = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
 function literal(column: ColumnSpec, value: unknown): string {
   if (column.type === 'boolean' || column.type === 'number') return String(value);

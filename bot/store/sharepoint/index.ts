@@ -24,7 +24,7 @@ import { SharePointCollection, SharePointList, SharePointLog, type Undo } from '
 export interface SharePointStoreOptions {
   graph: Graph;
   siteId: string;
-  /** The list id of each collection (from provisioning or resolveLists). */
+  /** The list id of each collection (ProvisionReport.lists). */
   lists: Readonly<Record<string, string>>;
   /** Holds the derived collections (documents, passages): a SQLite store in the data directory. */
   local: Store;
