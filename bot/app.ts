@@ -3,43 +3,65 @@
  */
 import path from 'node:path';
 import {
+  CallerIdConstants,
   CloudAdapter,
   ConfigurationServiceClientCredentialFactory,
   createBotFrameworkAuthenticationFromConfiguration,
   type TurnContext,
 } from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
 import type restify from 'restify';
 import type { Config } from './config';
+import type { Sender } from './delivery/port';
+import { DeliveryService, type SenderOptions } from './delivery/service';
+import { LocalDocumentStore } from './documents/local';
+import type { DocumentStore } from './documents/port';
+import { governanceApiRoutes, governanceVerbs } from './governance/routes';
+import { GovernanceService } from './governance/service';
+import type { GraphSetup } from './graph';
+import type { ApiRoute, Authenticator } from './http/api';
+import { TokenAuthenticator } from './http/auth';
+import { embeddedPolicy, mountEmbeddedLogin } from './http/embeddedLogin';
 import { createServer } from './http/server';
+import { entraPolicy, LocalSigningKey } from './http/tokens';
 import { langOf, t } from './i18n';
 import { KnowledgeService } from './knowledge/service';
 import { FileSystemSource } from './knowledge/source';
-import { LocalDocumentStore } from './documents/local';
-import type { DocumentStore } from './documents/port';
-import type { GraphSetup } from './graph';
 import { createLogger, type Logger } from './logger';
 import { FileDirectory } from './org/fileDirectory';
-import type { Directory } from './org/model';
-import { questionVerbs } from './questions/routes';
+import { type Directory, roleSchema } from './org/model';
+import { orgApiRoutes } from './org/routes';
+import { questionApiRoutes, questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
+import type { Scheduler } from './schedule/port';
+import { JobScheduler } from './schedule/service';
 import type { Store } from './store';
 import { connectSharePoint } from './store/sharepoint/connect';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
 import { helpCard, helpCommand } from './teams/help';
-import { TeamsMessenger } from './teams/messenger';
+import { InstalledByPolicy } from './teams/installer';
+import { TeamsConversations, TeamsMessenger, withoutConnectorRetries } from './teams/messenger';
 
 export interface App {
   server: restify.Server;
   store: Store;
-  /** Where governing documents and generated reports are kept (the SharePoint library, or the data directory). */
-  documents: DocumentStore;
   knowledge: KnowledgeService;
   questions: QuestionService;
   directory: Directory;
+  /** Generated files (the säkerhetsbokslut) and governing documents: the SharePoint library, or a local folder served at /files. */
+  documents: DocumentStore;
+  /** The governing documents' yearly review by their owners. */
+  governance: GovernanceService;
+  /** The shared sender: features register renderers and enqueue deliveries; it sends outside users' turns. */
+  sender: Sender;
+  /** Persistent jobs: features register handlers and schedule jobs. */
+  scheduler: Scheduler;
   log: Logger;
+  /** Listens, then starts the sender's worker and the scheduler. */
   listen(): Promise<number>;
+  /** Stops the scheduler and the sender (sends in flight finish and are recorded), then the server and the store. */
   close(): Promise<void>;
 }
 
@@ -49,6 +71,9 @@ export interface AppOverrides {
   store?: Store;
   /** How the Graph client reaches Microsoft 365 (tests: the local endpoint's identity client). */
   graph?: GraphSetup;
+  documents?: DocumentStore;
+  /** The sender's rate limits, retry policy and timing (tests and benchmarks). */
+  sender?: Partial<SenderOptions>;
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -60,9 +85,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ? await connectSharePoint(config.sharePoint, { ...overrides.graph, log, localDbPath: config.dbPath })
       : undefined;
   const store = overrides.store ?? sharePoint?.store ?? openSqliteStore(config.dbPath);
-  const documents: DocumentStore =
-    sharePoint?.library ?? new LocalDocumentStore(path.join(config.dataDir, 'documents'));
   const directory: Directory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
+  const documents: DocumentStore =
+    overrides.documents ??
+    sharePoint?.library ??
+    new LocalDocumentStore(path.join(config.dataDir, 'files'), `${config.publicUrl}/files`, clock);
 
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: config.bot.appId ?? '',
@@ -70,7 +97,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     MicrosoftAppTenantId: config.bot.tenantId ?? '',
     MicrosoftAppType: config.bot.appType ?? '',
   });
-  const adapter = new CloudAdapter(createBotFrameworkAuthenticationFromConfiguration(null, credentials));
+  const botAuth = createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials);
+  const adapter = new CloudAdapter(botAuth);
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error({ err: error, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
@@ -85,10 +113,40 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     sharePoint?.source ?? new FileSystemSource([config.knowledgeDir], documentsLink),
   );
   sharePoint?.source.commit();
-  for (const failure of report.failed) log.warn({ reason: failure.reason }, 'a governing document was not imported');
+  for (const failure of report.failed)
+    log.warn({ reason: failure.reason }, 'a governing document was not imported');
 
   const book = new ConversationBook(store, clock);
   const messenger = new TeamsMessenger(adapter, config.bot.appId ?? '', book);
+
+  // The sender has its own adapter whose connector does not retry by itself: every call passes the
+  // sender's rate windows, and the sender sees (and retries) each 429 itself.
+  const outbound = new CloudAdapter(
+    withoutConnectorRetries(createBotFrameworkAuthenticationFromConfiguration(null, credentials)),
+  );
+  const sender = new DeliveryService({
+    store,
+    messenger: new TeamsMessenger(outbound, config.bot.appId ?? '', book),
+    conversations: new TeamsConversations(
+      outbound,
+      config.bot.appId ?? '',
+      book,
+      directory.organisation.tenantId,
+      config.teamsServiceUrl,
+    ),
+    installer: new InstalledByPolicy(directory),
+    directory,
+    log: log.child({ component: 'sender' }),
+    clock,
+    options: overrides.sender,
+  });
+  const scheduler = new JobScheduler({
+    store,
+    log: log.child({ component: 'scheduler' }),
+    clock,
+    options: { pollMs: config.schedulerPollMs },
+  });
+  const teamsIdOf = async (personId: string) => (await book.find(personId))?.reference.user?.id;
   const questions = new QuestionService({
     store,
     knowledge,
@@ -97,54 +155,125 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     clock,
     securityFunctionIds: config.securityFunction,
-    teamsIdOf: async (personId) => (await book.find(personId))?.reference.user?.id,
+    teamsIdOf,
   });
+  const governance = new GovernanceService({
+    store,
+    directory,
+    sender,
+    scheduler,
+    messenger,
+    log: log.child({ component: 'governance' }),
+    clock,
+    teamsIdOf,
+  });
+  governance.register();
+  const reviews = await governance.sync();
+  log.info(reviews, 'governing document reviews scheduled');
 
   const bot = new VarnBot({
     directory,
     book,
     log,
     commands: [helpCommand],
-    verbs: [...questionVerbs(questions)],
+    verbs: [...questionVerbs(questions), ...governanceVerbs(governance)],
     maxQuestionChars: config.maxQuestionChars,
     welcome: (caller) => helpCard(caller.lang, true),
     ask: async (caller, text) => {
-      const { card, question } = await questions.ask({ id: caller.personId, name: caller.name, locale: caller.locale }, text);
+      const { card, question } = await questions.ask(
+        { id: caller.personId, name: caller.name, locale: caller.locale },
+        text,
+      );
       return {
         card,
-        sent: (activityId, conversationId) => questions.rememberAskerCard(question.id, { personId: caller.personId, conversationId, activityId }),
+        sent: (activityId, conversationId) =>
+          questions.rememberAskerCard(question.id, { personId: caller.personId, conversationId, activityId }),
       };
     },
   });
 
+  // the tab API: Entra ID SSO tokens in tenant mode; the app's own local tokens on the embedded default
+  const tenantId = directory.organisation.tenantId;
+  const localKey = new LocalSigningKey(config.localSigningKeyPath);
+  const authenticator: Authenticator = new TokenAuthenticator(
+    config.tab ? entraPolicy({ ...config.tab, tenantId }) : embeddedPolicy(localKey, tenantId),
+    directory,
+    log,
+    clock,
+  );
+  const api: ApiRoute[] = [
+    ...orgApiRoutes(directory),
+    ...questionApiRoutes(questions),
+    ...governanceApiRoutes(governance),
+  ];
+
   const server = createServer({
     adapter,
+    botAuth,
     bot,
     log,
     tabDir: path.resolve(__dirname, '../../tab'),
     documentsDir: config.knowledgeDir,
+    files: documents,
     health: async () => ({
       mode: config.embedded ? 'embedded' : 'tenant',
       store: sharePoint ? 'sharepoint' : 'sqlite',
       passages: knowledge.passageCount,
     }),
+    api,
+    authenticator,
   });
+  if (!config.tab) {
+    const people = async () => {
+      const byRole = await Promise.all(roleSchema.options.map((role) => directory.withRole(role)));
+      return [...new Map(byRole.flat().map((p) => [p.id, p])).values()];
+    };
+    mountEmbeddedLogin(server, { directory, key: localKey, clock, people });
+  }
 
   return {
     server,
     store,
-    documents,
     knowledge,
     questions,
     directory,
+    documents,
+    governance,
+    sender,
+    scheduler,
     log,
-    listen: () =>
-      new Promise((resolve) => {
+    listen: async () => {
+      const port = await new Promise<number>((resolve) => {
         server.listen(config.port, config.host, () => resolve((server.address() as { port: number }).port));
-      }),
+      });
+      sender.start();
+      scheduler.start();
+      return port;
+    },
     close: async () => {
+      await scheduler.stop();
+      await sender.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },
   };
+}
+
+/**
+ * botbuilder takes either none of its endpoint settings (the public cloud) or all of them; with
+ * BotOpenIdMetadata set, the public cloud's values are kept and only the signing keys' source changes.
+ */
+type BotAuthConfiguration = Parameters<typeof createBotFrameworkAuthenticationFromConfiguration>[0];
+function botAuthSettings(config: Config): BotAuthConfiguration {
+  if (!config.bot.openIdMetadata) return null;
+  const settings = {
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadata,
+    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+  };
+  return { get: <T>() => settings as T, set: () => undefined };
 }

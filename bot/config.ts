@@ -27,7 +27,10 @@ const list = z
 const guid = z
   .string()
   .trim()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a GUID such as 00000000-0000-0000-0000-000000000000');
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    'a GUID such as 00000000-0000-0000-0000-000000000000',
+  );
 
 const envSchema = z
   .object({
@@ -39,6 +42,9 @@ const envSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppTenantId: optionalString.pipe(guid.optional()),
     MicrosoftAppType: z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).optional(),
+    BotOpenIdMetadata: optionalString.pipe(
+      z.url('the URL of the Bot Connector OpenID metadata document').optional(),
+    ),
     VARN_PUBLIC_URL: optionalString.pipe(z.url('the public https URL of this service').optional()),
     VARN_DATA_DIR: z.string().default('./data'),
     VARN_DB_PATH: optionalString,
@@ -46,9 +52,19 @@ const envSchema = z
     VARN_KNOWLEDGE_DIR: optionalString,
     VARN_SECURITY_FUNCTION: list,
     VARN_MAX_QUESTION_CHARS: z.coerce.number().int().min(20).max(4000).default(500),
-    AZURE_OPENAI_ENDPOINT: optionalString.pipe(z.url('an https URL such as https://myres.openai.azure.com').optional()),
+    AZURE_OPENAI_ENDPOINT: optionalString.pipe(
+      z.url('an https URL such as https://myres.openai.azure.com').optional(),
+    ),
     AZURE_OPENAI_API_KEY: optionalString,
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalString,
+    VARN_TEAMS_SERVICE_URL: z
+      .url('the Bot Connector service URL of the tenant')
+      .default('https://smba.trafficmanager.net/teams/'),
+    VARN_SCHEDULER_POLL_SECONDS: z.coerce
+      .number()
+      .min(0.01, 'a number of seconds above 0')
+      .max(3600)
+      .default(60),
     AZURE_OPENAI_CHAT_DEPLOYMENT: optionalString,
     AZURE_OPENAI_API_VERSION: z.string().default('2024-10-21'),
     VARN_SHAREPOINT_SITE: optionalString.pipe(
@@ -74,6 +90,14 @@ const envSchema = z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], 'true or false')
       .default('false')
       .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    VARN_TAB_CLIENT_ID: optionalString.pipe(guid.optional()),
+    VARN_TAB_APP_ID_URI: optionalString.pipe(
+      z
+        .string()
+        .startsWith('api://', 'an application ID URI such as api://varn.example.se/<client id>')
+        .optional(),
+    ),
+    VARN_TAB_JWKS_URL: optionalString.pipe(z.url('the https URL of the signing keys (JWKS)').optional()),
   })
   .superRefine((env, ctx) => {
     if (env.MicrosoftAppId) {
@@ -86,10 +110,18 @@ const envSchema = z
         });
       }
       if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
-        ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'the tenant id (a GUID) for a SingleTenant bot' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MicrosoftAppTenantId'],
+          message: 'the tenant id (a GUID) for a SingleTenant bot',
+        });
       }
       if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppPassword) {
-        ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'the client secret of the SingleTenant bot' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MicrosoftAppPassword'],
+          message: 'the client secret of the SingleTenant bot',
+        });
       }
     }
     if (env.VARN_SHAREPOINT_SITE) {
@@ -104,7 +136,8 @@ const envSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['VARN_GRAPH_CLIENT_ID'],
-          message: 'the app registration (client id, a GUID) that reads and writes the site (or MicrosoftAppId)',
+          message:
+            'the app registration (client id, a GUID) that reads and writes the site (or MicrosoftAppId)',
         });
       }
       if (!env.VARN_GRAPH_CERTIFICATE_PATH && !(env.VARN_GRAPH_CLIENT_SECRET ?? env.MicrosoftAppPassword)) {
@@ -125,7 +158,11 @@ const envSchema = z
     }
     if (env.AZURE_OPENAI_ENDPOINT) {
       if (!env.AZURE_OPENAI_API_KEY)
-        ctx.addIssue({ code: 'custom', path: ['AZURE_OPENAI_API_KEY'], message: 'the key of the Azure OpenAI resource' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AZURE_OPENAI_API_KEY'],
+          message: 'the key of the Azure OpenAI resource',
+        });
       if (!env.AZURE_OPENAI_EMBEDDING_DEPLOYMENT)
         ctx.addIssue({
           code: 'custom',
@@ -145,6 +182,8 @@ export interface Config {
     appPassword?: string;
     tenantId?: string;
     appType?: 'SingleTenant' | 'UserAssignedMSI' | 'MultiTenant';
+    /** Where the channel's token-signing keys are described (botbuilder's BotOpenIdMetadata); the public cloud's when unset. */
+    openIdMetadata?: string;
   };
   /** true when no tenant is configured: SQLite, sample organisation, offline. */
   embedded: boolean;
@@ -159,6 +198,13 @@ export interface Config {
   maxQuestionChars: number;
   /** Set when a SharePoint site is configured: the store is SharePoint through Graph; otherwise SQLite. */
   sharePoint?: SharePointConfig;
+  /**
+   * Where to create 1:1 conversations with people who have never written to the bot, until a
+   * conversation reference has taught the service its tenant's own service URL.
+   */
+  teamsServiceUrl: string;
+  /** How often the scheduler looks for due jobs. */
+  schedulerPollMs: number;
   openAi?: {
     endpoint: string;
     apiKey: string;
@@ -166,6 +212,17 @@ export interface Config {
     chatDeployment?: string;
     apiVersion: string;
   };
+  /**
+   * The tab's SSO (tenant mode only): the Entra app whose access tokens the tab API accepts, and where
+   * its signing keys are. Undefined on the embedded default, where the app signs its own local tokens.
+   */
+  tab?: {
+    clientId: string;
+    appIdUri: string;
+    jwksUrl: string;
+  };
+  /** The embedded default's own signing key for local tab tokens (created on first use). */
+  localSigningKeyPath: string;
 }
 
 export interface SharePointConfig {
@@ -203,6 +260,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const e = parsed.data;
   const dataDir = path.resolve(e.VARN_DATA_DIR);
   const contentDir = path.resolve(e.VARN_CONTENT_DIR);
+  const publicUrl = (e.VARN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  // tenant mode only: with no MicrosoftAppId the embedded default signs its own tab tokens
+  const tabClientId = e.MicrosoftAppId ? (e.VARN_TAB_CLIENT_ID ?? e.MicrosoftAppId) : undefined;
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -213,13 +273,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       appPassword: e.MicrosoftAppPassword,
       tenantId: e.MicrosoftAppTenantId,
       appType: e.MicrosoftAppType,
+      openIdMetadata: e.BotOpenIdMetadata,
     },
     embedded: !e.MicrosoftAppId,
-    publicUrl: (e.VARN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl,
     dataDir,
     dbPath: e.VARN_DB_PATH ? path.resolve(e.VARN_DB_PATH) : path.join(dataDir, 'varn.sqlite'),
     contentDir,
-    knowledgeDir: e.VARN_KNOWLEDGE_DIR ? path.resolve(e.VARN_KNOWLEDGE_DIR) : path.join(contentDir, 'documents'),
+    knowledgeDir: e.VARN_KNOWLEDGE_DIR
+      ? path.resolve(e.VARN_KNOWLEDGE_DIR)
+      : path.join(contentDir, 'documents'),
     securityFunction: e.VARN_SECURITY_FUNCTION ?? [],
     maxQuestionChars: e.VARN_MAX_QUESTION_CHARS,
     sharePoint: e.VARN_SHAREPOINT_SITE
@@ -238,6 +301,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           provisionAtStart: e.VARN_SHAREPOINT_PROVISION,
         }
       : undefined,
+    teamsServiceUrl: e.VARN_TEAMS_SERVICE_URL,
+    schedulerPollMs: Math.round(e.VARN_SCHEDULER_POLL_SECONDS * 1000),
     openAi:
       e.AZURE_OPENAI_ENDPOINT && e.AZURE_OPENAI_API_KEY && e.AZURE_OPENAI_EMBEDDING_DEPLOYMENT
         ? {
@@ -248,5 +313,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             apiVersion: e.AZURE_OPENAI_API_VERSION,
           }
         : undefined,
+    tab: tabClientId
+      ? {
+          clientId: tabClientId,
+          appIdUri: e.VARN_TAB_APP_ID_URI ?? `api://${new URL(publicUrl).host}/${tabClientId}`,
+          jwksUrl:
+            e.VARN_TAB_JWKS_URL ??
+            `https://login.microsoftonline.com/${e.MicrosoftAppTenantId ?? 'common'}/discovery/v2.0/keys`,
+        }
+      : undefined,
+    localSigningKeyPath: path.join(dataDir, 'tab-signing-key.json'),
   };
 }

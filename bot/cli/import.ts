@@ -6,7 +6,7 @@
 import 'dotenv/config';
 import { ConfigError, loadConfig } from '../config';
 import { KnowledgeService } from '../knowledge/service';
-import { FileSystemSource } from '../knowledge/source';
+import { FileSystemSource, GOVERNING_FOLDER } from '../knowledge/source';
 import { createLogger } from '../logger';
 import { connectSharePoint } from '../store/sharepoint/connect';
 import { openSqliteStore } from '../store/sqlite';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const files = new FileSystemSource(paths, `${config.publicUrl}/documents`);
   if (sharePoint) {
     for (const file of await files.list()) {
-      await sharePoint.library.save('governing', file.name, await file.read());
+      await sharePoint.library.put(GOVERNING_FOLDER, file.name, await file.read());
       process.stdout.write(`uploaded   ${file.name}\n`);
     }
   }

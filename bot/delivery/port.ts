@@ -42,6 +42,15 @@ export interface Delivery {
   sentAt?: string;
   message?: SentMessage;
   failure?: { reason: FailureReason; detail: string };
+  /**
+   * Set while a worker sends it (claimed with a version check before the first request). A claim that
+   * outlives its lease belongs to a process that died mid-send: the delivery is sent again (see service.ts).
+   */
+  claim?: { by: string; until: string };
+  /** How the person was reached: an existing 1:1 conversation, or one the sender created (after installing the app). */
+  reachedBy?: 'conversation' | 'created' | 'installed';
+  /** The last retryable error, while the delivery waits to be tried again. */
+  lastError?: string;
 }
 
 export interface Renderer {

@@ -3,6 +3,8 @@
  * validated on the server: signature, issuer, audience, tenant) before any route runs, and turns
  * AppErrors into JSON errors in the caller's language. A route never reads identity from the body.
  */
+import type { z } from 'zod';
+import { badInput } from '../errors';
 import type { Caller } from '../teams/routes';
 
 export interface ApiRequest {
@@ -26,7 +28,22 @@ export interface ApiRoute {
   handle(request: ApiRequest): Promise<ApiResponse>;
 }
 
-/** Resolves the bearer token of a request to a caller from the directory, or undefined (401). */
+/**
+ * Resolves the bearer token of a request to a caller from the directory: undefined when there is no
+ * token (401); throws AppError 401 for an invalid token and 403 for a person outside the directory.
+ * `locale` is the request's Accept-Language choice; without it the person's own locale applies.
+ */
 export interface Authenticator {
   authenticate(authorization: string | undefined, locale: string | undefined): Promise<Caller | undefined>;
+}
+
+/**
+ * Validates a body or query against a zod schema at the edge; a failure is a 400 naming the fields,
+ * in the caller's language, and nothing changes.
+ */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fields = [...new Set(result.error.issues.map((issue) => issue.path.join('.') || '–'))].join(', ');
+  throw badInput('api.badInput', { fields });
 }

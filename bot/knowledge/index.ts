@@ -67,6 +67,8 @@ export interface RankOptions {
   relativeCutoff: number;
   /** How much a word no document uses weighs in coverage, as a share of the rarest word's weight. */
   unknownWeight: number;
+  /** A further passage of an answering document fills a free slot when it scores at least this share of the best. */
+  fillCutoff: number;
   /** Extra weight for question concepts found in the passage's section heading. */
   headingBoost: number;
   /** Extra weight for the opening passage of a section whose heading names what is asked about. */
@@ -81,6 +83,7 @@ export const defaultRankOptions: RankOptions = {
   maxAnswers: 3,
   minCoverage: 0.5,
   relativeCutoff: 0.55,
+  fillCutoff: 0,
   unknownWeight: 0.7,
   headingBoost: 0.5,
   leadBoost: 0.5,
@@ -116,7 +119,27 @@ interface Group {
   alternatives: Alternative[];
   /** Words that say what kind of answer is wanted (syfte, purpose, roll): they rank, but a policy need not use them. */
   soft?: boolean;
+  /**
+   * Function words that still steer the answer ("under en incident", "före", "policyn", "kunna"): they add to the
+   * score, lighter, and never to coverage, so a passage without them is not held to have missed a concept.
+   */
+  light?: boolean;
 }
+
+/** Function words indexed although they are stop words: the phases before, during and after an event. */
+const PHASE_WORDS = new Set(['före', 'under', 'efter']);
+
+/** Weight of a light group's score, as a share of a content word's. */
+const LIGHT_WEIGHT = 0.5;
+/** Stop words that say when, or what about, in questions ("vad gör man under en incident", "vem följs policyn upp till"). */
+const LIGHT_WORDS: Record<string, string[]> = {
+  före: ['före'],
+  innan: ['före'],
+  under: ['under'],
+  efter: ['efter'],
+  efteråt: ['efter'],
+  policyn: ['policy'],
+};
 
 const SOFT_WORDS = new Set([
   'syfte',
@@ -159,7 +182,11 @@ export function documentTerms(
     }
   }
   for (const token of tokens) {
-    if (isStopword(token, language)) continue;
+    if (isStopword(token, language)) {
+      // "före", "under", "efter" mark the phases of a process ("Under: åtgärda det akuta läget")
+      if (PHASE_WORDS.has(token)) into.set(token, (into.get(token) ?? 0) + weight);
+      continue;
+    }
     count++;
     const stem = language === 'sv' ? stemSv(token) : stemEn(token);
     into.set(stem, (into.get(stem) ?? 0) + weight);
@@ -475,7 +502,12 @@ export class KnowledgeIndex {
     void lower;
 
     tokens.forEach((token, i) => {
-      if (used.has(i) || (isStopword(token, language) && !particles.has(i)) || this.isOrganisationWord(token)) return;
+      if (used.has(i) || this.isOrganisationWord(token)) return;
+      if (isStopword(token, language) && !particles.has(i)) {
+        const light = this.lightGroup(token, language);
+        if (light) groups.push(light);
+        return;
+      }
       const alternatives: Alternative[] = [];
       const sv = stemSv(token);
       if (language === 'en') {
@@ -495,7 +527,17 @@ export class KnowledgeIndex {
         for (const piece of token.split('-'))
           if (piece.length > 1) alternatives.push({ term: stemSv(piece), weight: 0.6 });
       }
-      const parts = language === 'sv' ? splitCompound(token) : null;
+      let parts = language === 'sv' ? splitCompound(token) : null;
+      if (parts && !alternatives.some((a) => this.has(a.term)) && token.length >= 9) {
+        // a typo inside a long compound (informationssäkehet): the dictionary may still split it into parts
+        // that miss the point; a word of the documents one or two edits away is what was meant
+        const corrected = this.correct(token);
+        if (corrected) {
+          alternatives.push({ term: stemSv(corrected), weight: 0.9 });
+          for (const w of svSynonyms[corrected] ?? []) alternatives.push(...this.svAlternatives(w, 0.8));
+          parts = splitCompound(corrected);
+        }
+      }
       if (language === 'sv' && !alternatives.some((a) => this.has(a.term)) && enToSv[token]) {
         // an English loanword in a Swedish question (phishing, backup, laptop)
         for (const w of enToSv[token] ?? []) alternatives.push(...this.svAlternatives(w, 0.85));
@@ -530,6 +572,18 @@ export class KnowledgeIndex {
       groups.push({ token, alternatives: dedupe(alternatives), soft: SOFT_WORDS.has(token) });
     });
     return { groups: groups.filter((g) => g.alternatives.length > 0), language };
+  }
+
+  /** A stop word that still steers the answer, as a light group; undefined for the others. */
+  private lightGroup(token: string, language: Language): Group | undefined {
+    const words = language === 'en' ? enToSv[token] : (LIGHT_WORDS[token] ?? svSynonyms[token] ?? undefined);
+    if (!words) return undefined;
+    const alternatives = dedupe(
+      words.flatMap((w) =>
+        PHASE_WORDS.has(w) ? [{ term: w, weight: LIGHT_WEIGHT }] : this.svAlternatives(w, LIGHT_WEIGHT),
+      ),
+    );
+    return alternatives.some((a) => this.has(a.term)) ? { token, alternatives, light: true } : undefined;
   }
 
   /** Organisations named in the question: known ones (to prefer) and unknown ones (to abstain). */
@@ -593,7 +647,7 @@ export class KnowledgeIndex {
       intents,
       unknownOrganisations: unknown,
     });
-    if (groups.length === 0 || this.entries.length === 0) return empty('empty');
+    if (groups.every((g) => g.light) || this.entries.length === 0) return empty('empty');
     if (unknown.length > 0 && known.size === 0) return empty('other-organisation');
 
     const scores = new Float64Array(this.entries.length);
@@ -620,6 +674,13 @@ export class KnowledgeIndex {
             best.set(entry, { score, weight: alternative.weight * Math.min(tf / 0.5, 1) });
         }
       }
+      if (group.light) {
+        for (const [entry, { score }] of best) {
+          scores[entry] = (scores[entry] as number) + score;
+          touched.add(entry);
+        }
+        continue;
+      }
       // an unknown concept (a word no document uses) weighs like the rarest word
       if (groupIdf === 0 && group.soft) continue;
       const weightInCoverage = groupIdf > 0 ? groupIdf : maxIdf * options.unknownWeight;
@@ -635,6 +696,7 @@ export class KnowledgeIndex {
     }
 
     const bestPerDocument = new Map<string, RankedPassage>();
+    const all: RankedPassage[] = [];
     for (const entry of touched) {
       const { passage, document, length, lead } = this.entries[entry] as Entry;
       const coverage = (covered[entry] as number) / totalIdf;
@@ -654,14 +716,16 @@ export class KnowledgeIndex {
         if (document.organisation && !known.has(document.organisation)) continue;
         if (document.organisation) score *= 1.6;
       }
+      const ranked = { passage, document, score, coverage };
+      all.push(ranked);
       const current = bestPerDocument.get(document.id);
-      if (!current || score > current.score)
-        bestPerDocument.set(document.id, { passage, document, score, coverage });
+      if (!current || score > current.score) bestPerDocument.set(document.id, ranked);
     }
     let ranked = [...bestPerDocument.values()].sort((a, b) => b.score - a.score);
     // a question only a date or a name answers: show the document's passage that holds one, or none
-    if (EXPLICIT_DATE.test(question) || EXPLICIT_NAME.test(question)) {
-      const wantsDate = EXPLICIT_DATE.test(question);
+    const wantsDate = EXPLICIT_DATE.test(question);
+    const wantsName = !wantsDate && EXPLICIT_NAME.test(question);
+    if (wantsDate || wantsName) {
       const fits = (text: string) => (wantsDate ? DATE_TEXT.test(text) : personLine(text));
       ranked = ranked.flatMap((r) => {
         if (fits(r.passage.text)) return [r];
@@ -681,9 +745,43 @@ export class KnowledgeIndex {
           i === 0 || (r.score >= top.score * options.relativeCutoff && r.coverage >= options.minCoverage),
       )
       .slice(0, options.maxAnswers);
+    if (!wantsDate && !wantsName && answers.length < options.maxAnswers) {
+      fillFromSameDocuments(answers, all, top, options);
+    }
     return { answers, abstained: false, language, intents, unknownOrganisations: unknown };
   }
 }
+
+/**
+ * When fewer documents answer than there are slots, the next-best passages of the answering documents fill
+ * them — often a sibling of the best passage in the same section (the section's list goes on), or another
+ * section — never one that repeats a sentence already shown.
+ */
+function fillFromSameDocuments(
+  answers: RankedPassage[],
+  all: RankedPassage[],
+  top: RankedPassage,
+  options: RankOptions,
+): void {
+  const documents = new Set(answers.map((a) => a.document.id));
+  const candidates = all
+    .filter(
+      (r) =>
+        documents.has(r.document.id) &&
+        r.coverage >= options.minCoverage &&
+        r.score >= top.score * options.fillCutoff,
+    )
+    .sort((a, b) => b.score - a.score);
+  for (const candidate of candidates) {
+    if (answers.length >= options.maxAnswers) break;
+    if (answers.some((a) => overlaps(a.passage.text, candidate.passage.text))) continue;
+    answers.push(candidate);
+  }
+}
+
+/** Whether two windows share a sentence (one holds the other's opening sentence). */
+const overlaps = (a: string, b: string): boolean =>
+  a.includes(firstSentence(b)) || b.includes(firstSentence(a));
 
 const firstSentence = (text: string): string => /^.*?[.!?:](?=\s|$)/s.exec(text)?.[0] ?? text;
 

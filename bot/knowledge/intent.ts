@@ -11,6 +11,7 @@ export type Intent =
   | 'goal'
   | 'decision'
   | 'scope'
+  | 'method'
   | 'person'
   | 'date';
 
@@ -57,7 +58,7 @@ const rules: IntentRule[] = [
   {
     intent: 'goal',
     question: /\b(mål\w*|målsättning\w*|sträva\w*|goals?|objectives?|aims?)\b/i,
-    passage: /\b(mål\w*|ska vara|ska ha|syftar till|målsättning\w*)\b/i,
+    passage: /\b(mål\w*|ska|syftar till|målsättning\w*)\b/i,
     boost: 1.2,
   },
   {
@@ -70,8 +71,17 @@ const rules: IntentRule[] = [
   {
     intent: 'scope',
     question:
-      /\b(gäller (den|policyn|det|detta)|vilka (omfattas|gäller)|omfattas|who does .* apply|does .* apply|applies to|scope)\b/i,
+      /\b(gäller (den|policyn|det|detta)|(vem|vilka) (omfattas|gäller)|omfattas|who does .* apply|does .* apply|applies to|scope)\b/i,
     passage: /\b(gäller (för|även|också|alla|samtliga|hela)|omfattas|omfattar|tillämpas|applies)\b/i,
+    boost: 1.4,
+  },
+  {
+    // "hur ska vi jobba med krisberedskap": the passage that says how the work is done
+    intent: 'method',
+    question:
+      /\b(hur (ska|bör|kan|skall) (vi|man|ni|jag) (jobba|arbeta|hantera|bedriva|göra)|hur (jobbar|arbetar|hanterar|bedriver) (vi|man|ni)|hur (bedrivs|hanteras|sköts|genomförs)|how (do|should|can|does|must) (we|you|one|i) (work|handle|manage|approach|deal|carry)|how is .* (handled|managed|carried out|done|organi[sz]ed))\b/i,
+    passage:
+      /\b(genom|bedrivs|bedrivas|ska ske|sker (med|genom|utifrån|inom)|utgår från|bygger på|med utgångspunkt|processen?|metod\w*|arbetssätt\w*)\b/i,
     boost: 1.4,
   },
   {

@@ -8,8 +8,11 @@ export interface DocumentMetadata {
   adoptedBy?: string;
   adoptedDate?: string;
   caseNumber?: string;
+  /** As written: a person, or a role such as "Säkerhetschef". */
   owner?: string;
   validUntil?: string;
+  /** When the document is next reviewed, as written: a date ("2027-03-18") or a period ("årligen"). */
+  nextReview?: string;
 }
 
 export interface DocumentRecord extends DocumentMetadata {

@@ -293,7 +293,11 @@ const LABELS: [RegExp, keyof DocumentMetadata][] = [
   [/^(?:fastställd av|beslutad av|antagen av|beslutsinstans|adopted by)$/i, 'adoptedBy'],
   [/^(?:datum|beslutsdatum|fastställd|fastställd datum|antagen|giltig från|date)$/i, 'adoptedDate'],
   [/^(?:diarienummer|dnr|ärendenummer|case number)$/i, 'caseNumber'],
-  [/^(?:dokumentägare|ägare|dokumentansvarig|owner)$/i, 'owner'],
+  [/^(?:dokumentägare|ägare|dokumentansvarig|ansvarig|document owner|owner)$/i, 'owner'],
+  [
+    /^(?:revideras|revidering|nästa revidering|revideringsdatum|nästa översyn|ses över|översyn|review|next review|review date)$/i,
+    'nextReview',
+  ],
   [/^(?:giltig till|gäller till|gäller t\.o\.m\.|valid until)$/i, 'validUntil'],
   [/^(?:titel|title)$/i, 'title'],
 ];
@@ -397,6 +401,7 @@ function extractMetadata(blocks: Block[], raw: string): DocumentMetadata {
     caseNumber: caseNumber ? collapse(caseNumber) : undefined,
     owner: found.owner,
     validUntil: found.validUntil,
+    nextReview: found.nextReview,
   };
 }
 

@@ -1,10 +1,16 @@
 /**
  * Where governing documents come from, behind a port: a folder or files on disk here; the
- * SharePoint document library in production (a later adapter).
+ * SharePoint document library in production (bot/store/sharepoint/library.ts, LibrarySource).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+/**
+ * Where governing documents are kept in a document library (the SharePoint library's folder the
+ * knowledge import reads; generated reports live in their own folders and are not imported).
+ */
+export const GOVERNING_FOLDER = 'Styrande dokument';
 
 export interface SourceFile {
   /** Stable across re-imports: the same key replaces the same document. */
@@ -36,7 +42,9 @@ export class FileSystemSource implements DocumentSource {
     return files.sort().map((file) => ({
       key: `file:${path.basename(file)}`,
       name: path.basename(file),
-      link: this.linkBase ? `${this.linkBase}/${encodeURIComponent(path.basename(file))}` : pathToFileURL(file).href,
+      link: this.linkBase
+        ? `${this.linkBase}/${encodeURIComponent(path.basename(file))}`
+        : pathToFileURL(file).href,
       read: async () => new Uint8Array(await fs.readFile(file)),
     }));
   }

@@ -1,18 +1,13 @@
 /** The questions feature's card verbs: parse (zod), then the service loads, authorizes, acts, presents. */
 import { z } from 'zod';
-import { badInput } from '../errors';
-import { type VerbRoute, verbs } from '../teams/routes';
+import { type ApiRoute, parseInput } from '../http/api';
+import { parseVerbData as parse, type VerbRoute, verbs } from '../teams/routes';
+import type { Question } from './model';
 import type { QuestionService } from './service';
 
 const questionRef = z.object({ questionId: z.string().uuid() });
 const feedback = questionRef.extend({ helpful: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]) });
 const answer = questionRef.extend({ answer: z.unknown().optional(), keep: z.unknown().optional() });
-
-function parse<T>(schema: z.ZodType<T>, data: unknown): T {
-  const result = schema.safeParse(data);
-  if (!result.success) throw badInput();
-  return result.data;
-}
 
 export function questionVerbs(service: QuestionService): VerbRoute[] {
   return [
@@ -37,6 +32,40 @@ export function questionVerbs(service: QuestionService): VerbRoute[] {
     {
       verb: verbs.viewQuestion,
       handle: (caller, data) => service.view(caller.personId, caller.lang, parse(questionRef, data).questionId),
+    },
+  ];
+}
+
+/** What the tab shows of a question: no card bookkeeping. */
+const questionJson = (q: Question) => ({
+  id: q.id,
+  text: q.text,
+  status: q.status,
+  askedByName: q.askedByName,
+  askedAt: q.askedAt,
+  escalatedAt: q.escalatedAt ?? null,
+  shown: q.shown,
+  answer: q.answer ?? null,
+  answeredByName: q.answeredByName ?? null,
+  answeredAt: q.answeredAt ?? null,
+  curated: q.curated,
+});
+
+/** The questions feature's tab API: the security function's queue, and one question for whoever may see it. */
+export function questionApiRoutes(service: QuestionService): ApiRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/questions',
+      handle: async ({ caller }) => ({ json: (await service.queue(caller.personId)).map(questionJson) }),
+    },
+    {
+      method: 'GET',
+      path: '/questions/:id',
+      handle: async ({ caller, params }) => {
+        const { id } = parseInput(z.object({ id: z.string().uuid() }), params);
+        return { json: questionJson(await service.get(caller.personId, id)) };
+      },
     },
   ];
 }

@@ -246,6 +246,13 @@ export class QuestionService {
     return questionCard(lang, actor, question, await this.refreshIds(await this.securityFunction()));
   }
 
+  /** One question, for whoever the policy lets see it. */
+  async get(actorId: string, questionId: string): Promise<Question> {
+    const { value: question } = await this.load(questionId);
+    if (!can(await this.actor(actorId), 'view', question)) throw forbidden();
+    return question;
+  }
+
   /** Open questions for the security function's queue. */
   async queue(actorId: string): Promise<Question[]> {
     const actor = await this.actor(actorId);

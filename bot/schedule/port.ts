@@ -19,6 +19,8 @@ export interface Job {
   /** Set while running; a running job older than the lease is taken to have crashed and runs again. */
   leaseUntil?: string;
   lastError?: string;
+  /** After a failed run: not before this ISO time (backoff); cleared when it runs. */
+  retryAt?: string;
   doneAt?: string;
 }
 

@@ -1,7 +1,10 @@
 import type { AuditEvent } from '../audit/model';
+import type { Delivery } from '../delivery/port';
 import type { DocumentRecord, Passage } from '../knowledge/model';
 import type { Feedback, Question } from '../questions/model';
+import type { Job } from '../schedule/port';
 import type { ConversationRecord } from '../teams/model';
+import type { DocumentReview } from '../governance/model';
 import type { AppendOnly, Collection } from './port';
 
 export * from './port';
@@ -13,6 +16,9 @@ export interface Store {
   feedback: Collection<Feedback>;
   conversations: Collection<ConversationRecord>;
   auditEvents: AppendOnly<AuditEvent>;
+  deliveries: Collection<Delivery>;
+  jobs: Collection<Job>;
+  documentReviews: Collection<DocumentReview>;
   /**
    * Runs `work` as one unit: all of its writes land or none do. Work inside must only use the
    * store handed to it. (SQLite: a transaction. SharePoint has none: each write lands as it is

@@ -2,10 +2,14 @@
  * The collections Värn keeps, declared once. Each names the fields it is filtered on (indexed:
  * SQLite generated columns, SharePoint indexed columns). Record types live with their features.
  */
-import type { Feedback, Question } from '../questions/model';
-import type { DocumentRecord, Passage } from '../knowledge/model';
+
 import type { AuditEvent } from '../audit/model';
+import type { Delivery } from '../delivery/port';
+import type { DocumentRecord, Passage } from '../knowledge/model';
+import type { Feedback, Question } from '../questions/model';
+import type { Job } from '../schedule/port';
 import type { ConversationRecord } from '../teams/model';
+import type { DocumentReview } from '../governance/model';
 
 /** How an indexed field is stored where the store types its columns (SharePoint); text unless said otherwise. */
 export type IndexedType = 'text' | 'number' | 'boolean';
@@ -37,4 +41,7 @@ export const collections = {
   feedback: spec<Feedback>('feedback', ['questionId', 'personId']),
   conversations: spec<ConversationRecord>('conversations', ['personId']),
   auditEvents: spec<AuditEvent>('auditEvents', ['recordType', 'recordId', 'actorId'], true),
+  deliveries: spec<Delivery>('deliveries', ['batchId', 'status', 'personId']),
+  jobs: spec<Job>('jobs', ['status', 'kind']),
+  documentReviews: spec<DocumentReview>('documentReviews', ['documentId', 'state']),
 } as const;

@@ -4,6 +4,8 @@ import { DuplicateId, type Store, VersionConflict } from '../store';
 import type { ConversationRecord } from './model';
 
 export class ConversationBook {
+  private learnedServiceUrl: string | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly clock: () => Date,
@@ -24,6 +26,7 @@ export class ConversationBook {
         await this.store.conversations.update(record, existing.version);
       }
     } catch (error) {
+    if (reference.serviceUrl) this.learnedServiceUrl = reference.serviceUrl;
       // a concurrent turn of the same person stored a reference just now; it is as fresh as ours
       if (!(error instanceof DuplicateId || error instanceof VersionConflict)) throw error;
     }
@@ -31,5 +34,20 @@ export class ConversationBook {
 
   async find(personId: string): Promise<ConversationRecord | undefined> {
     return (await this.store.conversations.get(personId))?.value;
+  }
+
+  /**
+   * The tenant's Bot Connector service URL, learned from the conversation references Teams gave us
+   * (every 1:1 of the tenant carries the same one); undefined before anyone has talked to the bot.
+   */
+  async serviceUrl(): Promise<string | undefined> {
+    if (this.learnedServiceUrl) return this.learnedServiceUrl;
+    for (const record of await this.store.conversations.list()) {
+      if (record.value.reference.serviceUrl) {
+        this.learnedServiceUrl = record.value.reference.serviceUrl;
+        break;
+      }
+    }
+    return this.learnedServiceUrl;
   }
 }

@@ -2,6 +2,8 @@
  * Routing is a table: each feature registers its chat commands and card verbs; the bot only
  * collects them. Verbs are typed constants.
  */
+import type { z } from 'zod';
+import { badInput } from '../errors';
 import type { Lang } from '../i18n';
 
 export const verbs = {
@@ -9,6 +11,8 @@ export const verbs = {
   escalate: 'questions.escalate',
   answer: 'questions.answer',
   viewQuestion: 'questions.view',
+  answerDocumentReview: 'governance.answerReview',
+  viewDocumentReview: 'governance.viewReview',
 } as const;
 export type Verb = (typeof verbs)[keyof typeof verbs];
 
@@ -31,4 +35,11 @@ export interface CommandRoute {
   /** Whole-message match, in any of the catalogue's languages. */
   matches(text: string): boolean;
   handle(caller: Caller): Promise<object>;
+}
+
+/** Card data through the verb's schema: what does not fit is bad input (a clear message, nothing changes). */
+export function parseVerbData<T>(schema: z.ZodType<T>, data: unknown): T {
+  const result = schema.safeParse(data);
+  if (!result.success) throw badInput();
+  return result.data;
 }

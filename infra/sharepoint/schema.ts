@@ -93,6 +93,32 @@ export function listSpecOf(spec: CollectionSpec<unknown>): ListSpec {
 }
 
 /**
+ * The metadata keys a DocumentStore put may carry (bot/documents/port.ts: "plain fields such as
+ * year, kind, owner"), each kept in its own library column so that people see, sort and filter
+ * them in SharePoint: the annual report's (kind, year, organisation, language) and a governing
+ * document's (its front page: type, adopted by and when, case number, owner, validity, next
+ * review). Text columns, because the values are plain strings as written ("årligen" is a valid
+ * next review). `title` goes to the library's own Title column. A key not declared here is
+ * refused by name, so nothing a caller stores is silently dropped.
+ */
+export const libraryMetadataKeys = [
+  'kind',
+  'year',
+  'language',
+  'organisation',
+  'documentType',
+  'adoptedBy',
+  'adoptedDate',
+  'caseNumber',
+  'owner',
+  'validUntil',
+  'nextReview',
+] as const;
+
+/** The content type a put was given (SharePoint keeps only its own, derived from the name). */
+export const CONTENT_TYPE_COLUMN = 'VarnContentType';
+
+/**
  * The document library: governing documents and generated reports, with their metadata as columns.
  * It is the site's default library (URL name "Shared Documents", shown as "Documents" or
  * "Dokument"): Värn adds its columns and leaves its name alone. A dedicated site for the security
@@ -107,14 +133,13 @@ export const library: ListSpec = {
   template: 'documentLibrary',
   appendOnly: false,
   columns: [
-    { name: 'VarnKind', type: 'text', indexed: true, field: 'kind' },
-    { name: 'VarnOrganisation', type: 'text', indexed: false, field: 'organisation' },
-    { name: 'VarnDocumentType', type: 'text', indexed: false, field: 'documentType' },
-    { name: 'VarnAdoptedBy', type: 'text', indexed: false, field: 'adoptedBy' },
-    { name: 'VarnAdoptedDate', type: 'dateTime', indexed: false, field: 'adoptedDate' },
-    { name: 'VarnCaseNumber', type: 'text', indexed: false, field: 'caseNumber' },
-    { name: 'VarnOwner', type: 'text', indexed: false, field: 'owner' },
-    { name: 'VarnValidUntil', type: 'dateTime', indexed: false, field: 'validUntil' },
+    ...libraryMetadataKeys.map((field) => ({
+      name: columnName(field),
+      type: 'text' as const,
+      indexed: field === 'kind',
+      field,
+    })),
+    { name: CONTENT_TYPE_COLUMN, type: 'text', indexed: false },
   ],
 };
 

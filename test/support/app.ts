@@ -1,6 +1,8 @@
 /** Boots the real app on 127.0.0.1:0 with an in-memory store and the sample content; outside calls blocked. */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { type App, createApp } from '../../bot/app';
+import { type App, type AppOverrides, createApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
 import { openSqliteStore } from '../../bot/store/sqlite';
@@ -21,20 +23,69 @@ export interface Running {
   app: App;
   channel: Channel;
   port: number;
+  /** Stops the app and the channel (a channel that was handed in stays open). */
   close(): Promise<void>;
 }
 
-export async function startApp(env: Record<string, string> = {}): Promise<Running> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VARN_CONTENT_DIR: path.join(root, 'content'), ...env });
-  const app = await createApp(config, { store: openSqliteStore(':memory:'), log: createLogger('silent') });
+/** A clock the test moves by hand. */
+export interface TestClock {
+  (): Date;
+  set(at: Date | string): void;
+  advance(ms: number): void;
+}
+
+export function testClock(start: Date | string = '2026-11-23T08:00:00.000Z'): TestClock {
+  let now = new Date(start).getTime();
+  const clock = (() => new Date(now)) as TestClock;
+  clock.set = (at) => {
+    now = new Date(at).getTime();
+  };
+  clock.advance = (ms) => {
+    now += ms;
+  };
+  return clock;
+}
+
+export interface StartOptions {
+  /** The app's clock (default: the real one). */
+  clock?: () => Date;
+  /** A SQLite file instead of memory: a second app on the same file is the first one restarted. */
+  dbFile?: string;
+  /** Reuse a running channel (a restarted app); it is pointed at the new app and left open on close. */
+  channel?: Channel;
+  sender?: AppOverrides['sender'];
+  /** Runs after the app is built and before it listens (and starts its sender and scheduler): register renderers and jobs here. */
+  setup?: (app: App) => void | Promise<void>;
+}
+
+export async function startApp(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<Running> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    VARN_CONTENT_DIR: path.join(root, 'content'),
+    // generated files (reports) go to a fresh folder, never into the working tree
+    VARN_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'varn-data-')),
+    ...env,
+  });
+  const overrides: AppOverrides = { store: openSqliteStore(options.dbFile ?? ':memory:'), log: createLogger('silent') };
+  if (options.clock) overrides.clock = options.clock;
+  if (options.sender) overrides.sender = options.sender;
+  const app = await createApp(config, overrides);
+  await options.setup?.(app);
   const port = await app.listen();
-  const channel = await startChannel({ botUrl: `http://127.0.0.1:${port}/api/messages`, tenantId: sample.organisation.tenantId });
+  const botUrl = `http://127.0.0.1:${port}/api/messages`;
+  const channel = options.channel ?? (await startChannel({ botUrl, tenantId: sample.organisation.tenantId }));
+  if (options.channel) options.channel.setBotUrl(botUrl);
   return {
     app,
     channel,
     port,
     close: async () => {
-      await channel.close();
+      if (!options.channel) await channel.close();
       await app.close();
     },
   };

@@ -36,7 +36,10 @@
  *   channel.warnings                      oddities noticed in the bot's requests (e.g. card version > 1.5)
  *
  *   channel.failNext(n, { status=429, retryAfterSeconds?, code?, message?, operations? }) / channel.clearFailures()
- *   channel.setRateLimits(rules | undefined)   simulate Teams' per-thread throttling (TEAMS_THREAD_LIMITS)
+ *   channel.failRandomly({ rate, seed?, status=429, retryAfterSeconds?, operations? } | undefined)   a share of calls fails (seeded)
+ *   channel.setRateLimits(rules | undefined)   simulate Teams' per-thread throttling (TEAMS_THREAD_LIMITS, APP_LIMIT)
+ *   channel.messagesTo(user)              how many messages the bot created in the user's 1:1 (sends, replies, create with activity)
+ *   channel.setBotUrl(url)                point the channel at a restarted bot
  *   channel.stats() / channel.resetStats()
  *   channel.close()
  *
@@ -49,8 +52,9 @@
  *   - With an empty MicrosoftAppId the adapter skips inbound auth and sends no Authorization header; this channel
  *     accepts any header or none, and records it in `requests`.
  */
-import { EventEmitter } from 'node:events';
+
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -226,6 +230,13 @@ export interface FailureOptions {
   operations?: ConnectorOperation[];
 }
 
+export interface RandomFailureOptions extends Omit<FailureOptions, 'code' | 'message'> {
+  /** Share of matching calls that fail, 0..1. */
+  rate: number;
+  /** Seed of the deterministic random sequence. Default 1. */
+  seed?: number;
+}
+
 export interface RateLimitRule {
   windowSeconds: number;
   max: number;
@@ -295,6 +306,9 @@ export interface Channel {
   lastCard(conversationId: string): Record<string, unknown> | undefined;
   failNext(n: number, opts?: FailureOptions): void;
   clearFailures(): void;
+  failRandomly(opts: RandomFailureOptions | undefined): void;
+  messagesTo(user: ChannelUser): number;
+  setBotUrl(url: string): void;
   setRateLimits(rules: RateLimitRule[] | undefined): void;
   stats(): ChannelStats;
   resetStats(): void;
@@ -321,12 +335,24 @@ export const TEAMS_THREAD_LIMITS: RateLimitRule[] = [
   operations: ['sendToConversation', 'replyToActivity', 'updateActivity', 'deleteActivity', 'createConversation'] as ConnectorOperation[],
 }));
 
-const WRITE_OPERATIONS: ReadonlySet<ConnectorOperation> = new Set([
-  'sendToConversation',
-  'replyToActivity',
-  'updateActivity',
-  'deleteActivity',
-]);
+/** Teams' limit per app and tenant: 50 requests a second, every connector call counted. */
+export const APP_LIMIT: RateLimitRule = {
+  windowSeconds: 1,
+  max: 50,
+  scope: 'global',
+  operations: [
+    'getConversations',
+    'createConversation',
+    'sendToConversation',
+    'replyToActivity',
+    'updateActivity',
+    'deleteActivity',
+    'getConversationMembers',
+    'getConversationMember',
+    'getConversationPagedMembers',
+    'getActivityMembers',
+  ],
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
@@ -477,10 +503,14 @@ const DEFAULT_FAILURE_CODES: Record<number, [string, string]> = {
 };
 
 export async function startChannel(options: StartChannelOptions): Promise<Channel> {
-  const botUrl = new URL(options.botUrl);
-  if (botUrl.hostname !== '127.0.0.1' && botUrl.hostname !== 'localhost' && botUrl.hostname !== '[::1]') {
-    throw new Error(`startChannel: botUrl must be on localhost, got ${options.botUrl}`);
-  }
+  const localBotUrl = (url: string): URL => {
+    const parsed = new URL(url);
+    if (parsed.hostname !== '127.0.0.1' && parsed.hostname !== 'localhost' && parsed.hostname !== '[::1]') {
+      throw new Error(`startChannel: botUrl must be on localhost, got ${url}`);
+    }
+    return parsed;
+  };
+  let botUrl = localBotUrl(options.botUrl);
   const bot = options.bot ?? { ...DEFAULT_BOT };
   const maxMessageBytes = options.maxMessageBytes === undefined ? 100 * 1024 : options.maxMessageBytes;
   const botTimeoutMs = options.botTimeoutMs ?? 15_000;
@@ -500,22 +530,24 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   let rateLimits: RateLimitRule[] | undefined;
-  let accepted: { at: number; operation: ConnectorOperation; conversationId: string | undefined }[] = [];
+  // accepted calls per conversation ('' = calls without one) and in total, oldest first, for the rate limits
+  let acceptedByConversation = new Map<string, { at: number; operation: ConnectorOperation }[]>();
+  let acceptedAll: { at: number; operation: ConnectorOperation }[] = [];
+  let randomFailure: (RandomFailureOptions & { next: () => number }) | undefined;
   let statsSince = 0; // index into `requests`
   let idCounter = Date.now();
 
   const nextMessageId = (): string => String(++idCounter);
 
+  const usersByAad = new Map<string, ChannelUser>();
   function addUser(user: ChannelUser): void {
     usersById.set(user.id, user);
+    usersByAad.set(user.aadObjectId, user);
   }
   for (const u of options.users ?? []) addUser(u);
 
   function findUser(idOrAad: string): ChannelUser | undefined {
-    const direct = usersById.get(idOrAad);
-    if (direct) return direct;
-    for (const u of usersById.values()) if (u.aadObjectId === idOrAad) return u;
-    return undefined;
+    return usersById.get(idOrAad) ?? usersByAad.get(idOrAad);
   }
 
   function conversationFor(user: ChannelUser): PersonalConversation {
@@ -849,23 +881,61 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
   function checkRateLimits(match: RouteMatch): void {
     if (!rateLimits || rateLimits.length === 0) return;
     const now = Date.now();
-    const longestMs = Math.max(...rateLimits.map((r) => r.windowSeconds * 1000));
-    accepted = accepted.filter((a) => now - a.at < longestMs);
+    const longest = (scope: RateLimitRule['scope']) =>
+      Math.max(0, ...(rateLimits ?? []).filter((r) => r.scope === scope).map((r) => r.windowSeconds * 1000));
+    const prune = (list: { at: number }[], horizonMs: number) => {
+      let drop = 0;
+      while (drop < list.length && now - (list[drop] as { at: number }).at >= horizonMs) drop++;
+      if (drop > 0) list.splice(0, drop);
+    };
+    prune(acceptedAll, longest('global'));
+    const mine = acceptedByConversation.get(match.conversationId ?? '');
+    if (mine) prune(mine, longest('conversation'));
     for (const rule of rateLimits) {
       if (!rule.operations.includes(match.operation)) continue;
+      // a call without a conversation (creating one) is not a call on any thread: only global rules count it
+      if (rule.scope === 'conversation' && match.conversationId === undefined) continue;
       const windowMs = rule.windowSeconds * 1000;
-      const inWindow = accepted.filter(
-        (a) =>
-          now - a.at < windowMs &&
-          rule.operations.includes(a.operation) &&
-          (rule.scope === 'global' || a.conversationId === match.conversationId),
-      );
-      if (inWindow.length >= rule.max) {
-        const oldest = inWindow[0]?.at ?? now;
+      const list = rule.scope === 'global' ? acceptedAll : (mine ?? []);
+      let count = 0;
+      let oldest = now;
+      for (let i = list.length - 1; i >= 0; i--) {
+        const a = list[i] as { at: number; operation: ConnectorOperation };
+        if (now - a.at >= windowMs) break;
+        if (!rule.operations.includes(a.operation)) continue;
+        count++;
+        oldest = a.at;
+      }
+      if (count >= rule.max) {
         const retryAfter = Math.max(1, Math.ceil((oldest + windowMs - now) / 1000));
         throw teamsError(429, 'Throttled', 'Too many requests.', { 'retry-after': String(retryAfter) });
       }
     }
+  }
+
+  function recordAccepted(entry: RecordedRequest, match: RouteMatch): void {
+    const call = { at: entry.at, operation: match.operation };
+    acceptedAll.push(call);
+    const key = match.conversationId ?? '';
+    const list = acceptedByConversation.get(key);
+    if (list) list.push(call);
+    else acceptedByConversation.set(key, [call]);
+  }
+
+  function takeRandomFailure(operation: ConnectorOperation): PendingFailure | undefined {
+    const f = randomFailure;
+    if (!f || (f.operations && !f.operations.includes(operation))) return undefined;
+    if (f.next() >= f.rate) return undefined;
+    const status = f.status ?? 429;
+    const [code, message] = DEFAULT_FAILURE_CODES[status] ?? ['ServiceError', `Injected failure ${status}.`];
+    return {
+      remaining: 0,
+      status,
+      retryAfterSeconds: f.retryAfterSeconds ?? (status === 429 ? 1 : undefined),
+      code,
+      message,
+      operations: f.operations,
+    };
   }
 
   function errorBody(err: HttpError): unknown {
@@ -905,7 +975,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
         }
       }
       if (match.operation === 'unknown') throw teamsError(404, 'NotFound', `No connector route for ${method} ${url.pathname}`);
-      const failure = takeInjectedFailure(match.operation);
+      const failure = takeInjectedFailure(match.operation) ?? takeRandomFailure(match.operation);
       if (failure) {
         entry.injected = true;
         const h: Record<string, string> = {};
@@ -916,9 +986,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
       const result = handlers[match.operation](match, entry.body, url.searchParams);
       status = result.status;
       body = result.body;
-      if (WRITE_OPERATIONS.has(match.operation) || match.operation === 'createConversation') {
-        accepted.push({ at: entry.at, operation: match.operation, conversationId: match.conversationId });
-      }
+      recordAccepted(entry, match);
     } catch (err) {
       if (err instanceof HttpError) {
         status = err.status;
@@ -1112,7 +1180,32 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
     },
     setRateLimits: (rules) => {
       rateLimits = rules;
-      accepted = [];
+      acceptedByConversation = new Map();
+      acceptedAll = [];
+    },
+    failRandomly: (opts) => {
+      if (!opts) {
+        randomFailure = undefined;
+        return;
+      }
+      let seed = opts.seed ?? 1;
+      // mulberry32: a small, deterministic sequence
+      const next = () => {
+        seed = (seed + 0x6d2b79f5) | 0;
+        let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      };
+      randomFailure = { ...opts, next };
+    },
+    messagesTo: (user) => {
+      const conversationId = conversationByUser.get(user.id);
+      return conversationId === undefined
+        ? 0
+        : storedOrder.filter((r) => r.conversationId === conversationId).length;
+    },
+    setBotUrl: (url) => {
+      botUrl = localBotUrl(url);
     },
     stats,
     resetStats: () => {

@@ -86,7 +86,7 @@ export async function connectSharePoint(
   const library = new SharePointLibrary(graph, siteId);
   const source = new LibrarySource(
     library,
-    path.join(path.dirname(options.localDbPath), 'library.delta'),
+    path.join(path.dirname(options.localDbPath), 'library-delta.json'),
     async () => (await local.documents.list()).length > 0,
   );
   return { graph, siteId, store, library, source, report };

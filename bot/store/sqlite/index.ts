@@ -19,11 +19,16 @@ interface Row {
 
 class Gate {
   private open: Promise<void> | undefined;
+  /** The open transaction, if any. Writers check it and write in the same tick, so none lands inside another's transaction. */
+  current(): Promise<void> | undefined {
+    return this.open;
+  }
   async wait(): Promise<void> {
     while (this.open) await this.open;
   }
   async hold<R>(work: () => Promise<R>): Promise<R> {
-    await this.wait();
+    // checked and taken in the same tick: two transactions that waited together must not both begin
+    while (this.open) await this.open;
     let release!: () => void;
     this.open = new Promise((resolve) => {
       release = resolve;
@@ -57,7 +62,8 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
   constructor(
     private readonly db: DatabaseSync,
     private readonly spec: CollectionSpec<T>,
-    private readonly ready: () => Promise<void>,
+    /** The open transaction to wait for, if any (checked again after waiting: another may have begun). */
+    private readonly ready: () => Promise<void> | undefined,
   ) {}
 
   private get table() {
@@ -65,13 +71,13 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
   }
 
   async get(id: string): Promise<Stored<T> | undefined> {
-    await this.ready();
+    for (let open = this.ready(); open; open = this.ready()) await open;
     const row = this.db.prepare(`SELECT id, version, data FROM ${this.table} WHERE id = ?`).get(id) as Row | undefined;
     return row ? toStored<T>(row) : undefined;
   }
 
   async insert(value: T): Promise<Stored<T>> {
-    await this.ready();
+    for (let open = this.ready(); open; open = this.ready()) await open;
     try {
       this.db.prepare(`INSERT INTO ${this.table} (id, version, data) VALUES (?, 1, ?)`).run(value.id, JSON.stringify(value));
     } catch (error) {
@@ -85,7 +91,7 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
   }
 
   async update(value: T, expectedVersion: string): Promise<Stored<T>> {
-    await this.ready();
+    for (let open = this.ready(); open; open = this.ready()) await open;
     const next = Number(expectedVersion) + 1;
     const result = this.db
       .prepare(`UPDATE ${this.table} SET data = ?, version = ? WHERE id = ? AND version = ?`)
@@ -99,7 +105,7 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
   }
 
   async find(where: Where<T>): Promise<Stored<T>[]> {
-    await this.ready();
+    for (let open = this.ready(); open; open = this.ready()) await open;
     const { sql, params } = whereSql(this.spec, where);
     const rows = this.db.prepare(`SELECT id, version, data FROM ${this.table}${sql} ORDER BY rowid`).all(...params) as unknown as Row[];
     return rows.map((row) => toStored<T>(row));
@@ -110,12 +116,12 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
   }
 
   async remove(id: string): Promise<void> {
-    await this.ready();
+    for (let open = this.ready(); open; open = this.ready()) await open;
     this.db.prepare(`DELETE FROM ${this.table} WHERE id = ?`).run(id);
   }
 
   async removeWhere(where: Where<T>): Promise<number> {
-    await this.ready();
+    for (let open = this.ready(); open; open = this.ready()) await open;
     const { sql, params } = whereSql(this.spec, where);
     if (!sql) throw new Error(`refusing to remove every record of ${this.spec.name}`);
     return Number(this.db.prepare(`DELETE FROM ${this.table}${sql}`).run(...params).changes);
@@ -126,14 +132,15 @@ class SqliteLog<T extends { id: string }> implements AppendOnly<T> {
   constructor(
     private readonly db: DatabaseSync,
     private readonly spec: CollectionSpec<T>,
-    private readonly ready: () => Promise<void>,
+    /** The open transaction to wait for, if any (checked again after waiting: another may have begun). */
+    private readonly ready: () => Promise<void> | undefined,
   ) {}
   async append(value: T): Promise<void> {
-    await this.ready();
+    for (let open = this.ready(); open; open = this.ready()) await open;
     this.db.prepare(`INSERT INTO "${this.spec.name}" (id, version, data) VALUES (?, 1, ?)`).run(value.id, JSON.stringify(value));
   }
   async find(where: Where<T>): Promise<T[]> {
-    await this.ready();
+    for (let open = this.ready(); open; open = this.ready()) await open;
     const { sql, params } = whereSql(this.spec, where);
     const rows = this.db.prepare(`SELECT id, version, data FROM "${this.spec.name}"${sql} ORDER BY seq`).all(...params) as unknown as Row[];
     return rows.map((row) => JSON.parse(row.data) as T);
@@ -174,18 +181,21 @@ export function openSqliteStore(file: string): Store {
   migrate(db);
   const gate = new Gate();
 
-  const build = (ready: () => Promise<void>): Omit<Store, 'transaction' | 'close'> => ({
+  const build = (ready: () => Promise<void> | undefined): Omit<Store, 'transaction' | 'close'> => ({
     documents: new SqliteCollection(db, collections.documents, ready),
     passages: new SqliteCollection(db, collections.passages, ready),
     questions: new SqliteCollection(db, collections.questions, ready),
     feedback: new SqliteCollection(db, collections.feedback, ready),
     conversations: new SqliteCollection(db, collections.conversations, ready),
     auditEvents: new SqliteLog(db, collections.auditEvents, ready),
+    deliveries: new SqliteCollection(db, collections.deliveries, ready),
+    jobs: new SqliteCollection(db, collections.jobs, ready),
+    documentReviews: new SqliteCollection(db, collections.documentReviews, ready),
   });
 
   let closed = false;
-  const outside = build(() => gate.wait());
-  const inside = build(async () => {});
+  const outside = build(() => gate.current());
+  const inside = build(() => undefined);
   const store: Store = {
     ...outside,
     transaction: (work) =>

@@ -2,7 +2,7 @@
  * Versioned migrations, applied in order, each in its own transaction, recorded in schema_migrations.
  * Never edit a released migration: add the next one.
  */
-import { collections, type CollectionSpec } from '../schema';
+import { type CollectionSpec, collections } from '../schema';
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -49,5 +49,18 @@ export const migrations: Migration[] = [
       collections.conversations,
       collections.auditEvents,
     ].flatMap((spec) => collectionTableSql(spec as CollectionSpec<unknown>)),
+  },
+  {
+    version: 2,
+    name: 'deliveries of the shared sender and scheduled jobs',
+    statements: [collections.deliveries, collections.jobs].flatMap((spec) =>
+      collectionTableSql(spec as CollectionSpec<unknown>),
+    ),
+  },
+  {
+    // numbered apart from the other features' migrations (2, 3, …) so that merged branches never share a number
+    version: 9,
+    name: 'governing document reviews',
+    statements: collectionTableSql(collections.documentReviews as CollectionSpec<unknown>),
   },
 ];

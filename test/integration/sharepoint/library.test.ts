@@ -3,7 +3,9 @@
  * columns, and knowledge import through delta that reads only what changed.
  */
 import { KnowledgeService } from '../../../bot/knowledge/service';
+import { GOVERNING_FOLDER } from '../../../bot/knowledge/source';
 import { createLogger } from '../../../bot/logger';
+import { reportFolder } from '../../../bot/reports/service';
 import { SharePointLibrary } from '../../../bot/store/sharepoint/library';
 import { type LocalGraph, startGraph } from '../../support/graph';
 import { connectTestSite } from '../../support/sharepoint';
@@ -29,24 +31,49 @@ test('a small file goes up in one request, a large one through an upload session
   const small = policy('Säkerhetspolicy', 'Varje chef ansvarar för säkerheten i sin verksamhet.');
   const large = Buffer.alloc(1_500_000, 7);
   graph.control.resetStats();
-  await library.upload('styrande', 'policy.md', small, {
-    kind: 'governing',
-    caseNumber: 'RS 2026/12',
-    adoptedDate: '2026-03-01T00:00:00Z',
+  const put = await library.put(GOVERNING_FOLDER, 'policy.md', small, {
+    metadata: {
+      kind: 'governing',
+      caseNumber: 'RS 2026/12',
+      adoptedDate: '2026-03-01',
+      nextReview: 'årligen',
+    },
   });
-  await library.upload('rapporter', 'bokslut.bin', large, { kind: 'report' });
+  const report = await library.put(reportFolder('sv', 2026), 'bokslut.bin', large, {
+    metadata: { kind: 'annualReport', year: '2026' },
+  });
   const stats = graph.control.stats();
   expect(stats.byMethodKind['PUT driveItem/content']).toBe(1);
   expect(stats.byMethodKind['POST driveItem/createUploadSession']).toBe(1);
   // 1,500,000 bytes in ranges of 320 KiB: five requests to the upload URL
   expect(stats.byKind.uploadUrl).toBe(5);
+  // one PATCH of each file's list item: its metadata columns
+  expect(stats.byMethodKind['PATCH driveItem/listItem/fields']).toBe(2);
   const files = graph.control.readFiles(site.id);
   const stored = files.find((f) => f.path.endsWith('policy.md'));
   expect(stored?.content.equals(small)).toBe(true);
+  // people see the metadata as the library's columns
   expect(stored?.fields).toEqual(
-    expect.objectContaining({ VarnKind: 'governing', VarnCaseNumber: 'RS 2026/12' }),
+    expect.objectContaining({
+      VarnKind: 'governing',
+      VarnCaseNumber: 'RS 2026/12',
+      VarnNextReview: 'årligen',
+    }),
   );
+  expect(put.link).toBe(`${site.webUrl}/Shared%20Documents/Styrande%20dokument/policy.md`);
   expect(files.find((f) => f.path.endsWith('bokslut.bin'))?.content.equals(large)).toBe(true);
+  const back = await library.get(report.id);
+  expect(back?.info).toMatchObject({
+    folder: 'Säkerhetsbokslut/2026',
+    name: 'bokslut.bin',
+    size: 1_500_000,
+    metadata: { kind: 'annualReport', year: '2026' },
+  });
+  expect(Buffer.from(back?.bytes ?? []).equals(large)).toBe(true);
+  // metadata without a column is refused before anything is sent, so nothing is silently dropped
+  graph.control.resetStats();
+  await expect(library.put('x', 'a.txt', small, { metadata: { colour: 'blå' } })).rejects.toThrow(/colour/);
+  expect(graph.control.stats().total).toBe(0);
   await store.close();
 });
 
@@ -55,12 +82,12 @@ test('knowledge import reads the library through delta: only changed files are d
   const { site, source, store } = connection;
   graph.control.putFile(
     site.id,
-    '/styrande/policy.md',
+    '/Styrande dokument/policy.md',
     policy('Säkerhetspolicy', 'Varje chef ansvarar för säkerheten i sin verksamhet.'),
   );
   graph.control.putFile(
     site.id,
-    '/styrande/rutin.md',
+    '/Styrande dokument/rutin.md',
     policy('Rutin för incidenter', 'Incidenter rapporteras till närmaste chef samma dag.'),
   );
   const knowledge = new KnowledgeService(store, createLogger('silent'));
@@ -84,36 +111,44 @@ test('knowledge import reads the library through delta: only changed files are d
 
   graph.control.putFile(
     site.id,
-    '/styrande/rutin.md',
+    '/Styrande dokument/rutin.md',
     policy('Rutin för incidenter', 'Incidenter rapporteras till säkerhetschefen inom en timme.'),
   );
   const changed = await importOnce();
   expect(changed.report.imported).toEqual(['rutin.md']);
   expect(changed.downloads).toBe(1);
 
-  // a generated report kept in the library is not a governing document: not imported
-  const report = await connection.library.save(
-    'report',
+  // generated reports and files elsewhere in the library are not governing documents: not imported;
+  // a governing document in a subfolder is
+  await connection.library.put(
+    reportFolder('sv', 2026),
     'sakerhetsbokslut-2026.md',
     policy('Säkerhetsbokslut 2026', 'Alla enheter har följt upp.'),
-    {
-      title: 'Säkerhetsbokslut 2026',
-    },
+    { metadata: { kind: 'annualReport', year: '2026' } },
   );
-  expect(report.link).toContain('/Rapporter/sakerhetsbokslut-2026.md');
-  expect((await importOnce()).report.imported).toEqual([]);
+  graph.control.putFile(site.id, '/anteckningar.md', policy('Anteckningar', 'Möte om lokaler.'));
+  graph.control.putFile(
+    site.id,
+    '/Styrande dokument/Rutiner/rutin-besok.md',
+    policy('Rutin för besök', 'Besökare hämtas i receptionen.'),
+  );
+  expect((await importOnce()).report.imported).toEqual(['rutin-besok.md']);
 
   const rutin = graph.control.readFiles(site.id).find((f) => f.path.endsWith('rutin.md'));
   await connection.graph.delete(`/sites/${connection.siteId}/drive/items/${rutin?.id}`);
   const removed = await importOnce();
   expect(removed.report.removed).toEqual(['rutin.md']);
-  expect((await store.documents.list()).map((d) => d.value.fileName)).toEqual(['policy.md']);
+  expect((await store.documents.list()).map((d) => d.value.fileName).sort()).toEqual([
+    'policy.md',
+    'rutin-besok.md',
+  ]);
   expect(await store.passages.find({ documentId: 'missing' })).toEqual([]);
 
   // a delta token the service no longer accepts (410) means one full enumeration, nothing re-imported
   graph.control.expireDeltaTokens(site.id);
   const resync = await importOnce();
   expect(resync.report.imported).toEqual([]);
-  expect(resync.report.unchanged).toEqual(['policy.md']);
+  expect(resync.report.unchanged.sort()).toEqual(['policy.md', 'rutin-besok.md']);
+  expect(resync.report.removed).toEqual([]);
   await store.close();
 }, 120_000);
