@@ -214,7 +214,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     tabDir: path.resolve(__dirname, '../../tab'),
     documentsDir: config.knowledgeDir,
-    files: documents,
+    // on SharePoint the links open the library, under the site's own permissions; nothing is served from here
+    files: sharePoint ? undefined : documents,
     health: async () => ({
       mode: config.embedded ? 'embedded' : 'tenant',
       store: sharePoint ? 'sharepoint' : 'sqlite',

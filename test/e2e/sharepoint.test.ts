@@ -11,6 +11,7 @@ import path from 'node:path';
 import { type App, createApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
+import { publishAnnualReport } from '../../bot/reports/service';
 import { person, root, sample } from '../support/app';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
@@ -20,6 +21,7 @@ import {
 } from '../support/channel';
 import { type LocalGraph, type SiteInfo, startGraph } from '../support/graph';
 import { sharePointEnv } from '../support/sharepoint';
+import { reportInput } from '../unit/reports/fixture';
 
 const johanna = person('Johanna Persson');
 const erik = person('Erik Nordlund');
@@ -126,6 +128,41 @@ test('an employee asks, escalates, the security function answers: the answer quo
   } finally {
     await close();
   }
+}, 120_000);
+
+test('the säkerhetsbokslut is kept in the library with its metadata in the columns, linked to SharePoint; the next start does not import it as a governing document', async () => {
+  const { app, close } = await start();
+  let link: string;
+  try {
+    const published = await publishAnnualReport(app.documents, reportInput(), 'sv');
+    link = published.docx.link;
+    expect(link).toBe(
+      `${site.webUrl}/Shared%20Documents/S%C3%A4kerhetsbokslut/2026/sakerhetsbokslut-2026.docx`,
+    );
+    const files = graph.control
+      .readFiles(site.id)
+      .filter((f) => f.path.startsWith('/Säkerhetsbokslut/2026/'));
+    expect(files.map((f) => [f.path, f.fields.VarnKind, f.fields.VarnYear])).toEqual(
+      expect.arrayContaining([
+        ['/Säkerhetsbokslut/2026/sakerhetsbokslut-2026.docx', 'annualReport', '2026'],
+        ['/Säkerhetsbokslut/2026/sakerhetsbokslut-2026.csv', 'annualReport', '2026'],
+      ]),
+    );
+    // the library's link is the way in, under SharePoint's permissions: the service serves no library file itself
+    const port = (app.server.address() as { port: number }).port;
+    const response = await fetch(
+      `http://127.0.0.1:${port}/files/${published.docx.id}/sakerhetsbokslut-2026.docx`,
+    );
+    expect(response.status).toBe(404);
+  } finally {
+    await close();
+  }
+  graph.control.resetStats();
+  const again = await start();
+  const titles = (await again.app.store.documents.list()).map((d) => d.value.fileName);
+  await again.close();
+  expect(titles).not.toContain('sakerhetsbokslut-2026.docx');
+  expect(graph.control.stats().byKind.download ?? 0).toBe(0);
 }, 120_000);
 
 test('a restart re-imports nothing unchanged and downloads nothing; a changed document is read again', async () => {
