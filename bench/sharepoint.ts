@@ -1,8 +1,11 @@
 /**
  * SharePoint through Graph, with 50 ms added to every request by the local Graph endpoint:
  *  - loading what a review dashboard needs for 300 units and 5,000 follow-ups (every unit review
- *    and every follow-up of the cycle): Värn's way (first page, then the rest in parallel id ranges
- *    through $batch), page after page through nextLink, and naively one request per unit;
+ *    and every follow-up of the cycle): Värn's way (the first page filtered on the cycle, then the
+ *    rest in parallel id ranges through $batch, each request filtering on one indexed field only),
+ *    page after page through nextLink, and naively one request per unit;
+ *  - the same a year later, when the lists also hold the previous cycle: this year's dashboard (the
+ *    ranges start at this cycle's first item) and last year's (the ranges read on to the end);
  *  - submitting one unit's review (the review updated with If-Match, six assessments, two
  *    follow-ups, one audit event) through the Store port, and with the inserts in one $batch.
  * Prints JSON; measures, never asserts. `npm run bench` (or `node dist/bench/sharepoint.js` after a build).
@@ -69,10 +72,10 @@ const specs = {
 const round = (n: number) => Math.round(n);
 const statuses: UnitReview['status'][] = ['draft', 'submitted', 'approved', 'returned'];
 
-function unitReview(u: number): UnitReview {
+function unitReview(u: number, cycle = CYCLE): UnitReview {
   return {
-    id: `review-${CYCLE}-unit-${u}`,
-    cycleId: CYCLE,
+    id: `review-${cycle}-unit-${u}`,
+    cycleId: cycle,
     unitId: `unit-${u}`,
     unitName: `Enhet ${u} inom förvaltning ${u % 17}`,
     managerId: `0000${u}-aaaa-4bbb-8ccc-${String(u).padStart(12, '0')}`,
@@ -83,10 +86,10 @@ function unitReview(u: number): UnitReview {
   };
 }
 
-function followUp(f: number): FollowUp {
+function followUp(f: number, cycle = CYCLE): FollowUp {
   return {
-    id: `fu-${String(f).padStart(5, '0')}`,
-    cycleId: CYCLE,
+    id: `fu-${cycle}-${String(f).padStart(5, '0')}`,
+    cycleId: cycle,
     unitId: `unit-${f % UNITS}`,
     title: `Åtgärd ${f}: uppdatera kontinuitetsplanen och öva den med verksamhetens nyckelpersoner`,
     ownerId: `0000${f % UNITS}-aaaa-4bbb-8ccc-${String(f % UNITS).padStart(12, '0')}`,
@@ -108,16 +111,16 @@ async function main() {
   const graph: Graph = connection.graph;
 
   // the review lists, seeded behind the endpoint (no requests): declared like provisioning declares them
-  const seeded = (spec: CollectionSpec<unknown>, records: { id: string }[]) => {
+  const seeded = (spec: CollectionSpec<unknown>, records: { id: string }[], siteId = connection.siteId) => {
     const list: ListSpec = listSpecOf(spec);
-    const shape = new SharePointList<{ id: string }>(list, { graph, siteId: connection.siteId, listId: '' });
-    const info = local.control.seedList(site.id, {
+    const shape = new SharePointList<{ id: string }>(list, { graph, siteId, listId: '' });
+    const info = local.control.seedList(siteId, {
       displayName: list.displayName,
       description: `Värn ${list.key} ${list.marker}`,
       columns: list.columns.map(columnDefinition),
       items: records.map((r) => shape.fieldsOf(r)),
     });
-    return new SharePointList<{ id: string }>(list, { graph, siteId: connection.siteId, listId: info.id });
+    return new SharePointList<{ id: string }>(list, { graph, siteId, listId: info.id });
   };
   const reviews = seeded(
     specs.unitReviews as unknown as CollectionSpec<unknown>,
@@ -153,6 +156,7 @@ async function main() {
         httpRequests: stats.httpRequests,
         graphRequests: stats.total,
         batches: stats.batches,
+        resourceUnits: stats.resourceUnits,
         wallMs: round(ms),
       },
     };
@@ -248,6 +252,37 @@ async function main() {
     return { writes: 1 + requests.length };
   });
 
+  // a year later: the lists hold last year's cycle too (created before this year's)
+  const LAST = 'cycle-2025';
+  const later = local.control.createSite({ path: '/sites/varn-bench-later' }).id;
+  const yearLater = {
+    reviews: seeded(
+      specs.unitReviews as unknown as CollectionSpec<unknown>,
+      [
+        ...Array.from({ length: UNITS }, (_, u) => unitReview(u, LAST)),
+        ...Array.from({ length: UNITS }, (_, u) => unitReview(u)),
+      ],
+      later,
+    ),
+    followUps: seeded(
+      specs.followUps as unknown as CollectionSpec<unknown>,
+      [
+        ...Array.from({ length: FOLLOW_UPS }, (_, f) => followUp(f, LAST)),
+        ...Array.from({ length: FOLLOW_UPS }, (_, f) => followUp(f)),
+      ],
+      later,
+    ),
+  };
+  const dashboardOf = (cycle: string) => async () => {
+    const [r, f] = await Promise.all([
+      yearLater.reviews.query({ cycleId: cycle } as never),
+      yearLater.followUps.query({ cycleId: cycle } as never),
+    ]);
+    return { reviews: r.length, followUps: f.length };
+  };
+  const thisYear = await measure('bench.dashboard.yearLater', dashboardOf(CYCLE));
+  const lastYear = await measure('bench.dashboard.lastYear', dashboardOf(LAST));
+
   await connection.store.close();
   await local.close();
   return {
@@ -259,6 +294,11 @@ async function main() {
       varn: { ...dashboard.figures, loaded: dashboard.result },
       pageByPage: { ...pageByPage.figures, loaded: pageByPage.result },
       naivePerUnit: { ...naive.figures, loaded: naive.result },
+      aYearLater: {
+        listsHold: { reviews: 2 * UNITS, followUps: 2 * FOLLOW_UPS },
+        thisCycle: { ...thisYear.figures, loaded: thisYear.result },
+        lastCycle: { ...lastYear.figures, loaded: lastYear.result },
+      },
     },
     submitOneReview: {
       throughStorePort: { ...submitPort.figures, ...submitPort.result },

@@ -47,6 +47,12 @@ function cell(column: ColumnSpec, value: unknown): unknown {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** Past the first page, id ranges are read in parallel when at least this share of the ids it spanned matched. */
+const DENSE = 0.25;
+/** Id ranges in the first parallel round; each round doubles, up to one $batch. */
+const FIRST_ROUND = 4;
+const MAX_BATCH = 20;
+
 /** How many recently read records a list keeps for undoing a transaction's updates without a read. */
 const SEEN_LIMIT = 2000;
 
@@ -106,6 +112,12 @@ export class SharePointList<T extends { id: string }> {
     return stored;
   }
 
+  /**
+   * The server filters on one indexed column (Graph: "when filtering on indexed fields, the service
+   * can only filter one indexed field at a time", listitem-list); every term, that one included, is
+   * checked here on the records, which also keeps the Store's exact matching where SharePoint
+   * compares text without regard to case.
+   */
   private filterOf(where: Where<T>): { server?: string; local: [string, unknown][] } {
     const terms = Object.entries(where).filter(([, value]) => value !== undefined);
     for (const [field] of terms) {
@@ -118,8 +130,7 @@ export class SharePointList<T extends { id: string }> {
     const first = terms[0];
     if (!first) return { local: [] };
     const column = this.spec.columns.find((c) => c.field === first[0]) as ColumnSpec;
-    // SharePoint filters on one indexed column at a time; the rest is checked here on the records
-    return { server: `fields/${column.name} eq ${literal(column, first[1])}`, local: terms.slice(1) };
+    return { server: `fields/${column.name} eq ${literal(column, first[1])}`, local: terms };
   }
 
   async query(where: Where<T>): Promise<Stored<T>[]> {
@@ -136,32 +147,49 @@ export class SharePointList<T extends { id: string }> {
   }
 
   /**
-   * Every item matching `filter`. The first page comes alone; when the server says there is more
-   * (nextLink), the rest is read in parallel instead of page after page: ranges of item ids, each
-   * about one page wide at the density the first page showed, sent together in $batch calls, plus
-   * one open-ended range after the last that says whether there is still more. A range that
-   * overflows its page is continued through its own nextLink. Holes in the ids (deleted items)
-   * only make some ranges come back short; nothing is skipped, because the open-ended range
-   * always reaches the end.
+   * Every item matching `filter` (and, when the matches are dense, some that do not: the caller
+   * checks every term on the records). Each request filters on at most one indexed field.
+   *
+   * The first page comes alone (SharePoint pages in item id order). When the server says there is
+   * more (nextLink) and at least a quarter of the ids the first page spanned matched, the rest is
+   * read in parallel instead of page after page: ranges of item ids after the first page, each
+   * about one page wide, filtered on the id alone, sent together in $batch calls, plus one
+   * open-ended range after the last that says whether there is still more. The rounds grow (4, 8,
+   * 16, then 20 ranges: a $batch) so that a list only a little longer than a page does not cost
+   * twenty requests. A range that overflows its page is continued through its own nextLink; holes
+   * in the ids (deleted items) only make some ranges come back short; nothing is skipped, because
+   * the open-ended range always reaches the end. When the matches are sparse, reading every item
+   * after the first match would cost more than it saves: the filtered pages are followed instead.
    */
   private async readAll(filter?: string): Promise<ListItem[]> {
     type Page = { value?: ListItem[]; '@odata.nextLink'?: string };
     const first = await this.graph.get<Page>(this.url(filter));
     const items = [...(first.value ?? [])];
-    if (!first['@odata.nextLink'] || items.length === 0) return items;
-    const and = (range: string) => (filter ? `${range} and ${filter}` : range);
+    if (!first['@odata.nextLink']) return items;
     const ids = items.map((i) => Number(i.id));
-    const width = Math.max(1, Math.max(...ids) - Math.min(...ids) + 1);
-    let from = Math.max(...ids) + 1;
-    for (;;) {
-      const ranges = 20;
+    const low = Math.min(...ids);
+    const high = Math.max(...ids);
+    if (items.length === 0 || (filter && items.length / (high - low + 1) < DENSE)) {
+      let next: string | undefined = first['@odata.nextLink'];
+      while (next) {
+        const page: Page = await this.graph.get<Page>(next);
+        items.push(...(page.value ?? []));
+        next = page['@odata.nextLink'];
+      }
+      return items;
+    }
+    // a range of as many ids as the first page had items holds at most a page (fewer where there are holes)
+    const width = items.length;
+    let from = high + 1;
+    for (let round = 0; ; round++) {
+      const ranges = Math.min(MAX_BATCH, FIRST_ROUND * 2 ** round);
       const requests: BatchRequest[] = [];
       for (let k = 0; k < ranges - 1; k++) {
-        const low = from + k * width;
-        requests.push({ method: 'GET', url: this.url(and(`id ge ${low} and id lt ${low + width}`)) });
+        const start = from + k * width;
+        requests.push({ method: 'GET', url: this.url(`id ge ${start} and id lt ${start + width}`) });
       }
       const tailFrom = from + (ranges - 1) * width;
-      requests.push({ method: 'GET', url: this.url(and(`id ge ${tailFrom}`)) });
+      requests.push({ method: 'GET', url: this.url(`id ge ${tailFrom}`) });
       const pages = (await this.graph.batch(requests)).map((r, i) =>
         Graph.check<Page>(r, requests[i] as BatchRequest),
       );
