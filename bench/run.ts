@@ -2,24 +2,26 @@
  * npm run bench — prints JSON; measures, never asserts.
  *  - answer latency in process (p50/p99) over the sample content and a generated corpus of 1,000 documents
  *  - index build time and memory
- *  - HTTP turn throughput and p99 with 50 concurrent conversations against the local channel, next to an echo bot on the same stack
- *  - SharePoint through the local Graph endpoint with 50 ms per request: the review dashboard and one review's submission (bench/sharepoint.ts)
+ *  - the yearly review: a 300-unit cycle's first cards within Teams' limits, store operations per submission (bench/review.ts)
+ *  - HTTP turn throughput and p99 with 50 concurrent conversations against the local channel, next to an echo bot on
+ *    the same stack (bench/http.ts)
+ *  - the shared sender: 10,000 recipients within Teams' rate limits with 2% 429s (bench/sender.ts)
+ *  - SharePoint through the local Graph endpoint with 50 ms per request: the review dashboard and one review's
+ *    submission (bench/sharepoint.ts)
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CloudAdapter, ConfigurationServiceClientCredentialFactory, createBotFrameworkAuthenticationFromConfiguration, TeamsActivityHandler } from 'botbuilder';
-import { createApp } from '../bot/app';
-import { loadConfig } from '../bot/config';
-import { createServer } from '../bot/http/server';
 import { KnowledgeIndex } from '../bot/knowledge/index';
 import type { DocumentRecord, Passage } from '../bot/knowledge/model';
-import { toPassages } from '../bot/knowledge/passages';
 import { parseText } from '../bot/knowledge/parse';
+import { toPassages } from '../bot/knowledge/passages';
 import { KnowledgeService } from '../bot/knowledge/service';
 import { FileSystemSource } from '../bot/knowledge/source';
 import { createLogger } from '../bot/logger';
 import { openSqliteStore } from '../bot/store/sqlite';
-import { makeUser, startChannel } from '../test/support/channel';
+import { httpBench } from './http';
+import { reviewBench } from './review';
+import { senderBench } from './sender';
 import { sharePointBench } from './sharepoint';
 
 const root = path.resolve(__dirname, '../..');
@@ -58,9 +60,23 @@ function latency(index: KnowledgeIndex, rounds: number) {
 }
 
 /** A generated corpus: 1,000 policy-like documents made from the sample documents' sentences, shuffled per document. */
-function generatedCorpus(samplePassages: Passage[], count: number): { documents: DocumentRecord[]; passages: Passage[] } {
+function generatedCorpus(
+  samplePassages: Passage[],
+  count: number,
+): { documents: DocumentRecord[]; passages: Passage[] } {
   const sentences = samplePassages.map((p) => p.text);
-  const towns = ['Ålsta', 'Bergvik', 'Dalby', 'Ekerum', 'Fjällbo', 'Granö', 'Hästvik', 'Isö', 'Järnby', 'Kalvsund'];
+  const towns = [
+    'Ålsta',
+    'Bergvik',
+    'Dalby',
+    'Ekerum',
+    'Fjällbo',
+    'Granö',
+    'Hästvik',
+    'Isö',
+    'Järnby',
+    'Kalvsund',
+  ];
   const documents: DocumentRecord[] = [];
   const passages: Passage[] = [];
   let seed = 7;
@@ -77,8 +93,20 @@ function generatedCorpus(samplePassages: Passage[], count: number): { documents:
     }
     const parsed = parseText(lines.join('\n\n'));
     const id = `doc-${d}`;
-    documents.push({ ...parsed.metadata, organisation, id, sourceKey: id, fileName: `${id}.md`, link: '', contentHash: '', importedAt: '', passageCount: 0 });
-    toPassages(parsed.blocks).forEach((p, ordinal) => passages.push({ ...p, id: `${id}:${ordinal}`, documentId: id, ordinal }));
+    documents.push({
+      ...parsed.metadata,
+      organisation,
+      id,
+      sourceKey: id,
+      fileName: `${id}.md`,
+      link: '',
+      contentHash: '',
+      importedAt: '',
+      passageCount: 0,
+    });
+    toPassages(parsed.blocks).forEach((p, ordinal) =>
+      passages.push({ ...p, id: `${id}:${ordinal}`, documentId: id, ordinal }),
+    );
   }
   return { documents, passages };
 }
@@ -92,7 +120,12 @@ async function knowledgeBench() {
   const documents = (await store.documents.list()).map((d) => d.value);
   const passages = (await store.passages.list()).map((p) => p.value);
   const sample = new KnowledgeIndex(documents, passages);
-  const sampleResult = { documents: documents.length, passages: passages.length, importAndIndexMs: round(importMs), ...latency(sample, 50) };
+  const sampleResult = {
+    documents: documents.length,
+    passages: passages.length,
+    importAndIndexMs: round(importMs),
+    ...latency(sample, 50),
+  };
 
   const corpus = generatedCorpus(passages, 1000);
   const rssBefore = process.memoryUsage().rss;
@@ -111,59 +144,17 @@ async function knowledgeBench() {
   return { sample: sampleResult, generated1000: result };
 }
 
-async function turns(botUrl: string, tenantId: string, text: string, conversations: number, perConversation: number) {
-  const channel = await startChannel({ botUrl, tenantId });
-  const users = Array.from({ length: conversations }, (_, i) => makeUser(`Bench ${i}`, { tenantId }));
-  for (const u of users.slice(0, 2)) await channel.say(u, text); // warm up
-  const times: number[] = [];
-  const start = performance.now();
-  await Promise.all(
-    users.map(async (user) => {
-      for (let i = 0; i < perConversation; i++) {
-        const t0 = performance.now();
-        const response = await channel.say(user, text);
-        if (response.status !== 200) throw new Error(`turn failed: ${response.status}`);
-        times.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - start) / 1000;
-  await channel.close();
-  return { turns: times.length, turnsPerSecond: round(times.length / seconds), p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)) };
-}
-
-async function httpBench() {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VARN_CONTENT_DIR: path.join(root, 'content') });
-  const app = await createApp(config, { store: openSqliteStore(':memory:'), log });
-  const port = await app.listen();
-  const tenantId = app.directory.organisation.tenantId;
-  const varn = await turns(`http://127.0.0.1:${port}/api/messages`, tenantId, 'Vem ansvarar för informationssäkerheten?', 50, 10);
-  await app.close();
-
-  // the echo turn on the same stack: restify, the same server module, CloudAdapter, TeamsActivityHandler
-  const botAuth = createBotFrameworkAuthenticationFromConfiguration(null, new ConfigurationServiceClientCredentialFactory({}));
-  const adapter = new CloudAdapter(botAuth);
-  const echo = new TeamsActivityHandler();
-  echo.onMessage(async (context, next) => {
-    await context.sendActivity(`echo: ${context.activity.text}`);
-    await next();
-  });
-  const server = createServer({ adapter, botAuth, bot: echo, log, tabDir: path.join(root, 'tab'), health: async () => ({}) });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const echoPort = (server.address() as { port: number }).port;
-  const echoResult = await turns(`http://127.0.0.1:${echoPort}/api/messages`, tenantId, 'Vem ansvarar för informationssäkerheten?', 50, 10);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return { varn, echo: echoResult, throughputRatio: round(varn.turnsPerSecond / echoResult.turnsPerSecond) };
-}
-
 async function main() {
   const knowledge = await knowledgeBench();
   // `npm run bench -- --knowledge` measures the knowledge index only
-  const only = process.argv.includes('--knowledge');
-  const http = only ? undefined : await httpBench();
-  const sharepoint = only ? undefined : await sharePointBench();
-  process.stdout.write(`${JSON.stringify({ node: process.version, knowledge, http, sharepoint }, null, 2)}
-`);
+  const knowledgeOnly = process.argv.includes('--knowledge');
+  const http = knowledgeOnly ? undefined : await httpBench();
+  const review = knowledgeOnly ? undefined : await reviewBench();
+  const sender = knowledgeOnly ? undefined : await senderBench();
+  const sharepoint = knowledgeOnly ? undefined : await sharePointBench();
+  process.stdout.write(
+    `${JSON.stringify({ node: process.version, knowledge, http, review, sender, sharepoint }, null, 2)}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -11,11 +11,14 @@ import {
 } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import type restify from 'restify';
+import { azureOpenAiSemantic } from './ai/azureOpenAi';
 import type { Config } from './config';
 import type { Sender } from './delivery/port';
 import { DeliveryService, type SenderOptions } from './delivery/service';
 import { LocalDocumentStore } from './documents/local';
 import type { DocumentStore } from './documents/port';
+import { AppError } from './errors';
+import type { FollowUpService } from './followups/service';
 import { governanceApiRoutes, governanceVerbs } from './governance/routes';
 import { GovernanceService } from './governance/service';
 import type { GraphSetup } from './graph';
@@ -33,22 +36,34 @@ import { type Directory, roleSchema } from './org/model';
 import { orgApiRoutes } from './org/routes';
 import { questionApiRoutes, questionVerbs } from './questions/routes';
 import { QuestionService } from './questions/service';
+import { publishAnnualReport } from './reports/service';
+import { createReviewFeature } from './review/index';
+import type { ReviewService } from './review/service';
 import type { Scheduler } from './schedule/port';
 import { JobScheduler } from './schedule/service';
 import type { Store } from './store';
 import { connectSharePoint } from './store/sharepoint/connect';
+import { storeGroupCommit } from './store/groupCommit';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
 import { helpCard, helpCommand } from './teams/help';
 import { InstalledByPolicy } from './teams/installer';
-import { TeamsConversations, TeamsMessenger, withoutConnectorRetries } from './teams/messenger';
+import {
+  countingConnectorCalls,
+  TeamsConversations,
+  TeamsMessenger,
+  withoutConnectorRetries,
+} from './teams/messenger';
 
 export interface App {
   server: restify.Server;
   store: Store;
   knowledge: KnowledgeService;
   questions: QuestionService;
+  /** The yearly review and its follow-ups. */
+  review: ReviewService;
+  followUps: FollowUpService;
   directory: Directory;
   /** Generated files (the säkerhetsbokslut) and governing documents: the SharePoint library, or a local folder served at /files. */
   documents: DocumentStore;
@@ -97,16 +112,30 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     MicrosoftAppTenantId: config.bot.tenantId ?? '',
     MicrosoftAppType: config.bot.appType ?? '',
   });
-  const botAuth = createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials);
+  // the turn adapter's calls count in the sender's app-wide rate window (created below, used at run time)
+  const botAuth = countingConnectorCalls(
+    createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials),
+    () => sender.countCall(),
+  );
   const adapter = new CloudAdapter(botAuth);
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error({ err: error, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
-      await context.sendActivity(t(langOf(context.activity.locale), 'error.internal')).catch(() => undefined);
+      // an AppError names what the user should read (e.g. that their question could not be stored)
+      const lang = langOf(context.activity.locale);
+      const text =
+        error instanceof AppError ? t(lang, error.messageKey, error.params) : t(lang, 'error.internal');
+      await context.sendActivity(text).catch(() => undefined);
     }
   };
 
-  const knowledge = new KnowledgeService(store, log, clock);
+  // semantic ranking and phrasing only when the customer configured an Azure OpenAI deployment
+  const knowledge = new KnowledgeService(
+    store,
+    log,
+    clock,
+    config.openAi ? azureOpenAiSemantic(config.openAi) : {},
+  );
   await knowledge.load();
   const documentsLink = `${config.publicUrl}/documents`;
   const report = await knowledge.import(
@@ -147,8 +176,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     options: { pollMs: config.schedulerPollMs },
   });
   const teamsIdOf = async (personId: string) => (await book.find(personId))?.reference.user?.id;
+  // writes of concurrent turns share one transaction; each turn goes on once its batch has committed
+  const commits = storeGroupCommit(store);
   const questions = new QuestionService({
     store,
+    commits,
     knowledge,
     directory,
     messenger,
@@ -171,12 +203,30 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const reviews = await governance.sync();
   log.info(reviews, 'governing document reviews scheduled');
 
+  const reviewFeature = createReviewFeature({
+    store,
+    directory,
+    messenger,
+    sender,
+    scheduler,
+    log: log.child({ component: 'review' }),
+    clock,
+    contentDir: config.contentDir,
+    schedule: config.review,
+    // the säkerhetsbokslut is written for the board, in Swedish
+    writeReport: async (input) => {
+      const published = await publishAnnualReport(documents, input, 'sv');
+      return { docx: published.docx.link, csv: published.csv.link };
+    },
+    teamsIdOf: async (personId) => (await book.find(personId))?.reference.user?.id,
+  });
+
   const bot = new VarnBot({
     directory,
     book,
     log,
-    commands: [helpCommand],
-    verbs: [...questionVerbs(questions), ...governanceVerbs(governance)],
+    commands: [helpCommand, ...reviewFeature.commands],
+    verbs: [...questionVerbs(questions), ...reviewFeature.verbs, ...governanceVerbs(governance)],
     maxQuestionChars: config.maxQuestionChars,
     welcome: (caller) => helpCard(caller.lang, true),
     ask: async (caller, text) => {
@@ -205,6 +255,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ...orgApiRoutes(directory),
     ...questionApiRoutes(questions),
     ...governanceApiRoutes(governance),
+    ...reviewFeature.api,
   ];
 
   const server = createServer({
@@ -237,6 +288,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     knowledge,
     questions,
+    review: reviewFeature.review,
+    followUps: reviewFeature.followUps,
     directory,
     documents,
     governance,
@@ -255,6 +308,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await scheduler.stop();
       await sender.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await commits.close();
       await store.close();
     },
   };

@@ -6,8 +6,17 @@ import { Template } from 'adaptivecards-templating';
 
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
+/** Parsed templates, one per template object: parsing the expressions costs far more than expanding them. */
+const parsed = new WeakMap<object, Template>();
+
 export function renderCard(template: object, data: object): object {
-  return new Template(template).expand({ $root: data }) as object;
+  let prepared = parsed.get(template);
+  if (!prepared) {
+    prepared = new Template(template);
+    parsed.set(template, prepared);
+  }
+  // expand is synchronous, so one Template serves every turn
+  return prepared.expand({ $root: data }) as object;
 }
 
 export const attachment = (card: object) => ({ contentType: ADAPTIVE_CARD, content: card });

@@ -32,6 +32,13 @@ const guid = z
     'a GUID such as 00000000-0000-0000-0000-000000000000',
   );
 
+/** A comma-separated list of whole days, e.g. "14,3". */
+const days = z
+  .string()
+  .trim()
+  .regex(/^\d{1,3}(\s*,\s*\d{1,3})*$/, 'whole days separated by commas, e.g. 14,3')
+  .transform((s) => s.split(',').map((d) => Number(d.trim())));
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -52,9 +59,10 @@ const envSchema = z
     VARN_KNOWLEDGE_DIR: optionalString,
     VARN_SECURITY_FUNCTION: list,
     VARN_MAX_QUESTION_CHARS: z.coerce.number().int().min(20).max(4000).default(500),
-    AZURE_OPENAI_ENDPOINT: optionalString.pipe(
-      z.url('an https URL such as https://myres.openai.azure.com').optional(),
-    ),
+    VARN_REVIEW_REMINDER_DAYS: days.default([14, 3]),
+    VARN_REVIEW_ESCALATION_DAYS: days.default([1, 7]),
+    VARN_FOLLOWUP_OVERDUE_DAYS: days.refine((d) => d.length === 2, 'two numbers: days after the due date to remind the owner, then the manager').default([1, 8]),
+    AZURE_OPENAI_ENDPOINT: optionalString.pipe(z.url('an https URL such as https://myres.openai.azure.com').optional()),
     AZURE_OPENAI_API_KEY: optionalString,
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalString,
     VARN_TEAMS_SERVICE_URL: z
@@ -198,6 +206,8 @@ export interface Config {
   maxQuestionChars: number;
   /** Set when a SharePoint site is configured: the store is SharePoint through Graph; otherwise SQLite. */
   sharePoint?: SharePointConfig;
+  /** The yearly review's schedule: reminders before the deadline, escalations after it, overdue follow-ups. */
+  review: { reminderDaysBefore: number[]; escalationDaysAfter: number[]; followUpOverdueDays: [number, number] };
   /**
    * Where to create 1:1 conversations with people who have never written to the bot, until a
    * conversation reference has taught the service its tenant's own service URL.
@@ -301,6 +311,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           provisionAtStart: e.VARN_SHAREPOINT_PROVISION,
         }
       : undefined,
+    review: {
+      reminderDaysBefore: e.VARN_REVIEW_REMINDER_DAYS,
+      escalationDaysAfter: e.VARN_REVIEW_ESCALATION_DAYS,
+      followUpOverdueDays: e.VARN_FOLLOWUP_OVERDUE_DAYS as [number, number],
+    },
     teamsServiceUrl: e.VARN_TEAMS_SERVICE_URL,
     schedulerPollMs: Math.round(e.VARN_SCHEDULER_POLL_SECONDS * 1000),
     openAi:

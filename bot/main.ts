@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
+    // the scheduler and the sender stop first: sends in flight finish and are recorded, deliveries that
+    // were waiting for their turn stay queued, so the next start neither repeats nor skips anyone
     await app.close();
     process.exit(0);
   };

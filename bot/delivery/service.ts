@@ -73,6 +73,8 @@ export interface SenderDeps {
 }
 
 const ACTOR = 'system:sender';
+/** The conversation key of calls made outside the sender: they share only the app's window with its sends. */
+const OTHER_CALLS = '(turns)';
 
 /** The delivery id: derived from the key, short and safe for any store. */
 export const deliveryId = (key: string): string =>
@@ -108,6 +110,14 @@ export class DeliveryService implements Sender {
       ...deps.options,
     };
     this.throttle = new Throttle(this.options.rules);
+  }
+
+  /**
+   * Counts a call to Teams the sender did not make (a reply inside a user's turn): the app's window
+   * is shared, so the sender makes room for it. Call the returned function when the answer came.
+   */
+  countCall(): () => void {
+    return this.throttle.note(OTHER_CALLS);
   }
 
   register(kind: string, renderer: Renderer): void {
@@ -207,10 +217,7 @@ export class DeliveryService implements Sender {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.work().catch((error: unknown) => {
-      this.deps.log.error({ err: error }, 'the sender stopped on an unexpected error');
-      this.running = false;
-    });
+    this.loop = this.work();
   }
 
   async stop(): Promise<void> {
@@ -230,38 +237,51 @@ export class DeliveryService implements Sender {
   // ----- the worker -----
 
   private async work(): Promise<void> {
-    await this.refresh();
-    this.loaded = true;
     while (this.running) {
-      const now = this.deps.clock().getTime();
-      if (now - this.lastRefresh >= this.options.pollMs) await this.refresh();
-      if (this.inFlight.size >= this.options.concurrency) {
-        await this.sleep(this.options.pollMs);
-        continue;
+      try {
+        if (!this.loaded) {
+          await this.refresh();
+          this.loaded = true;
+        }
+        await this.step();
+      } catch (error) {
+        // the store failed (busy, full disk): nothing is lost, the records say what is left; try again shortly
+        this.deps.log.error({ err: error }, 'the sender worker failed; retrying');
+        await this.sleep(Math.min(this.options.pollMs, 1_000));
       }
-      const appWait = this.throttle.readyIn('', 'app');
-      if (appWait > 0) {
-        await this.sleep(Number.isFinite(appWait) ? appWait : 50);
-        continue;
-      }
-      const { next, soonest } = this.pick(now);
-      if (!next) {
-        this.settleIdle(now);
-        await this.sleep(Math.max(1, Math.min(this.options.pollMs, soonest - now)));
-        continue;
-      }
-      this.pending.delete(next.value.id);
-      const work = this.process(next)
-        .catch((error: unknown) => {
-          if (!(error instanceof Stopping))
-            this.deps.log.error({ err: error, deliveryId: next.value.id }, 'a delivery failed unexpectedly');
-        })
-        .finally(() => {
-          this.inFlight.delete(next.value.id);
-          this.wake();
-        });
-      this.inFlight.set(next.value.id, work);
     }
+  }
+
+  /** Dispatches one due delivery, or waits until one could be. */
+  private async step(): Promise<void> {
+    const now = this.deps.clock().getTime();
+    if (now - this.lastRefresh >= this.options.pollMs) await this.refresh();
+    if (this.inFlight.size >= this.options.concurrency) {
+      await this.sleep(this.options.pollMs);
+      return;
+    }
+    const appWait = this.throttle.readyIn('', 'app');
+    if (appWait > 0) {
+      await this.sleep(Number.isFinite(appWait) ? appWait : 50);
+      return;
+    }
+    const { next, soonest } = this.pick(now);
+    if (!next) {
+      this.settleIdle(now);
+      await this.sleep(Math.max(1, Math.min(this.options.pollMs, soonest - now)));
+      return;
+    }
+    this.pending.delete(next.value.id);
+    const work = this.process(next)
+      .catch((error: unknown) => {
+        if (!(error instanceof Stopping))
+          this.deps.log.error({ err: error, deliveryId: next.value.id }, 'a delivery failed unexpectedly');
+      })
+      .finally(() => {
+        this.inFlight.delete(next.value.id);
+        this.wake();
+      });
+    this.inFlight.set(next.value.id, work);
   }
 
   /** The first delivery that is due and whose conversation has room now; else when the soonest one could be. */
@@ -284,8 +304,8 @@ export class DeliveryService implements Sender {
 
   private dueAt(d: Delivery): number {
     const notBefore = Date.parse(d.notBefore);
-    // a claim left by a process that is gone: due when its lease ends
-    const claimed = d.claim && d.claim.by !== this.instance ? Date.parse(d.claim.until) : 0;
+    // a claim nobody is working on (a process that is gone, or an outcome that could not be recorded): due when its lease ends
+    const claimed = d.claim ? Date.parse(d.claim.until) : 0;
     return Math.max(notBefore, claimed);
   }
 

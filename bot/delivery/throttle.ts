@@ -36,6 +36,12 @@ export class Throttle {
     });
   }
 
+  /** Counts a request made elsewhere (not waited for): it takes room in the windows like the sender's own. */
+  note(key: string): () => void {
+    const token = this.windows.start(key, this.now());
+    return () => this.finish(token);
+  }
+
   /** Fails every waiting request (shutdown). */
   abort(error: Error): void {
     for (const waiter of this.waiters.splice(0)) waiter.reject(error);

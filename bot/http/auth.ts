@@ -14,7 +14,7 @@ import type { Logger } from '../logger';
 import type { Directory } from '../org/model';
 import type { Caller } from '../teams/routes';
 import type { Authenticator } from './api';
-import { type TokenPolicy, TokenRejected, verifyToken } from './tokens';
+import { type TokenClaims, type TokenPolicy, TokenRejected, verifyToken } from './tokens';
 
 export const unauthenticated = (reason: string) =>
   new AppError({
@@ -39,20 +39,22 @@ export class TokenAuthenticator implements Authenticator {
     if (authorization === undefined || authorization.trim() === '') return undefined;
     const bearer = /^Bearer +([^\s]+)$/i.exec(authorization.trim());
     if (!bearer?.[1]) throw unauthenticated('not a bearer token');
-    let oid: string;
+    let claims: TokenClaims;
     try {
-      ({ oid } = await verifyToken(bearer[1], this.policy, this.clock()));
+      claims = await verifyToken(bearer[1], this.policy, this.clock());
     } catch (error) {
       if (!(error instanceof TokenRejected)) throw error;
       this.log.info({ reason: error.reason }, 'tab token refused');
       throw unauthenticated(error.reason);
     }
-    const person = await this.directory.person(oid);
+    const person = await this.directory.person(claims.oid);
     if (!person) {
-      this.log.warn({ personId: oid }, 'tab token of a person who is not in the directory');
+      this.log.warn({ personId: claims.oid }, 'tab token of a person who is not in the directory');
       throw forbidden('api.notInDirectory');
     }
-    const callerLocale = locale ?? person.locale;
+    // Accept-Language, else the user's preferred language if the token carries it (optional claim xms_pl), else the directory's
+    const callerLocale =
+      locale ?? (typeof claims.xms_pl === 'string' ? claims.xms_pl : undefined) ?? person.locale;
     return { personId: person.id, name: person.name, locale: callerLocale, lang: langOf(callerLocale) };
   }
 }

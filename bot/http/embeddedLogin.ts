@@ -2,7 +2,8 @@
  * How the tab signs in on the embedded default (no tenant, no Entra ID, offline): the app keeps its own
  * signing key in the data directory and, through these two development endpoints, issues a token for a
  * person of the sample organisation. app.ts mounts them only when no tenant is configured; in tenant mode
- * they do not exist (404) and only Entra ID tokens are accepted.
+ * they do not exist (404) and only Entra ID tokens are accepted. They answer requests from this machine
+ * only (loopback), so that an embedded instance reachable on a network hands out no tokens to it.
  *
  *   GET  /api/dev/people                 the sample organisation's people to choose from
  *   POST /api/dev/token {"personId": …}  { token, expiresAt } — a bearer token for the tab API
@@ -11,7 +12,7 @@ import type restify from 'restify';
 import { z } from 'zod';
 import { langOf, t } from '../i18n';
 import type { Directory, Person } from '../org/model';
-import { readJson, requestedLocale } from './server';
+import { readJson, requestedLocale, sendError } from './server';
 import { LocalSigningKey, type TokenPolicy } from './tokens';
 
 const tokenRequest = z.object({ personId: z.string().min(1) });
@@ -25,25 +26,32 @@ export const embeddedPolicy = (key: LocalSigningKey, tenantId: string): TokenPol
   scope: 'access_as_user',
 });
 
+/** A loopback address (IPv4, IPv6 or IPv4-mapped): the request came from the machine the app runs on. */
+export const fromThisMachine = (address: string | undefined): boolean =>
+  address === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(address ?? '');
+
 export function mountEmbeddedLogin(
   server: restify.Server,
   deps: { directory: Directory; key: LocalSigningKey; clock: () => Date; people: () => Promise<Person[]> },
 ): void {
-  server.get('/api/dev/people', async (_req, res) => {
+  const localOnly: restify.RequestHandler = (req, res, next) => {
+    if (fromThisMachine(req.socket.remoteAddress)) return next();
+    const lang = langOf(requestedLocale(req.header('accept-language')));
+    sendError(res, 403, 'forbidden', t(lang, 'api.devLocalOnly'));
+    return next(false);
+  };
+
+  server.get('/api/dev/people', localOnly, async (_req, res) => {
     const people = await deps.people();
     res.json(people.map((p) => ({ id: p.id, name: p.name, roles: p.roles, locale: p.locale })));
   });
 
-  server.post('/api/dev/token', async (req, res) => {
+  server.post('/api/dev/token', localOnly, async (req, res) => {
     const lang = langOf(requestedLocale(req.header('accept-language')));
     const body = await readJson(req).catch(() => undefined);
     const parsed = tokenRequest.safeParse(body);
     const person = parsed.success ? await deps.directory.person(parsed.data.personId) : undefined;
-    if (!person) {
-      res.status(400);
-      res.json({ error: { code: 'bad_input', message: t(lang, 'api.badInput', { fields: 'personId' }) } });
-      return;
-    }
+    if (!person) return sendError(res, 400, 'bad_input', t(lang, 'api.badInput', { fields: 'personId' }));
     const issued = await deps.key.issue(
       { tid: deps.directory.organisation.tenantId, oid: person.id, name: person.name },
       deps.clock(),

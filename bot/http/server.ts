@@ -107,7 +107,8 @@ export function createServer(deps: ServerDeps): restify.Server {
 
 const isApiPath = (p: string) => p.startsWith('/api/') && p !== '/api/messages';
 
-function sendError(
+/** A JSON error in the API's shape. */
+export function sendError(
   res: restify.Response,
   status: number,
   code: string,

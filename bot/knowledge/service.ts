@@ -66,6 +66,7 @@ export class KnowledgeService {
 
   /** The curated answer to a question like this one, if the security function has kept one. */
   async searchCurated(question: string): Promise<{ questionId: string; answer: string }[]> {
+    if (this.curatedAnswers.size === 0) return []; // nothing kept yet: no need to analyse the question again
     const result = this.curatedIndex.search(question, { ...defaultRankOptions, minCoverage: 0.7, maxAnswers: 1 });
     return result.answers.map((a) => ({ questionId: a.passage.id, answer: this.curatedAnswers.get(a.passage.id) ?? '' }));
   }

@@ -1,16 +1,16 @@
 /** The Directory read from an organisation file (the embedded default's sample organisation). */
 import fs from 'node:fs';
-import { type Directory, organisationFileSchema, type OrganisationFile, type Person, type Role } from './model';
+import { type Directory, organisationFileSchema, type OrganisationFile, type Person, type Role, type Unit } from './model';
 
 export class FileDirectory implements Directory {
   private readonly people: Map<string, Person>;
-  private readonly units: Map<string, OrganisationFile['units'][number]>;
+  private readonly unitsById: Map<string, OrganisationFile['units'][number]>;
   readonly organisation: OrganisationFile['organisation'];
 
   constructor(data: OrganisationFile) {
     this.organisation = data.organisation;
     this.people = new Map(data.people.map((p) => [p.id, p]));
-    this.units = new Map(data.units.map((u) => [u.id, u]));
+    this.unitsById = new Map(data.units.map((u) => [u.id, u]));
   }
 
   static fromFile(file: string): FileDirectory {
@@ -31,11 +31,19 @@ export class FileDirectory implements Directory {
 
   async managerOf(personId: string): Promise<Person | undefined> {
     const person = this.people.get(personId);
-    let unit = person ? this.units.get(person.unitId) : undefined;
+    let unit = person ? this.unitsById.get(person.unitId) : undefined;
     while (unit) {
       if (unit.managerId !== personId) return this.people.get(unit.managerId);
-      unit = unit.parentId ? this.units.get(unit.parentId) : undefined;
+      unit = unit.parentId ? this.unitsById.get(unit.parentId) : undefined;
     }
     return undefined;
+  }
+
+  async units(): Promise<Unit[]> {
+    return [...this.unitsById.values()];
+  }
+
+  async membersOf(unitId: string): Promise<Person[]> {
+    return [...this.people.values()].filter((p) => p.unitId === unitId);
   }
 }

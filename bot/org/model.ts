@@ -44,4 +44,8 @@ export interface Directory {
   withRole(role: Role): Promise<Person[]>;
   /** The nearest manager: the unit's manager, or the parent unit's when the person manages the unit. */
   managerOf(personId: string): Promise<Person | undefined>;
+  /** The line organisation's units (for choosing who takes part in a review cycle). */
+  units(): Promise<Unit[]>;
+  /** The people of one unit (for choosing a follow-up's owner). */
+  membersOf(unitId: string): Promise<Person[]>;
 }

@@ -4,7 +4,7 @@
  * check, writes an audit event in the same transaction, and returns what the actor should see.
  */
 import { randomUUID } from 'node:crypto';
-import { forbidden, notFound, badInput } from '../errors';
+import { AppError, badInput, forbidden, notFound } from '../errors';
 import { langOf, t } from '../i18n';
 import type { AnswerView } from '../knowledge/answer';
 import type { KnowledgeService } from '../knowledge/service';
@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import { type Messenger, NotReachable, type SentMessage } from '../messaging';
 import type { Directory } from '../org/model';
 import { type Store, type Stored, VersionConflict } from '../store';
+import type { GroupCommit, StoreWrite } from '../store/groupCommit';
 import type { Question } from './model';
 import { type Actor, can, transitions } from './policy';
 import { answerCard, deliveredCard, MAX_ANSWER_CHARS, questionCard } from './present';
@@ -33,6 +34,8 @@ export interface QuestionServiceDeps {
   securityFunctionIds: string[];
   /** Teams user ids (29:…) of people, for card refresh; optional. */
   teamsIdOf: (personId: string) => Promise<string | undefined>;
+  /** The store's group commit: a question is written in a transaction shared with other turns (see store/groupCommit.ts). */
+  commits: GroupCommit<StoreWrite>;
 }
 
 export class QuestionService {
@@ -49,9 +52,14 @@ export class QuestionService {
     return { id: personId, securityFunction: (await this.securityFunction()).includes(personId) };
   }
 
-  /** Answers from the documents (or abstains) and keeps the question private to the asker. */
+  /**
+   * Answers from the documents (or abstains) and keeps the question private to the asker. The question
+   * is committed (in a transaction shared with the turns of the same moment) before this returns, so
+   * no card is ever sent for a question the store does not hold; when the commit fails the asker
+   * reads `questionSave.failed`, gets no card, and nothing is stored.
+   */
   async ask(asker: Asker, text: string): Promise<{ card: object; question: Question }> {
-    const { knowledge, store, clock } = this.deps;
+    const { knowledge, clock } = this.deps;
     const result = await knowledge.search(text);
     const curated = await knowledge.searchCurated(text);
     const answers: AnswerView[] = result.answers.map((a) => ({
@@ -62,6 +70,7 @@ export class QuestionService {
       link: a.document.link,
       score: a.score,
     }));
+    const summary = answers.length > 0 ? await knowledge.summarise(text, answers, langOf(asker.locale)) : undefined;
     const question: Question = {
       id: randomUUID(),
       askedBy: asker.id,
@@ -71,11 +80,13 @@ export class QuestionService {
       askedAt: clock().toISOString(),
       status: 'asked',
       shown: answers.map((a) => ({ documentTitle: a.title, section: a.section, text: a.text })),
+      ...(summary ? { summary } : {}),
       curated: false,
       functionCards: [],
     };
-    await store.questions.insert(question);
-    const summary = answers.length > 0 ? await knowledge.summarise(text, answers, langOf(asker.locale)) : undefined;
+    await this.commit(question.id, async (tx) => {
+      await tx.questions.insert(question);
+    });
     const actor = await this.actor(asker.id);
     const card = answerCard(langOf(asker.locale), actor, {
       question,
@@ -89,12 +100,41 @@ export class QuestionService {
     return { card, question };
   }
 
-  /** Remembers where the asker's answer card is, so it can be updated later. */
+  /**
+   * Remembers where the asker's answer card is, so it can be updated when the security function
+   * answers. Called once the card is sent; joins the next group commit (the turn waits for it, the
+   * asker does not). If that batch fails, the write is tried once more on its own before giving up
+   * with a log line: the answer still reaches the asker as a new message, only the old card stays as it was.
+   */
   async rememberAskerCard(questionId: string, message: SentMessage): Promise<void> {
-    await this.mutate(questionId, (q) => ({ ...q, askerCard: message }));
+    const remember: StoreWrite = async (tx) => {
+      const stored = await tx.questions.get(questionId);
+      if (!stored) throw new Error(`question ${questionId} is not stored`);
+      await tx.questions.update({ ...stored.value, askerCard: message }, stored.version);
+    };
+    try {
+      await this.deps.commits.write(remember, questionId);
+    } catch (error) {
+      this.deps.log.warn({ err: error, questionId }, "the asker's card could not be recorded with its batch; trying alone");
+      await this.deps.store.transaction(remember).catch((again: unknown) => {
+        this.deps.log.error({ err: again, questionId, activityId: message.activityId }, "the asker's card could not be recorded");
+      });
+    }
+  }
+
+  /** Writes through the group commit; a failed batch is a clear message to the user and nothing stored. */
+  private async commit(questionId: string, write: StoreWrite): Promise<void> {
+    try {
+      await this.deps.commits.write(write, questionId);
+    } catch (error) {
+      this.deps.log.error({ err: error, questionId }, 'the question could not be stored');
+      throw new AppError({ id: 'not_saved', status: 503, messageKey: 'questionSave.failed', cause: error });
+    }
   }
 
   private async load(questionId: string): Promise<Stored<Question>> {
+    // a write of this question still in a batch (where its card is) lands before anyone acts on it
+    await this.deps.commits.written(questionId);
     const stored = await this.deps.store.questions.get(questionId);
     if (!stored) throw notFound();
     return stored;
@@ -116,6 +156,7 @@ export class QuestionService {
       question,
       answers: question.shown.map((s) => ({ doc: '', title: s.documentTitle, section: s.section, text: s.text, link: '', score: 0 })),
       curated: [],
+      summary: question.summary,
       organisation: this.deps.directory.organisation.name,
       ...extra,
     });

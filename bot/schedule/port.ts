@@ -28,7 +28,12 @@ export type JobHandler = (job: Job) => Promise<void>;
 
 export interface Scheduler {
   register(kind: string, handler: JobHandler): void;
+  /**
+   * Creates the job, or moves a pending (or cancelled, or failed) one to the new time. A job that is
+   * running or done is left as it is: scheduling is idempotent, and another run needs another id.
+   */
   schedule(job: { id: string; kind: string; dueAt: string; payload?: Record<string, string> }): Promise<void>;
+  /** Cancels a pending job; a running or finished one is left as it is. */
   cancel(id: string): Promise<void>;
   /** Runs every job due at the clock's now; returns how many ran. The timer calls it; tests call it. */
   runDue(): Promise<number>;

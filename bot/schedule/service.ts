@@ -77,6 +77,14 @@ export class JobScheduler implements Scheduler {
         }
         // a job that ran (or is running) stays as it is: scheduling is idempotent, a new run needs a new id
         if (existing.value.status === 'running' || existing.value.status === 'done') return;
+        // the same pending job again (a feature re-scheduling at every start) changes nothing and logs nothing
+        if (
+          existing.value.status === 'pending' &&
+          existing.value.kind === job.kind &&
+          existing.value.dueAt === dueAt &&
+          (job.payload === undefined || JSON.stringify(job.payload) === JSON.stringify(existing.value.payload))
+        )
+          return;
         const { retryAt: _retry, lastError: _error, ...rest } = existing.value;
         const updated: Job = {
           ...rest,

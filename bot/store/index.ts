@@ -4,6 +4,8 @@ import type { DocumentRecord, Passage } from '../knowledge/model';
 import type { Feedback, Question } from '../questions/model';
 import type { Job } from '../schedule/port';
 import type { ConversationRecord } from '../teams/model';
+import type { FollowUp } from '../followups/model';
+import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../review/model';
 import type { DocumentReview } from '../governance/model';
 import type { AppendOnly, Collection } from './port';
 
@@ -16,6 +18,11 @@ export interface Store {
   feedback: Collection<Feedback>;
   conversations: Collection<ConversationRecord>;
   auditEvents: AppendOnly<AuditEvent>;
+  reviewCycles: Collection<ReviewCycle>;
+  unitReviews: Collection<UnitReview>;
+  deputies: Collection<Deputy>;
+  sentCards: Collection<SentCard>;
+  followUps: Collection<FollowUp>;
   deliveries: Collection<Delivery>;
   jobs: Collection<Job>;
   documentReviews: Collection<DocumentReview>;

@@ -9,6 +9,8 @@ import type { DocumentRecord, Passage } from '../knowledge/model';
 import type { Feedback, Question } from '../questions/model';
 import type { Job } from '../schedule/port';
 import type { ConversationRecord } from '../teams/model';
+import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../review/model';
+import type { FollowUp } from '../followups/model';
 import type { DocumentReview } from '../governance/model';
 
 /** How an indexed field is stored where the store types its columns (SharePoint); text unless said otherwise. */
@@ -41,6 +43,11 @@ export const collections = {
   feedback: spec<Feedback>('feedback', ['questionId', 'personId']),
   conversations: spec<ConversationRecord>('conversations', ['personId']),
   auditEvents: spec<AuditEvent>('auditEvents', ['recordType', 'recordId', 'actorId'], true),
+  reviewCycles: spec<ReviewCycle>('reviewCycles', ['year', 'status']),
+  unitReviews: spec<UnitReview>('unitReviews', ['cycleId', 'managerId', 'holderId', 'state']),
+  deputies: spec<Deputy>('deputies', ['principalId', 'deputyId']),
+  sentCards: spec<SentCard>('sentCards', ['recordId']),
+  followUps: spec<FollowUp>('followUps', ['cycleId', 'ownerId', 'managerId', 'sourceId', 'status']),
   deliveries: spec<Delivery>('deliveries', ['batchId', 'status', 'personId']),
   jobs: spec<Job>('jobs', ['status', 'kind']),
   documentReviews: spec<DocumentReview>('documentReviews', ['documentId', 'state']),

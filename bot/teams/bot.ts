@@ -98,7 +98,17 @@ export class VarnBot extends TeamsActivityHandler {
     }
     const command = this.deps.commands.find((c) => c.matches(text));
     if (command) {
-      await context.sendActivity(MessageFactory.attachment(attachment(await command.handle(caller))));
+      let card: object;
+      try {
+        card = await command.handle(caller);
+      } catch (error) {
+        // a refusal (e.g. only the security chief opens a review cycle): the user reads why
+        if (!(error instanceof AppError)) throw error;
+        this.deps.log.info({ command: command.name, personId: caller.personId, error: error.id }, 'command refused');
+        await context.sendActivity(t(caller.lang, error.messageKey, error.params));
+        return;
+      }
+      await context.sendActivity(MessageFactory.attachment(attachment(card)));
       return;
     }
     const { card, sent } = await this.deps.ask(caller, text);

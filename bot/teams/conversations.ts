@@ -5,6 +5,8 @@ import type { ConversationRecord } from './model';
 
 export class ConversationBook {
   private learnedServiceUrl: string | undefined;
+  /** What this process last stored or read per person, so that an unchanged conversation costs no store call at all. */
+  private readonly known = new Map<string, string>();
 
   constructor(
     private readonly store: Store,
@@ -13,23 +15,26 @@ export class ConversationBook {
 
   /**
    * Keeps the person's 1:1 reference. The reference is stored without the turn's activity id, so an
-   * unchanged conversation costs one read per turn and no write.
+   * unchanged conversation costs no write, and once this process has seen it, no read either.
    */
   async remember(personId: string, turnReference: Partial<ConversationReference>, locale?: string): Promise<void> {
     if (turnReference.conversation?.conversationType && turnReference.conversation.conversationType !== 'personal') return;
     const { activityId: _turn, ...reference } = turnReference;
+    if (reference.serviceUrl) this.learnedServiceUrl = reference.serviceUrl;
+    const fingerprint = JSON.stringify([reference, locale ?? null]);
+    if (this.known.get(personId) === fingerprint) return;
     const record: ConversationRecord = { id: personId, personId, reference, locale, updatedAt: this.clock().toISOString() };
     const existing = await this.store.conversations.get(personId);
     try {
       if (!existing) await this.store.conversations.insert(record);
-      else if (JSON.stringify(existing.value.reference) !== JSON.stringify(reference) || existing.value.locale !== locale) {
+      else if (JSON.stringify([existing.value.reference, existing.value.locale ?? null]) !== fingerprint) {
         await this.store.conversations.update(record, existing.version);
       }
     } catch (error) {
-    if (reference.serviceUrl) this.learnedServiceUrl = reference.serviceUrl;
       // a concurrent turn of the same person stored a reference just now; it is as fresh as ours
       if (!(error instanceof DuplicateId || error instanceof VersionConflict)) throw error;
     }
+    this.known.set(personId, fingerprint);
   }
 
   async find(personId: string): Promise<ConversationRecord | undefined> {

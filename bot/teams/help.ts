@@ -8,7 +8,14 @@ export function helpCard(lang: Lang, welcome: boolean): object {
   const t = translator(lang);
   return renderCard(helpTemplate, {
     title: welcome ? t('welcome.title') : t('help.title'),
-    lines: [...(welcome ? [t('welcome.body')] : []), t('help.ask'), t('help.escalate'), t('help.language')],
+    lines: [
+      ...(welcome ? [t('welcome.body')] : []),
+      t('help.ask'),
+      t('help.escalate'),
+      t('review.help.manager'),
+      t('review.help.chief'),
+      t('help.language'),
+    ],
   });
 }
 

@@ -152,30 +152,88 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+type BotFrameworkAuthentication = ReturnType<typeof createBotFrameworkAuthenticationFromConfiguration>;
+
+/** The Azure pipeline inside botbuilder's ConnectorClient (@azure/core-rest-pipeline), as far as we touch it. */
+interface ConnectorPipeline {
+  removePolicy(policy: { name: string }): unknown;
+  addPolicy(
+    policy: {
+      name: string;
+      sendRequest(request: unknown, next: (request: unknown) => Promise<unknown>): Promise<unknown>;
+    },
+    options?: { afterPhase?: 'Retry' },
+  ): void;
+}
+
+type ConnectorFactory = ReturnType<BotFrameworkAuthentication['createConnectorFactory']>;
+
+/**
+ * Changes the HTTP pipeline of every connector client the authentication hands out: for proactive
+ * calls (createConnectorFactory) and for turns (the factory that comes with authenticateRequest).
+ */
+function eachConnector(
+  auth: BotFrameworkAuthentication,
+  change: (pipeline: ConnectorPipeline) => void,
+): BotFrameworkAuthentication {
+  const adjusted = (factory: ConnectorFactory): ConnectorFactory => ({
+    create: async (serviceUrl: string, audience?: string) => {
+      const client = await factory.create(serviceUrl, audience);
+      const pipeline = (client as unknown as { client?: { pipeline?: ConnectorPipeline } }).client?.pipeline;
+      if (!pipeline)
+        throw new Error('the connector client has no HTTP pipeline to adjust (botbuilder changed)');
+      change(pipeline);
+      return client;
+    },
+  });
+  const createConnectorFactory = auth.createConnectorFactory.bind(auth);
+  auth.createConnectorFactory = (
+    identity: Parameters<BotFrameworkAuthentication['createConnectorFactory']>[0],
+  ) => adjusted(createConnectorFactory(identity));
+  const authenticateRequest = auth.authenticateRequest.bind(auth);
+  auth.authenticateRequest = async (
+    ...args: Parameters<BotFrameworkAuthentication['authenticateRequest']>
+  ) => {
+    const result = await authenticateRequest(...args);
+    return result.connectorFactory
+      ? { ...result, connectorFactory: adjusted(result.connectorFactory) }
+      : result;
+  };
+  return auth;
+}
+
 /**
  * The authentication for the sender's own CloudAdapter: connector clients without the Azure
  * pipeline's retry policy, so that every call the app makes passes the sender's rate windows and a
  * 429 reaches the sender (which retries it, counted) instead of being retried unseen.
  */
-type BotFrameworkAuthentication = ReturnType<typeof createBotFrameworkAuthenticationFromConfiguration>;
-
 export function withoutConnectorRetries(auth: BotFrameworkAuthentication): BotFrameworkAuthentication {
-  const createConnectorFactory = auth.createConnectorFactory.bind(auth);
-  auth.createConnectorFactory = (
-    identity: Parameters<BotFrameworkAuthentication['createConnectorFactory']>[0],
-  ) => {
-    const factory = createConnectorFactory(identity);
-    return {
-      create: async (serviceUrl: string, audience?: string) => {
-        const client = await factory.create(serviceUrl, audience);
-        (
-          client as unknown as { client?: { pipeline?: { removePolicy(p: { name: string }): unknown } } }
-        ).client?.pipeline?.removePolicy({
-          name: 'defaultRetryPolicy',
-        });
-        return client;
+  return eachConnector(auth, (pipeline) => pipeline.removePolicy({ name: 'defaultRetryPolicy' }));
+}
+
+/**
+ * The authentication for the turn adapter: its calls (replies inside a turn, the questions feature's
+ * notices, each retry included) are counted in the app's rate window, so that the sender leaves room
+ * for them under the 50 a second. They are counted, never delayed.
+ */
+export function countingConnectorCalls(
+  auth: BotFrameworkAuthentication,
+  count: () => () => void,
+): BotFrameworkAuthentication {
+  return eachConnector(auth, (pipeline) =>
+    pipeline.addPolicy(
+      {
+        name: 'varnCountCalls',
+        sendRequest: async (request, next) => {
+          const done = count();
+          try {
+            return await next(request);
+          } finally {
+            done();
+          }
+        },
       },
-    };
-  };
-  return auth;
+      { afterPhase: 'Retry' },
+    ),
+  );
 }

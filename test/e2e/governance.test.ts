@@ -143,3 +143,14 @@ test("the tab's view: the documents the caller answers for, their next review an
   expect(await (await list(await tokenOf(johanna))).json()).toEqual([]);
   expect((await list()).status).toBe(401);
 });
+
+test('syncing again (every start does) writes nothing when nothing changed: no record, no job, no log line', async () => {
+  const { app } = running;
+  const count = async () =>
+    (await app.store.auditEvents.find({ actorId: 'system' })).length +
+    (await app.store.auditEvents.find({ actorId: 'system:scheduler' })).length;
+  const before = await count();
+  await app.governance.sync();
+  await app.governance.sync();
+  expect(await count()).toBe(before);
+});

@@ -5,6 +5,8 @@
 import { ADAPTIVE_CARD_CONTENT_TYPE, type ChannelActivity, type ChannelUser, makeUser } from '../support/channel';
 import { person, type Running, startApp } from '../support/app';
 import { validateCard } from '../support/cards';
+import type { Store } from '../../bot/store';
+import { openSqliteStore } from '../../bot/store/sqlite';
 
 const johanna = person('Johanna Persson'); // employee, sv-SE
 const james = person('James Whitfield'); // employee, en-US
@@ -194,4 +196,54 @@ test('every card the bot sent in these journeys parses in adaptivecards 1.5 and 
   const cards = running.channel.activities().map(cardOf).filter((c): c is Record<string, unknown> => !!c);
   expect(cards.length).toBeGreaterThan(8);
   for (const card of cards) expect(validateCard(card)).toEqual([]);
+});
+
+test('when the answer card arrives, its question is already stored, and once the turn is done so is where its card is', async () => {
+  const { app } = running;
+  const mark = running.channel.mark();
+  const conversation = running.channel.conversationFor(johanna).id;
+  // read the store the moment the card reaches the channel, before the turn has ended
+  const seen = running.channel.waitFor((a) => a.conversation?.id === conversation, { since: mark }).then(async (reply) => {
+    const questionId = String(actionsOf(cardOf(reply)).find((a) => a.verb === 'questions.escalate')?.data?.questionId);
+    return { reply, questionId, stored: (await app.store.questions.get(questionId))?.value };
+  });
+  expect((await running.channel.say(johanna, 'Vem ansvarar för säkerhetsskyddet?')).status).toBe(200);
+  const { reply, questionId, stored } = await seen;
+  expect(stored).toMatchObject({ id: questionId, text: 'Vem ansvarar för säkerhetsskyddet?', status: 'asked' });
+  expect((await app.store.questions.get(questionId))?.value).toMatchObject({ askerCard: { activityId: reply.id } });
+});
+
+test('when the question cannot be stored, the employee is told so in their language, gets no answer, and nothing is stored', async () => {
+  const inner = openSqliteStore(':memory:');
+  let failing = false;
+  // the store fails inside the transaction, after the question's insert: the rollback must take it back
+  const store: Store = {
+    ...inner,
+    transaction: (work) =>
+      inner.transaction(async (tx) => {
+        const result = await work(tx);
+        if (failing) throw new Error('disk I/O error');
+        return result;
+      }),
+  };
+  const broken = await startApp({}, { store });
+  try {
+    const conversation = broken.channel.conversationFor(johanna).id;
+    failing = true;
+    const mark = broken.channel.mark();
+    expect((await broken.channel.say(johanna, 'Vem ansvarar för informationssäkerheten?')).status).toBe(200);
+    const reply = await broken.channel.waitFor((a) => a.conversation?.id === conversation, { since: mark });
+    expect(cardOf(reply)).toBeUndefined();
+    expect(reply.text).toBe('Jag kunde inte spara din fråga just nu, så jag har inte svarat på den. Ställ frågan igen om en stund.');
+    expect(await inner.questions.list()).toEqual([]);
+
+    failing = false;
+    const again = broken.channel.mark();
+    await broken.channel.say(johanna, 'Vem ansvarar för informationssäkerheten?');
+    const answer = await broken.channel.waitFor((a) => a.conversation?.id === conversation, { since: again });
+    expect(textOf(cardOf(answer))).toContain('Det här säger de styrande dokumenten');
+    expect((await inner.questions.list()).map((q) => q.value.text)).toEqual(['Vem ansvarar för informationssäkerheten?']);
+  } finally {
+    await broken.close();
+  }
 });

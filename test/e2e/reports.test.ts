@@ -74,7 +74,11 @@ test('nothing outside the store can be reached through /files, and a wrong name 
 
 test('a file whose name has spaces and Swedish letters opens from its link', async () => {
   const bytes = new TextEncoder().encode('åtgärd;ansvarig\r\n');
-  const { link } = await running.app.documents.put('Säkerhetsbokslut/2026', 'Åtgärder och brister 2026.csv', bytes);
+  const { link } = await running.app.documents.put(
+    'Säkerhetsbokslut/2026',
+    'Åtgärder och brister 2026.csv',
+    bytes,
+  );
   expect(link).toMatch(/\/files\/[0-9a-f-]{36}\/%C3%85tg%C3%A4rder%20och%20brister%202026\.csv$/);
   const response = await open(link);
   expect(response.status).toBe(200);

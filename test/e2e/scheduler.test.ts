@@ -42,7 +42,8 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test('when a job falls due, then it runs once, and not again after a restart', async () => {
+/** An app on a SQLite file with one reminder job for Erik; `restart()` opens a second app on the same file. */
+async function withReminder(id: string, dueAt: string) {
   const dbFile = path.join(dir, 'varn.sqlite');
   const clock = testClock('2026-11-23T08:00:00.000Z');
   const runs: Job[] = [];
@@ -50,11 +51,20 @@ test('when a job falls due, then it runs once, and not again after a restart', a
   const { channel } = first;
   await channel.installBot(erik);
   await first.app.scheduler.schedule({
-    id: 'review:2026:remind:7d',
+    id,
     kind: 'test.remind',
-    dueAt: '2026-11-24T08:00:00.000Z',
+    dueAt,
     payload: { personId: erik.aadObjectId },
   });
+  const restart = () => startApp({}, { dbFile, clock, channel, setup: (app) => registerReminder(app, runs) });
+  return { first, channel, clock, runs, restart };
+}
+
+test('when a job falls due, then it runs once, and not again after a restart', async () => {
+  const { first, channel, clock, runs, restart } = await withReminder(
+    'review:2026:remind:7d',
+    '2026-11-24T08:00:00.000Z',
+  );
 
   expect(await first.app.scheduler.runDue()).toBe(0);
   clock.advance(24 * 3600_000);
@@ -64,7 +74,7 @@ test('when a job falls due, then it runs once, and not again after a restart', a
   expect(cardsTo(channel, 'Påminnelse review:2026:remind:7d')).toBe(1);
   await first.app.close();
 
-  const second = await startApp({}, { dbFile, clock, channel, setup: (app) => registerReminder(app, runs) });
+  const second = await restart();
   try {
     expect(await second.app.scheduler.runDue()).toBe(0);
     await second.app.sender.idle();
@@ -80,22 +90,14 @@ test('when a job falls due, then it runs once, and not again after a restart', a
 });
 
 test('when a job fell due while the service was down, then it runs when the service starts', async () => {
-  const dbFile = path.join(dir, 'varn.sqlite');
-  const clock = testClock('2026-11-23T08:00:00.000Z');
-  const runs: Job[] = [];
-  const first = await startApp({}, { dbFile, clock, setup: (app) => registerReminder(app, runs) });
-  const { channel } = first;
-  await channel.installBot(erik);
-  await first.app.scheduler.schedule({
-    id: 'campaign:c1:remind',
-    kind: 'test.remind',
-    dueAt: '2026-11-23T12:00:00.000Z',
-    payload: { personId: erik.aadObjectId },
-  });
+  const { first, channel, clock, runs, restart } = await withReminder(
+    'campaign:c1:remind',
+    '2026-11-23T12:00:00.000Z',
+  );
   await first.app.close();
 
   clock.advance(2 * 24 * 3600_000); // down over the weekend
-  const second = await startApp({}, { dbFile, clock, channel, setup: (app) => registerReminder(app, runs) });
+  const second = await restart();
   try {
     // start() ran the due jobs already; runDue waits for that run and finds nothing left
     expect(await second.app.scheduler.runDue()).toBe(0);

@@ -326,3 +326,31 @@ describe('the shared sender across a restart', () => {
     }
   });
 });
+
+describe('the shared sender next to conversations', () => {
+  test("when people talk to the bot while a batch goes out, then the bot's replies and the batch together stay within the app's limit", async () => {
+    // a small app limit, so that three replies are a large share of it
+    const sender = { rules: [{ scope: 'app' as const, windowMs: 1_000, max: 4 }] };
+    const running = await startApp({}, { sender, setup: (app) => void registerNotice(app) });
+    const { app, channel } = running;
+    try {
+      const users = await installed(channel, 12, 'Talk');
+      await new Promise((resolve) => setTimeout(resolve, 1_100)); // the install turns' replies leave the window
+      const since = Date.now();
+      await app.sender.enqueue('b-talk', outgoing('b-talk', users));
+      // the sender has used its window and waits; meanwhile three people write to the bot
+      await until('the first cards', () => channel.requests.filter((r) => r.at >= since).length >= 4);
+      for (const user of users.slice(0, 3)) await channel.say(user, 'hjälp');
+      await until('the batch', async () => (await app.sender.progress('b-talk')).sent === 12);
+      const calls = channel.requests.filter((r) => r.at >= since);
+      const sends = calls.filter((r) => JSON.stringify(r.body).includes('Notice '));
+      expect([calls.length, sends.length]).toEqual([15, 12]);
+      // the replies were not held back, and the sender made room for them: no send went into a full window
+      for (const send of sends) {
+        expect(calls.filter((r) => r.at <= send.at && send.at - r.at < 1_000).length).toBeLessThanOrEqual(4);
+      }
+    } finally {
+      await running.close();
+    }
+  });
+});

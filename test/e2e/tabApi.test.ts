@@ -111,15 +111,7 @@ test.each([
 });
 
 test('when the token lacks the access_as_user scope, then 401', async () => {
-  const now = Math.floor(Date.now() / 1000);
-  const token = await issuer.mint({
-    aud: appId,
-    iss: `https://login.microsoftonline.com/${issuer.tenantId}/v2.0`,
-    tid: issuer.tenantId,
-    oid: malin.aadObjectId,
-    exp: now + 600,
-    scp: 'User.Read',
-  });
+  const token = await issuer.valid(malin.aadObjectId, { claims: { scp: 'User.Read' } });
   expect((await call('/me', token)).status).toBe(401);
 });
 
@@ -132,6 +124,13 @@ test('when a valid token names someone who is not in the directory, then 403 in 
     code: 'forbidden',
     message: "You are not in the organisation's directory, so you cannot use Värn.",
   });
+});
+
+test("without Accept-Language, the token's preferred language (xms_pl) chooses the language", async () => {
+  const token = await issuer.valid(johanna.aadObjectId, { claims: { xms_pl: 'en-GB' } });
+  const response = await call('/questions', token);
+  expect(response.status).toBe(403);
+  expect(response.body?.error.message).toBe('You are not allowed to do this.');
 });
 
 test('when an employee opens the security function queue, then 403 from the policy, in the language of their locale', async () => {

@@ -10,6 +10,9 @@ import { startTokenIssuer } from '../support/tokens';
 
 const malin = person('Malin Forsberg');
 
+// boots the app twice (the key must survive a restart)
+jest.setTimeout(90_000);
+
 test('a sample person gets a local token that the tab API accepts, and it survives a restart; foreign tokens do not pass', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-tab-'));
   const first = await startApp({ VARN_DATA_DIR: dataDir });

@@ -78,27 +78,19 @@ let issuer: TokenIssuer;
 let server: restify.Server;
 let base: string;
 
-beforeAll(async () => {
-  issuer = await startTokenIssuer({
-    tenantId: sample.organisation.tenantId,
-    clientId,
-    appIdUri: `api://localhost/${clientId}`,
-  });
-  const log = createLogger('silent');
-  const directory = FileDirectory.fromFile(path.join(root, 'content/organisation.json'));
+const log = createLogger('silent');
+const directory = FileDirectory.fromFile(path.join(root, 'content/organisation.json'));
+
+/** The server with the routes above, its Authenticator trusting the keys at `jwksUrl`. */
+async function serve(jwksUrl: string): Promise<{ server: restify.Server; base: string }> {
   const authenticator = new TokenAuthenticator(
-    entraPolicy({
-      clientId,
-      appIdUri: issuer.appIdUri,
-      jwksUrl: issuer.jwksUrl,
-      tenantId: sample.organisation.tenantId,
-    }),
+    entraPolicy({ clientId, appIdUri: issuer.appIdUri, jwksUrl, tenantId: sample.organisation.tenantId }),
     directory,
     log,
   );
   const botAuth = createBotFrameworkAuthenticationFromConfiguration(null, new ConfigurationServiceClientCredentialFactory({}));
   const adapter = new CloudAdapter(botAuth);
-  server = createServer({
+  const started = createServer({
     adapter,
     botAuth,
     bot: new TeamsActivityHandler(),
@@ -108,8 +100,17 @@ beforeAll(async () => {
     api: routes,
     authenticator,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api`;
+  await new Promise<void>((resolve) => started.listen(0, '127.0.0.1', () => resolve()));
+  return { server: started, base: `http://127.0.0.1:${(started.address() as { port: number }).port}/api` };
+}
+
+beforeAll(async () => {
+  issuer = await startTokenIssuer({
+    tenantId: sample.organisation.tenantId,
+    clientId,
+    appIdUri: `api://localhost/${clientId}`,
+  });
+  ({ server, base } = await serve(issuer.jwksUrl));
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server?.close(() => resolve()));
@@ -122,8 +123,9 @@ const send = async (
   token: string,
   body?: string,
   headers: Record<string, string> = {},
+  at = base,
 ) => {
-  const response = await fetch(`${base}${p}`, {
+  const response = await fetch(`${at}${p}`, {
     method,
     body,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
@@ -224,4 +226,22 @@ test('a wrong method on a known path answers in JSON too', async () => {
   const response = await send('PUT', '/notes/1', await issuer.valid(johanna.aadObjectId), '{}');
   expect(response.status).toBe(405);
   expect(response.json.error.code).toBe('method_not_allowed');
+});
+
+test('when the signing keys cannot be fetched, the caller gets a 500, not a 401 that would send them to sign in again', async () => {
+  const other = await serve('http://127.0.0.1:9/keys');
+  try {
+    const response = await send(
+      'GET',
+      '/notes/1',
+      await issuer.valid(johanna.aadObjectId),
+      undefined,
+      {},
+      other.base,
+    );
+    expect(response.status).toBe(500);
+    expect(response.json.error.code).toBe('internal');
+  } finally {
+    await new Promise<void>((resolve) => other.server.close(() => resolve()));
+  }
 });

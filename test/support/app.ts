@@ -5,18 +5,27 @@ import path from 'node:path';
 import { type App, type AppOverrides, createApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
+import type { Store } from '../../bot/store';
 import { openSqliteStore } from '../../bot/store/sqlite';
 import { type Channel, type ChannelUser, makeUser, startChannel } from './channel';
 
 export const root = path.resolve(__dirname, '../..');
 export const sample = JSON.parse(
   require('node:fs').readFileSync(path.join(root, 'content/organisation.json'), 'utf8'),
-) as { organisation: { tenantId: string }; people: { id: string; name: string; locale: string; roles: string[] }[] };
+) as {
+  organisation: { tenantId: string };
+  people: { id: string; name: string; locale: string; roles: string[] }[];
+};
 
 export function person(name: string): ChannelUser {
   const p = sample.people.find((x) => x.name === name);
   if (!p) throw new Error(`no ${name} in the sample organisation`);
-  return makeUser(p.name, { aadObjectId: p.id, id: `29:${p.id}`, tenantId: sample.organisation.tenantId, locale: p.locale });
+  return makeUser(p.name, {
+    aadObjectId: p.id,
+    id: `29:${p.id}`,
+    tenantId: sample.organisation.tenantId,
+    locale: p.locale,
+  });
 }
 
 export interface Running {
@@ -56,6 +65,8 @@ export interface StartOptions {
   sender?: AppOverrides['sender'];
   /** Runs after the app is built and before it listens (and starts its sender and scheduler): register renderers and jobs here. */
   setup?: (app: App) => void | Promise<void>;
+  /** A store of the test's own (e.g. one that fails on purpose). */
+  store?: Store;
 }
 
 export async function startApp(
@@ -71,7 +82,10 @@ export async function startApp(
     VARN_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'varn-data-')),
     ...env,
   });
-  const overrides: AppOverrides = { store: openSqliteStore(options.dbFile ?? ':memory:'), log: createLogger('silent') };
+  const overrides: AppOverrides = {
+    store: options.store ?? openSqliteStore(options.dbFile ?? ':memory:'),
+    log: createLogger('silent'),
+  };
   if (options.clock) overrides.clock = options.clock;
   if (options.sender) overrides.sender = options.sender;
   const app = await createApp(config, overrides);

@@ -143,20 +143,7 @@ export function hashEmbedding(text: string, dimensions = 256): number[] {
   return vector.map((x) => x / norm);
 }
 
-export function cosine(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) throw new Error(`cosine: length ${a.length} vs ${b.length}`);
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-}
+export { cosine } from '../../bot/ai/azureOpenAi';
 
 function estimateTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));

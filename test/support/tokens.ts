@@ -6,7 +6,8 @@
  *
  *   const issuer = await startTokenIssuer({ tenantId, clientId, appIdUri });
  *   issuer.jwksUrl                         for VARN_TAB_JWKS_URL
- *   await issuer.valid(oid)                a good v2 token; issuer.valid(oid, { version: '1.0' }) a v1 one
+ *   await issuer.valid(oid)                a good v2 token; issuer.valid(oid, { version: '1.0' }) a v1 one;
+ *                                          { claims } overrides or adds claims (scp, xms_pl, …)
  *   await issuer.expired(oid) / wrongAudience(oid) / otherTenant(oid) / badSignature(oid)
  *   await issuer.mint(claims, { signWith?, kid? })   anything else
  *   issuer.requests                        how often the JWKS was fetched
@@ -23,7 +24,10 @@ export interface TokenIssuer {
   appIdUri: string;
   readonly requests: number;
   mint(claims: Record<string, unknown>, options?: { signWith?: KeyObject; kid?: string }): Promise<string>;
-  valid(oid: string, options?: { version?: '1.0' | '2.0' }): Promise<string>;
+  valid(
+    oid: string,
+    options?: { version?: '1.0' | '2.0'; claims?: Record<string, unknown> },
+  ): Promise<string>;
   expired(oid: string): Promise<string>;
   wrongAudience(oid: string): Promise<string>;
   otherTenant(oid: string): Promise<string>;
@@ -87,7 +91,7 @@ export async function startTokenIssuer(options: {
       return requests;
     },
     mint,
-    valid: (oid, o = {}) => mint(claimsFor(oid, o.version)),
+    valid: (oid, o = {}) => mint({ ...claimsFor(oid, o.version), ...o.claims }),
     expired: (oid) => {
       const c = claimsFor(oid);
       return mint({ ...c, iat: c.iat - 7200, nbf: c.nbf - 7200, exp: c.iat - 600 });

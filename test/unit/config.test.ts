@@ -20,9 +20,18 @@ test('a bad value stops the start with a message naming the setting and what is 
 
 test('a bot app id needs a single-tenant or managed-identity app type, and a tenant for single tenant', () => {
   const id = '3f1c2b4a-1111-4222-8333-444455556666';
-  expect(() => loadConfig({ MicrosoftAppId: id, MicrosoftAppType: 'MultiTenant' })).toThrow(/MicrosoftAppType/);
-  expect(() => loadConfig({ MicrosoftAppId: id, MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 's' })).toThrow(/MicrosoftAppTenantId/);
-  const ok = loadConfig({ MicrosoftAppId: id, MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 's', MicrosoftAppTenantId: id });
+  expect(() => loadConfig({ MicrosoftAppId: id, MicrosoftAppType: 'MultiTenant' })).toThrow(
+    /MicrosoftAppType/,
+  );
+  expect(() =>
+    loadConfig({ MicrosoftAppId: id, MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 's' }),
+  ).toThrow(/MicrosoftAppTenantId/);
+  const ok = loadConfig({
+    MicrosoftAppId: id,
+    MicrosoftAppType: 'SingleTenant',
+    MicrosoftAppPassword: 's',
+    MicrosoftAppTenantId: id,
+  });
   expect(ok.embedded).toBe(false);
 });
 
@@ -89,4 +98,20 @@ describe('SharePoint settings', () => {
       provisionAtStart: true,
     });
   });
+});
+
+test("the sender's default service URL and the scheduler's poll interval are settings, checked at start", () => {
+  const defaults = loadConfig({});
+  expect(defaults.teamsServiceUrl).toBe('https://smba.trafficmanager.net/teams/');
+  expect(defaults.schedulerPollMs).toBe(60_000);
+  const set = loadConfig({
+    VARN_TEAMS_SERVICE_URL: 'https://smba.trafficmanager.net/emea/',
+    VARN_SCHEDULER_POLL_SECONDS: '0.5',
+  });
+  expect(set.teamsServiceUrl).toBe('https://smba.trafficmanager.net/emea/');
+  expect(set.schedulerPollMs).toBe(500);
+  expect(() => loadConfig({ VARN_TEAMS_SERVICE_URL: 'smba' })).toThrow(
+    /VARN_TEAMS_SERVICE_URL: expected the Bot Connector service URL/,
+  );
+  expect(() => loadConfig({ VARN_SCHEDULER_POLL_SECONDS: '0' })).toThrow(/VARN_SCHEDULER_POLL_SECONDS/);
 });

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { Store } from '..';
 import { type AppendOnly, type Collection, DuplicateId, RecordNotFound, type Stored, VersionConflict, type Where } from '../port';
 import { type CollectionSpec, collections } from '../schema';
@@ -56,6 +56,22 @@ function whereSql<T>(spec: CollectionSpec<T>, where: Where<T>): { sql: string; p
   return { sql: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
+/** Prepared statements, kept per connection: preparing costs more than running a small statement. */
+const prepared = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
+function statement(db: DatabaseSync, sql: string): StatementSync {
+  let cache = prepared.get(db);
+  if (!cache) {
+    cache = new Map();
+    prepared.set(db, cache);
+  }
+  let found = cache.get(sql);
+  if (!found) {
+    found = db.prepare(sql);
+    cache.set(sql, found);
+  }
+  return found;
+}
+
 const toStored = <T>(row: Row): Stored<T> => ({ value: JSON.parse(row.data) as T, version: String(row.version) });
 
 class SqliteCollection<T extends { id: string }> implements Collection<T> {
@@ -72,14 +88,14 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
 
   async get(id: string): Promise<Stored<T> | undefined> {
     for (let open = this.ready(); open; open = this.ready()) await open;
-    const row = this.db.prepare(`SELECT id, version, data FROM ${this.table} WHERE id = ?`).get(id) as Row | undefined;
+    const row = statement(this.db, `SELECT id, version, data FROM ${this.table} WHERE id = ?`).get(id) as Row | undefined;
     return row ? toStored<T>(row) : undefined;
   }
 
   async insert(value: T): Promise<Stored<T>> {
     for (let open = this.ready(); open; open = this.ready()) await open;
     try {
-      this.db.prepare(`INSERT INTO ${this.table} (id, version, data) VALUES (?, 1, ?)`).run(value.id, JSON.stringify(value));
+      statement(this.db, `INSERT INTO ${this.table} (id, version, data) VALUES (?, 1, ?)`).run(value.id, JSON.stringify(value));
     } catch (error) {
       // (not `instanceof Error`: node:sqlite's errors may come from another realm, as under jest)
       if (/UNIQUE constraint failed/.test(String((error as { message?: unknown }).message))) {
@@ -93,11 +109,10 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
   async update(value: T, expectedVersion: string): Promise<Stored<T>> {
     for (let open = this.ready(); open; open = this.ready()) await open;
     const next = Number(expectedVersion) + 1;
-    const result = this.db
-      .prepare(`UPDATE ${this.table} SET data = ?, version = ? WHERE id = ? AND version = ?`)
+    const result = statement(this.db, `UPDATE ${this.table} SET data = ?, version = ? WHERE id = ? AND version = ?`)
       .run(JSON.stringify(value), next, value.id, Number(expectedVersion));
     if (result.changes === 0) {
-      const exists = this.db.prepare(`SELECT 1 FROM ${this.table} WHERE id = ?`).get(value.id);
+      const exists = statement(this.db, `SELECT 1 FROM ${this.table} WHERE id = ?`).get(value.id);
       if (!exists) throw new RecordNotFound(this.spec.name, value.id);
       throw new VersionConflict(this.spec.name, value.id);
     }
@@ -107,7 +122,7 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
   async find(where: Where<T>): Promise<Stored<T>[]> {
     for (let open = this.ready(); open; open = this.ready()) await open;
     const { sql, params } = whereSql(this.spec, where);
-    const rows = this.db.prepare(`SELECT id, version, data FROM ${this.table}${sql} ORDER BY rowid`).all(...params) as unknown as Row[];
+    const rows = statement(this.db, `SELECT id, version, data FROM ${this.table}${sql} ORDER BY rowid`).all(...params) as unknown as Row[];
     return rows.map((row) => toStored<T>(row));
   }
 
@@ -117,14 +132,14 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
 
   async remove(id: string): Promise<void> {
     for (let open = this.ready(); open; open = this.ready()) await open;
-    this.db.prepare(`DELETE FROM ${this.table} WHERE id = ?`).run(id);
+    statement(this.db, `DELETE FROM ${this.table} WHERE id = ?`).run(id);
   }
 
   async removeWhere(where: Where<T>): Promise<number> {
     for (let open = this.ready(); open; open = this.ready()) await open;
     const { sql, params } = whereSql(this.spec, where);
     if (!sql) throw new Error(`refusing to remove every record of ${this.spec.name}`);
-    return Number(this.db.prepare(`DELETE FROM ${this.table}${sql}`).run(...params).changes);
+    return Number(statement(this.db, `DELETE FROM ${this.table}${sql}`).run(...params).changes);
   }
 }
 
@@ -137,12 +152,12 @@ class SqliteLog<T extends { id: string }> implements AppendOnly<T> {
   ) {}
   async append(value: T): Promise<void> {
     for (let open = this.ready(); open; open = this.ready()) await open;
-    this.db.prepare(`INSERT INTO "${this.spec.name}" (id, version, data) VALUES (?, 1, ?)`).run(value.id, JSON.stringify(value));
+    statement(this.db, `INSERT INTO "${this.spec.name}" (id, version, data) VALUES (?, 1, ?)`).run(value.id, JSON.stringify(value));
   }
   async find(where: Where<T>): Promise<T[]> {
     for (let open = this.ready(); open; open = this.ready()) await open;
     const { sql, params } = whereSql(this.spec, where);
-    const rows = this.db.prepare(`SELECT id, version, data FROM "${this.spec.name}"${sql} ORDER BY seq`).all(...params) as unknown as Row[];
+    const rows = statement(this.db, `SELECT id, version, data FROM "${this.spec.name}"${sql} ORDER BY seq`).all(...params) as unknown as Row[];
     return rows.map((row) => JSON.parse(row.data) as T);
   }
 }
@@ -188,6 +203,11 @@ export function openSqliteStore(file: string): Store {
     feedback: new SqliteCollection(db, collections.feedback, ready),
     conversations: new SqliteCollection(db, collections.conversations, ready),
     auditEvents: new SqliteLog(db, collections.auditEvents, ready),
+    reviewCycles: new SqliteCollection(db, collections.reviewCycles, ready),
+    unitReviews: new SqliteCollection(db, collections.unitReviews, ready),
+    deputies: new SqliteCollection(db, collections.deputies, ready),
+    sentCards: new SqliteCollection(db, collections.sentCards, ready),
+    followUps: new SqliteCollection(db, collections.followUps, ready),
     deliveries: new SqliteCollection(db, collections.deliveries, ready),
     jobs: new SqliteCollection(db, collections.jobs, ready),
     documentReviews: new SqliteCollection(db, collections.documentReviews, ready),

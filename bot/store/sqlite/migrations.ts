@@ -58,6 +58,14 @@ export const migrations: Migration[] = [
     ),
   },
   {
+    // numbered apart from the other features' migrations so that merged branches never share a number
+    version: 7,
+    name: 'the yearly review: cycles, unit reviews, deputies, sent cards, follow-ups',
+    statements: [collections.reviewCycles, collections.unitReviews, collections.deputies, collections.sentCards, collections.followUps].flatMap(
+      (spec) => collectionTableSql(spec as CollectionSpec<unknown>),
+    ),
+  },
+  {
     // numbered apart from the other features' migrations (2, 3, …) so that merged branches never share a number
     version: 9,
     name: 'governing document reviews',

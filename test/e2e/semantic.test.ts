@@ -1,0 +1,94 @@
+/**
+ * Optional semantic ranking over real HTTP: the app configured with an Azure OpenAI deployment (a local
+ * server with the same REST shape), asked through the local Teams channel.
+ */
+
+import { person, type Running, startApp } from '../support/app';
+import { type AzureOpenAiServer, startAzureOpenAi } from '../support/azureOpenAi';
+import { validateCard } from '../support/cards';
+import { ADAPTIVE_CARD_CONTENT_TYPE, type ChannelActivity } from '../support/channel';
+
+const johanna = person('Johanna Persson'); // sv-SE
+const james = person('James Whitfield'); // en-US
+const deployments = { embeddings: 'text-embedding-3-small', chat: 'gpt-4o-mini' };
+
+let fake: AzureOpenAiServer;
+let running: Running;
+
+beforeAll(async () => {
+  fake = await startAzureOpenAi({ apiKey: 'k-123', deployments });
+  running = await startApp({
+    AZURE_OPENAI_ENDPOINT: fake.endpoint,
+    AZURE_OPENAI_API_KEY: 'k-123',
+    AZURE_OPENAI_EMBEDDING_DEPLOYMENT: deployments.embeddings,
+    AZURE_OPENAI_CHAT_DEPLOYMENT: deployments.chat,
+  });
+});
+afterAll(async () => {
+  await running?.close();
+  await fake?.close();
+});
+
+const cardText = (activity: ChannelActivity) =>
+  JSON.stringify(activity.attachments?.find((a) => a.contentType === ADAPTIVE_CARD_CONTENT_TYPE)?.content);
+
+async function ask(user: typeof johanna, text: string) {
+  const mark = running.channel.mark();
+  expect((await running.channel.say(user, text)).status).toBe(200);
+  const conversation = running.channel.conversationFor(user).id;
+  return running.channel.waitFor((a) => a.conversation?.id === conversation, { since: mark });
+}
+
+test('with a deployment configured, the card shows the AI phrasing, labelled as such, and the quotes it came from', async () => {
+  fake.onChat((messages) => {
+    const quotes = String(messages[1]?.content);
+    return quotes.includes('närmaste chef')
+      ? 'Brister i säkerheten ska du påtala för din närmaste chef.'
+      : 'NO_ANSWER';
+  });
+  const reply = await ask(johanna, 'Vad ska jag göra om jag ser en brist i säkerheten?');
+  const text = cardText(reply);
+  expect(text).toContain('Sammanfattning (formulerad av AI utifrån citaten nedan – kontrollera mot källan):');
+  expect(text).toContain('Brister i säkerheten ska du påtala för din närmaste chef.');
+  expect(text).toContain('Säkerhetspolicy för Region Norrviken'); // the quotes' source is still shown
+  expect(text).toMatch(/”[^”]*närmaste chef[^”]*”/); // and the quote itself
+  expect(validateCard(JSON.parse(text))).toEqual([]);
+  expect(fake.requests.map((r) => r.operation)).toEqual(expect.arrayContaining(['embeddings', 'chat']));
+  expect(fake.requests.every((r) => r.authorized && r.apiVersion === '2024-10-21')).toBe(true);
+});
+
+test('in English, the phrasing is asked for in English and labelled in English', async () => {
+  let system = '';
+  fake.onChat((messages) => {
+    system = String(messages[0]?.content);
+    return 'Report security deficiencies to your nearest manager.';
+  });
+  const text = cardText(await ask(james, 'Who should I report a security deficiency to?'));
+  expect(system).toContain('Answer in English.');
+  expect(text).toContain('Summary (written by AI from the quotes below – check against the source):');
+  expect(text).toContain('Report security deficiencies to your nearest manager.');
+});
+
+test('when the model finds no answer in the quotes, only the quotes are shown', async () => {
+  fake.onChat(() => 'NO_ANSWER');
+  const text = cardText(await ask(johanna, 'Hur ofta följs säkerhetsarbetet upp?'));
+  expect(text).not.toContain('formulerad av AI');
+  expect(text).toContain('Det här säger de styrande dokumenten');
+});
+
+test('when Azure OpenAI fails, the answer still comes from the offline ranking, without a phrasing', async () => {
+  fake.onChat(() => 'Detta ska inte synas.');
+  fake.failNext(10, 500);
+  const before = fake.requests.length;
+  const text = cardText(await ask(johanna, 'Vad ska jag göra om jag ser en brist i säkerheten?'));
+  expect(text).toContain('Det här säger de styrande dokumenten');
+  expect(text).toMatch(/närmaste chef/);
+  expect(text).not.toContain('Detta ska inte synas.');
+  expect(text).not.toContain('formulerad av AI');
+  // after the failure the service is left alone for a while: the next question makes no call at all
+  const during = fake.requests.length;
+  expect(during).toBeGreaterThan(before);
+  const next = cardText(await ask(johanna, 'Vem ansvarar för krisberedskapen?'));
+  expect(next).toContain('Det här säger de styrande dokumenten');
+  expect(fake.requests.length).toBe(during);
+});
