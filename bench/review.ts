@@ -66,7 +66,7 @@ function organisation(): OrganisationFile {
       managerId: people[people.length - 1]?.id as string,
     });
   }
-  return { organisation: { id: 'bench', name: 'Bänkregionen', tenantId }, units, people };
+  return { organisation: { id: 'bench', name: 'Bänkregionen', tenantId }, units, people, groups: [] };
 }
 
 function goals(): GoalTemplate {

@@ -12,7 +12,7 @@ import {
 import { AuthenticationConstants } from 'botframework-connector';
 import type restify from 'restify';
 import { azureOpenAiSemantic } from './ai/azureOpenAi';
-import type { Config } from './config';
+import type { Config, GraphDirectoryConfig } from './config';
 import type { Sender } from './delivery/port';
 import { DeliveryService, type SenderOptions } from './delivery/service';
 import { LocalDocumentStore } from './documents/local';
@@ -21,7 +21,7 @@ import { AppError } from './errors';
 import type { FollowUpService } from './followups/service';
 import { governanceApiRoutes, governanceVerbs } from './governance/routes';
 import { GovernanceService } from './governance/service';
-import type { GraphSetup } from './graph';
+import { createGraph, type Graph, GraphRequestError, type GraphSetup } from './graph';
 import type { ApiRoute, Authenticator } from './http/api';
 import { TokenAuthenticator } from './http/auth';
 import { embeddedPolicy, mountEmbeddedLogin } from './http/embeddedLogin';
@@ -32,6 +32,7 @@ import { KnowledgeService } from './knowledge/service';
 import { FileSystemSource } from './knowledge/source';
 import { createLogger, type Logger } from './logger';
 import { FileDirectory } from './org/fileDirectory';
+import { GraphDirectory } from './org/graphDirectory';
 import { type Directory, roleSchema } from './org/model';
 import { orgApiRoutes } from './org/routes';
 import { questionApiRoutes, questionVerbs } from './questions/routes';
@@ -42,11 +43,12 @@ import type { ReviewService } from './review/service';
 import type { Scheduler } from './schedule/port';
 import { JobScheduler } from './schedule/service';
 import type { Store } from './store';
-import { connectSharePoint } from './store/sharepoint/connect';
 import { storeGroupCommit } from './store/groupCommit';
+import { connectSharePoint, StartupError } from './store/sharepoint/connect';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
+import { GraphAppInstaller } from './teams/graphInstaller';
 import { helpCard, helpCommand } from './teams/help';
 import { InstalledByPolicy } from './teams/installer';
 import {
@@ -100,7 +102,27 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ? await connectSharePoint(config.sharePoint, { ...overrides.graph, log, localDbPath: config.dbPath })
       : undefined;
   const store = overrides.store ?? sharePoint?.store ?? openSqliteStore(config.dbPath);
-  const directory: Directory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
+  const fileDirectory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
+  // one Graph client for everything that talks to Microsoft 365 (the SharePoint store's, when it is connected)
+  const graph =
+    sharePoint?.graph ??
+    (config.sharePoint && (config.directory.source === 'graph' || config.teamsAppCatalogId)
+      ? createGraph(config.sharePoint, { ...overrides.graph, log })
+      : undefined);
+  // Entra ID through Graph when configured (VARN_DIRECTORY=graph); the organisation file otherwise
+  const directory: Directory =
+    graph && config.directory.source === 'graph'
+      ? await readGraphDirectory(
+          graph,
+          config.directory,
+          {
+            id: config.sharePoint?.tenantId ?? fileDirectory.organisation.id,
+            name: config.directory.organisationName ?? fileDirectory.organisation.name,
+            tenantId: config.sharePoint?.tenantId ?? fileDirectory.organisation.tenantId,
+          },
+          log,
+        )
+      : fileDirectory;
   const documents: DocumentStore =
     overrides.documents ??
     sharePoint?.library ??
@@ -163,7 +185,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       directory.organisation.tenantId,
       config.teamsServiceUrl,
     ),
-    installer: new InstalledByPolicy(directory),
+    // installs the app through Graph for people who lack it, when the app's catalog id is configured
+    installer:
+      graph && config.teamsAppCatalogId && config.sharePoint
+        ? new GraphAppInstaller(graph, config.teamsAppCatalogId, graphOrigin(config.sharePoint.graphBaseUrl))
+        : new InstalledByPolicy(directory),
     directory,
     log: log.child({ component: 'sender' }),
     clock,
@@ -331,4 +357,41 @@ function botAuthSettings(config: Config): BotAuthConfiguration {
     CallerId: CallerIdConstants.PublicAzureChannel,
   };
   return { get: <T>() => settings as T, set: () => undefined };
+}
+
+/** The @odata.bind URLs name Graph's public origin (the local endpoint in tests). */
+function graphOrigin(baseUrl: string): string {
+  return baseUrl.replace(/\/(v1\.0|beta)$/, '');
+}
+
+/** The Graph directory, read once at start so that a missing permission stops the start with a clear message. */
+async function readGraphDirectory(
+  graph: Graph,
+  config: GraphDirectoryConfig,
+  organisation: { id: string; name: string; tenantId: string },
+  log: Logger,
+): Promise<GraphDirectory> {
+  const directory = new GraphDirectory(graph, {
+    ...config,
+    organisation,
+    log: log.child({ component: 'directory' }),
+  });
+  try {
+    const people = await directory.everyone();
+    if (people.length === 0)
+      throw new StartupError('VARN_DIRECTORY=graph: Entra ID lists no enabled member users');
+  } catch (error) {
+    if (error instanceof GraphRequestError && (error.status === 403 || error.status === 401))
+      throw new StartupError(
+        `VARN_DIRECTORY=graph: Graph refused to list users or group members (${error.status} ${error.code}); grant the app registration User.Read.All and GroupMember.Read.All (application) with admin consent`,
+        { cause: error },
+      );
+    if (error instanceof GraphRequestError && error.status === 404)
+      throw new StartupError(
+        `VARN_DIRECTORY_ROLE_GROUPS / VARN_DIRECTORY_GROUPS: a configured group does not exist in Entra ID (${error.message})`,
+        { cause: error },
+      );
+    throw error;
+  }
+  return directory;
 }

@@ -32,6 +32,55 @@ const guid = z
     'a GUID such as 00000000-0000-0000-0000-000000000000',
   );
 
+/** The roles an Entra group can give (everyone is an employee; the rest come from groups). */
+const GROUP_ROLES = [
+  'securityChief',
+  'securityOfficer',
+  'unitManager',
+  'headOfAdministration',
+  'regionalDirector',
+  'dataProtectionOfficer',
+] as const;
+export type GroupRole = (typeof GROUP_ROLES)[number];
+
+/**
+ * Roles from Entra groups: `role=groupId[,groupId…]` entries separated by `;`, e.g.
+ * `securityChief=<guid>;headOfAdministration=<guid>,<guid>`. Members through nested groups count.
+ */
+const roleGroups = z
+  .string()
+  .trim()
+  .transform((s, ctx) => {
+    const out: Partial<Record<GroupRole, string[]>> = {};
+    for (const entry of s
+      .split(';')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
+      const [role, ids = ''] = entry.split('=').map((p) => p.trim());
+      if (!GROUP_ROLES.includes(role as GroupRole)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `role=groupId;… with a role among ${GROUP_ROLES.join(', ')} ("${role}" is not one)`,
+        });
+        return z.NEVER;
+      }
+      const groupIds = ids
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
+      const bad = groupIds.find((id) => !guid.safeParse(id).success);
+      if (groupIds.length === 0 || bad !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${role}= followed by Entra group ids (GUIDs) separated by commas${bad ? ` ("${bad}" is not a GUID)` : ''}`,
+        });
+        return z.NEVER;
+      }
+      out[role as GroupRole] = [...(out[role as GroupRole] ?? []), ...groupIds];
+    }
+    return out;
+  });
+
 /** A comma-separated list of whole days, e.g. "14,3". */
 const days = z
   .string()
@@ -61,8 +110,15 @@ const envSchema = z
     VARN_MAX_QUESTION_CHARS: z.coerce.number().int().min(20).max(4000).default(500),
     VARN_REVIEW_REMINDER_DAYS: days.default([14, 3]),
     VARN_REVIEW_ESCALATION_DAYS: days.default([1, 7]),
-    VARN_FOLLOWUP_OVERDUE_DAYS: days.refine((d) => d.length === 2, 'two numbers: days after the due date to remind the owner, then the manager').default([1, 8]),
-    AZURE_OPENAI_ENDPOINT: optionalString.pipe(z.url('an https URL such as https://myres.openai.azure.com').optional()),
+    VARN_FOLLOWUP_OVERDUE_DAYS: days
+      .refine(
+        (d) => d.length === 2,
+        'two numbers: days after the due date to remind the owner, then the manager',
+      )
+      .default([1, 8]),
+    AZURE_OPENAI_ENDPOINT: optionalString.pipe(
+      z.url('an https URL such as https://myres.openai.azure.com').optional(),
+    ),
     AZURE_OPENAI_API_KEY: optionalString,
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalString,
     VARN_TEAMS_SERVICE_URL: z
@@ -98,6 +154,24 @@ const envSchema = z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], 'true or false')
       .default('false')
       .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    VARN_DIRECTORY: z.enum(['file', 'graph'], 'file or graph').default('file'),
+    VARN_DIRECTORY_ROLE_GROUPS: optionalString.pipe(roleGroups.optional()),
+    VARN_DIRECTORY_GROUPS: list.pipe(z.array(guid, 'Entra group ids (GUIDs) separated by commas').optional()),
+    VARN_DIRECTORY_REFRESH_MINUTES: z.coerce
+      .number('a number of minutes')
+      .min(1, 'at least 1 minute')
+      .max(1440, 'at most 1440 minutes (a day)')
+      .default(60),
+    VARN_DIRECTORY_ORGANISATION_NAME: optionalString,
+    VARN_TEAMS_APP_CATALOG_ID: optionalString.pipe(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9-]+$/,
+          "the app's id in the organisation's app catalog (teamsApp id, not the manifest id)",
+        )
+        .optional(),
+    ),
     VARN_TAB_CLIENT_ID: optionalString.pipe(guid.optional()),
     VARN_TAB_APP_ID_URI: optionalString.pipe(
       z
@@ -164,6 +238,22 @@ const envSchema = z
         });
       }
     }
+    if (env.VARN_DIRECTORY === 'graph' && !env.VARN_SHAREPOINT_SITE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['VARN_DIRECTORY'],
+        message:
+          'file, or graph together with the Graph settings (VARN_SHAREPOINT_SITE and the VARN_GRAPH_* credentials)',
+      });
+    }
+    if (env.VARN_TEAMS_APP_CATALOG_ID && !env.VARN_SHAREPOINT_SITE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['VARN_TEAMS_APP_CATALOG_ID'],
+        message:
+          'no value, or the Graph settings beside it (VARN_SHAREPOINT_SITE and the VARN_GRAPH_* credentials)',
+      });
+    }
     if (env.AZURE_OPENAI_ENDPOINT) {
       if (!env.AZURE_OPENAI_API_KEY)
         ctx.addIssue({
@@ -206,8 +296,22 @@ export interface Config {
   maxQuestionChars: number;
   /** Set when a SharePoint site is configured: the store is SharePoint through Graph; otherwise SQLite. */
   sharePoint?: SharePointConfig;
+  /**
+   * Where people, units, groups and roles come from: the organisation file (the embedded default), or Entra ID
+   * through Graph (needs the Graph settings of `sharePoint`).
+   */
+  directory: FileDirectoryConfig | GraphDirectoryConfig;
+  /**
+   * The app's id in the organisation's app catalog: when set (with the Graph settings), the sender installs the
+   * app for people who do not have it (`POST /users/{id}/teamwork/installedApps`).
+   */
+  teamsAppCatalogId?: string;
   /** The yearly review's schedule: reminders before the deadline, escalations after it, overdue follow-ups. */
-  review: { reminderDaysBefore: number[]; escalationDaysAfter: number[]; followUpOverdueDays: [number, number] };
+  review: {
+    reminderDaysBefore: number[];
+    escalationDaysAfter: number[];
+    followUpOverdueDays: [number, number];
+  };
   /**
    * Where to create 1:1 conversations with people who have never written to the bot, until a
    * conversation reference has taught the service its tenant's own service URL.
@@ -246,6 +350,22 @@ export interface SharePointConfig {
   graphBaseUrl: string;
   /** Create or repair the lists at start (otherwise: `npm run provision`). */
   provisionAtStart: boolean;
+}
+
+export interface FileDirectoryConfig {
+  source: 'file';
+}
+
+export interface GraphDirectoryConfig {
+  source: 'graph';
+  /** Entra group ids per role (transitive members have the role). */
+  roleGroups: Partial<Record<GroupRole, string[]>>;
+  /** Entra groups one can address a campaign to. */
+  groups: string[];
+  /** How long the directory read from Graph is used before it is read again. */
+  refreshMs: number;
+  /** The organisation's name as shown (the organisation file's name when unset). */
+  organisationName?: string;
 }
 
 export class ConfigError extends Error {
@@ -311,6 +431,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           provisionAtStart: e.VARN_SHAREPOINT_PROVISION,
         }
       : undefined,
+    directory:
+      e.VARN_DIRECTORY === 'graph'
+        ? {
+            source: 'graph',
+            roleGroups: e.VARN_DIRECTORY_ROLE_GROUPS ?? {},
+            groups: e.VARN_DIRECTORY_GROUPS ?? [],
+            refreshMs: Math.round(e.VARN_DIRECTORY_REFRESH_MINUTES * 60_000),
+            organisationName: e.VARN_DIRECTORY_ORGANISATION_NAME,
+          }
+        : { source: 'file' },
+    teamsAppCatalogId: e.VARN_TEAMS_APP_CATALOG_ID,
     review: {
       reminderDaysBefore: e.VARN_REVIEW_REMINDER_DAYS,
       escalationDaysAfter: e.VARN_REVIEW_ESCALATION_DAYS,

@@ -30,10 +30,20 @@ export const personSchema = z.object({
 });
 export type Person = z.infer<typeof personSchema>;
 
+/** A group of people (an Entra group in production); groups may contain groups. */
+export const groupSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  memberIds: z.array(z.string()).default([]),
+  groupIds: z.array(z.string()).default([]),
+});
+export type Group = z.infer<typeof groupSchema>;
+
 export const organisationFileSchema = z.object({
   organisation: z.object({ id: z.string(), name: z.string(), tenantId: z.string() }),
   units: z.array(unitSchema),
   people: z.array(personSchema),
+  groups: z.array(groupSchema).default([]),
 });
 export type OrganisationFile = z.infer<typeof organisationFileSchema>;
 
@@ -48,4 +58,14 @@ export interface Directory {
   units(): Promise<Unit[]>;
   /** The people of one unit (for choosing a follow-up's owner). */
   membersOf(unitId: string): Promise<Person[]>;
+
+  // campaigns: audience resolution
+  /** Every enabled member of the organisation (no guests, no disabled accounts). */
+  everyone(): Promise<Person[]>;
+  /** The line organisation's units. */
+  allUnits(): Promise<Unit[]>;
+  /** Groups one can address (name and id only). */
+  groups(): Promise<{ id: string; name: string }[]>;
+  /** The ids of a group's members, through nested groups (Graph: transitiveMembers). */
+  groupMembers(groupId: string): Promise<string[]>;
 }
