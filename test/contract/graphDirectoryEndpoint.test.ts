@@ -87,7 +87,11 @@ describe('List users (user-list)', () => {
     );
     const selected = await get('/users?$select=displayName,accountEnabled,userType');
     expect(selected.body['@odata.context']).toMatch(/#users\(displayName,accountEnabled,userType\)$/);
-    expect(selected.body.value).toContainEqual({ displayName: 'Gäst Extern', accountEnabled: true, userType: 'Guest' });
+    expect(selected.body.value).toContainEqual({
+      displayName: 'Gäst Extern',
+      accountEnabled: true,
+      userType: 'Guest',
+    });
     expect(selected.body.value).toContainEqual({
       displayName: 'Slutat Person',
       accountEnabled: false,
