@@ -7,11 +7,11 @@
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { presentForJson } from '../knowledge/answer';
 import { KnowledgeService } from '../knowledge/service';
 import { FileSystemSource } from '../knowledge/source';
 import { createLogger } from '../logger';
 import { openSqliteStore } from '../store/sqlite';
+import { presentForJson } from '../knowledge/answer';
 
 const line = z.object({ id: z.union([z.string(), z.number()]).transform(String), question: z.string() });
 
@@ -50,9 +50,7 @@ async function main(): Promise<void> {
     try {
       parsed = line.parse(JSON.parse(raw));
     } catch (error) {
-      process.stderr.write(
-        `skipped a line that is not {"id","question"}: ${(error as Error).message.split('\n')[0]}\n`,
-      );
+      process.stderr.write(`skipped a line that is not {"id","question"}: ${(error as Error).message.split('\n')[0]}\n`);
       continue;
     }
     const result = await knowledge.search(parsed.question);

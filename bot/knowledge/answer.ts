@@ -10,10 +10,7 @@ export interface AnswerView {
   score: number;
 }
 
-export function presentForJson(result: SearchResult): {
-  answers: Omit<AnswerView, 'title' | 'link'>[];
-  abstained: boolean;
-} {
+export function presentForJson(result: SearchResult): { answers: Omit<AnswerView, 'title' | 'link'>[]; abstained: boolean } {
   return {
     answers: result.answers.map((a) => ({
       doc: a.document.fileName,

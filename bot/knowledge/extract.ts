@@ -47,11 +47,7 @@ export async function extractDocument(fileName: string, bytes: Uint8Array): Prom
         break;
       }
       default:
-        throw new DocumentReadError(
-          fileName,
-          'unsupported',
-          `unsupported file type "${extension || '(none)'}"; use ${SUPPORTED_EXTENSIONS.join(', ')}`,
-        );
+        throw new DocumentReadError(fileName, 'unsupported', `unsupported file type "${extension || '(none)'}"; use ${SUPPORTED_EXTENSIONS.join(', ')}`);
     }
   } catch (error) {
     if (error instanceof DocumentReadError) throw error;

@@ -1,13 +1,5 @@
 /** A governing document (styrande dokument) as imported, and its passages. */
-export type DocumentType =
-  | 'policy'
-  | 'strategi'
-  | 'riktlinje'
-  | 'rutin'
-  | 'tillämpningsanvisning'
-  | 'handlingsplan'
-  | 'beslut'
-  | 'övrigt';
+export type DocumentType = 'policy' | 'strategi' | 'riktlinje' | 'rutin' | 'tillämpningsanvisning' | 'handlingsplan' | 'beslut' | 'övrigt';
 
 export interface DocumentMetadata {
   title: string;

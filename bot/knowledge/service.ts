@@ -3,15 +3,15 @@
  * index in memory, answer questions. One code path for the bot, the `ask` command and the tab.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Lang } from '../i18n';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
-import type { AnswerView } from './answer';
 import { DocumentReadError, extractDocument } from './extract';
 import { defaultRankOptions, KnowledgeIndex, type RankOptions, type SearchResult } from './index';
 import type { DocumentRecord, Passage } from './model';
 import { toPassages } from './passages';
 import type { DocumentSource } from './source';
+import type { AnswerView } from './answer';
+import type { Lang } from '../i18n';
 
 export interface ImportReport {
   imported: string[];
@@ -56,35 +56,19 @@ export class KnowledgeService {
 
   /** Curated answers: questions the security function answered and chose to keep. */
   async loadCurated(): Promise<void> {
-    const kept = (await this.store.questions.find({ curated: true }))
-      .map((q) => q.value)
-      .filter((q) => q.answer);
+    const kept = (await this.store.questions.find({ curated: true })).map((q) => q.value).filter((q) => q.answer);
     this.curatedAnswers = new Map(kept.map((q) => [q.id, q.answer as string]));
     this.curatedIndex = new KnowledgeIndex(
       [CURATED_DOCUMENT],
-      kept.map((q, ordinal) => ({
-        id: q.id,
-        documentId: CURATED_DOCUMENT.id,
-        ordinal,
-        section: '',
-        sectionPath: [],
-        text: q.text,
-      })),
+      kept.map((q, ordinal) => ({ id: q.id, documentId: CURATED_DOCUMENT.id, ordinal, section: '', sectionPath: [], text: q.text })),
     );
   }
 
   /** The curated answer to a question like this one, if the security function has kept one. */
   async searchCurated(question: string): Promise<{ questionId: string; answer: string }[]> {
     if (this.curatedAnswers.size === 0) return []; // nothing kept yet: no need to analyse the question again
-    const result = this.curatedIndex.search(question, {
-      ...defaultRankOptions,
-      minCoverage: 0.7,
-      maxAnswers: 1,
-    });
-    return result.answers.map((a) => ({
-      questionId: a.passage.id,
-      answer: this.curatedAnswers.get(a.passage.id) ?? '',
-    }));
+    const result = this.curatedIndex.search(question, { ...defaultRankOptions, minCoverage: 0.7, maxAnswers: 1 });
+    return result.answers.map((a) => ({ questionId: a.passage.id, answer: this.curatedAnswers.get(a.passage.id) ?? '' }));
   }
 
   async summarise(question: string, answers: AnswerView[], language: Lang): Promise<string | undefined> {
@@ -99,19 +83,13 @@ export class KnowledgeService {
 
   /** Loads the index from the store (at start, and after each import). */
   async load(): Promise<void> {
-    const [documents, passages] = await Promise.all([
-      this.store.documents.list(),
-      this.store.passages.list(),
-    ]);
+    const [documents, passages] = await Promise.all([this.store.documents.list(), this.store.passages.list()]);
     this.index = new KnowledgeIndex(
       documents.map((d) => d.value),
       passages.map((p) => p.value).sort((a, b) => a.ordinal - b.ordinal),
     );
     await this.loadCurated();
-    this.log.info(
-      { documents: documents.length, passages: this.index.size, curated: this.curatedAnswers.size },
-      'knowledge index loaded',
-    );
+    this.log.info({ documents: documents.length, passages: this.index.size, curated: this.curatedAnswers.size }, 'knowledge index loaded');
   }
 
   get passageCount(): number {
@@ -156,13 +134,9 @@ export class KnowledgeService {
           else await tx.documents.insert(record);
         });
         report.imported.push(file.name);
-        this.log.info(
-          { file: file.name, passages: passages.length, title: record.title },
-          'document imported',
-        );
+        this.log.info({ file: file.name, passages: passages.length, title: record.title }, 'document imported');
       } catch (error) {
-        const reason =
-          error instanceof DocumentReadError ? error.message : `${file.name}: ${(error as Error).message}`;
+        const reason = error instanceof DocumentReadError ? error.message : `${file.name}: ${(error as Error).message}`;
         report.failed.push({ name: file.name, reason });
         this.log.warn({ file: file.name, err: error }, 'document not imported');
       }
