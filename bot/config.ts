@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { roleSchema } from './org/model';
 
 const optionalString = z
   .string()
@@ -33,15 +34,9 @@ const guid = z
   );
 
 /** The roles an Entra group can give (everyone is an employee; the rest come from groups). */
-const GROUP_ROLES = [
-  'securityChief',
-  'securityOfficer',
-  'unitManager',
-  'headOfAdministration',
-  'regionalDirector',
-  'dataProtectionOfficer',
-] as const;
-export type GroupRole = (typeof GROUP_ROLES)[number];
+const groupRole = roleSchema.exclude(['employee']);
+const GROUP_ROLES = groupRole.options;
+export type GroupRole = z.infer<typeof groupRole>;
 
 /**
  * Roles from Entra groups: `role=groupId[,groupId…]` entries separated by `;`, e.g.

@@ -134,6 +134,13 @@ describe('List users (user-list)', () => {
     const byId = new Map(res.body.value.map((u: Json) => [u.id, u]));
     expect((byId.get(ADELE) as Json).manager).toEqual({ '@odata.type': '#microsoft.graph.user', id: CHIEF });
     expect((byId.get(CHIEF) as Json).manager).toBeUndefined();
+    // "$levels … is only supported on a single user (/users/{id} or me) endpoint and not on the entire list of users"
+    const levels = await get(
+      '/users?$select=id&$expand=manager($levels=max;$select=id)&$count=true',
+      eventual,
+    );
+    expect(levels.status).toBe(400);
+    expect(levels.body.error.code).toBe('Request_UnsupportedQuery');
   });
 });
 

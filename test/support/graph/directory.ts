@@ -233,7 +233,13 @@ export const directoryRoutes: Record<string, Handler> = {
   'GET users': (req, _target, ctx) => {
     const state = ctx.state.directory;
     const select = parseSelect(option(req.query, 'select'));
-    const expand = parseExpand(option(req.query, 'expand'));
+    const expandText = option(req.query, 'expand');
+    // user-list-manager: "The $levels parameter is only supported on a single user … not the entire users list"
+    if (expandText && /\$?levels=/.test(expandText))
+      throw unsupported(
+        "Transitive manager's list is only supported on a single user, send the $expand request on /users/{id} endpoint",
+      );
+    const expand = parseExpand(expandText);
     for (const e of expand) {
       if (e.name !== 'manager')
         throw unsupported(`Could not find a property named '${e.name}' on type 'microsoft.graph.user'.`);
