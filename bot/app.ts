@@ -14,7 +14,7 @@ import type restify from 'restify';
 import { azureOpenAiSemantic } from './ai/azureOpenAi';
 import { campaignApi, campaignBot } from './campaigns/routes';
 import { CampaignService } from './campaigns/service';
-import type { Config } from './config';
+import type { Config, GraphDirectoryConfig } from './config';
 import type { Sender } from './delivery/port';
 import { DeliveryService, type SenderOptions } from './delivery/service';
 import { LocalDocumentStore } from './documents/local';
@@ -23,6 +23,7 @@ import { AppError } from './errors';
 import type { FollowUpService } from './followups/service';
 import { governanceApiRoutes, governanceVerbs } from './governance/routes';
 import { GovernanceService } from './governance/service';
+import { createGraph, type Graph, GraphRequestError, type GraphSetup } from './graph';
 import type { ApiRoute, Authenticator } from './http/api';
 import { TokenAuthenticator } from './http/auth';
 import { embeddedPolicy, mountEmbeddedLogin } from './http/embeddedLogin';
@@ -33,6 +34,7 @@ import { KnowledgeService } from './knowledge/service';
 import { FileSystemSource } from './knowledge/source';
 import { createLogger, type Logger } from './logger';
 import { FileDirectory } from './org/fileDirectory';
+import { GraphDirectory } from './org/graphDirectory';
 import { type Directory, roleSchema } from './org/model';
 import { orgApiRoutes } from './org/routes';
 import { questionApiRoutes, questionVerbs } from './questions/routes';
@@ -44,9 +46,11 @@ import type { Scheduler } from './schedule/port';
 import { JobScheduler } from './schedule/service';
 import type { Store } from './store';
 import { type GroupCommit, type StoreWrite, storeGroupCommit } from './store/groupCommit';
+import { connectSharePoint, StartupError } from './store/sharepoint/connect';
 import { openSqliteStore } from './store/sqlite';
 import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
+import { GraphAppInstaller } from './teams/graphInstaller';
 import { helpCard, helpCommand } from './teams/help';
 import { InstalledByPolicy } from './teams/installer';
 import {
@@ -67,7 +71,7 @@ export interface App {
   /** The store's group commit (its counters feed the HTTP bench). */
   commits: GroupCommit<StoreWrite>;
   directory: Directory;
-  /** Generated files (the säkerhetsbokslut) and governing documents. */
+  /** Generated files (the säkerhetsbokslut) and governing documents: the SharePoint library, or a local folder served at /files. */
   documents: DocumentStore;
   /** The governing documents' yearly review by their owners. */
   governance: GovernanceService;
@@ -87,6 +91,8 @@ export interface AppOverrides {
   log?: Logger;
   clock?: () => Date;
   store?: Store;
+  /** How the Graph client reaches Microsoft 365 (tests: the local endpoint's identity client). */
+  graph?: GraphSetup;
   documents?: DocumentStore;
   /** The sender's rate limits, retry policy and timing (tests and benchmarks). */
   sender?: Partial<SenderOptions>;
@@ -95,10 +101,36 @@ export interface AppOverrides {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const log = overrides.log ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? (() => new Date());
-  const store = overrides.store ?? openSqliteStore(config.dbPath);
-  const directory: Directory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
-  const documents =
+  // SharePoint when a site is configured (the derived knowledge index stays in the local SQLite file); SQLite otherwise
+  const sharePoint =
+    !overrides.store && config.sharePoint
+      ? await connectSharePoint(config.sharePoint, { ...overrides.graph, log, localDbPath: config.dbPath })
+      : undefined;
+  const store = overrides.store ?? sharePoint?.store ?? openSqliteStore(config.dbPath);
+  const fileDirectory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
+  // one Graph client for everything that talks to Microsoft 365 (the SharePoint store's, when it is connected)
+  const graph =
+    sharePoint?.graph ??
+    (config.sharePoint && (config.directory.source === 'graph' || config.teamsAppCatalogId)
+      ? createGraph(config.sharePoint, { ...overrides.graph, log })
+      : undefined);
+  // Entra ID through Graph when configured (VARN_DIRECTORY=graph); the organisation file otherwise
+  const directory: Directory =
+    graph && config.directory.source === 'graph'
+      ? await readGraphDirectory(
+          graph,
+          config.directory,
+          {
+            id: config.sharePoint?.tenantId ?? fileDirectory.organisation.id,
+            name: config.directory.organisationName ?? fileDirectory.organisation.name,
+            tenantId: config.sharePoint?.tenantId ?? fileDirectory.organisation.tenantId,
+          },
+          log,
+        )
+      : fileDirectory;
+  const documents: DocumentStore =
     overrides.documents ??
+    sharePoint?.library ??
     new LocalDocumentStore(path.join(config.dataDir, 'files'), `${config.publicUrl}/files`, clock);
 
   const credentials = new ConfigurationServiceClientCredentialFactory({
@@ -130,7 +162,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   );
   await knowledge.load();
   const documentsLink = `${config.publicUrl}/documents`;
-  const report = await knowledge.import(new FileSystemSource([config.knowledgeDir], documentsLink));
+  const report = await knowledge.import(
+    sharePoint?.source ?? new FileSystemSource([config.knowledgeDir], documentsLink),
+  );
+  sharePoint?.source.commit();
   for (const failure of report.failed)
     log.warn({ reason: failure.reason }, 'a governing document was not imported');
 
@@ -153,7 +188,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       directory.organisation.tenantId,
       config.teamsServiceUrl,
     ),
-    installer: new InstalledByPolicy(directory),
+    // installs the app through Graph for people who lack it, when the app's catalog id is configured
+    installer:
+      graph && config.teamsAppCatalogId && config.sharePoint
+        ? new GraphAppInstaller(graph, config.teamsAppCatalogId, graphOrigin(config.sharePoint.graphBaseUrl))
+        : new InstalledByPolicy(directory),
     directory,
     log: log.child({ component: 'sender' }),
     clock,
@@ -259,8 +298,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     tabDir: path.resolve(__dirname, '../../tab'),
     documentsDir: config.knowledgeDir,
-    files: documents,
-    health: async () => ({ mode: config.embedded ? 'embedded' : 'tenant', passages: knowledge.passageCount }),
+    // on SharePoint the links open the library, under the site's own permissions; nothing is served from here
+    files: sharePoint ? undefined : documents,
+    health: async () => ({
+      mode: config.embedded ? 'embedded' : 'tenant',
+      store: sharePoint ? 'sharepoint' : 'sqlite',
+      passages: knowledge.passageCount,
+    }),
     api,
     authenticator,
   });
@@ -322,4 +366,41 @@ function botAuthSettings(config: Config): BotAuthConfiguration {
     CallerId: CallerIdConstants.PublicAzureChannel,
   };
   return { get: <T>() => settings as T, set: () => undefined };
+}
+
+/** The @odata.bind URLs name Graph's public origin (the local endpoint in tests). */
+function graphOrigin(baseUrl: string): string {
+  return baseUrl.replace(/\/(v1\.0|beta)$/, '');
+}
+
+/** The Graph directory, read once at start so that a missing permission stops the start with a clear message. */
+async function readGraphDirectory(
+  graph: Graph,
+  config: GraphDirectoryConfig,
+  organisation: { id: string; name: string; tenantId: string },
+  log: Logger,
+): Promise<GraphDirectory> {
+  const directory = new GraphDirectory(graph, {
+    ...config,
+    organisation,
+    log: log.child({ component: 'directory' }),
+  });
+  try {
+    const people = await directory.everyone();
+    if (people.length === 0)
+      throw new StartupError('VARN_DIRECTORY=graph: Entra ID lists no enabled member users');
+  } catch (error) {
+    if (error instanceof GraphRequestError && (error.status === 403 || error.status === 401))
+      throw new StartupError(
+        `VARN_DIRECTORY=graph: Graph refused to list users or group members (${error.status} ${error.code}); grant the app registration User.Read.All and GroupMember.Read.All (application) with admin consent`,
+        { cause: error },
+      );
+    if (error instanceof GraphRequestError && error.status === 404)
+      throw new StartupError(
+        `VARN_DIRECTORY_ROLE_GROUPS / VARN_DIRECTORY_GROUPS: a configured group does not exist in Entra ID (${error.message})`,
+        { cause: error },
+      );
+    throw error;
+  }
+  return directory;
 }

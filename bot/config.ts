@@ -3,8 +3,10 @@
  * A bad or missing value stops the start with a message that names the setting.
  * No tenant configured (no MicrosoftAppId) means the embedded default: SQLite, sample content, no network.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { roleSchema } from './org/model';
 
 const optionalString = z
   .string()
@@ -26,7 +28,53 @@ const list = z
 const guid = z
   .string()
   .trim()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a GUID such as 00000000-0000-0000-0000-000000000000');
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    'a GUID such as 00000000-0000-0000-0000-000000000000',
+  );
+
+/** The roles an Entra group can give (everyone is an employee; the rest come from groups). */
+const groupRole = roleSchema.exclude(['employee']);
+const GROUP_ROLES = groupRole.options;
+export type GroupRole = z.infer<typeof groupRole>;
+
+/**
+ * Roles from Entra groups: `role=groupId[,groupId…]` entries separated by `;`, e.g.
+ * `securityChief=<guid>;headOfAdministration=<guid>,<guid>`. Members through nested groups count.
+ */
+const roleGroups = z
+  .string()
+  .trim()
+  .transform((s, ctx) => {
+    const out: Partial<Record<GroupRole, string[]>> = {};
+    for (const entry of s
+      .split(';')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
+      const [role, ids = ''] = entry.split('=').map((p) => p.trim());
+      if (!GROUP_ROLES.includes(role as GroupRole)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `role=groupId;… with a role among ${GROUP_ROLES.join(', ')} ("${role}" is not one)`,
+        });
+        return z.NEVER;
+      }
+      const groupIds = ids
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
+      const bad = groupIds.find((id) => !guid.safeParse(id).success);
+      if (groupIds.length === 0 || bad !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${role}= followed by Entra group ids (GUIDs) separated by commas${bad ? ` ("${bad}" is not a GUID)` : ''}`,
+        });
+        return z.NEVER;
+      }
+      out[role as GroupRole] = [...(out[role as GroupRole] ?? []), ...groupIds];
+    }
+    return out;
+  });
 
 /** A comma-separated list of whole days, e.g. "14,3". */
 const days = z
@@ -45,7 +93,9 @@ const envSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppTenantId: optionalString.pipe(guid.optional()),
     MicrosoftAppType: z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).optional(),
-    BotOpenIdMetadata: optionalString.pipe(z.url('the URL of the Bot Connector OpenID metadata document').optional()),
+    BotOpenIdMetadata: optionalString.pipe(
+      z.url('the URL of the Bot Connector OpenID metadata document').optional(),
+    ),
     VARN_PUBLIC_URL: optionalString.pipe(z.url('the public https URL of this service').optional()),
     VARN_DATA_DIR: z.string().default('./data'),
     VARN_DB_PATH: optionalString,
@@ -55,8 +105,15 @@ const envSchema = z
     VARN_MAX_QUESTION_CHARS: z.coerce.number().int().min(20).max(4000).default(500),
     VARN_REVIEW_REMINDER_DAYS: days.default([14, 3]),
     VARN_REVIEW_ESCALATION_DAYS: days.default([1, 7]),
-    VARN_FOLLOWUP_OVERDUE_DAYS: days.refine((d) => d.length === 2, 'two numbers: days after the due date to remind the owner, then the manager').default([1, 8]),
-    AZURE_OPENAI_ENDPOINT: optionalString.pipe(z.url('an https URL such as https://myres.openai.azure.com').optional()),
+    VARN_FOLLOWUP_OVERDUE_DAYS: days
+      .refine(
+        (d) => d.length === 2,
+        'two numbers: days after the due date to remind the owner, then the manager',
+      )
+      .default([1, 8]),
+    AZURE_OPENAI_ENDPOINT: optionalString.pipe(
+      z.url('an https URL such as https://myres.openai.azure.com').optional(),
+    ),
     AZURE_OPENAI_API_KEY: optionalString,
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalString,
     VARN_TEAMS_SERVICE_URL: z
@@ -69,9 +126,53 @@ const envSchema = z
       .default(60),
     AZURE_OPENAI_CHAT_DEPLOYMENT: optionalString,
     AZURE_OPENAI_API_VERSION: z.string().default('2024-10-21'),
+    VARN_SHAREPOINT_SITE: optionalString.pipe(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\/[^/\s]\S*|,[0-9a-fA-F-]{36},[0-9a-fA-F-]{36})?$/,
+          'the site as host:/path (contoso.sharepoint.com:/sites/security) or its Graph id',
+        )
+        .optional(),
+    ),
+    VARN_GRAPH_TENANT_ID: optionalString.pipe(guid.optional()),
+    VARN_GRAPH_CLIENT_ID: optionalString.pipe(guid.optional()),
+    VARN_GRAPH_CERTIFICATE_PATH: optionalString,
+    VARN_GRAPH_CLIENT_SECRET: optionalString,
+    VARN_GRAPH_AUTHORITY_HOST: z
+      .url('an https URL such as https://login.microsoftonline.com')
+      .default('https://login.microsoftonline.com'),
+    VARN_GRAPH_BASE_URL: z
+      .url('a URL such as https://graph.microsoft.com')
+      .default('https://graph.microsoft.com'),
+    VARN_SHAREPOINT_PROVISION: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], 'true or false')
+      .default('false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    VARN_DIRECTORY: z.enum(['file', 'graph'], 'file or graph').default('file'),
+    VARN_DIRECTORY_ROLE_GROUPS: optionalString.pipe(roleGroups.optional()),
+    VARN_DIRECTORY_GROUPS: list.pipe(z.array(guid, 'Entra group ids (GUIDs) separated by commas').optional()),
+    VARN_DIRECTORY_REFRESH_MINUTES: z.coerce
+      .number('a number of minutes')
+      .min(1, 'at least 1 minute')
+      .max(1440, 'at most 1440 minutes (a day)')
+      .default(60),
+    VARN_DIRECTORY_ORGANISATION_NAME: optionalString,
+    VARN_TEAMS_APP_CATALOG_ID: optionalString.pipe(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9-]+$/,
+          "the app's id in the organisation's app catalog (teamsApp id, not the manifest id)",
+        )
+        .optional(),
+    ),
     VARN_TAB_CLIENT_ID: optionalString.pipe(guid.optional()),
     VARN_TAB_APP_ID_URI: optionalString.pipe(
-      z.string().startsWith('api://', 'an application ID URI such as api://varn.example.se/<client id>').optional(),
+      z
+        .string()
+        .startsWith('api://', 'an application ID URI such as api://varn.example.se/<client id>')
+        .optional(),
     ),
     VARN_TAB_JWKS_URL: optionalString.pipe(z.url('the https URL of the signing keys (JWKS)').optional()),
   })
@@ -86,15 +187,75 @@ const envSchema = z
         });
       }
       if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
-        ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'the tenant id (a GUID) for a SingleTenant bot' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MicrosoftAppTenantId'],
+          message: 'the tenant id (a GUID) for a SingleTenant bot',
+        });
       }
       if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppPassword) {
-        ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'the client secret of the SingleTenant bot' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MicrosoftAppPassword'],
+          message: 'the client secret of the SingleTenant bot',
+        });
       }
+    }
+    if (env.VARN_SHAREPOINT_SITE) {
+      if (!(env.VARN_GRAPH_TENANT_ID ?? env.MicrosoftAppTenantId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['VARN_GRAPH_TENANT_ID'],
+          message: 'the tenant id (a GUID) of the SharePoint site (or MicrosoftAppTenantId)',
+        });
+      }
+      if (!(env.VARN_GRAPH_CLIENT_ID ?? env.MicrosoftAppId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['VARN_GRAPH_CLIENT_ID'],
+          message:
+            'the app registration (client id, a GUID) that reads and writes the site (or MicrosoftAppId)',
+        });
+      }
+      if (!env.VARN_GRAPH_CERTIFICATE_PATH && !(env.VARN_GRAPH_CLIENT_SECRET ?? env.MicrosoftAppPassword)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['VARN_GRAPH_CERTIFICATE_PATH'],
+          message:
+            'a PEM file with the private key and certificate of the app registration, or VARN_GRAPH_CLIENT_SECRET',
+        });
+      }
+      if (env.VARN_GRAPH_CERTIFICATE_PATH && !fs.existsSync(env.VARN_GRAPH_CERTIFICATE_PATH)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['VARN_GRAPH_CERTIFICATE_PATH'],
+          message: 'a readable PEM file (no file at that path)',
+        });
+      }
+    }
+    if (env.VARN_DIRECTORY === 'graph' && !env.VARN_SHAREPOINT_SITE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['VARN_DIRECTORY'],
+        message:
+          'file, or graph together with the Graph settings (VARN_SHAREPOINT_SITE and the VARN_GRAPH_* credentials)',
+      });
+    }
+    if (env.VARN_TEAMS_APP_CATALOG_ID && !env.VARN_SHAREPOINT_SITE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['VARN_TEAMS_APP_CATALOG_ID'],
+        message:
+          'no value, or the Graph settings beside it (VARN_SHAREPOINT_SITE and the VARN_GRAPH_* credentials)',
+      });
     }
     if (env.AZURE_OPENAI_ENDPOINT) {
       if (!env.AZURE_OPENAI_API_KEY)
-        ctx.addIssue({ code: 'custom', path: ['AZURE_OPENAI_API_KEY'], message: 'the key of the Azure OpenAI resource' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AZURE_OPENAI_API_KEY'],
+          message: 'the key of the Azure OpenAI resource',
+        });
       if (!env.AZURE_OPENAI_EMBEDDING_DEPLOYMENT)
         ctx.addIssue({
           code: 'custom',
@@ -128,8 +289,24 @@ export interface Config {
   /** aadObjectIds of the security function; empty means "people with a security role in the organisation". */
   securityFunction: string[];
   maxQuestionChars: number;
+  /** Set when a SharePoint site is configured: the store is SharePoint through Graph; otherwise SQLite. */
+  sharePoint?: SharePointConfig;
+  /**
+   * Where people, units, groups and roles come from: the organisation file (the embedded default), or Entra ID
+   * through Graph (needs the Graph settings of `sharePoint`).
+   */
+  directory: FileDirectoryConfig | GraphDirectoryConfig;
+  /**
+   * The app's id in the organisation's app catalog: when set (with the Graph settings), the sender installs the
+   * app for people who do not have it (`POST /users/{id}/teamwork/installedApps`).
+   */
+  teamsAppCatalogId?: string;
   /** The yearly review's schedule: reminders before the deadline, escalations after it, overdue follow-ups. */
-  review: { reminderDaysBefore: number[]; escalationDaysAfter: number[]; followUpOverdueDays: [number, number] };
+  review: {
+    reminderDaysBefore: number[];
+    escalationDaysAfter: number[];
+    followUpOverdueDays: [number, number];
+  };
   /**
    * Where to create 1:1 conversations with people who have never written to the bot, until a
    * conversation reference has taught the service its tenant's own service URL.
@@ -155,6 +332,35 @@ export interface Config {
   };
   /** The embedded default's own signing key for local tab tokens (created on first use). */
   localSigningKeyPath: string;
+}
+
+export interface SharePointConfig {
+  /** host:/path or the site's Graph id. */
+  site: string;
+  tenantId: string;
+  clientId: string;
+  certificatePath?: string;
+  clientSecret?: string;
+  authorityHost: string;
+  graphBaseUrl: string;
+  /** Create or repair the lists at start (otherwise: `npm run provision`). */
+  provisionAtStart: boolean;
+}
+
+export interface FileDirectoryConfig {
+  source: 'file';
+}
+
+export interface GraphDirectoryConfig {
+  source: 'graph';
+  /** Entra group ids per role (transitive members have the role). */
+  roleGroups: Partial<Record<GroupRole, string[]>>;
+  /** Entra groups one can address a campaign to. */
+  groups: string[];
+  /** How long the directory read from Graph is used before it is read again. */
+  refreshMs: number;
+  /** The organisation's name as shown (the organisation file's name when unset). */
+  organisationName?: string;
 }
 
 export class ConfigError extends Error {
@@ -199,9 +405,38 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     dbPath: e.VARN_DB_PATH ? path.resolve(e.VARN_DB_PATH) : path.join(dataDir, 'varn.sqlite'),
     contentDir,
-    knowledgeDir: e.VARN_KNOWLEDGE_DIR ? path.resolve(e.VARN_KNOWLEDGE_DIR) : path.join(contentDir, 'documents'),
+    knowledgeDir: e.VARN_KNOWLEDGE_DIR
+      ? path.resolve(e.VARN_KNOWLEDGE_DIR)
+      : path.join(contentDir, 'documents'),
     securityFunction: e.VARN_SECURITY_FUNCTION ?? [],
     maxQuestionChars: e.VARN_MAX_QUESTION_CHARS,
+    sharePoint: e.VARN_SHAREPOINT_SITE
+      ? {
+          site: e.VARN_SHAREPOINT_SITE,
+          tenantId: (e.VARN_GRAPH_TENANT_ID ?? e.MicrosoftAppTenantId) as string,
+          clientId: (e.VARN_GRAPH_CLIENT_ID ?? e.MicrosoftAppId) as string,
+          certificatePath: e.VARN_GRAPH_CERTIFICATE_PATH
+            ? path.resolve(e.VARN_GRAPH_CERTIFICATE_PATH)
+            : undefined,
+          clientSecret: e.VARN_GRAPH_CERTIFICATE_PATH
+            ? undefined
+            : (e.VARN_GRAPH_CLIENT_SECRET ?? e.MicrosoftAppPassword),
+          authorityHost: e.VARN_GRAPH_AUTHORITY_HOST.replace(/\/$/, ''),
+          graphBaseUrl: e.VARN_GRAPH_BASE_URL.replace(/\/$/, ''),
+          provisionAtStart: e.VARN_SHAREPOINT_PROVISION,
+        }
+      : undefined,
+    directory:
+      e.VARN_DIRECTORY === 'graph'
+        ? {
+            source: 'graph',
+            roleGroups: e.VARN_DIRECTORY_ROLE_GROUPS ?? {},
+            groups: e.VARN_DIRECTORY_GROUPS ?? [],
+            refreshMs: Math.round(e.VARN_DIRECTORY_REFRESH_MINUTES * 60_000),
+            organisationName: e.VARN_DIRECTORY_ORGANISATION_NAME,
+          }
+        : { source: 'file' },
+    teamsAppCatalogId: e.VARN_TEAMS_APP_CATALOG_ID,
     review: {
       reminderDaysBefore: e.VARN_REVIEW_REMINDER_DAYS,
       escalationDaysAfter: e.VARN_REVIEW_ESCALATION_DAYS,

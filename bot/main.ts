@@ -14,7 +14,17 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await createApp(config);
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    app = await createApp(config);
+  } catch (error) {
+    // the tenant or site is set up wrong: say what to change and stop (78: configuration), no stack, no restart loop
+    if ((error as Error).name === 'StartupError') {
+      process.stderr.write(`Värn cannot start: ${(error as Error).message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
   const port = await app.listen();
   app.log.info({ port, mode: config.embedded ? 'embedded (SQLite, sample organisation, offline)' : 'tenant' }, `Värn listens on http://localhost:${port}`);
 

@@ -1,9 +1,14 @@
-/** `npm run import -- <files or folders>`: imports governing documents into the configured store. */
+/**
+ * `npm run import -- <files or folders>`: imports governing documents into the configured store.
+ * On SharePoint the files are first uploaded to the library's governing documents, then the
+ * library is imported (only what changed since the last import).
+ */
 import 'dotenv/config';
 import { ConfigError, loadConfig } from '../config';
 import { KnowledgeService } from '../knowledge/service';
-import { FileSystemSource } from '../knowledge/source';
+import { FileSystemSource, GOVERNING_FOLDER } from '../knowledge/source';
 import { createLogger } from '../logger';
+import { connectSharePoint } from '../store/sharepoint/connect';
 import { openSqliteStore } from '../store/sqlite';
 
 async function main(): Promise<void> {
@@ -13,10 +18,22 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig();
-  const store = openSqliteStore(config.dbPath);
-  const knowledge = new KnowledgeService(store, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+  const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const sharePoint = config.sharePoint
+    ? await connectSharePoint(config.sharePoint, { log, localDbPath: config.dbPath })
+    : undefined;
+  const store = sharePoint?.store ?? openSqliteStore(config.dbPath);
+  const knowledge = new KnowledgeService(store, log);
   await knowledge.load();
-  const report = await knowledge.import(new FileSystemSource(paths, `${config.publicUrl}/documents`));
+  const files = new FileSystemSource(paths, `${config.publicUrl}/documents`);
+  if (sharePoint) {
+    for (const file of await files.list()) {
+      await sharePoint.library.put(GOVERNING_FOLDER, file.name, await file.read());
+      process.stdout.write(`uploaded   ${file.name}\n`);
+    }
+  }
+  const report = await knowledge.import(sharePoint?.source ?? files);
+  sharePoint?.source.commit();
   for (const name of report.imported) process.stdout.write(`imported   ${name}\n`);
   for (const name of report.unchanged) process.stdout.write(`unchanged  ${name}\n`);
   for (const failure of report.failed) process.stdout.write(`NOT imported  ${failure.reason}\n`);
@@ -25,8 +42,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error))}\n`,
-  );
+  const known = error instanceof ConfigError || (error as Error).name === 'StartupError';
+  process.stderr.write(`${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
   process.exit(1);
 });

@@ -17,6 +17,8 @@ export interface ImportReport {
   imported: string[];
   unchanged: string[];
   failed: { name: string; reason: string }[];
+  /** Documents that left the source (a library file deleted). */
+  removed: string[];
 }
 
 export interface Reranker {
@@ -117,7 +119,7 @@ export class KnowledgeService {
 
   /** Imports every file of the source; a changed file replaces its passages; a bad file is reported by name. */
   async import(source: DocumentSource): Promise<ImportReport> {
-    const report: ImportReport = { imported: [], unchanged: [], failed: [] };
+    const report: ImportReport = { imported: [], unchanged: [], failed: [], removed: [] };
     for (const file of await source.list()) {
       try {
         const bytes = await file.read();
@@ -163,6 +165,16 @@ export class KnowledgeService {
         report.failed.push({ name: file.name, reason });
         this.log.warn({ file: file.name, err: error }, 'document not imported');
       }
+    }
+    for (const key of (await source.removed?.()) ?? []) {
+      const gone = (await this.store.documents.find({ sourceKey: key }))[0];
+      if (!gone) continue;
+      await this.store.transaction(async (tx) => {
+        await tx.passages.removeWhere({ documentId: gone.value.id });
+        await tx.documents.remove(gone.value.id);
+      });
+      report.removed.push(gone.value.fileName);
+      this.log.info({ file: gone.value.fileName }, 'document removed from the index');
     }
     await this.load();
     return report;

@@ -32,7 +32,9 @@ export interface Store {
   campaignAuthors: Collection<CampaignAuthor>;
   /**
    * Runs `work` as one unit: all of its writes land or none do. Work inside must only use the
-   * store handed to it. (SQLite: a transaction; SharePoint: a $batch with compensation.)
+   * store handed to it. (SQLite: a transaction. SharePoint has none: each write lands as it is
+   * made and, when `work` throws, the writes are taken back in reverse order; a crash of the process
+   * in the middle leaves the writes made so far — see store/sharepoint/index.ts.)
    */
   transaction<R>(work: (tx: Store) => Promise<R>): Promise<R>;
   close(): Promise<void>;

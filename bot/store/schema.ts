@@ -14,26 +14,33 @@ import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../review/model'
 import type { FollowUp } from '../followups/model';
 import type { DocumentReview } from '../governance/model';
 
+/** How an indexed field is stored where the store types its columns (SharePoint); text unless said otherwise. */
+export type IndexedType = 'text' | 'number' | 'boolean';
+
 export interface CollectionSpec<T> {
   name: string;
   indexed: readonly (keyof T & string)[];
   appendOnly?: boolean;
+  /** Indexed fields that are not text (numbers, booleans). */
+  types?: Partial<Record<keyof T & string, IndexedType>>;
 }
 
 const spec = <T>(
   name: string,
   indexed: readonly (keyof T & string)[],
   appendOnly = false,
+  types: Partial<Record<keyof T & string, IndexedType>> = {},
 ): CollectionSpec<T> => ({
   name,
   indexed,
   appendOnly,
+  types,
 });
 
 export const collections = {
   documents: spec<DocumentRecord>('documents', ['sourceKey', 'organisation']),
   passages: spec<Passage>('passages', ['documentId']),
-  questions: spec<Question>('questions', ['status', 'askedBy', 'curated']),
+  questions: spec<Question>('questions', ['status', 'askedBy', 'curated'], false, { curated: 'boolean' }),
   feedback: spec<Feedback>('feedback', ['questionId', 'personId']),
   conversations: spec<ConversationRecord>('conversations', ['personId']),
   auditEvents: spec<AuditEvent>('auditEvents', ['recordType', 'recordId', 'actorId'], true),

@@ -1,6 +1,6 @@
 /**
- * The DocumentStore contract. Every adapter runs these: the local folder now; the SharePoint
- * document library (through the local Graph endpoint) joins the list with its own factory.
+ * The DocumentStore contract. Every adapter runs these: the local folder, and the SharePoint
+ * document library through the local Graph endpoint (a new, provisioned site per test).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,11 +8,19 @@ import path from 'node:path';
 import { LocalDocumentStore } from '../../bot/documents/local';
 import type { DocumentStore } from '../../bot/documents/port';
 import { AppError } from '../../bot/errors';
+import { type LocalGraph, startGraph } from '../support/graph';
+import { connectTestSite } from '../support/sharepoint';
 
 interface Adapter {
-  make(clock: () => Date): DocumentStore;
-  cleanUp(): void;
+  make(clock: () => Date): Promise<DocumentStore>;
+  cleanUp(): Promise<void>;
 }
+
+let graph: LocalGraph;
+beforeAll(async () => {
+  graph = await startGraph();
+});
+afterAll(async () => graph.close());
 
 const adapters: [string, () => Adapter][] = [
   [
@@ -20,8 +28,23 @@ const adapters: [string, () => Adapter][] = [
     () => {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-files-'));
       return {
-        make: (clock) => new LocalDocumentStore(root, 'http://localhost:3978/files', clock),
-        cleanUp: () => fs.rmSync(root, { recursive: true, force: true }),
+        make: async (clock) => new LocalDocumentStore(root, 'http://localhost:3978/files', clock),
+        cleanUp: async () => fs.rmSync(root, { recursive: true, force: true }),
+      };
+    },
+  ],
+  [
+    'SharePoint library',
+    () => {
+      let close: () => Promise<void> = async () => undefined;
+      return {
+        // SharePoint keeps its own modification times; the clock is the local adapter's
+        make: async () => {
+          const connection = await connectTestSite(graph);
+          close = () => connection.store.close();
+          return connection.library;
+        },
+        cleanUp: () => close(),
       };
     },
   ],
@@ -34,10 +57,10 @@ describe.each(adapters)('%s', (_name, factory) => {
   let adapter: Adapter;
   let store: DocumentStore;
   let now: Date;
-  beforeEach(() => {
+  beforeEach(async () => {
     adapter = factory();
     now = new Date('2026-11-22T10:00:00Z');
-    store = adapter.make(() => now);
+    store = await adapter.make(() => now);
   });
   afterEach(() => adapter.cleanUp());
 

@@ -67,6 +67,8 @@ export interface StartOptions {
   setup?: (app: App) => void | Promise<void>;
   /** A store of the test's own (e.g. one that fails on purpose). */
   store?: Store;
+  /** How the app's Graph client reaches the local Graph endpoint (its msal network client). */
+  graph?: AppOverrides['graph'];
 }
 
 export async function startApp(
@@ -88,6 +90,7 @@ export async function startApp(
   };
   if (options.clock) overrides.clock = options.clock;
   if (options.sender) overrides.sender = options.sender;
+  if (options.graph) overrides.graph = options.graph;
   const app = await createApp(config, overrides);
   await options.setup?.(app);
   const port = await app.listen();

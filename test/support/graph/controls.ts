@@ -5,6 +5,7 @@
  */
 import { type AuthOptions, issueToken, type TokenStore } from './auth';
 import type { HandlerContext } from './context';
+import type { DirectoryGroup, DirectoryUser } from './directory';
 import { writeFile } from './drive';
 import type { FailNextOptions, FaultInjector, GraphFaults } from './faults';
 import { fieldsJson, removeColumn } from './lists';
@@ -135,6 +136,14 @@ export interface GraphControl {
   readList(site: string, list: string): ListSnapshot;
   readFiles(site: string): FileSnapshot[];
   sites(): SiteInfo[];
+  /** Adds users (with their manager), groups (members: user or group ids) and app catalog ids to the directory. */
+  seedDirectory(seed: { users?: DirectoryUser[]; groups?: DirectoryGroup[]; catalogApps?: string[] }): void;
+  /** Someone changes a user in Entra behind the app's back (e.g. disables the account or moves department). */
+  updateUser(id: string, change: Partial<DirectoryUser>): void;
+  /** The tenant's app permission policy blocks the app for the user: installing it answers 403. */
+  blockApp(userId: string, appId: string): void;
+  /** Catalog app ids installed in the user's personal scope. */
+  installedApps(userId: string): string[];
   reset(): void;
 }
 
@@ -348,6 +357,24 @@ export function createControl({ ctx, faults, stats, tokens, auth, origin }: Cont
     },
     sites() {
       return [...ctx.state.sites.values()].map(siteInfo);
+    },
+    seedDirectory({ users = [], groups = [], catalogApps = [] }) {
+      const d = ctx.state.directory;
+      for (const u of users) d.users.set(u.id, { ...u });
+      for (const g of groups) d.groups.set(g.id, { ...g, members: [...g.members] });
+      for (const a of catalogApps) d.catalogApps.add(a);
+    },
+    updateUser(id, change) {
+      const user = ctx.state.directory.users.get(id);
+      if (!user) throw new Error(`local Graph: no user ${id}`);
+      Object.assign(user, change);
+    },
+    blockApp(userId, appId) {
+      const d = ctx.state.directory;
+      d.blocked.set(userId, new Set([...(d.blocked.get(userId) ?? []), appId]));
+    },
+    installedApps(userId) {
+      return [...(ctx.state.directory.installed.get(userId) ?? [])];
     },
     reset() {
       ctx.state = newState();

@@ -116,6 +116,7 @@ export type {
   SiteInfo,
   SiteSpec,
 } from './controls';
+export type { DirectoryGroup, DirectoryUser } from './directory';
 export { CHUNK_MULTIPLE, MAX_FRAGMENT_BYTES } from './drive';
 export type { FailNextOptions, GraphFaults, ResourceUnitBudget } from './faults';
 export { HONOR_NON_INDEXED } from './lists';

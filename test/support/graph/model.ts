@@ -5,7 +5,9 @@
  * drive delta reads). Handlers and test controls both go through these functions, so a change made
  * "behind the adapter's back" follows the same rules as one made over HTTP.
  */
+
 import { randomUUID } from 'node:crypto';
+import { type DirectoryState, newDirectoryState } from './directory';
 import { GraphError, invalidRequest, isRecord, notFound } from './http';
 
 export type ColumnType =
@@ -127,10 +129,12 @@ export interface SiteRecord {
 
 export interface GraphState {
   sites: Map<string, SiteRecord>;
+  /** Users, groups and Teams app installations (directory.ts). */
+  directory: DirectoryState;
 }
 
 export function newState(): GraphState {
-  return { sites: new Map() };
+  return { sites: new Map(), directory: newDirectoryState() };
 }
 
 export const nowIso = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');

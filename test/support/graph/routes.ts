@@ -10,6 +10,7 @@
  * unsupported method gets 405.
  */
 import type { Handler, Target } from './context';
+import { directoryRoutes, resolveDirectory } from './directory';
 import { driveRoutes } from './drive';
 import { GraphError } from './http';
 import { listRoutes } from './lists';
@@ -21,7 +22,7 @@ export interface Resolved {
   target: Target;
 }
 
-const routes: Record<string, Handler> = { ...listRoutes, ...driveRoutes };
+const routes: Record<string, Handler> = { ...listRoutes, ...driveRoutes, ...directoryRoutes };
 
 export function handlerFor(method: string, shape: string): Handler {
   const handler = routes[`${method} ${shape}`];
@@ -82,6 +83,8 @@ export function resolve(state: GraphState, method: string, path: string, structu
     if (site) checkGrant(site, method, structural);
     return resolveDriveRest(site, m?.[2] ?? '', site ? { site, siteKey: site.id } : {});
   }
+  const directory = resolveDirectory(path);
+  if (directory) return { shape: directory.shape, target: { itemRef: directory.itemRef } };
   if (!path.startsWith('/sites/')) throw unknownSegment(path);
   let siteRef: string;
   let rest: string;
