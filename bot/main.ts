@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     app = await createApp(config);
   } catch (error) {
     // the tenant or site is set up wrong: say what to change and stop (78: configuration), no stack, no restart loop
-    if ((error as Error).name === 'StartupError') {
+    if ((error as Error).name === 'StartupError' || error instanceof ConfigError) {
       process.stderr.write(`Värn cannot start: ${(error as Error).message}\n`);
       process.exit(78);
     }
