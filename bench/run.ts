@@ -27,6 +27,11 @@ const results: Record<string, unknown> = { node: process.version };
 for (const name of benchmarks) {
   if (wanted.length > 0 && !wanted.includes(name)) continue;
   if (!fs.existsSync(path.join(__dirname, `${name}.js`))) continue;
-  results[name] = run(name);
+  try {
+    results[name] = run(name);
+  } catch (error) {
+    // one broken benchmark does not hide the others' figures; its own stderr is above
+    results[name] = { error: (error as Error).message.split('\n')[0] };
+  }
 }
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
