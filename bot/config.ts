@@ -26,7 +26,10 @@ const list = z
 const guid = z
   .string()
   .trim()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a GUID such as 00000000-0000-0000-0000-000000000000');
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    'a GUID such as 00000000-0000-0000-0000-000000000000',
+  );
 
 const envSchema = z
   .object({
@@ -38,7 +41,9 @@ const envSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppTenantId: optionalString.pipe(guid.optional()),
     MicrosoftAppType: z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).optional(),
-    BotOpenIdMetadata: optionalString.pipe(z.url('the URL of the Bot Connector OpenID metadata document').optional()),
+    BotOpenIdMetadata: optionalString.pipe(
+      z.url('the URL of the Bot Connector OpenID metadata document').optional(),
+    ),
     VARN_PUBLIC_URL: optionalString.pipe(z.url('the public https URL of this service').optional()),
     VARN_DATA_DIR: z.string().default('./data'),
     VARN_DB_PATH: optionalString,
@@ -46,7 +51,9 @@ const envSchema = z
     VARN_KNOWLEDGE_DIR: optionalString,
     VARN_SECURITY_FUNCTION: list,
     VARN_MAX_QUESTION_CHARS: z.coerce.number().int().min(20).max(4000).default(500),
-    AZURE_OPENAI_ENDPOINT: optionalString.pipe(z.url('an https URL such as https://myres.openai.azure.com').optional()),
+    AZURE_OPENAI_ENDPOINT: optionalString.pipe(
+      z.url('an https URL such as https://myres.openai.azure.com').optional(),
+    ),
     AZURE_OPENAI_API_KEY: optionalString,
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalString,
     VARN_TEAMS_SERVICE_URL: z
@@ -57,11 +64,20 @@ const envSchema = z
       .min(0.01, 'a number of seconds above 0')
       .max(3600)
       .default(60),
+    VARN_SENDER_LEASE_SECONDS: z.coerce
+      .number()
+      .int('a whole number of seconds')
+      .min(1, 'a number of seconds from 1')
+      .max(86_400, 'at most 86400 seconds (a day)')
+      .default(120),
     AZURE_OPENAI_CHAT_DEPLOYMENT: optionalString,
     AZURE_OPENAI_API_VERSION: z.string().default('2024-10-21'),
     VARN_TAB_CLIENT_ID: optionalString.pipe(guid.optional()),
     VARN_TAB_APP_ID_URI: optionalString.pipe(
-      z.string().startsWith('api://', 'an application ID URI such as api://varn.example.se/<client id>').optional(),
+      z
+        .string()
+        .startsWith('api://', 'an application ID URI such as api://varn.example.se/<client id>')
+        .optional(),
     ),
     VARN_TAB_JWKS_URL: optionalString.pipe(z.url('the https URL of the signing keys (JWKS)').optional()),
   })
@@ -76,15 +92,27 @@ const envSchema = z
         });
       }
       if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
-        ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'the tenant id (a GUID) for a SingleTenant bot' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MicrosoftAppTenantId'],
+          message: 'the tenant id (a GUID) for a SingleTenant bot',
+        });
       }
       if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppPassword) {
-        ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'the client secret of the SingleTenant bot' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MicrosoftAppPassword'],
+          message: 'the client secret of the SingleTenant bot',
+        });
       }
     }
     if (env.AZURE_OPENAI_ENDPOINT) {
       if (!env.AZURE_OPENAI_API_KEY)
-        ctx.addIssue({ code: 'custom', path: ['AZURE_OPENAI_API_KEY'], message: 'the key of the Azure OpenAI resource' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AZURE_OPENAI_API_KEY'],
+          message: 'the key of the Azure OpenAI resource',
+        });
       if (!env.AZURE_OPENAI_EMBEDDING_DEPLOYMENT)
         ctx.addIssue({
           code: 'custom',
@@ -125,6 +153,11 @@ export interface Config {
   teamsServiceUrl: string;
   /** How often the scheduler looks for due jobs. */
   schedulerPollMs: number;
+  /**
+   * How long the sender's claim on a delivery holds: after a crash, a delivery claimed but not recorded
+   * is sent again once this has passed (bot/delivery/service.ts).
+   */
+  senderLeaseMs: number;
   openAi?: {
     endpoint: string;
     apiKey: string;
@@ -187,11 +220,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     dbPath: e.VARN_DB_PATH ? path.resolve(e.VARN_DB_PATH) : path.join(dataDir, 'varn.sqlite'),
     contentDir,
-    knowledgeDir: e.VARN_KNOWLEDGE_DIR ? path.resolve(e.VARN_KNOWLEDGE_DIR) : path.join(contentDir, 'documents'),
+    knowledgeDir: e.VARN_KNOWLEDGE_DIR
+      ? path.resolve(e.VARN_KNOWLEDGE_DIR)
+      : path.join(contentDir, 'documents'),
     securityFunction: e.VARN_SECURITY_FUNCTION ?? [],
     maxQuestionChars: e.VARN_MAX_QUESTION_CHARS,
     teamsServiceUrl: e.VARN_TEAMS_SERVICE_URL,
     schedulerPollMs: Math.round(e.VARN_SCHEDULER_POLL_SECONDS * 1000),
+    senderLeaseMs: e.VARN_SENDER_LEASE_SECONDS * 1000,
     openAi:
       e.AZURE_OPENAI_ENDPOINT && e.AZURE_OPENAI_API_KEY && e.AZURE_OPENAI_EMBEDDING_DEPLOYMENT
         ? {
