@@ -43,12 +43,7 @@ import { VarnBot } from './teams/bot';
 import { ConversationBook } from './teams/conversations';
 import { helpCard, helpCommand } from './teams/help';
 import { InstalledByPolicy } from './teams/installer';
-import {
-  countingConnectorCalls,
-  TeamsConversations,
-  TeamsMessenger,
-  withoutConnectorRetries,
-} from './teams/messenger';
+import { countingConnectorCalls, TeamsConversations, TeamsMessenger, withoutConnectorRetries } from './teams/messenger';
 
 export interface App {
   server: restify.Server;
@@ -107,12 +102,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
 
   // semantic ranking and phrasing only when the customer configured an Azure OpenAI deployment
-  const knowledge = new KnowledgeService(
-    store,
-    log,
-    clock,
-    config.openAi ? azureOpenAiSemantic(config.openAi) : {},
-  );
+  const knowledge = new KnowledgeService(store, log, clock, config.openAi ? azureOpenAiSemantic(config.openAi) : {});
   await knowledge.load();
   const documentsLink = `${config.publicUrl}/documents`;
   const report = await knowledge.import(new FileSystemSource([config.knowledgeDir], documentsLink));
@@ -126,9 +116,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // The sender has its own adapter whose connector does not retry by itself: every call passes the
   // sender's rate windows, and the sender sees (and retries) each 429 itself.
   const outbound = new CloudAdapter(
-    withoutConnectorRetries(
-      createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials),
-    ),
+    withoutConnectorRetries(createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials)),
   );
   const sender = new DeliveryService({
     store,

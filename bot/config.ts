@@ -26,10 +26,7 @@ const list = z
 const guid = z
   .string()
   .trim()
-  .regex(
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
-    'a GUID such as 00000000-0000-0000-0000-000000000000',
-  );
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a GUID such as 00000000-0000-0000-0000-000000000000');
 
 const envSchema = z
   .object({
@@ -41,9 +38,7 @@ const envSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppTenantId: optionalString.pipe(guid.optional()),
     MicrosoftAppType: z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).optional(),
-    BotOpenIdMetadata: optionalString.pipe(
-      z.url('the URL of the Bot Connector OpenID metadata document').optional(),
-    ),
+    BotOpenIdMetadata: optionalString.pipe(z.url('the URL of the Bot Connector OpenID metadata document').optional()),
     VARN_PUBLIC_URL: optionalString.pipe(z.url('the public https URL of this service').optional()),
     VARN_DATA_DIR: z.string().default('./data'),
     VARN_DB_PATH: optionalString,
@@ -51,9 +46,7 @@ const envSchema = z
     VARN_KNOWLEDGE_DIR: optionalString,
     VARN_SECURITY_FUNCTION: list,
     VARN_MAX_QUESTION_CHARS: z.coerce.number().int().min(20).max(4000).default(500),
-    AZURE_OPENAI_ENDPOINT: optionalString.pipe(
-      z.url('an https URL such as https://myres.openai.azure.com').optional(),
-    ),
+    AZURE_OPENAI_ENDPOINT: optionalString.pipe(z.url('an https URL such as https://myres.openai.azure.com').optional()),
     AZURE_OPENAI_API_KEY: optionalString,
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalString,
     VARN_TEAMS_SERVICE_URL: z
@@ -74,10 +67,7 @@ const envSchema = z
     AZURE_OPENAI_API_VERSION: z.string().default('2024-10-21'),
     VARN_TAB_CLIENT_ID: optionalString.pipe(guid.optional()),
     VARN_TAB_APP_ID_URI: optionalString.pipe(
-      z
-        .string()
-        .startsWith('api://', 'an application ID URI such as api://varn.example.se/<client id>')
-        .optional(),
+      z.string().startsWith('api://', 'an application ID URI such as api://varn.example.se/<client id>').optional(),
     ),
     VARN_TAB_JWKS_URL: optionalString.pipe(z.url('the https URL of the signing keys (JWKS)').optional()),
   })
@@ -92,27 +82,15 @@ const envSchema = z
         });
       }
       if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['MicrosoftAppTenantId'],
-          message: 'the tenant id (a GUID) for a SingleTenant bot',
-        });
+        ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'the tenant id (a GUID) for a SingleTenant bot' });
       }
       if (env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppPassword) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['MicrosoftAppPassword'],
-          message: 'the client secret of the SingleTenant bot',
-        });
+        ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'the client secret of the SingleTenant bot' });
       }
     }
     if (env.AZURE_OPENAI_ENDPOINT) {
       if (!env.AZURE_OPENAI_API_KEY)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['AZURE_OPENAI_API_KEY'],
-          message: 'the key of the Azure OpenAI resource',
-        });
+        ctx.addIssue({ code: 'custom', path: ['AZURE_OPENAI_API_KEY'], message: 'the key of the Azure OpenAI resource' });
       if (!env.AZURE_OPENAI_EMBEDDING_DEPLOYMENT)
         ctx.addIssue({
           code: 'custom',
@@ -220,9 +198,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     dbPath: e.VARN_DB_PATH ? path.resolve(e.VARN_DB_PATH) : path.join(dataDir, 'varn.sqlite'),
     contentDir,
-    knowledgeDir: e.VARN_KNOWLEDGE_DIR
-      ? path.resolve(e.VARN_KNOWLEDGE_DIR)
-      : path.join(contentDir, 'documents'),
+    knowledgeDir: e.VARN_KNOWLEDGE_DIR ? path.resolve(e.VARN_KNOWLEDGE_DIR) : path.join(contentDir, 'documents'),
     securityFunction: e.VARN_SECURITY_FUNCTION ?? [],
     maxQuestionChars: e.VARN_MAX_QUESTION_CHARS,
     teamsServiceUrl: e.VARN_TEAMS_SERVICE_URL,
