@@ -94,7 +94,7 @@ function startService(env: Record<string, string>, cwd: string): Promise<Service
   });
   const logs: Service['logs'] = [];
   let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let rest = '';
     // the pipe is always drained, or a chatty child would block on a full pipe
