@@ -34,11 +34,10 @@ import { person, root, sample } from '../support/app';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
   type ChannelActivity,
-  type ChannelUser,
-  makeUser,
   type OutgoingEvent,
   startChannel,
 } from '../support/channel';
+import { GENERATED_UNIT, generatedOrganisation, until } from '../support/generated';
 
 const RECIPIENTS = 2_000;
 /** Cards that reach the channel before the first process is killed. */
@@ -47,34 +46,6 @@ const TITLE = 'Välkommen som vikarie';
 const tenantId = sample.organisation.tenantId;
 const malin = person('Malin Forsberg');
 const main = path.join(root, 'dist/bot/main.js');
-
-/** The sample organisation with a unit of generated people (none of whom has ever opened the app), and its documents. */
-function content(dir: string): ChannelUser[] {
-  const data = JSON.parse(fs.readFileSync(path.join(root, 'content/organisation.json'), 'utf8')) as {
-    units: Record<string, unknown>[];
-    people: Record<string, unknown>[];
-  };
-  data.units.push({
-    id: 'u-bemanning',
-    name: 'Bemanningsenheten',
-    kind: 'unit',
-    parentId: 'u-hsf',
-    managerId: data.people.find((p) => p.name === 'Per Åkesson')?.id,
-  });
-  const users = Array.from({ length: RECIPIENTS }, (_, i) => makeUser(`Vikarie ${i}`, { tenantId }));
-  for (const u of users)
-    data.people.push({
-      id: u.aadObjectId,
-      name: u.name,
-      unitId: 'u-bemanning',
-      roles: ['employee'],
-      locale: 'sv-SE',
-    });
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'organisation.json'), JSON.stringify(data));
-  fs.cpSync(path.join(root, 'content/documents'), path.join(dir, 'documents'), { recursive: true });
-  return users;
-}
 
 interface Service {
   child: ChildProcess;
@@ -122,18 +93,6 @@ function startService(env: Record<string, string>, cwd: string): Promise<Service
   });
 }
 
-async function until(
-  what: string,
-  condition: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 const isCampaignCard = (a: ChannelActivity): boolean =>
   JSON.stringify(
     a.attachments?.find((x) => x.contentType === ADAPTIVE_CARD_CONTENT_TYPE)?.content ?? '',
@@ -154,7 +113,7 @@ test(`when the service is killed mid-send to ${RECIPIENTS} people and started ag
     throw new Error(`${main} is missing: run the tests with npm test (it builds first)`);
   const started = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-campaign-kill-'));
-  const users = content(path.join(dir, 'content'));
+  const users = generatedOrganisation(path.join(dir, 'content'), RECIPIENTS, { documents: true });
   const dbFile = path.join(dir, 'varn.sqlite');
   const channel = await startChannel({ botUrl: 'http://127.0.0.1:9/api/messages', tenantId });
   const env = {
@@ -203,7 +162,7 @@ test(`when the service is killed mid-send to ${RECIPIENTS} people and started ag
         step: 'audience',
         goto: 'preview',
         audienceKind: 'units',
-        units: 'u-bemanning',
+        units: GENERATED_UNIT,
         subUnits: 'false',
       }),
     ).toContain(`${RECIPIENTS} personer`);
