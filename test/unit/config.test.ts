@@ -41,5 +41,7 @@ test("the sender's lease on a claimed delivery is a setting of whole seconds, tw
   expect(loadConfig({}).senderLeaseMs).toBe(120_000);
   expect(loadConfig({ VARN_SENDER_LEASE_SECONDS: '5' }).senderLeaseMs).toBe(5_000);
   for (const bad of ['0', '1.5', 'soon', '86401'])
-    expect(() => loadConfig({ VARN_SENDER_LEASE_SECONDS: bad })).toThrow(/VARN_SENDER_LEASE_SECONDS: expected/);
+    expect(() => loadConfig({ VARN_SENDER_LEASE_SECONDS: bad })).toThrow(
+      /VARN_SENDER_LEASE_SECONDS: expected/,
+    );
 });
