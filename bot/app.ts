@@ -196,7 +196,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     directory,
     log: log.child({ component: 'sender' }),
     clock,
-    options: overrides.sender,
+    options: { leaseMs: config.senderLeaseMs, ...overrides.sender },
   });
   const scheduler = new JobScheduler({
     store,

@@ -7,53 +7,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TEAMS_RATE_RULES } from '../../bot/delivery/limits';
-import { person, root, sample, startApp } from '../support/app';
-import { ADAPTIVE_CARD_CONTENT_TYPE, type ChannelUser, makeUser } from '../support/channel';
+import { person, root, startApp } from '../support/app';
+import { ADAPTIVE_CARD_CONTENT_TYPE, type ChannelUser } from '../support/channel';
+import { GENERATED_UNIT, generatedOrganisation, until } from '../support/generated';
 
 const RECIPIENTS = 2_000;
-const tenantId = sample.organisation.tenantId;
 const malin = person('Malin Forsberg');
-
-/** The sample organisation with a unit of generated people (none of whom has ever opened the app). */
-function organisation(dir: string): ChannelUser[] {
-  const data = JSON.parse(fs.readFileSync(path.join(root, 'content/organisation.json'), 'utf8')) as {
-    units: Record<string, unknown>[];
-    people: Record<string, unknown>[];
-  };
-  const manager = data.people.find((p) => p.name === 'Per Åkesson')?.id;
-  data.units.push({
-    id: 'u-bemanning',
-    name: 'Bemanningsenheten',
-    kind: 'unit',
-    parentId: 'u-hsf',
-    managerId: manager,
-  });
-  const users = Array.from({ length: RECIPIENTS }, (_, i) => makeUser(`Vikarie ${i}`, { tenantId }));
-  for (const u of users)
-    data.people.push({
-      id: u.aadObjectId,
-      name: u.name,
-      unitId: 'u-bemanning',
-      roles: ['employee'],
-      locale: 'sv-SE',
-    });
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'organisation.json'), JSON.stringify(data));
-  return users;
-}
-
-async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 test('when the service stops mid-send to 2,000 people and starts again, then each gets the card exactly once', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-campaign-restart-'));
-  const users = organisation(path.join(dir, 'content'));
-  fs.cpSync(path.join(root, 'content/review'), path.join(dir, 'content/review'), { recursive: true });
+  const users = generatedOrganisation(path.join(dir, 'content'), RECIPIENTS);
   const env = {
     VARN_CONTENT_DIR: path.join(dir, 'content'),
     VARN_KNOWLEDGE_DIR: path.join(root, 'content/documents'),
@@ -93,7 +56,7 @@ test('when the service stops mid-send to 2,000 people and starts again, then eac
         step: 'audience',
         goto: 'preview',
         audienceKind: 'units',
-        units: 'u-bemanning',
+        units: GENERATED_UNIT,
         subUnits: 'false',
       }),
     ).toContain('2000 personer');
@@ -135,7 +98,7 @@ test('when the service stops mid-send to 2,000 people and starts again, then eac
         failed: 0,
         pending: 0,
       });
-      expect(figures.units.map((u) => [u.unitId, u.delivered])).toEqual([['u-bemanning', RECIPIENTS]]);
+      expect(figures.units.map((u) => [u.unitId, u.delivered])).toEqual([[GENERATED_UNIT, RECIPIENTS]]);
     } finally {
       await second.close();
     }

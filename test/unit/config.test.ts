@@ -115,3 +115,12 @@ test("the sender's default service URL and the scheduler's poll interval are set
   );
   expect(() => loadConfig({ VARN_SCHEDULER_POLL_SECONDS: '0' })).toThrow(/VARN_SCHEDULER_POLL_SECONDS/);
 });
+
+test("the sender's lease on a claimed delivery is a setting of whole seconds, two minutes unless set", () => {
+  expect(loadConfig({}).senderLeaseMs).toBe(120_000);
+  expect(loadConfig({ VARN_SENDER_LEASE_SECONDS: '5' }).senderLeaseMs).toBe(5_000);
+  for (const bad of ['0', '1.5', 'soon', '86401'])
+    expect(() => loadConfig({ VARN_SENDER_LEASE_SECONDS: bad })).toThrow(
+      /VARN_SENDER_LEASE_SECONDS: expected/,
+    );
+});
