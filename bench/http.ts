@@ -20,6 +20,7 @@ import { createServer } from '../bot/http/server';
 import { createLogger } from '../bot/logger';
 import { openSqliteStore } from '../bot/store/sqlite';
 import { type Channel, type ChannelUser, makeUser, startChannel } from '../test/support/channel';
+import { rerunWithServiceFlags } from './measure';
 
 const root = path.resolve(__dirname, '../..');
 const log = createLogger('silent');
@@ -92,7 +93,10 @@ export async function httpBench(
   const tenantId = app.directory.organisation.tenantId;
 
   // the echo turn on the same stack
-  const botAuth = createBotFrameworkAuthenticationFromConfiguration(null, new ConfigurationServiceClientCredentialFactory({}));
+  const botAuth = createBotFrameworkAuthenticationFromConfiguration(
+    null,
+    new ConfigurationServiceClientCredentialFactory({}),
+  );
   const adapter = new CloudAdapter(botAuth);
   const echo = new TeamsActivityHandler();
   echo.onMessage(async (context, next) => {
@@ -159,7 +163,8 @@ export async function httpBench(
   };
 }
 
-if (require.main === module) {
+// measured as `npm start` runs the service: with its V8 flags (package.json)
+if (require.main === module && !rerunWithServiceFlags(root, __filename)) {
   const argv = process.argv.slice(2);
   const roundsAt = argv.indexOf('--rounds');
   const dbPath = argv.includes('--file')
@@ -167,7 +172,9 @@ if (require.main === module) {
     : undefined;
   httpBench({ dbPath, rounds: roundsAt >= 0 ? Number(argv[roundsAt + 1]) : undefined })
     .then((result) =>
-      process.stdout.write(`${JSON.stringify({ node: process.version, http: result }, null, 2)}\n`),
+      process.stdout.write(
+        `${JSON.stringify({ node: process.version, nodeFlags: process.execArgv, http: result }, null, 2)}\n`,
+      ),
     )
     .catch((error: unknown) => {
       process.stderr.write(`${(error as Error).stack}\n`);

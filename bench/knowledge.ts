@@ -3,6 +3,7 @@
  * `npm run build && node dist/bench/knowledge.js` (npm run bench runs it too). Prints JSON; measures, never asserts.
  *  - answer latency in process (p50/p99) over the sample content and over a generated corpus of 1,000 documents
  *  - index build time, and the process's memory (RSS) once the large index is built and has answered
+ * It runs with the V8 flags `npm start` gives the service (package.json; it restarts itself with them).
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +15,7 @@ import { KnowledgeService } from '../bot/knowledge/service';
 import { FileSystemSource } from '../bot/knowledge/source';
 import { createLogger } from '../bot/logger';
 import { openSqliteStore } from '../bot/store/sqlite';
-import { mb, percentile, round } from './measure';
+import { mb, percentile, rerunWithServiceFlags, round } from './measure';
 
 const root = path.resolve(__dirname, '../..');
 const questions = [
@@ -143,11 +144,16 @@ async function knowledgeBench() {
   return { sample: sampleResult, generated1000: result };
 }
 
-knowledgeBench()
-  .then((knowledge) =>
-    process.stdout.write(`${JSON.stringify({ node: process.version, knowledge }, null, 2)}\n`),
-  )
-  .catch((error: unknown) => {
-    process.stderr.write(`${(error as Error).stack}\n`);
-    process.exit(1);
-  });
+// measured as `npm start` runs the service: with its V8 flags (package.json)
+if (!rerunWithServiceFlags(root, __filename)) {
+  knowledgeBench()
+    .then((knowledge) =>
+      process.stdout.write(
+        `${JSON.stringify({ node: process.version, nodeFlags: process.execArgv, knowledge }, null, 2)}\n`,
+      ),
+    )
+    .catch((error: unknown) => {
+      process.stderr.write(`${(error as Error).stack}\n`);
+      process.exit(1);
+    });
+}

@@ -435,11 +435,27 @@ export function edits1(word: string): string[] {
   return out;
 }
 
+/** word → its correction, '' when it has none */
+const spellCache = new Map<string, string>();
+
 /** A dictionary word one edit from a misspelt Swedish word, or undefined (the dictionary knows the word, or nothing is near). */
 export function spellSv(word: string): string | undefined {
   if (word.length < 5 || /[^a-zåäöé]/.test(word)) return undefined;
+  // a word's correction depends only on the dictionary: every edit of a word is ~60 strings per letter,
+  // so a question word is looked up once (questions repeat their words: ansvarar, informationssäkerheten)
+  const cached = spellCache.get(word);
+  if (cached !== undefined) return cached === '' ? undefined : cached;
   const { words } = compoundLexicon();
-  if (words.has(word)) return undefined;
-  for (const candidate of edits1(word)) if (words.has(candidate)) return candidate;
-  return undefined;
+  let found = '';
+  if (!words.has(word)) {
+    for (const candidate of edits1(word)) {
+      if (words.has(candidate)) {
+        found = candidate;
+        break;
+      }
+    }
+  }
+  if (spellCache.size > 50_000) spellCache.clear();
+  spellCache.set(word, found);
+  return found === '' ? undefined : found;
 }

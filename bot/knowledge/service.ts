@@ -75,6 +75,8 @@ export class KnowledgeService {
 
   /** The curated answer to a question like this one, if the security function has kept one. */
   async searchCurated(question: string): Promise<{ questionId: string; answer: string }[]> {
+    // nothing kept yet: no question to analyse against
+    if (this.curatedIndex.size === 0) return [];
     const result = this.curatedIndex.search(question, {
       ...defaultRankOptions,
       minCoverage: 0.7,
