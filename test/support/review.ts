@@ -32,7 +32,10 @@ async function stored(store: Store, id: string): Promise<UnitReview> {
   return (await store.unitReviews.get(id))?.value as UnitReview;
 }
 
-/** Fills in every area as Teams would send the area card's inputs (all inputs, empty ones as ""); returns the answers. */
+/**
+ * Fills in every area as Teams would send the area card's inputs (all inputs, empty ones as "");
+ * returns the answers to the saves. `opened` sees each area card as it opened.
+ */
 export async function fillReview(
   channel: Channel,
   store: Store,
@@ -40,13 +43,14 @@ export async function fillReview(
   reviewId: string,
   values: Record<string, AreaValues>,
   rest: AreaValues = { rating: 'met' },
+  opened: (card: unknown) => void = () => undefined,
 ): Promise<unknown[]> {
   const review = await stored(store, reviewId);
   const cycle = (await store.reviewCycles.get(review.cycleId))?.value;
   const answers: unknown[] = [];
   for (const area of cycle?.areas ?? []) {
     const seen = { reviewId, areaId: area.id, round: review.round, step: review.step };
-    answers.push(answer(await channel.execute(user, 'review.area', seen)));
+    opened(answer(await channel.execute(user, 'review.area', seen)));
     const data: Record<string, unknown> = { ...seen, back: true };
     for (const goal of area.goals) {
       const v = { ...rest, ...(values[goal.id] ?? {}) };
