@@ -104,9 +104,8 @@ function generatedCorpus(
       importedAt: '',
       passageCount: 0,
     });
-    toPassages(parsed.blocks).forEach((p, ordinal) =>
-      passages.push({ ...p, id: `${id}:${ordinal}`, documentId: id, ordinal }),
-    );
+    for (const [ordinal, p] of toPassages(parsed.blocks).entries())
+      passages.push({ ...p, id: `${id}:${ordinal}`, documentId: id, ordinal });
   }
   return { documents, passages };
 }

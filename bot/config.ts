@@ -61,8 +61,15 @@ const envSchema = z
     VARN_MAX_QUESTION_CHARS: z.coerce.number().int().min(20).max(4000).default(500),
     VARN_REVIEW_REMINDER_DAYS: days.default([14, 3]),
     VARN_REVIEW_ESCALATION_DAYS: days.default([1, 7]),
-    VARN_FOLLOWUP_OVERDUE_DAYS: days.refine((d) => d.length === 2, 'two numbers: days after the due date to remind the owner, then the manager').default([1, 8]),
-    AZURE_OPENAI_ENDPOINT: optionalString.pipe(z.url('an https URL such as https://myres.openai.azure.com').optional()),
+    VARN_FOLLOWUP_OVERDUE_DAYS: days
+      .refine(
+        (d) => d.length === 2,
+        'two numbers: days after the due date to remind the owner, then the manager',
+      )
+      .default([1, 8]),
+    AZURE_OPENAI_ENDPOINT: optionalString.pipe(
+      z.url('an https URL such as https://myres.openai.azure.com').optional(),
+    ),
     AZURE_OPENAI_API_KEY: optionalString,
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalString,
     VARN_TEAMS_SERVICE_URL: z
@@ -207,7 +214,11 @@ export interface Config {
   /** Set when a SharePoint site is configured: the store is SharePoint through Graph; otherwise SQLite. */
   sharePoint?: SharePointConfig;
   /** The yearly review's schedule: reminders before the deadline, escalations after it, overdue follow-ups. */
-  review: { reminderDaysBefore: number[]; escalationDaysAfter: number[]; followUpOverdueDays: [number, number] };
+  review: {
+    reminderDaysBefore: number[];
+    escalationDaysAfter: number[];
+    followUpOverdueDays: [number, number];
+  };
   /**
    * Where to create 1:1 conversations with people who have never written to the bot, until a
    * conversation reference has taught the service its tenant's own service URL.
