@@ -1,147 +1,141 @@
 /**
- * SharePoint through Graph, with 50 ms added to every request by the local Graph endpoint:
+ * SharePoint through Graph, with 50 ms added to every request by the local Graph endpoint, on the
+ * lists provisioning makes for the review's collections (bot/store/schema.ts) and through the Store
+ * port, with records shaped like the review's (twelve assessed goals per unit review):
  *  - loading what a review dashboard needs for 300 units and 5,000 follow-ups (every unit review
  *    and every follow-up of the cycle): Värn's way (the first page filtered on the cycle, then the
  *    rest in parallel id ranges through $batch, each request filtering on one indexed field only),
- *    page after page through nextLink, and naively one request per unit;
+ *    page after page through nextLink, and naively one request per unit (its manager);
  *  - the same a year later, when the lists also hold the previous cycle: this year's dashboard (the
  *    ranges start at this cycle's first item) and last year's (the ranges read on to the end);
- *  - submitting one unit's review (the review updated with If-Match, six assessments, two
- *    follow-ups, one audit event) through the Store port, and with the inserts in one $batch.
+ *  - submitting one unit's review with two gaps, as ReviewService.submit writes it (the review read,
+ *    then in one transaction: the review updated with If-Match, each gap's follow-up looked up,
+ *    created and audited, the submission audited), and the same writes with the inserts in one $batch.
  * Prints JSON; measures, never asserts. `npm run bench` (or `node dist/bench/sharepoint.js` after a build).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { AuditEvent } from '../bot/audit/model';
+import type { FollowUp } from '../bot/followups/model';
 import { type BatchRequest, Graph } from '../bot/graph';
+import type { Assessment, UnitReview } from '../bot/review/model';
 import { type CollectionSpec, collections } from '../bot/store/schema';
 import { SharePointList } from '../bot/store/sharepoint/collection';
-import { connectSharePoint } from '../bot/store/sharepoint/connect';
-import { columnDefinition } from '../infra/sharepoint/plan';
-import { type ListSpec, listSpecOf } from '../infra/sharepoint/schema';
-import { startGraph } from '../test/support/graph';
+import { connectSharePoint, type SharePointConnection } from '../bot/store/sharepoint/connect';
+import { listSpecOf } from '../infra/sharepoint/schema';
+import { type LocalGraph, startGraph } from '../test/support/graph';
 import { sharePointConfig } from '../test/support/sharepoint';
 
 const UNITS = 300;
 const FOLLOW_UPS = 5000;
 const LATENCY_MS = 50;
 const CYCLE = 'cycle-2026';
-
-interface UnitReview {
-  id: string;
-  cycleId: string;
-  unitId: string;
-  unitName: string;
-  managerId: string;
-  status: 'draft' | 'submitted' | 'approved' | 'returned';
-  deadline: string;
-  submittedAt?: string;
-  summary: { met: number; partly: number; notMet: number; notApplicable: number };
-}
-
-interface FollowUp {
-  id: string;
-  cycleId: string;
-  unitId: string;
-  title: string;
-  ownerId: string;
-  dueDate: string;
-  status: 'open' | 'done';
-  origin: 'review';
-}
-
-interface Assessment {
-  id: string;
-  reviewId: string;
-  goalId: string;
-  rating: 'met' | 'partly' | 'notMet' | 'notApplicable';
-  comment: string;
-}
-
-// the review feature's collections as they will be declared in bot/store/schema.ts
-const specs = {
-  unitReviews: {
-    name: 'unitReviews',
-    indexed: ['cycleId', 'unitId', 'status'],
-  } as CollectionSpec<UnitReview>,
-  followUps: { name: 'followUps', indexed: ['cycleId', 'unitId', 'status'] } as CollectionSpec<FollowUp>,
-  assessments: { name: 'assessments', indexed: ['reviewId'] } as CollectionSpec<Assessment>,
-};
+const LAST = 'cycle-2025';
+const GOALS = ['ps1', 'ps2', 'kb1', 'kb2', 'cf1', 'cf2', 'is1', 'is2', 'ss1', 'ss2', 'as1', 'as2'];
 
 const round = (n: number) => Math.round(n);
-const statuses: UnitReview['status'][] = ['draft', 'submitted', 'approved', 'returned'];
+const states: UnitReview['state'][] = ['open', 'submitted', 'returned', 'signedOff'];
+const personOf = (n: number) => `0000${n}-aaaa-4bbb-8ccc-${String(n).padStart(12, '0')}`;
 
 function unitReview(u: number, cycle = CYCLE): UnitReview {
+  const assessments: Record<string, Assessment> = {};
+  for (const goalId of GOALS) {
+    assessments[goalId] = { goalId, rating: 'met', comment: 'Genomgånget på ledningsgruppsmötet i oktober.' };
+  }
   return {
-    id: `review-${cycle}-unit-${u}`,
+    id: `${cycle}:unit-${u}`,
     cycleId: cycle,
     unitId: `unit-${u}`,
     unitName: `Enhet ${u} inom förvaltning ${u % 17}`,
-    managerId: `0000${u}-aaaa-4bbb-8ccc-${String(u).padStart(12, '0')}`,
-    status: statuses[u % statuses.length] as UnitReview['status'],
-    deadline: '2026-12-15T16:00:00.000Z',
-    submittedAt: u % 2 ? '2026-11-20T09:30:00.000Z' : undefined,
-    summary: { met: 4, partly: 1, notMet: 1, notApplicable: 0 },
+    managerId: personOf(u),
+    chain: [
+      { role: 'headOfAdministration', personId: personOf(1000 + (u % 17)) },
+      { role: 'securityChief', personId: personOf(2000) },
+    ],
+    lineIds: [personOf(1000 + (u % 17)), personOf(3000)],
+    state: states[u % states.length] as UnitReview['state'],
+    step: 0,
+    round: 1,
+    holderId: personOf(1000 + (u % 17)),
+    assessments,
+    signOffs: [],
+    submittedAt: '2026-11-20T09:30:00.000Z',
+    updatedAt: '2026-11-20T09:30:00.000Z',
   };
 }
 
 function followUp(f: number, cycle = CYCLE): FollowUp {
+  const u = f % UNITS;
   return {
-    id: `fu-${cycle}-${String(f).padStart(5, '0')}`,
+    id: `${cycle}:unit-${u}:goal-${f}`,
+    sourceType: 'review',
+    sourceId: `${cycle}:unit-${u}`,
+    goalId: GOALS[f % GOALS.length] as string,
     cycleId: cycle,
-    unitId: `unit-${f % UNITS}`,
-    title: `Åtgärd ${f}: uppdatera kontinuitetsplanen och öva den med verksamhetens nyckelpersoner`,
-    ownerId: `0000${f % UNITS}-aaaa-4bbb-8ccc-${String(f % UNITS).padStart(12, '0')}`,
-    dueDate: `2027-0${1 + (f % 9)}-15`,
+    unitId: `unit-${u}`,
+    unitName: `Enhet ${u} inom förvaltning ${u % 17}`,
+    goalText: 'Risk- och sårbarhetsanalys och kontinuitetsplan är aktuella och övade under året.',
+    what: `Åtgärd ${f}: uppdatera kontinuitetsplanen och öva den med verksamhetens nyckelpersoner`,
+    ownerId: personOf(5000 + (f % 900)),
+    managerId: personOf(u),
+    due: `2027-0${1 + (f % 9)}-15`,
     status: f % 3 ? 'open' : 'done',
-    origin: 'review',
+    notes: [],
+    createdAt: '2026-11-20T09:30:00.000Z',
+    updatedAt: '2026-11-20T09:30:00.000Z',
   };
+}
+
+/** A site provisioned like a deployment, with the records put in its lists behind the endpoint (no requests counted). */
+async function siteWith(
+  local: LocalGraph,
+  name: string,
+  records: { unitReviews: UnitReview[]; followUps: FollowUp[] },
+): Promise<SharePointConnection> {
+  const site = local.control.createSite({ path: `/sites/${name}` });
+  const connection = await connectSharePoint(sharePointConfig(local, site), {
+    networkClient: local.msalNetworkClient,
+    localDbPath: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'varn-bench-')), 'varn.sqlite'),
+  });
+  for (const [key, values] of Object.entries(records)) {
+    const spec = listSpecOf(collections[key as keyof typeof collections] as CollectionSpec<unknown>);
+    const shape = new SharePointList<{ id: string }>(spec, {
+      graph: connection.graph,
+      siteId: connection.siteId,
+      listId: '',
+    });
+    local.control.addItems(
+      site.id,
+      connection.report.lists[key] as string,
+      values.map((v) => shape.fieldsOf(v)),
+    );
+  }
+  return connection;
 }
 
 async function main() {
   const local = await startGraph({ seed: 3 });
-  const site = local.control.createSite({ path: '/sites/varn-bench' });
-  const config = sharePointConfig(local, site);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-bench-'));
-  const connection = await connectSharePoint(config, {
-    networkClient: local.msalNetworkClient,
-    localDbPath: path.join(dir, 'varn.sqlite'),
+  const connection = await siteWith(local, 'varn-bench', {
+    unitReviews: Array.from({ length: UNITS }, (_, u) => unitReview(u)),
+    followUps: Array.from({ length: FOLLOW_UPS }, (_, f) => followUp(f)),
   });
-  const graph: Graph = connection.graph;
-
-  // the review lists, seeded behind the endpoint (no requests): declared like provisioning declares them
-  const seeded = (spec: CollectionSpec<unknown>, records: { id: string }[], siteId = connection.siteId) => {
-    const list: ListSpec = listSpecOf(spec);
-    const shape = new SharePointList<{ id: string }>(list, { graph, siteId, listId: '' });
-    const info = local.control.seedList(siteId, {
-      displayName: list.displayName,
-      description: `Värn ${list.key} ${list.marker}`,
-      columns: list.columns.map(columnDefinition),
-      items: records.map((r) => shape.fieldsOf(r)),
-    });
-    return new SharePointList<{ id: string }>(list, { graph, siteId, listId: info.id });
-  };
-  const reviews = seeded(
-    specs.unitReviews as unknown as CollectionSpec<unknown>,
-    Array.from({ length: UNITS }, (_, u) => unitReview(u)),
-  );
-  const followUps = seeded(
-    specs.followUps as unknown as CollectionSpec<unknown>,
-    Array.from({ length: FOLLOW_UPS }, (_, f) => followUp(f)),
-  );
-  const assessments = seeded(specs.assessments as unknown as CollectionSpec<unknown>, []);
-  const audit = new SharePointList<{ id: string }>(
-    listSpecOf(collections.auditEvents as CollectionSpec<unknown>),
-    {
-      graph,
-      siteId: connection.siteId,
-      listId: connection.report.lists.auditEvents as string,
-    },
-  );
+  const later = await siteWith(local, 'varn-bench-later', {
+    unitReviews: [
+      ...Array.from({ length: UNITS }, (_, u) => unitReview(u, LAST)),
+      ...Array.from({ length: UNITS }, (_, u) => unitReview(u)),
+    ],
+    followUps: [
+      ...Array.from({ length: FOLLOW_UPS }, (_, f) => followUp(f, LAST)),
+      ...Array.from({ length: FOLLOW_UPS }, (_, f) => followUp(f)),
+    ],
+  });
+  const { graph, store } = connection;
 
   local.control.setFaults({ latencyMs: LATENCY_MS });
   await graph.get(`/sites/${connection.siteId}?$select=id`); // token and connection warm
+  await later.graph.get(`/sites/${later.siteId}?$select=id`);
 
   const measure = async <R>(name: string, work: () => Promise<R>) => {
     local.control.resetStats();
@@ -162,21 +156,22 @@ async function main() {
     };
   };
 
-  const dashboard = await measure('bench.dashboard', async () => {
+  const dashboardOf = (on: SharePointConnection, cycle: string) => async () => {
     const [r, f] = await Promise.all([
-      reviews.query({ cycleId: CYCLE } as never),
-      followUps.query({ cycleId: CYCLE } as never),
+      on.store.unitReviews.find({ cycleId: cycle }),
+      on.store.followUps.find({ cycleId: cycle }),
     ]);
     return { reviews: r.length, followUps: f.length };
-  });
+  };
+  const dashboard = await measure('bench.dashboard', dashboardOf(connection, CYCLE));
 
   const pageByPage = await measure('bench.dashboard.pages', async () => {
     const select = '$select=id,eTag&$expand=fields($select=VarnId,VarnRecord)';
     const filter = `&$filter=${encodeURIComponent(`fields/VarnCycleId eq '${CYCLE}'`)}`;
     const base = `/sites/${connection.siteId}/lists`;
     const [r, f] = await Promise.all([
-      graph.all(`${base}/${reviews.listId}/items?${select}${filter}`),
-      graph.all(`${base}/${followUps.listId}/items?${select}${filter}`),
+      graph.all(`${base}/${connection.report.lists.unitReviews}/items?${select}${filter}`),
+      graph.all(`${base}/${connection.report.lists.followUps}/items?${select}${filter}`),
     ]);
     return { reviews: r.length, followUps: f.length };
   });
@@ -185,67 +180,76 @@ async function main() {
     let r = 0;
     let f = 0;
     for (let u = 0; u < UNITS; u++) {
-      r += (await reviews.query({ unitId: `unit-${u}` } as never)).length;
-      f += (await followUps.query({ unitId: `unit-${u}` } as never)).length;
+      r += (await store.unitReviews.find({ managerId: personOf(u) })).length;
+      f += (await store.followUps.find({ managerId: personOf(u) })).length;
     }
     return { reviews: r, followUps: f };
   });
 
-  // submitting one unit's review
+  // submitting one unit's review with two gaps, each with a follow-up
   const unit = 7;
-  const goals = ['g1', 'g2', 'g3', 'g4', 'g5', 'g6'];
-  const records = (round: string) => ({
-    assessments: goals.map(
-      (g, i) =>
-        ({
-          id: `${round}-a-${g}`,
-          reviewId: unitReview(unit).id,
-          goalId: g,
-          rating: i === 5 ? 'notMet' : 'met',
-          comment: 'Övning genomförd i oktober.',
-        }) as Assessment,
-    ),
-    followUps: [0, 1].map((k) => ({
+  const submission = (tag: string) => {
+    const current = unitReview(unit);
+    const gaps = ['kb1', 'is2'];
+    const followUps = gaps.map((goalId, k) => ({
       ...followUp(FOLLOW_UPS + k),
-      id: `${round}-fu-${k}`,
-      unitId: `unit-${unit}`,
-    })),
-    event: {
-      id: `${round}-event`,
+      id: `${current.id}:${goalId}:${tag}`,
+      goalId,
+      unitId: current.unitId,
+      managerId: current.managerId,
+    }));
+    const event = (recordType: string, recordId: string, action: string): AuditEvent => ({
+      id: `${tag}:${recordId}:${action}`,
       at: '2026-11-22T10:00:00.000Z',
-      actorId: 'manager-7',
-      recordType: 'unitReview',
-      recordId: unitReview(unit).id,
-      action: 'submit',
-    },
-  });
+      actorId: current.managerId,
+      recordType,
+      recordId,
+      action,
+    });
+    return { reviewId: current.id, gaps, followUps, event };
+  };
 
   const submitPort = await measure('bench.submit.port', async () => {
-    const current = await reviews.get(unitReview(unit).id);
+    const { reviewId, gaps, followUps, event } = submission('port');
+    const current = await store.unitReviews.get(reviewId);
     if (!current) throw new Error('review missing');
-    const { assessments: a, followUps: f, event } = records('port');
-    await reviews.update({ ...current.value, status: 'submitted' } as UnitReview, current.version);
-    for (const x of a) await assessments.insert(x);
-    for (const x of f) await followUps.insert(x);
-    await audit.insert(event);
-    return { writes: 1 + a.length + f.length + 1 };
+    await store.transaction(async (tx) => {
+      const assessments = { ...current.value.assessments };
+      for (const goalId of gaps) assessments[goalId] = { goalId, rating: 'partlyMet', comment: 'Ej övad.' };
+      await tx.unitReviews.update({ ...current.value, state: 'submitted', assessments }, current.version);
+      for (const f of followUps) {
+        await tx.followUps.get(f.id);
+        await tx.followUps.insert(f);
+        await tx.auditEvents.append(event('followUp', f.id, 'create'));
+      }
+      await tx.auditEvents.append(event('unitReview', reviewId, 'submit'));
+    });
+    return { writes: 1 + 2 * followUps.length + 1 };
   });
 
   const submitBatched = await measure('bench.submit.batched', async () => {
-    const current = await reviews.get(unitReview(unit).id);
+    const { reviewId, followUps, event } = submission('batched');
+    const current = await store.unitReviews.get(reviewId);
     if (!current) throw new Error('review missing');
-    const { assessments: a, followUps: f, event } = records('batched');
     // the state change first (If-Match), then everything it brings in one $batch
-    await reviews.update({ ...current.value, status: 'approved' } as UnitReview, current.version);
-    const post = (list: SharePointList<{ id: string }>, value: { id: string }): BatchRequest => ({
+    await store.unitReviews.update({ ...current.value, state: 'returned' }, current.version);
+    const list = (key: 'followUps' | 'auditEvents') =>
+      new SharePointList<{ id: string }>(listSpecOf(collections[key] as CollectionSpec<unknown>), {
+        graph,
+        siteId: connection.siteId,
+        listId: connection.report.lists[key] as string,
+      });
+    const post = (key: 'followUps' | 'auditEvents', value: { id: string }): BatchRequest => ({
       method: 'POST',
-      url: `/sites/${connection.siteId}/lists/${list.listId}/items`,
-      body: { fields: list.fieldsOf(value) },
+      url: `/sites/${connection.siteId}/lists/${connection.report.lists[key]}/items`,
+      body: { fields: list(key).fieldsOf(value) },
     });
     const requests = [
-      ...a.map((x) => post(assessments, x)),
-      ...f.map((x) => post(followUps, x)),
-      post(audit, event),
+      ...followUps.flatMap((f) => [
+        post('followUps', f),
+        post('auditEvents', event('followUp', f.id, 'create')),
+      ]),
+      post('auditEvents', event('unitReview', reviewId, 'submit')),
     ];
     const responses = await graph.batch(requests);
     for (const [i, response] of responses.entries()) Graph.check(response, requests[i] as BatchRequest);
@@ -253,37 +257,11 @@ async function main() {
   });
 
   // a year later: the lists hold last year's cycle too (created before this year's)
-  const LAST = 'cycle-2025';
-  const later = local.control.createSite({ path: '/sites/varn-bench-later' }).id;
-  const yearLater = {
-    reviews: seeded(
-      specs.unitReviews as unknown as CollectionSpec<unknown>,
-      [
-        ...Array.from({ length: UNITS }, (_, u) => unitReview(u, LAST)),
-        ...Array.from({ length: UNITS }, (_, u) => unitReview(u)),
-      ],
-      later,
-    ),
-    followUps: seeded(
-      specs.followUps as unknown as CollectionSpec<unknown>,
-      [
-        ...Array.from({ length: FOLLOW_UPS }, (_, f) => followUp(f, LAST)),
-        ...Array.from({ length: FOLLOW_UPS }, (_, f) => followUp(f)),
-      ],
-      later,
-    ),
-  };
-  const dashboardOf = (cycle: string) => async () => {
-    const [r, f] = await Promise.all([
-      yearLater.reviews.query({ cycleId: cycle } as never),
-      yearLater.followUps.query({ cycleId: cycle } as never),
-    ]);
-    return { reviews: r.length, followUps: f.length };
-  };
-  const thisYear = await measure('bench.dashboard.yearLater', dashboardOf(CYCLE));
-  const lastYear = await measure('bench.dashboard.lastYear', dashboardOf(LAST));
+  const thisYear = await measure('bench.dashboard.yearLater', dashboardOf(later, CYCLE));
+  const lastYear = await measure('bench.dashboard.lastYear', dashboardOf(later, LAST));
 
   await connection.store.close();
+  await later.store.close();
   await local.close();
   return {
     latencyAddedMs: LATENCY_MS,

@@ -99,6 +99,9 @@ export interface OpenCycleInput {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Times a transition is decided again on a record someone else wrote meanwhile, before the click is called stale. */
+const MOVE_ATTEMPTS = 5;
+
 export class ReviewService {
   constructor(private readonly deps: ReviewDeps) {
     const remember = {
@@ -635,7 +638,10 @@ export class ReviewService {
 
   /**
    * One transition: decide, then write the record and its audit event in one transaction with the
-   * version read. A concurrent change (someone else moved it first) leaves it as they left it.
+   * version read. When the record was written by someone else since it was read (a VersionConflict:
+   * SharePoint's 412), it is read again and the rule decided again on what is there now: if they
+   * moved it on, this click is stale and it stays as they left it; if not (their write changed
+   * nothing this step depends on), the change is applied to the current record. Never overwritten.
    */
   private async move(
     actorId: string,
@@ -652,38 +658,41 @@ export class ReviewService {
     } = {},
   ): Promise<{ kind: 'moved' | 'stale' | 'refused'; review: UnitReview }> {
     const actor = await this.deps.people.actor(actorId);
-    const decision = decide(actor, action, stored.value, cycle, seen);
-    if (decision.kind === 'forbidden') throw forbidden();
-    if (decision.kind === 'stale') return { kind: 'stale', review: stored.value };
-    if (options.missingComment) throw badInput('review.returnNeedsComment');
-    if (options.refuse) return { kind: 'refused', review: stored.value };
-    const now = this.deps.clock().toISOString();
-    const next: UnitReview = {
-      ...change(stored.value, decision),
-      state: decision.state,
-      step: decision.step,
-      holderId: decision.holderId,
-      updatedAt: now,
-    };
-    try {
-      const saved = await this.deps.store.transaction(async (tx) => {
-        const result = await tx.unitReviews.update(next, stored.version);
-        await options.within?.(tx, next);
-        await tx.auditEvents.append(
-          event(actorId, 'unitReview', next.id, action, now, {
-            fromState: decision.from,
-            toState: decision.to,
-            ...(decision.onBehalfOf ? { onBehalfOf: decision.onBehalfOf } : {}),
-            ...(options.comment ? { comment: options.comment } : {}),
-          }),
-        );
-        return result.value;
-      });
-      return { kind: 'moved', review: saved };
-    } catch (error) {
-      if (error instanceof VersionConflict)
-        return { kind: 'stale', review: (await this.loadReview(next.id)).value };
-      throw error;
+    let current = stored;
+    for (let attempt = 1; ; attempt++) {
+      const decision = decide(actor, action, current.value, cycle, seen);
+      if (decision.kind === 'forbidden') throw forbidden();
+      if (decision.kind === 'stale') return { kind: 'stale', review: current.value };
+      if (options.missingComment) throw badInput('review.returnNeedsComment');
+      if (options.refuse) return { kind: 'refused', review: current.value };
+      const now = this.deps.clock().toISOString();
+      const next: UnitReview = {
+        ...change(current.value, decision),
+        state: decision.state,
+        step: decision.step,
+        holderId: decision.holderId,
+        updatedAt: now,
+      };
+      try {
+        const saved = await this.deps.store.transaction(async (tx) => {
+          const result = await tx.unitReviews.update(next, current.version);
+          await options.within?.(tx, next);
+          await tx.auditEvents.append(
+            event(actorId, 'unitReview', next.id, action, now, {
+              fromState: decision.from,
+              toState: decision.to,
+              ...(decision.onBehalfOf ? { onBehalfOf: decision.onBehalfOf } : {}),
+              ...(options.comment ? { comment: options.comment } : {}),
+            }),
+          );
+          return result.value;
+        });
+        return { kind: 'moved', review: saved };
+      } catch (error) {
+        if (!(error instanceof VersionConflict)) throw error;
+        current = await this.loadReview(next.id);
+        if (attempt >= MOVE_ATTEMPTS) return { kind: 'stale', review: current.value };
+      }
     }
   }
 

@@ -15,7 +15,6 @@ import { person, type Running, sample, startApp, type TestClock, testClock } fro
 import { validateCard } from '../support/cards';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
-  type BotResponse,
   type Channel,
   type ChannelActivity,
   type ChannelUser,
@@ -23,6 +22,7 @@ import {
 } from '../support/channel';
 import { parseCsv } from '../support/csv';
 import { readDocx, rowOf, tableUnder } from '../support/docx';
+import { type AreaValues, answer, fillReview, openCycleForm, pressOnReview } from '../support/review';
 
 jest.setTimeout(300_000); // each start imports the documents; a shared machine makes that slow
 
@@ -45,8 +45,6 @@ const cardOf = (activity: ChannelActivity) =>
     | Record<string, unknown>
     | undefined;
 const textOf = (value: unknown) => JSON.stringify(value);
-/** The card an invoke answered with (replacing the clicked one for the clicker), or its message. */
-const answer = (response: BotResponse) => (response.body as { type: string; value: unknown }).value;
 const actionsOf = (card: unknown): { verb?: string; title?: string; data?: Record<string, unknown> }[] => {
   const found: { verb?: string; title?: string; data?: Record<string, unknown> }[] = [];
   const walk = (node: unknown) => {
@@ -115,72 +113,31 @@ class Transcript {
   }
 }
 
-interface Values {
-  rating?: string;
-  comment?: string;
-  evidence?: string;
-  followUpWhat?: string;
-  followUpOwner?: string;
-  followUpDue?: string;
-  reason?: string;
-}
-
 async function stored(running: Running, id: string): Promise<UnitReview> {
   return (await running.app.store.unitReviews.get(id))?.value as UnitReview;
 }
 
-/** Fills in every area as Teams would send the area card's inputs (all inputs, empty ones as ""). */
-async function fill(
+/** Fills in every area as Teams would send the area card's inputs; every area card it opens is a valid card. */
+const fill = (
   running: Running,
   user: ChannelUser,
   reviewId: string,
-  values: Record<string, Values>,
-  rest: Values = { rating: 'met' },
-) {
-  const review = await stored(running, reviewId);
-  const cycle = (await running.app.store.reviewCycles.get(review.cycleId))?.value;
-  const answers: unknown[] = [];
-  for (const area of cycle?.areas ?? []) {
-    const seen = { reviewId, areaId: area.id, round: review.round, step: review.step };
-    const opened = answer(await running.channel.execute(user, 'review.area', seen));
-    expect(validateCard(opened)).toEqual([]);
-    const data: Record<string, unknown> = { ...seen, back: true };
-    for (const goal of area.goals) {
-      const v = { ...rest, ...(values[goal.id] ?? {}) };
-      data[`rating_${goal.id}`] = v.rating ?? '';
-      data[`comment_${goal.id}`] = v.comment ?? '';
-      data[`evidence_${goal.id}`] = v.evidence ?? '';
-      data[`followUpWhat_${goal.id}`] = v.followUpWhat ?? '';
-      data[`followUpOwner_${goal.id}`] = v.followUpOwner ?? '';
-      data[`followUpDue_${goal.id}`] = v.followUpDue ?? '';
-      data[`reason_${goal.id}`] = v.reason ?? '';
-    }
-    answers.push(answer(await running.channel.execute(user, 'review.save', data)));
-  }
-  return answers;
-}
+  values: Record<string, AreaValues>,
+  rest?: AreaValues,
+) =>
+  fillReview(running.channel, running.app.store, user, reviewId, values, rest, (card) =>
+    expect(validateCard(card)).toEqual([]),
+  );
 
-async function press(
+const press = (
   running: Running,
   user: ChannelUser,
   verb: string,
   reviewId: string,
-  extra: Record<string, unknown> = {},
-) {
-  const review = await stored(running, reviewId);
-  return running.channel.execute(user, verb, { reviewId, round: review.round, step: review.step, ...extra });
-}
+  extra?: Record<string, unknown>,
+) => pressOnReview(running.channel, running.app.store, user, verb, reviewId, extra);
 
-const openForm = (overrides: Record<string, unknown> = {}) => ({
-  year: '2026',
-  deadline: '2026-12-15',
-  scope: 'u-hsf',
-  chain: 'default',
-  include_ss2: 'false',
-  text_kb1: 'Risk- och sårbarhetsanalys och kontinuitetsplan är aktuella och övade under året.',
-  add_as: 'Alla medarbetare har gått den digitala brandskyddsutbildningen.',
-  ...overrides,
-});
+const openForm = openCycleForm;
 
 describe('a whole cycle', () => {
   let running: Running;
