@@ -82,6 +82,9 @@ export const deliveryId = (key: string): string =>
 
 class Stopping extends Error {}
 
+/** How often recording a sent card is tried before it is left to its lease. */
+const SENT_RECORD_ATTEMPTS = 5;
+
 export class DeliveryService implements Sender {
   private readonly renderers = new Map<string, Renderer>();
   private readonly options: SenderOptions;
@@ -348,8 +351,9 @@ export class DeliveryService implements Sender {
     const claimed = await this.claim(found);
     if (!claimed) return;
     const d = claimed.value;
+    const renderer = this.renderers.get(d.kind) as Renderer;
+    let sending: { message: SentMessage; reachedBy: 'conversation' | 'created' | 'installed' };
     try {
-      const renderer = this.renderers.get(d.kind) as Renderer;
       const card = await this.attempt('render', () => renderer.render(d.recordId, d.personId));
       if (!card) {
         await this.finish(claimed, 'skipped', {});
@@ -363,8 +367,7 @@ export class DeliveryService implements Sender {
       const message = await this.call(d.personId, 'send', () =>
         this.deps.messenger.sendCard(d.personId, card),
       );
-      const sent = await this.finish(claimed, 'sent', { sentAt: this.now(), message, reachedBy });
-      if (sent && renderer.sent) await this.hook(renderer, sent.value, message);
+      sending = { message, reachedBy };
     } catch (error) {
       if (error instanceof Stopping) {
         // stopped before the call left: give the delivery back untouched (no attempt counted)
@@ -374,6 +377,33 @@ export class DeliveryService implements Sender {
         throw error;
       }
       await this.failed(claimed, toFailure(error));
+      return;
+    }
+    // The card is out: from here on, a failure to record it must never lead to sending it again.
+    const sent = await this.recordSent(claimed, {
+      sentAt: this.now(),
+      message: sending.message,
+      reachedBy: sending.reachedBy,
+    });
+    if (sent && renderer.sent) await this.hook(renderer, sent.value, sending.message);
+  }
+
+  /** Records a send, retrying the store (throttling, a lost answer) a few times rather than resending. */
+  private async recordSent(claimed: Stored<Delivery>, change: Partial<Delivery>): Promise<Stored<Delivery> | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.finish(claimed, 'sent', change);
+      } catch (error) {
+        if (attempt >= SENT_RECORD_ATTEMPTS) {
+          // left claimed: after its lease the delivery is sent again (the header's crash case)
+          this.deps.log.error(
+            { err: error, deliveryId: claimed.value.id },
+            'a card was sent but its delivery could not be recorded',
+          );
+          return undefined;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
     }
   }
 
@@ -491,6 +521,12 @@ export class DeliveryService implements Sender {
       return await this.write(claimed, next, action);
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
+      // someone wrote the record meanwhile: reload, and when it is still this process's claim (nobody
+      // else acts on a claimed delivery), record the outcome on the current version instead
+      const current = await this.deps.store.deliveries.get(claimed.value.id);
+      if (current && current.value.claim?.by === this.instance && current.value.status === claimed.value.status) {
+        return this.finish(current, status, change, action);
+      }
       this.deps.log.error(
         { deliveryId: claimed.value.id, status },
         'a claimed delivery was changed by someone else; its outcome was not recorded',
