@@ -176,7 +176,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // The sender has its own adapter whose connector does not retry by itself: every call passes the
   // sender's rate windows, and the sender sees (and retries) each 429 itself.
   const outbound = new CloudAdapter(
-    withoutConnectorRetries(createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials)),
+    withoutConnectorRetries(
+      createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials),
+    ),
   );
   const sender = new DeliveryService({
     store,
@@ -258,7 +260,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     book,
     log,
     commands: [helpCommand, ...reviewFeature.commands, ...campaignRoutes.commands],
-    verbs: [...questionVerbs(questions), ...reviewFeature.verbs, ...governanceVerbs(governance), ...campaignRoutes.verbs],
+    verbs: [
+      ...questionVerbs(questions),
+      ...reviewFeature.verbs,
+      ...governanceVerbs(governance),
+      ...campaignRoutes.verbs,
+    ],
     maxQuestionChars: config.maxQuestionChars,
     welcome: (caller) => helpCard(caller.lang, true),
     ask: async (caller, text) => {

@@ -27,5 +27,7 @@ export const forbidden = (messageKey: MessageKey = 'error.forbidden') =>
   new AppError({ id: 'forbidden', status: 403, messageKey });
 export const notFound = (messageKey: MessageKey = 'error.notFound') =>
   new AppError({ id: 'not_found', status: 404, messageKey });
-export const badInput = (messageKey: MessageKey = 'error.badInput', params?: Record<string, string | number>) =>
-  new AppError({ id: 'bad_input', status: 400, messageKey, params });
+export const badInput = (
+  messageKey: MessageKey = 'error.badInput',
+  params?: Record<string, string | number>,
+) => new AppError({ id: 'bad_input', status: 400, messageKey, params });

@@ -3,5 +3,9 @@ import pino from 'pino';
 export type Logger = pino.Logger;
 
 export function createLogger(level: string): Logger {
-  return pino({ level, base: { app: 'varn' }, redact: ['req.headers.authorization', '*.appPassword', '*.apiKey'] });
+  return pino({
+    level,
+    base: { app: 'varn' },
+    redact: ['req.headers.authorization', '*.appPassword', '*.apiKey'],
+  });
 }

@@ -26,7 +26,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const port = await app.listen();
-  app.log.info({ port, mode: config.embedded ? 'embedded (SQLite, sample organisation, offline)' : 'tenant' }, `Värn listens on http://localhost:${port}`);
+  app.log.info(
+    { port, mode: config.embedded ? 'embedded (SQLite, sample organisation, offline)' : 'tenant' },
+    `Värn listens on http://localhost:${port}`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -16,7 +16,10 @@ export interface Messenger {
 }
 
 export class NotReachable extends Error {
-  constructor(readonly personId: string, reason: string) {
+  constructor(
+    readonly personId: string,
+    reason: string,
+  ) {
     super(`cannot reach ${personId}: ${reason}`);
     this.name = 'NotReachable';
   }

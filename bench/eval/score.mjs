@@ -165,11 +165,11 @@ if (verbose) {
     } else {
       lines.push('  top answer: (none)');
     }
-    process.stderr.write(lines.join('\n') + '\n');
+    process.stderr.write(`${lines.join('\n')}\n`);
   }
   if (missing.length) process.stderr.write(`missing answers for: ${missing.join(', ')}\n`);
   if (unknownAnswerIds.length)
     process.stderr.write(`answers for unknown ids: ${unknownAnswerIds.join(', ')}\n`);
 }
 
-process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -187,7 +187,7 @@ export class DeliveryService implements Sender {
         } catch (error) {
           if (!(error instanceof VersionConflict)) throw error;
           const again = await this.deps.store.deliveries.get(stored.value.id);
-          if (!again || again.value.status !== 'queued') break;
+          if (again?.value.status !== 'queued') break;
           stored = again;
         }
       }
@@ -389,7 +389,10 @@ export class DeliveryService implements Sender {
   }
 
   /** Records a send, retrying the store (throttling, a lost answer) a few times rather than resending. */
-  private async recordSent(claimed: Stored<Delivery>, change: Partial<Delivery>): Promise<Stored<Delivery> | undefined> {
+  private async recordSent(
+    claimed: Stored<Delivery>,
+    change: Partial<Delivery>,
+  ): Promise<Stored<Delivery> | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.finish(claimed, 'sent', change);
@@ -524,7 +527,11 @@ export class DeliveryService implements Sender {
       // someone wrote the record meanwhile: reload, and when it is still this process's claim (nobody
       // else acts on a claimed delivery), record the outcome on the current version instead
       const current = await this.deps.store.deliveries.get(claimed.value.id);
-      if (current && current.value.claim?.by === this.instance && current.value.status === claimed.value.status) {
+      if (
+        current &&
+        current.value.claim?.by === this.instance &&
+        current.value.status === claimed.value.status
+      ) {
         return this.finish(current, status, change, action);
       }
       this.deps.log.error(

@@ -5,8 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ActivityHandler, CloudAdapter } from 'botbuilder';
-import type { Activity } from 'botbuilder';
+import type { Activity, ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
 import restify from 'restify';
 import { contentTypeOf, type DocumentStore } from '../documents/port';

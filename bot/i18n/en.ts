@@ -5,8 +5,10 @@ export const en: Record<keyof typeof sv, string> = {
   'welcome.body':
     "Ask a security question and I'll answer with quotes from the organisation's own governing documents (policy, guidelines, procedures). If they hold no answer, you can send the question on to the security function.",
   'help.title': 'What I can do',
-  'help.ask': 'Ask about security, for example: "Who is responsible for crisis preparedness?" or "How often is security work followed up?"',
-  'help.escalate': 'If I find no answer, press "Ask the security function" – the answer comes back here in the chat.',
+  'help.ask':
+    'Ask about security, for example: "Who is responsible for crisis preparedness?" or "How often is security work followed up?"',
+  'help.escalate':
+    'If I find no answer, press "Ask the security function" – the answer comes back here in the chat.',
   'help.language': 'You can write in Swedish or English. The documents are quoted in their own language.',
   'answer.title': 'This is what the governing documents say',
   'answer.source': '{document} – {section}',
@@ -24,9 +26,11 @@ export const en: Record<keyof typeof sv, string> = {
     "I only answer with what the organisation's own documents say, and they say nothing about this. Would you like the security function to answer?",
   'abstain.otherOrganisation':
     "I only hold {organisations}'s documents and can't answer for other organisations. Would you like the security function to answer?",
-  'escalate.sent': 'Your question has been sent to the security function. The answer will come here in the chat.',
+  'escalate.sent':
+    'Your question has been sent to the security function. The answer will come here in the chat.',
   'escalate.already': 'This question has already been sent to the security function.',
-  'escalate.noFunction': 'No security function has been appointed yet, so the question could not be sent. Please contact your manager.',
+  'escalate.noFunction':
+    'No security function has been appointed yet, so the question could not be sent. Please contact your manager.',
   'question.cardTitle': 'New question for the security function',
   'question.fromLabel': 'From',
   'question.askedLabel': 'Asked',
@@ -80,7 +84,8 @@ export const en: Record<keyof typeof sv, string> = {
   'review.areaSummary': '{met} met · {partly} partly · {not} not met · {na} not applicable',
   'review.fillIn': 'Fill in',
   'review.submit': 'Submit for approval',
-  'review.intro': "Assess for your unit how well each goal of the security policy is met. Fill in one area at a time; what you save stays as a draft. Partly met or not met needs a follow-up (what, owner, date) or a stated reason.",
+  'review.intro':
+    'Assess for your unit how well each goal of the security policy is met. Fill in one area at a time; what you save stays as a draft. Partly met or not met needs a follow-up (what, owner, date) or a stated reason.',
   'review.gapsLabel': 'Gaps and follow-ups',
   'review.noGaps': 'No gaps reported.',
   'review.gapLine': '{goal} – {rating}',
@@ -100,11 +105,14 @@ export const en: Record<keyof typeof sv, string> = {
   'review.returnCommentPlaceholder': 'What needs to be completed?',
   'review.approve': 'Approve',
   'review.return': 'Return',
-  'review.approverIntro': '{manager} has submitted the review for {unit}. Check it and approve, or return it with a comment.',
+  'review.approverIntro':
+    '{manager} has submitted the review for {unit}. Check it and approve, or return it with a comment.',
   'review.signedOffBanner': 'The review was signed off at every step {when}.',
   'review.closedBanner': 'The {year} review is closed.',
-  'review.reminderBanner': 'Reminder: the yearly review is due {deadline}, and the next step is waiting for you.',
-  'review.escalationBanner': 'Overdue: {unit} was not finished by {deadline}. The next step is with {holder}. You receive this as the next level up.',
+  'review.reminderBanner':
+    'Reminder: the yearly review is due {deadline}, and the next step is waiting for you.',
+  'review.escalationBanner':
+    'Overdue: {unit} was not finished by {deadline}. The next step is with {holder}. You receive this as the next level up.',
   'review.goalRatingLabel': 'Assessment',
   'review.goalCommentLabel': 'Comment',
   'review.goalEvidenceLabel': 'Link to evidence (optional)',
@@ -118,7 +126,8 @@ export const en: Record<keyof typeof sv, string> = {
   'review.saved': 'Draft saved {when}.',
   'review.areaTitle': '{area} ({unit})',
   'review.problem.missingRating': '{goal}: no assessment yet.',
-  'review.problem.gapNeedsFollowUpOrReason': '{goal}: partly met or not met needs a follow-up (what, owner, date) or a reason.',
+  'review.problem.gapNeedsFollowUpOrReason':
+    '{goal}: partly met or not met needs a follow-up (what, owner, date) or a reason.',
   'review.problem.followUpIncomplete': '{goal}: the follow-up needs what, an owner and a date.',
   'review.problem.dueInPast': "{goal}: the follow-up's date has already passed.",
   'review.problem.unknownOwner': '{goal}: the owner is not in the organisation.',
@@ -127,7 +136,8 @@ export const en: Record<keyof typeof sv, string> = {
   'review.notSaved': 'The draft was not saved:',
   'review.returnNeedsComment': 'Write a comment on what needs completing before you return it.',
   'review.open.title': "Open this year's review",
-  'review.open.intro': "Choose the year, the deadline, the goals and the units taking part. Each unit's manager receives the review in chat.",
+  'review.open.intro':
+    "Choose the year, the deadline, the goals and the units taking part. Each unit's manager receives the review in chat.",
   'review.open.yearLabel': 'Year',
   'review.open.deadlineLabel': 'Deadline',
   'review.open.goalsLabel': 'Goals (change the wording, or untick to drop for this year)',
@@ -139,7 +149,8 @@ export const en: Record<keyof typeof sv, string> = {
   'review.open.chainLabel': 'Sign-off chain',
   'review.open.chainOption': 'Manager → {steps}',
   'review.open.submit': 'Open the review',
-  'review.open.done': 'The {year} review is open for {units} units with deadline {deadline}. The cards are now going out to the managers.',
+  'review.open.done':
+    'The {year} review is open for {units} units with deadline {deadline}. The cards are now going out to the managers.',
   'review.open.exists': 'There is already a review for {year}. Nothing was changed.',
   'review.open.badYear': 'Give a year between {min} and {max}.',
   'review.open.badDeadline': 'Give the deadline as a date (YYYY-MM-DD).',
@@ -150,11 +161,13 @@ export const en: Record<keyof typeof sv, string> = {
   'review.open.badChain': 'The sign-off chain is not recognised.',
   'review.progress.title': 'Yearly review – progress',
   'review.progress.none': 'No review has been opened yet. Write "open review" to start.',
-  'review.progress.summary': '{year}: {signedOff} of {units} signed off · {submitted} awaiting approval · {open} to fill in · {returned} returned · deadline {deadline}',
+  'review.progress.summary':
+    '{year}: {signedOff} of {units} signed off · {submitted} awaiting approval · {open} to fill in · {returned} returned · deadline {deadline}',
   'review.progress.unitLine': '{unit}: {state} – {holder}',
   'review.progress.close': 'Close the {year} review and produce the annual security report',
   'review.progress.closedLine': '{year}: closed {when}. Annual security report: {docx}',
-  'review.close.done': 'The {year} review is closed. The annual security report is here: {docx} (Word) and {csv} (CSV).',
+  'review.close.done':
+    'The {year} review is closed. The annual security report is here: {docx} (Word) and {csv} (CSV).',
   'review.close.alreadyClosed': 'The {year} review is already closed.',
   'review.mine.title': 'My review',
   'review.mine.none': 'You have no reviews or follow-ups to deal with right now.',
@@ -162,7 +175,8 @@ export const en: Record<keyof typeof sv, string> = {
   'review.mine.followUpLine': 'Follow-up: {what} – {status}, due {due}',
   'review.mine.open': 'Open',
   'review.deputy.title': 'Deputy',
-  'review.deputy.intro': 'Choose someone who may approve and return in your place during a period. The log shows who acted for whom.',
+  'review.deputy.intro':
+    'Choose someone who may approve and return in your place during a period. The log shows who acted for whom.',
   'review.deputy.personLabel': 'Deputy',
   'review.deputy.fromLabel': 'From',
   'review.deputy.toLabel': 'To (inclusive)',
@@ -172,8 +186,10 @@ export const en: Record<keyof typeof sv, string> = {
   'review.deputy.badPeriod': 'The period must end on or after the day it starts, and must not have passed.',
   'review.deputy.self': 'You cannot be your own deputy.',
   'review.deputy.unknown': 'That person is not in the organisation.',
-  'review.help.chief': 'Security chief: write "open review" to open this year\'s review and "review progress" to see how it is going.',
-  'review.help.manager': 'Managers: write "my review" to see your unit\'s review and your follow-ups, and "deputy" to name someone who approves in your place.',
+  'review.help.chief':
+    'Security chief: write "open review" to open this year\'s review and "review progress" to see how it is going.',
+  'review.help.manager':
+    'Managers: write "my review" to see your unit\'s review and your follow-ups, and "deputy" to name someone who approves in your place.',
   'followup.title': 'Follow-up from the yearly review',
   'followup.intro': '{manager} has given you a follow-up in the review for {unit}.',
   'followup.goalLabel': 'Goal',
@@ -483,5 +499,6 @@ export const en: Record<keyof typeof sv, string> = {
   'campaign.csv.passRate': 'Quiz passed (% of answered)',
   'campaign.error.notRecipient': 'This card was not sent to you, so you cannot answer it.',
   'campaign.error.badAnswer': 'The answer does not fit the questions. Refresh the card and try again.',
-  'questionSave.failed': 'I could not save your question just now, so I have not answered it. Please ask again in a moment.',
+  'questionSave.failed':
+    'I could not save your question just now, so I have not answered it. Please ask again in a moment.',
 };

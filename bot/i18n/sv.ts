@@ -3,8 +3,10 @@ export const sv = {
   'welcome.body':
     'Ställ en fråga om säkerhet, så svarar jag med citat ur organisationens egna styrande dokument (policy, riktlinjer, rutiner). Finns inget svar där kan du skicka frågan vidare till säkerhetsfunktionen.',
   'help.title': 'Det här kan jag',
-  'help.ask': 'Fråga om säkerhet, till exempel: "Vem ansvarar för krisberedskapen?" eller "Hur ofta ska säkerhetsarbetet följas upp?"',
-  'help.escalate': 'Hittar jag inget svar kan du trycka på "Fråga säkerhetsfunktionen" – svaret kommer hit i chatten.',
+  'help.ask':
+    'Fråga om säkerhet, till exempel: "Vem ansvarar för krisberedskapen?" eller "Hur ofta ska säkerhetsarbetet följas upp?"',
+  'help.escalate':
+    'Hittar jag inget svar kan du trycka på "Fråga säkerhetsfunktionen" – svaret kommer hit i chatten.',
   'help.language': 'Du kan skriva på svenska eller engelska.',
   'answer.title': 'Det här säger de styrande dokumenten',
   'answer.source': '{document} – {section}',
@@ -24,7 +26,8 @@ export const sv = {
     'Jag har bara {organisations} dokument och kan inte svara för andra organisationer. Vill du att säkerhetsfunktionen svarar?',
   'escalate.sent': 'Din fråga har skickats till säkerhetsfunktionen. Svaret kommer hit i chatten.',
   'escalate.already': 'Den här frågan är redan skickad till säkerhetsfunktionen.',
-  'escalate.noFunction': 'Ingen säkerhetsfunktion är utsedd ännu, så frågan kunde inte skickas. Kontakta din chef.',
+  'escalate.noFunction':
+    'Ingen säkerhetsfunktion är utsedd ännu, så frågan kunde inte skickas. Kontakta din chef.',
   'question.cardTitle': 'Ny fråga till säkerhetsfunktionen',
   'question.fromLabel': 'Från',
   'question.askedLabel': 'Ställd',
@@ -49,7 +52,8 @@ export const sv = {
   'error.answerTooLong': 'Svaret är för långt (högst {max} tecken).',
   'error.questionTooLong': 'Frågan är för lång. Skriv den kortare, högst {max} tecken.',
   'error.emptyMessage': 'Skriv en fråga om säkerhet, eller "hjälp" för att se vad jag kan.',
-  'error.unknownAction': 'Den här knappen känner jag inte igen. Be om ett nytt kort genom att ställa frågan igen.',
+  'error.unknownAction':
+    'Den här knappen känner jag inte igen. Be om ett nytt kort genom att ställa frågan igen.',
   'error.internal': 'Något gick fel hos mig. Försök igen om en stund.',
   'error.unsupportedMessage': 'Jag kan bara läsa textmeddelanden.',
   'review.cycleTitle': 'Årlig uppföljning {year}',
@@ -78,7 +82,8 @@ export const sv = {
   'review.areaSummary': '{met} uppfyllda · {partly} delvis · {not} ej · {na} ej tillämpliga',
   'review.fillIn': 'Fyll i',
   'review.submit': 'Skicka för godkännande',
-  'review.intro': 'Bedöm för din enhet hur väl varje målsättning i säkerhetspolicyn är uppfylld. Fyll i ett område i taget; det du sparar finns kvar som utkast. Delvis eller ej uppfyllt kräver en åtgärd (vad, ansvarig, datum) eller en motivering.',
+  'review.intro':
+    'Bedöm för din enhet hur väl varje målsättning i säkerhetspolicyn är uppfylld. Fyll i ett område i taget; det du sparar finns kvar som utkast. Delvis eller ej uppfyllt kräver en åtgärd (vad, ansvarig, datum) eller en motivering.',
   'review.gapsLabel': 'Brister och åtgärder',
   'review.noGaps': 'Inga brister angivna.',
   'review.gapLine': '{goal} – {rating}',
@@ -98,11 +103,14 @@ export const sv = {
   'review.returnCommentPlaceholder': 'Vad behöver kompletteras?',
   'review.approve': 'Godkänn',
   'review.return': 'Skicka tillbaka',
-  'review.approverIntro': '{manager} har skickat in uppföljningen för {unit}. Granska och godkänn, eller skicka tillbaka med en kommentar.',
+  'review.approverIntro':
+    '{manager} har skickat in uppföljningen för {unit}. Granska och godkänn, eller skicka tillbaka med en kommentar.',
   'review.signedOffBanner': 'Uppföljningen är godkänd i alla led {when}.',
   'review.closedBanner': 'Uppföljningen {year} är stängd.',
-  'review.reminderBanner': 'Påminnelse: sista dag för årlig uppföljning är {deadline}, och nästa steg väntar på dig.',
-  'review.escalationBanner': 'Försenad: {unit} har inte blivit klar till {deadline}. Nästa steg ligger hos {holder}. Du får detta som närmast överordnad.',
+  'review.reminderBanner':
+    'Påminnelse: sista dag för årlig uppföljning är {deadline}, och nästa steg väntar på dig.',
+  'review.escalationBanner':
+    'Försenad: {unit} har inte blivit klar till {deadline}. Nästa steg ligger hos {holder}. Du får detta som närmast överordnad.',
   'review.goalRatingLabel': 'Bedömning',
   'review.goalCommentLabel': 'Kommentar',
   'review.goalEvidenceLabel': 'Länk till underlag (valfritt)',
@@ -116,7 +124,8 @@ export const sv = {
   'review.saved': 'Utkastet är sparat {when}.',
   'review.areaTitle': '{area} ({unit})',
   'review.problem.missingRating': '{goal}: bedömning saknas.',
-  'review.problem.gapNeedsFollowUpOrReason': '{goal}: delvis eller ej uppfyllt kräver en åtgärd (vad, ansvarig, datum) eller en motivering.',
+  'review.problem.gapNeedsFollowUpOrReason':
+    '{goal}: delvis eller ej uppfyllt kräver en åtgärd (vad, ansvarig, datum) eller en motivering.',
   'review.problem.followUpIncomplete': '{goal}: åtgärden behöver vad, ansvarig och datum.',
   'review.problem.dueInPast': '{goal}: datumet för åtgärden har redan passerat.',
   'review.problem.unknownOwner': '{goal}: den ansvariga finns inte i organisationen.',
@@ -125,7 +134,8 @@ export const sv = {
   'review.notSaved': 'Utkastet sparades inte:',
   'review.returnNeedsComment': 'Skriv en kommentar om vad som ska kompletteras innan du skickar tillbaka.',
   'review.open.title': 'Öppna årets uppföljning',
-  'review.open.intro': 'Välj år, sista dag, målsättningar och vilka enheter som deltar. Varje enhets chef får uppföljningen i chatten.',
+  'review.open.intro':
+    'Välj år, sista dag, målsättningar och vilka enheter som deltar. Varje enhets chef får uppföljningen i chatten.',
   'review.open.yearLabel': 'År',
   'review.open.deadlineLabel': 'Sista dag',
   'review.open.goalsLabel': 'Målsättningar (ändra formuleringen eller avmarkera för att ta bort i år)',
@@ -137,7 +147,8 @@ export const sv = {
   'review.open.chainLabel': 'Attestkedja',
   'review.open.chainOption': 'Chef → {steps}',
   'review.open.submit': 'Öppna uppföljningen',
-  'review.open.done': 'Uppföljningen {year} är öppnad för {units} enheter med sista dag {deadline}. Korten skickas nu till cheferna.',
+  'review.open.done':
+    'Uppföljningen {year} är öppnad för {units} enheter med sista dag {deadline}. Korten skickas nu till cheferna.',
   'review.open.exists': 'Det finns redan en uppföljning för {year}. Ingenting har ändrats.',
   'review.open.badYear': 'Ange ett år mellan {min} och {max}.',
   'review.open.badDeadline': 'Ange sista dag som ett datum (ÅÅÅÅ-MM-DD).',
@@ -148,11 +159,13 @@ export const sv = {
   'review.open.badChain': 'Attestkedjan känns inte igen.',
   'review.progress.title': 'Årlig uppföljning – läget',
   'review.progress.none': 'Ingen uppföljning är öppnad ännu. Skriv ”öppna uppföljning” för att börja.',
-  'review.progress.summary': '{year}: {signedOff} av {units} godkända · {submitted} väntar på godkännande · {open} att fylla i · {returned} återsända · sista dag {deadline}',
+  'review.progress.summary':
+    '{year}: {signedOff} av {units} godkända · {submitted} väntar på godkännande · {open} att fylla i · {returned} återsända · sista dag {deadline}',
   'review.progress.unitLine': '{unit}: {state} – {holder}',
   'review.progress.close': 'Stäng uppföljningen {year} och ta fram säkerhetsbokslutet',
   'review.progress.closedLine': '{year}: stängd {when}. Säkerhetsbokslutet: {docx}',
-  'review.close.done': 'Uppföljningen {year} är stängd. Säkerhetsbokslutet finns här: {docx} (Word) och {csv} (CSV).',
+  'review.close.done':
+    'Uppföljningen {year} är stängd. Säkerhetsbokslutet finns här: {docx} (Word) och {csv} (CSV).',
   'review.close.alreadyClosed': 'Uppföljningen {year} är redan stängd.',
   'review.mine.title': 'Min uppföljning',
   'review.mine.none': 'Du har inga uppföljningar eller åtgärder att ta hand om just nu.',
@@ -160,18 +173,22 @@ export const sv = {
   'review.mine.followUpLine': 'Åtgärd: {what} – {status}, senast {due}',
   'review.mine.open': 'Öppna',
   'review.deputy.title': 'Ersättare',
-  'review.deputy.intro': 'Välj någon som får godkänna och skicka tillbaka i ditt ställe under en period. Loggen visar vem som agerade för vem.',
+  'review.deputy.intro':
+    'Välj någon som får godkänna och skicka tillbaka i ditt ställe under en period. Loggen visar vem som agerade för vem.',
   'review.deputy.personLabel': 'Ersättare',
   'review.deputy.fromLabel': 'Från och med',
   'review.deputy.toLabel': 'Till och med',
   'review.deputy.save': 'Utse ersättare',
   'review.deputy.current': '{name} är din ersättare {from} – {to}.',
   'review.deputy.saved': '{name} är nu din ersättare {from} – {to}.',
-  'review.deputy.badPeriod': 'Perioden måste sluta samma dag eller senare än den börjar, och får inte ha passerat.',
+  'review.deputy.badPeriod':
+    'Perioden måste sluta samma dag eller senare än den börjar, och får inte ha passerat.',
   'review.deputy.self': 'Du kan inte vara din egen ersättare.',
   'review.deputy.unknown': 'Den personen finns inte i organisationen.',
-  'review.help.chief': 'Säkerhetschef: skriv ”öppna uppföljning” för att öppna årets uppföljning och ”uppföljningsläge” för att se hur det går.',
-  'review.help.manager': 'Chef: skriv ”min uppföljning” för att se din enhets uppföljning och dina åtgärder, och ”ersättare” för att utse någon som godkänner i ditt ställe.',
+  'review.help.chief':
+    'Säkerhetschef: skriv ”öppna uppföljning” för att öppna årets uppföljning och ”uppföljningsläge” för att se hur det går.',
+  'review.help.manager':
+    'Chef: skriv ”min uppföljning” för att se din enhets uppföljning och dina åtgärder, och ”ersättare” för att utse någon som godkänner i ditt ställe.',
   'followup.title': 'Åtgärd från årlig uppföljning',
   'followup.intro': '{manager} har gett dig en åtgärd i uppföljningen för {unit}.',
   'followup.goalLabel': 'Målsättning',
@@ -482,5 +499,6 @@ export const sv = {
   'campaign.csv.passRate': 'Quiz godkända (% av besvarade)',
   'campaign.error.notRecipient': 'Det här kortet skickades inte till dig, så du kan inte svara på det.',
   'campaign.error.badAnswer': 'Svaret passar inte frågorna. Uppdatera kortet och försök igen.',
-  'questionSave.failed': 'Jag kunde inte spara din fråga just nu, så jag har inte svarat på den. Ställ frågan igen om en stund.',
+  'questionSave.failed':
+    'Jag kunde inte spara din fråga just nu, så jag har inte svarat på den. Ställ frågan igen om en stund.',
 } as const;

@@ -17,7 +17,10 @@ export function can(actor: Actor, ability: QuestionAbility, question?: Question)
     case 'viewQueue':
       return actor.securityFunction;
     case 'view':
-      return !!question && (question.askedBy === actor.id || (actor.securityFunction && question.status !== 'asked'));
+      return (
+        !!question &&
+        (question.askedBy === actor.id || (actor.securityFunction && question.status !== 'asked'))
+      );
     case 'feedback':
       return !!question && question.askedBy === actor.id;
     case 'escalate':

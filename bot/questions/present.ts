@@ -34,7 +34,9 @@ export function answerCard(lang: Lang, actor: Actor, input: AnswerCardInput): ob
     summary: input.summary ?? '',
     answers: input.answers.map((a) => ({
       text: a.text,
-      source: a.section ? t('answer.source', { document: a.title, section: a.section }) : t('answer.sourceNoSection', { document: a.title }),
+      source: a.section
+        ? t('answer.source', { document: a.title, section: a.section })
+        : t('answer.sourceNoSection', { document: a.title }),
       link: a.link,
     })),
     openLabel: t('answer.open'),
@@ -57,7 +59,10 @@ function statusLine(lang: Lang, question: Question): string {
   const t = translator(lang);
   if (question.status === 'escalated') return t('escalate.sent');
   if (question.status === 'answered') {
-    return t('question.answeredBy', { name: question.answeredByName ?? '', when: formatDateTime(question.answeredAt ?? question.askedAt) });
+    return t('question.answeredBy', {
+      name: question.answeredByName ?? '',
+      when: formatDateTime(question.answeredAt ?? question.askedAt),
+    });
   }
   return '';
 }

@@ -6,7 +6,9 @@ import type { Question } from './model';
 import type { QuestionService } from './service';
 
 const questionRef = z.object({ questionId: z.string().uuid() });
-const feedback = questionRef.extend({ helpful: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]) });
+const feedback = questionRef.extend({
+  helpful: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+});
 const answer = questionRef.extend({ answer: z.unknown().optional(), keep: z.unknown().optional() });
 
 export function questionVerbs(service: QuestionService): VerbRoute[] {
@@ -20,7 +22,8 @@ export function questionVerbs(service: QuestionService): VerbRoute[] {
     },
     {
       verb: verbs.escalate,
-      handle: (caller, data) => service.escalate(caller.personId, caller.lang, parse(questionRef, data).questionId),
+      handle: (caller, data) =>
+        service.escalate(caller.personId, caller.lang, parse(questionRef, data).questionId),
     },
     {
       verb: verbs.answer,
@@ -31,7 +34,8 @@ export function questionVerbs(service: QuestionService): VerbRoute[] {
     },
     {
       verb: verbs.viewQuestion,
-      handle: (caller, data) => service.view(caller.personId, caller.lang, parse(questionRef, data).questionId),
+      handle: (caller, data) =>
+        service.view(caller.personId, caller.lang, parse(questionRef, data).questionId),
     },
   ];
 }

@@ -44,7 +44,10 @@ export class QuestionService {
   async securityFunction(): Promise<string[]> {
     if (this.deps.securityFunctionIds.length > 0) return this.deps.securityFunctionIds;
     const { directory } = this.deps;
-    const people = [...(await directory.withRole('securityChief')), ...(await directory.withRole('securityOfficer'))];
+    const people = [
+      ...(await directory.withRole('securityChief')),
+      ...(await directory.withRole('securityOfficer')),
+    ];
     return [...new Set(people.map((p) => p.id))];
   }
 
@@ -70,7 +73,8 @@ export class QuestionService {
       link: a.document.link,
       score: a.score,
     }));
-    const summary = answers.length > 0 ? await knowledge.summarise(text, answers, langOf(asker.locale)) : undefined;
+    const summary =
+      answers.length > 0 ? await knowledge.summarise(text, answers, langOf(asker.locale)) : undefined;
     const question: Question = {
       id: randomUUID(),
       askedBy: asker.id,
@@ -115,9 +119,15 @@ export class QuestionService {
     try {
       await this.deps.commits.write(remember, questionId);
     } catch (error) {
-      this.deps.log.warn({ err: error, questionId }, "the asker's card could not be recorded with its batch; trying alone");
+      this.deps.log.warn(
+        { err: error, questionId },
+        "the asker's card could not be recorded with its batch; trying alone",
+      );
       await this.deps.store.transaction(remember).catch((again: unknown) => {
-        this.deps.log.error({ err: again, questionId, activityId: message.activityId }, "the asker's card could not be recorded");
+        this.deps.log.error(
+          { err: again, questionId, activityId: message.activityId },
+          "the asker's card could not be recorded",
+        );
       });
     }
   }
@@ -151,10 +161,22 @@ export class QuestionService {
     }
   }
 
-  private answerViewFor(actor: Actor, lang: 'sv' | 'en', question: Question, extra: { status?: string; feedbackGiven: boolean }): object {
+  private answerViewFor(
+    actor: Actor,
+    lang: 'sv' | 'en',
+    question: Question,
+    extra: { status?: string; feedbackGiven: boolean },
+  ): object {
     return answerCard(lang, actor, {
       question,
-      answers: question.shown.map((s) => ({ doc: '', title: s.documentTitle, section: s.section, text: s.text, link: '', score: 0 })),
+      answers: question.shown.map((s) => ({
+        doc: '',
+        title: s.documentTitle,
+        section: s.section,
+        text: s.text,
+        link: '',
+        score: 0,
+      })),
       curated: [],
       summary: question.summary,
       organisation: this.deps.directory.organisation.name,
@@ -172,7 +194,10 @@ export class QuestionService {
     const existing = await store.feedback.get(id);
     if (existing) await store.feedback.update(record, existing.version);
     else await store.feedback.insert(record);
-    return this.answerViewFor(actor, lang, question, { status: t(lang, 'answer.feedbackThanks'), feedbackGiven: true });
+    return this.answerViewFor(actor, lang, question, {
+      status: t(lang, 'answer.feedbackThanks'),
+      feedbackGiven: true,
+    });
   }
 
   /** Sends the question to the security function. A second press shows the current state and sends nothing. */
@@ -186,7 +211,10 @@ export class QuestionService {
     }
     const members = await this.securityFunction();
     if (members.length === 0) {
-      return this.answerViewFor(actor, lang, stored.value, { status: t(lang, 'escalate.noFunction'), feedbackGiven: true });
+      return this.answerViewFor(actor, lang, stored.value, {
+        status: t(lang, 'escalate.noFunction'),
+        feedbackGiven: true,
+      });
     }
     const now = clock().toISOString();
     let escalated: Question;
@@ -194,7 +222,9 @@ export class QuestionService {
       escalated = await store.transaction(async (tx) => {
         const next: Question = { ...stored.value, status: transitions.escalate.to, escalatedAt: now };
         const saved = await tx.questions.update(next, stored.version);
-        await tx.auditEvents.append(transitionEvent(actorId, questionId, 'escalate', transitions.escalate, now));
+        await tx.auditEvents.append(
+          transitionEvent(actorId, questionId, 'escalate', transitions.escalate, now),
+        );
         return saved.value;
       });
     } catch (error) {
@@ -214,7 +244,10 @@ export class QuestionService {
         const message = await this.deps.messenger.sendCard(memberId, card);
         sent.push(message);
       } catch (error) {
-        log.warn({ err: error, memberId, questionId, reachable: !(error instanceof NotReachable) }, 'could not notify a security function member');
+        log.warn(
+          { err: error, memberId, questionId, reachable: !(error instanceof NotReachable) },
+          'could not notify a security function member',
+        );
       }
     }
     await this.mutate(questionId, (q) => ({ ...q, functionCards: [...q.functionCards, ...sent] }));
@@ -222,7 +255,12 @@ export class QuestionService {
   }
 
   /** The security function answers: delivered to the asker's chat, every copy of the card updated. */
-  async answer(actorId: string, lang: 'sv' | 'en', questionId: string, input: { answer?: unknown; keep?: unknown }): Promise<object> {
+  async answer(
+    actorId: string,
+    lang: 'sv' | 'en',
+    questionId: string,
+    input: { answer?: unknown; keep?: unknown },
+  ): Promise<object> {
     const { store, clock, messenger, log } = this.deps;
     const actor = await this.actor(actorId);
     if (!actor.securityFunction) throw forbidden();
@@ -248,11 +286,20 @@ export class QuestionService {
           curated: keep,
         };
         const saved = await tx.questions.update(next, stored.version);
-        await tx.auditEvents.append(transitionEvent(actorId, questionId, keep ? 'answer-and-curate' : 'answer', transitions.answer, now));
+        await tx.auditEvents.append(
+          transitionEvent(
+            actorId,
+            questionId,
+            keep ? 'answer-and-curate' : 'answer',
+            transitions.answer,
+            now,
+          ),
+        );
         return saved.value;
       });
     } catch (error) {
-      if (error instanceof VersionConflict) return questionCard(lang, actor, (await this.load(questionId)).value, refresh);
+      if (error instanceof VersionConflict)
+        return questionCard(lang, actor, (await this.load(questionId)).value, refresh);
       throw error;
     }
     if (keep) await this.deps.knowledge.loadCurated();
@@ -261,7 +308,10 @@ export class QuestionService {
       await messenger.sendCard(answered.askedBy, deliveredCard(askerLang, answered));
       if (answered.askerCard) {
         const askerActor = await this.actor(answered.askedBy);
-        await messenger.updateCard(answered.askerCard, this.answerViewFor(askerActor, askerLang, answered, { feedbackGiven: true }));
+        await messenger.updateCard(
+          answered.askerCard,
+          this.answerViewFor(askerActor, askerLang, answered, { feedbackGiven: true }),
+        );
       }
     } catch (error) {
       log.error({ err: error, questionId }, 'the answer could not be delivered to the asker');
@@ -270,9 +320,15 @@ export class QuestionService {
       if (copy.personId === actorId) continue;
       try {
         const member = await this.deps.directory.person(copy.personId);
-        await messenger.updateCard(copy, questionCard(langOf(member?.locale), await this.actor(copy.personId), answered, refresh));
+        await messenger.updateCard(
+          copy,
+          questionCard(langOf(member?.locale), await this.actor(copy.personId), answered, refresh),
+        );
       } catch (error) {
-        log.warn({ err: error, questionId, personId: copy.personId }, 'could not update a copy of the question card');
+        log.warn(
+          { err: error, questionId, personId: copy.personId },
+          'could not update a copy of the question card',
+        );
       }
     }
     return questionCard(lang, actor, answered, refresh);
@@ -283,7 +339,8 @@ export class QuestionService {
     const { value: question } = await this.load(questionId);
     const actor = await this.actor(actorId);
     if (!can(actor, 'view', question)) throw forbidden();
-    if (question.askedBy === actorId && !actor.securityFunction) return this.answerViewFor(actor, lang, question, { feedbackGiven: true });
+    if (question.askedBy === actorId && !actor.securityFunction)
+      return this.answerViewFor(actor, lang, question, { feedbackGiven: true });
     return questionCard(lang, actor, question, await this.refreshIds(await this.securityFunction()));
   }
 
@@ -312,6 +369,21 @@ export class QuestionService {
 }
 
 /** The audit event of a question's transition, written in the same transaction as the change. */
-function transitionEvent(actorId: string, questionId: string, action: string, step: { from: string; to: string }, at: string) {
-  return { id: randomUUID(), at, actorId, recordType: 'question', recordId: questionId, action, fromState: step.from, toState: step.to };
+function transitionEvent(
+  actorId: string,
+  questionId: string,
+  action: string,
+  step: { from: string; to: string },
+  at: string,
+) {
+  return {
+    id: randomUUID(),
+    at,
+    actorId,
+    recordType: 'question',
+    recordId: questionId,
+    action,
+    fromState: step.from,
+    toState: step.to,
+  };
 }

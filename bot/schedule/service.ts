@@ -82,7 +82,8 @@ export class JobScheduler implements Scheduler {
           existing.value.status === 'pending' &&
           existing.value.kind === job.kind &&
           existing.value.dueAt === dueAt &&
-          (job.payload === undefined || JSON.stringify(job.payload) === JSON.stringify(existing.value.payload))
+          (job.payload === undefined ||
+            JSON.stringify(job.payload) === JSON.stringify(existing.value.payload))
         )
           return;
         const { retryAt: _retry, lastError: _error, ...rest } = existing.value;

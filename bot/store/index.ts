@@ -1,13 +1,13 @@
 import type { AuditEvent } from '../audit/model';
 import type { Campaign, CampaignAuthor, CampaignRecipient } from '../campaigns/model';
 import type { Delivery } from '../delivery/port';
+import type { FollowUp } from '../followups/model';
+import type { DocumentReview } from '../governance/model';
 import type { DocumentRecord, Passage } from '../knowledge/model';
 import type { Feedback, Question } from '../questions/model';
+import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../review/model';
 import type { Job } from '../schedule/port';
 import type { ConversationRecord } from '../teams/model';
-import type { FollowUp } from '../followups/model';
-import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../review/model';
-import type { DocumentReview } from '../governance/model';
 import type { AppendOnly, Collection } from './port';
 
 export * from './port';

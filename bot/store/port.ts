@@ -9,7 +9,9 @@ export interface Stored<T> {
   version: string;
 }
 
-export type Where<T> = Partial<{ [K in keyof T]: T[K] extends string | number | boolean | null | undefined ? T[K] : never }>;
+export type Where<T> = Partial<{
+  [K in keyof T]: T[K] extends string | number | boolean | null | undefined ? T[K] : never;
+}>;
 
 export interface Collection<T extends { id: string }> {
   get(id: string): Promise<Stored<T> | undefined>;

@@ -26,7 +26,10 @@ export interface BotDeps {
   commands: CommandRoute[];
   verbs: VerbRoute[];
   /** Answers free text (a question). Returns the card and a callback for the sent message's id. */
-  ask(caller: Caller, text: string): Promise<{ card: object; sent?: (activityId: string, conversationId: string) => Promise<void> }>;
+  ask(
+    caller: Caller,
+    text: string,
+  ): Promise<{ card: object; sent?: (activityId: string, conversationId: string) => Promise<void> }>;
   welcome(caller: Caller): object;
   maxQuestionChars: number;
 }
@@ -45,8 +48,11 @@ export class VarnBot extends TeamsActivityHandler {
       await next();
     });
     this.onMembersAdded(async (context, next) => {
-      const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient.id);
-      if (botAdded && context.activity.conversation.conversationType === 'personal') await this.greet(context);
+      const botAdded = (context.activity.membersAdded ?? []).some(
+        (m) => m.id === context.activity.recipient.id,
+      );
+      if (botAdded && context.activity.conversation.conversationType === 'personal')
+        await this.greet(context);
       await next();
     });
   }
@@ -55,7 +61,9 @@ export class VarnBot extends TeamsActivityHandler {
   private async caller(context: TurnContext): Promise<Caller | undefined> {
     const { activity } = context;
     const personId = activity.from?.aadObjectId;
-    const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    const tenantId =
+      activity.conversation?.tenantId ??
+      (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
     if (!personId || tenantId !== this.deps.directory.organisation.tenantId) {
       this.deps.log.warn({ personId, tenantId }, 'refused an activity from outside the organisation');
       return undefined;
@@ -89,11 +97,18 @@ export class VarnBot extends TeamsActivityHandler {
     }
     const text = (context.activity.text ?? '').replace(/<at>[^<]*<\/at>/g, '').trim();
     if (text === '') {
-      await context.sendActivity(t(caller.lang, context.activity.attachments?.length ? 'error.unsupportedMessage' : 'error.emptyMessage'));
+      await context.sendActivity(
+        t(
+          caller.lang,
+          context.activity.attachments?.length ? 'error.unsupportedMessage' : 'error.emptyMessage',
+        ),
+      );
       return;
     }
     if (text.length > this.deps.maxQuestionChars) {
-      await context.sendActivity(t(caller.lang, 'error.questionTooLong', { max: this.deps.maxQuestionChars }));
+      await context.sendActivity(
+        t(caller.lang, 'error.questionTooLong', { max: this.deps.maxQuestionChars }),
+      );
       return;
     }
     const command = this.deps.commands.find((c) => c.matches(text));
@@ -104,7 +119,10 @@ export class VarnBot extends TeamsActivityHandler {
       } catch (error) {
         // a refusal (e.g. only the security chief opens a review cycle): the user reads why
         if (!(error instanceof AppError)) throw error;
-        this.deps.log.info({ command: command.name, personId: caller.personId, error: error.id }, 'command refused');
+        this.deps.log.info(
+          { command: command.name, personId: caller.personId, error: error.id },
+          'command refused',
+        );
         await context.sendActivity(t(caller.lang, error.messageKey, error.params));
         return;
       }
@@ -128,24 +146,46 @@ export class VarnBot extends TeamsActivityHandler {
     } catch (error) {
       if (error instanceof AppError) {
         this.deps.log.info({ verb, personId: caller.personId, error: error.id }, 'card action refused');
-        return { type: 'message', text: t(caller.lang, error.messageKey, error.params), status: error.status };
+        return {
+          type: 'message',
+          text: t(caller.lang, error.messageKey, error.params),
+          status: error.status,
+        };
       }
       this.deps.log.error({ err: error, verb, personId: caller.personId }, 'card action failed');
       return { type: 'message', text: t(caller.lang, 'error.internal'), status: 500 };
     }
   }
 
-  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
     const caller = await this.caller(context);
     if (!caller) {
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: t(langOf(context.activity.locale), 'error.forbidden') as unknown as Record<string, unknown> };
+      return {
+        statusCode: 200,
+        type: 'application/vnd.microsoft.activity.message',
+        value: t(langOf(context.activity.locale), 'error.forbidden') as unknown as Record<string, unknown>,
+      };
     }
     const action = invokeValue?.action;
-    const data = action && typeof action.data === 'object' && action.data !== null ? (action.data as Record<string, unknown>) : {};
+    const data =
+      action && typeof action.data === 'object' && action.data !== null
+        ? (action.data as Record<string, unknown>)
+        : {};
     const result = await this.runVerb(caller, typeof action?.verb === 'string' ? action.verb : '', data);
-    if (result.type === 'card') return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card as Record<string, unknown> };
+    if (result.type === 'card')
+      return {
+        statusCode: 200,
+        type: 'application/vnd.microsoft.card.adaptive',
+        value: result.card as Record<string, unknown>,
+      };
     // a refusal or bad input: Teams shows the message; the card and the record stay as they were
-    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result.text as unknown as Record<string, unknown> };
+    return {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: result.text as unknown as Record<string, unknown>,
+    };
   }
 }
-

@@ -17,13 +17,27 @@ export class ConversationBook {
    * Keeps the person's 1:1 reference. The reference is stored without the turn's activity id, so an
    * unchanged conversation costs no write, and once this process has seen it, no read either.
    */
-  async remember(personId: string, turnReference: Partial<ConversationReference>, locale?: string): Promise<void> {
-    if (turnReference.conversation?.conversationType && turnReference.conversation.conversationType !== 'personal') return;
+  async remember(
+    personId: string,
+    turnReference: Partial<ConversationReference>,
+    locale?: string,
+  ): Promise<void> {
+    if (
+      turnReference.conversation?.conversationType &&
+      turnReference.conversation.conversationType !== 'personal'
+    )
+      return;
     const { activityId: _turn, ...reference } = turnReference;
     if (reference.serviceUrl) this.learnedServiceUrl = reference.serviceUrl;
     const fingerprint = JSON.stringify([reference, locale ?? null]);
     if (this.known.get(personId) === fingerprint) return;
-    const record: ConversationRecord = { id: personId, personId, reference, locale, updatedAt: this.clock().toISOString() };
+    const record: ConversationRecord = {
+      id: personId,
+      personId,
+      reference,
+      locale,
+      updatedAt: this.clock().toISOString(),
+    };
     const existing = await this.store.conversations.get(personId);
     try {
       if (!existing) await this.store.conversations.insert(record);

@@ -11,15 +11,30 @@ import { startApp } from '../support/app';
 const appId = '3f1c2b4a-1111-4222-8333-444455556666';
 const tenantId = '9b3c2f4e-0000-4000-8000-000000000001';
 
-async function startMetadata(): Promise<{ url: string; sign: (claims: Record<string, unknown>, key?: 'trusted' | 'stranger') => Promise<string>; close: () => Promise<void> }> {
+async function startMetadata(): Promise<{
+  url: string;
+  sign: (claims: Record<string, unknown>, key?: 'trusted' | 'stranger') => Promise<string>;
+  close: () => Promise<void>;
+}> {
   const trusted = await generateKeyPair('RS256');
   const stranger = await generateKeyPair('RS256');
-  const jwk = { ...(await exportJWK(trusted.publicKey)), kid: 'trusted', use: 'sig', endorsements: ['msteams'] };
+  const jwk = {
+    ...(await exportJWK(trusted.publicKey)),
+    kid: 'trusted',
+    use: 'sig',
+    endorsements: ['msteams'],
+  };
   const server = http.createServer((req, res) => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     res.setHeader('content-type', 'application/json');
     if (req.url === '/v1/.well-known/openidconfiguration') {
-      res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `${base}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+      res.end(
+        JSON.stringify({
+          issuer: 'https://api.botframework.com',
+          jwks_uri: `${base}/v1/.well-known/keys`,
+          id_token_signing_alg_values_supported: ['RS256'],
+        }),
+      );
     } else if (req.url === '/v1/.well-known/keys') {
       res.end(JSON.stringify({ keys: [jwk] }));
     } else {
@@ -67,9 +82,14 @@ test('with a bot app id configured, only a validly signed Bot Framework token ge
   };
   try {
     expect((await running.channel.post(typing)).status).toBe(401);
-    expect((await running.channel.post(typing, { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJhdWQiOiJ4In0.' })).status).toBe(401);
+    expect(
+      (await running.channel.post(typing, { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJhdWQiOiJ4In0.' }))
+        .status,
+    ).toBe(401);
     const strangerToken = await metadata.sign({ serviceurl: serviceUrl }, 'stranger');
-    expect((await running.channel.post(typing, { authorization: `Bearer ${strangerToken}` })).status).toBe(401);
+    expect((await running.channel.post(typing, { authorization: `Bearer ${strangerToken}` })).status).toBe(
+      401,
+    );
     const good = await metadata.sign({ serviceurl: serviceUrl });
     expect((await running.channel.post(typing, { authorization: `Bearer ${good}` })).status).toBe(200);
   } finally {

@@ -2,11 +2,17 @@
  * The employee-asks journey over real HTTP: a local channel plays Teams (activities POSTed to
  * /api/messages, the bot's replies received at the channel's serviceUrl).
  */
-import { ADAPTIVE_CARD_CONTENT_TYPE, type ChannelActivity, type ChannelUser, makeUser } from '../support/channel';
-import { person, type Running, startApp } from '../support/app';
-import { validateCard } from '../support/cards';
+
 import type { Store } from '../../bot/store';
 import { openSqliteStore } from '../../bot/store/sqlite';
+import { person, type Running, startApp } from '../support/app';
+import { validateCard } from '../support/cards';
+import {
+  ADAPTIVE_CARD_CONTENT_TYPE,
+  type ChannelActivity,
+  type ChannelUser,
+  makeUser,
+} from '../support/channel';
 
 const johanna = person('Johanna Persson'); // employee, sv-SE
 const james = person('James Whitfield'); // employee, en-US
@@ -15,9 +21,12 @@ const sara = person('Sara Lindahl'); // security officer
 const malin = person('Malin Forsberg'); // security chief
 
 const cardOf = (activity: ChannelActivity) =>
-  activity.attachments?.find((a) => a.contentType === ADAPTIVE_CARD_CONTENT_TYPE)?.content as Record<string, unknown> | undefined;
+  activity.attachments?.find((a) => a.contentType === ADAPTIVE_CARD_CONTENT_TYPE)?.content as
+    | Record<string, unknown>
+    | undefined;
 const textOf = (card: unknown) => JSON.stringify(card);
-const actionsOf = (card: unknown) => ((card as { actions?: { verb?: string; data?: Record<string, unknown> }[] }).actions ?? []);
+const actionsOf = (card: unknown) =>
+  (card as { actions?: { verb?: string; data?: Record<string, unknown> }[] }).actions ?? [];
 
 let running: Running;
 beforeAll(async () => {
@@ -65,9 +74,13 @@ test('when nothing in the documents answers, then the bot says so plainly and of
 
 test('when the employee presses 👍, then the feedback is recorded and the card thanks them', async () => {
   const reply = await ask(johanna, 'Hur ofta följs säkerhetsarbetet upp?');
-  const feedback = actionsOf(cardOf(reply)).find((a) => a.verb === 'knowledge.feedback' && a.data?.helpful === true);
+  const feedback = actionsOf(cardOf(reply)).find(
+    (a) => a.verb === 'knowledge.feedback' && a.data?.helpful === true,
+  );
   expect(feedback).toBeDefined();
-  const response = await running.channel.execute(johanna, 'knowledge.feedback', feedback?.data, { replyToId: reply.id });
+  const response = await running.channel.execute(johanna, 'knowledge.feedback', feedback?.data, {
+    replyToId: reply.id,
+  });
   expect(response.status).toBe(200);
   expect(textOf(response.body)).toContain('Tack för ditt svar');
   const stored = await running.app.store.feedback.find({ personId: johanna.aadObjectId });
@@ -82,7 +95,9 @@ test('escalation: the security function gets the question, a non-member is refus
   const questionId = String(escalate?.data?.questionId);
 
   const mark = channel.mark();
-  const escalated = await channel.execute(johanna, 'questions.escalate', escalate?.data, { replyToId: reply.id });
+  const escalated = await channel.execute(johanna, 'questions.escalate', escalate?.data, {
+    replyToId: reply.id,
+  });
   expect(textOf(escalated.body)).toContain('Din fråga har skickats till säkerhetsfunktionen');
   const erikConversation = channel.conversationFor(erik).id;
   const toErik = await channel.waitFor((a) => a.conversation?.id === erikConversation, { since: mark });
@@ -93,11 +108,18 @@ test('escalation: the security function gets the question, a non-member is refus
   const before = channel.events().length;
   await channel.execute(johanna, 'questions.escalate', escalate?.data, { replyToId: reply.id });
   expect(channel.events().filter((e) => e.kind === 'send' || e.kind === 'reply').length).toBe(
-    channel.events().slice(0, before).filter((e) => e.kind === 'send' || e.kind === 'reply').length,
+    channel
+      .events()
+      .slice(0, before)
+      .filter((e) => e.kind === 'send' || e.kind === 'reply').length,
   );
 
   // James is not in the security function: refused, nothing changes
-  const forged = await channel.execute(james, 'questions.answer', { questionId, answer: 'Visst, kör på!', keep: 'true' });
+  const forged = await channel.execute(james, 'questions.answer', {
+    questionId,
+    answer: 'Visst, kör på!',
+    keep: 'true',
+  });
   expect(textOf(forged.body)).toContain('You are not allowed to do this');
   expect((await app.store.questions.get(questionId))?.value.status).toBe('escalated');
 
@@ -106,17 +128,27 @@ test('escalation: the security function gets the question, a non-member is refus
   const answered = await channel.execute(
     erik,
     'questions.answer',
-    { questionId, answer: 'Nej. Privata datorer får inte anslutas till regionens nät. Kontakta IT-avdelningen för en tjänstedator.', keep: 'true' },
+    {
+      questionId,
+      answer:
+        'Nej. Privata datorer får inte anslutas till regionens nät. Kontakta IT-avdelningen för en tjänstedator.',
+      keep: 'true',
+    },
     { replyToId: toErik.id },
   );
   expect(textOf(answered.body)).toContain('Besvarad av Erik Nordlund');
   const delivered = await channel.waitFor(
-    (a) => a.conversation?.id === channel.conversationFor(johanna).id && textOf(cardOf(a)).includes('Säkerhetsfunktionen har svarat'),
+    (a) =>
+      a.conversation?.id === channel.conversationFor(johanna).id &&
+      textOf(cardOf(a)).includes('Säkerhetsfunktionen har svarat'),
     { since: answerMark },
   );
   expect(textOf(cardOf(delivered))).toContain('Privata datorer får inte anslutas');
   // Sara's copy of the question card is updated for her too
-  await channel.waitFor((a, e) => e.kind === 'update' && a.conversation?.id === channel.conversationFor(sara).id, { since: answerMark });
+  await channel.waitFor(
+    (a, e) => e.kind === 'update' && a.conversation?.id === channel.conversationFor(sara).id,
+    { since: answerMark },
+  );
   const audit = await app.store.auditEvents.find({ recordId: questionId });
   expect(audit.map((e) => [e.action, e.actorId])).toEqual([
     ['escalate', johanna.aadObjectId],
@@ -152,7 +184,9 @@ describe('bad input', () => {
   });
 
   test('malformed activities get 400, not 500', async () => {
-    expect((await running.channel.post('{not json', { 'content-type': 'application/json' })).status).toBe(400);
+    expect((await running.channel.post('{not json', { 'content-type': 'application/json' })).status).toBe(
+      400,
+    );
     expect((await running.channel.post({ text: 'no type' })).status).toBe(400);
     expect((await running.channel.post([1, 2])).status).toBe(400);
   });
@@ -160,18 +194,24 @@ describe('bad input', () => {
   test('card submits with missing or forged fields get a clear message and change nothing', async () => {
     const missing = await running.channel.execute(johanna, 'questions.escalate', {});
     expect(textOf(missing.body)).toContain('Det gick inte att tolka');
-    const unknown = await running.channel.execute(johanna, 'questions.delete', { questionId: '00000000-0000-4000-8000-000000000000' });
+    const unknown = await running.channel.execute(johanna, 'questions.delete', {
+      questionId: '00000000-0000-4000-8000-000000000000',
+    });
     expect(textOf(unknown.body)).toContain('Den här knappen känner jag inte igen');
-    const nobody = await running.channel.execute(johanna, 'questions.escalate', { questionId: '00000000-0000-4000-8000-000000000000' });
+    const nobody = await running.channel.execute(johanna, 'questions.escalate', {
+      questionId: '00000000-0000-4000-8000-000000000000',
+    });
     expect(textOf(nobody.body)).toContain('finns inte');
   });
 
-  test('someone else pressing an employee\'s escalate button is refused and nothing is sent', async () => {
+  test("someone else pressing an employee's escalate button is refused and nothing is sent", async () => {
     const reply = await ask(johanna, 'Vad gäller för att jobba på tåget med känsliga uppgifter?');
     const escalate = actionsOf(cardOf(reply)).find((a) => a.verb === 'questions.escalate');
     const refused = await running.channel.execute(james, 'questions.escalate', escalate?.data);
     expect(textOf(refused.body)).toContain('You are not allowed');
-    expect((await running.app.store.questions.get(String(escalate?.data?.questionId)))?.value.status).toBe('asked');
+    expect((await running.app.store.questions.get(String(escalate?.data?.questionId)))?.value.status).toBe(
+      'asked',
+    );
   });
 
   test('a user from another tenant is refused', async () => {
@@ -186,14 +226,20 @@ test('the welcome message and "hjälp" say what the bot can do', async () => {
   const newcomer = person('Lena Bergqvist');
   const mark = running.channel.mark();
   await running.channel.installBot(newcomer);
-  const welcome = await running.channel.waitFor((a) => a.conversation?.id === running.channel.conversationFor(newcomer).id, { since: mark });
+  const welcome = await running.channel.waitFor(
+    (a) => a.conversation?.id === running.channel.conversationFor(newcomer).id,
+    { since: mark },
+  );
   expect(textOf(cardOf(welcome))).toContain('Hej! Jag är Värn');
   const help = await ask(newcomer, 'hjälp');
   expect(textOf(cardOf(help))).toContain('Det här kan jag');
 });
 
 test('every card the bot sent in these journeys parses in adaptivecards 1.5 and stays under 80 KB', () => {
-  const cards = running.channel.activities().map(cardOf).filter((c): c is Record<string, unknown> => !!c);
+  const cards = running.channel
+    .activities()
+    .map(cardOf)
+    .filter((c): c is Record<string, unknown> => !!c);
   expect(cards.length).toBeGreaterThan(8);
   for (const card of cards) expect(validateCard(card)).toEqual([]);
 });
@@ -203,14 +249,24 @@ test('when the answer card arrives, its question is already stored, and once the
   const mark = running.channel.mark();
   const conversation = running.channel.conversationFor(johanna).id;
   // read the store the moment the card reaches the channel, before the turn has ended
-  const seen = running.channel.waitFor((a) => a.conversation?.id === conversation, { since: mark }).then(async (reply) => {
-    const questionId = String(actionsOf(cardOf(reply)).find((a) => a.verb === 'questions.escalate')?.data?.questionId);
-    return { reply, questionId, stored: (await app.store.questions.get(questionId))?.value };
-  });
+  const seen = running.channel
+    .waitFor((a) => a.conversation?.id === conversation, { since: mark })
+    .then(async (reply) => {
+      const questionId = String(
+        actionsOf(cardOf(reply)).find((a) => a.verb === 'questions.escalate')?.data?.questionId,
+      );
+      return { reply, questionId, stored: (await app.store.questions.get(questionId))?.value };
+    });
   expect((await running.channel.say(johanna, 'Vem ansvarar för säkerhetsskyddet?')).status).toBe(200);
   const { reply, questionId, stored } = await seen;
-  expect(stored).toMatchObject({ id: questionId, text: 'Vem ansvarar för säkerhetsskyddet?', status: 'asked' });
-  expect((await app.store.questions.get(questionId))?.value).toMatchObject({ askerCard: { activityId: reply.id } });
+  expect(stored).toMatchObject({
+    id: questionId,
+    text: 'Vem ansvarar för säkerhetsskyddet?',
+    status: 'asked',
+  });
+  expect((await app.store.questions.get(questionId))?.value).toMatchObject({
+    askerCard: { activityId: reply.id },
+  });
 });
 
 test('when the question cannot be stored, the employee is told so in their language, gets no answer, and nothing is stored', async () => {
@@ -234,7 +290,9 @@ test('when the question cannot be stored, the employee is told so in their langu
     expect((await broken.channel.say(johanna, 'Vem ansvarar för informationssäkerheten?')).status).toBe(200);
     const reply = await broken.channel.waitFor((a) => a.conversation?.id === conversation, { since: mark });
     expect(cardOf(reply)).toBeUndefined();
-    expect(reply.text).toBe('Jag kunde inte spara din fråga just nu, så jag har inte svarat på den. Ställ frågan igen om en stund.');
+    expect(reply.text).toBe(
+      'Jag kunde inte spara din fråga just nu, så jag har inte svarat på den. Ställ frågan igen om en stund.',
+    );
     expect(await inner.questions.list()).toEqual([]);
 
     failing = false;
@@ -242,7 +300,9 @@ test('when the question cannot be stored, the employee is told so in their langu
     await broken.channel.say(johanna, 'Vem ansvarar för informationssäkerheten?');
     const answer = await broken.channel.waitFor((a) => a.conversation?.id === conversation, { since: again });
     expect(textOf(cardOf(answer))).toContain('Det här säger de styrande dokumenten');
-    expect((await inner.questions.list()).map((q) => q.value.text)).toEqual(['Vem ansvarar för informationssäkerheten?']);
+    expect((await inner.questions.list()).map((q) => q.value.text)).toEqual([
+      'Vem ansvarar för informationssäkerheten?',
+    ]);
   } finally {
     await broken.close();
   }

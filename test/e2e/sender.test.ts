@@ -179,7 +179,10 @@ describe('the shared sender', () => {
     await until('the card', async () => (await app.sender.progress('b-429')).sent === 1, 10_000);
     const calls = channel.requests.filter(
       // the sends of this card only (a late welcome card of installing is not one of them)
-      (r) => r.conversationId === conversationId && JSON.stringify(r.body ?? null).includes('Notice r1') && r.at >= started,
+      (r) =>
+        r.conversationId === conversationId &&
+        JSON.stringify(r.body ?? null).includes('Notice r1') &&
+        r.at >= started,
     );
     expect(calls.map((r) => r.status)).toEqual([429, 201]);
     expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(2_000);

@@ -88,7 +88,10 @@ async function serve(jwksUrl: string): Promise<{ server: restify.Server; base: s
     directory,
     log,
   );
-  const botAuth = createBotFrameworkAuthenticationFromConfiguration(null, new ConfigurationServiceClientCredentialFactory({}));
+  const botAuth = createBotFrameworkAuthenticationFromConfiguration(
+    null,
+    new ConfigurationServiceClientCredentialFactory({}),
+  );
   const adapter = new CloudAdapter(botAuth);
   const started = createServer({
     adapter,

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { createLogger } from '../../bot/logger';
 import { KnowledgeService } from '../../bot/knowledge/service';
 import { FileSystemSource } from '../../bot/knowledge/source';
+import { createLogger } from '../../bot/logger';
 import { openSqliteStore } from '../../bot/store/sqlite';
 
 const log = createLogger('silent');
@@ -22,7 +22,9 @@ async function docx(file: string) {
         children: [
           new Paragraph({ text: 'Riktlinje för besökare', heading: HeadingLevel.HEADING_1 }),
           new Paragraph({ text: '1 Besök i våra lokaler', heading: HeadingLevel.HEADING_2 }),
-          new Paragraph('Alla besökare ska bära en synlig besöksbricka. Värden hämtar besökaren i entrén och följer med hela besöket.'),
+          new Paragraph(
+            'Alla besökare ska bära en synlig besöksbricka. Värden hämtar besökaren i entrén och följer med hela besöket.',
+          ),
         ],
       },
     ],
@@ -34,15 +36,23 @@ async function pdf(file: string) {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const page = doc.addPage();
-  const lines = ['Rutin for nycklar', '', 'Nycklar och passerkort lamnas tillbaka till chefen den sista', 'arbetsdagen. Forlorade kort sparras samma dag.'];
-  lines.forEach((line, i) => page.drawText(line, { x: 50, y: 750 - i * 20, size: 12, font }));
+  const lines = [
+    'Rutin for nycklar',
+    '',
+    'Nycklar och passerkort lamnas tillbaka till chefen den sista',
+    'arbetsdagen. Forlorade kort sparras samma dag.',
+  ];
+  for (const [i, line] of lines.entries()) page.drawText(line, { x: 50, y: 750 - i * 20, size: 12, font });
   fs.writeFileSync(path.join(dir, file), await doc.save());
 }
 
 test('docx, pdf, md and txt import into passages; broken and unsupported files are named and the rest still import', async () => {
   await docx('besok.docx');
   await pdf('nycklar.pdf');
-  fs.writeFileSync(path.join(dir, 'policy.md'), '# Policy för larm\n\nDokumenttyp: Policy\nDiarienummer: SK 2025/00012\n\n## 1 Larm\n\nVid brand larmar man 112 och utrymmer lokalen.\n');
+  fs.writeFileSync(
+    path.join(dir, 'policy.md'),
+    '# Policy för larm\n\nDokumenttyp: Policy\nDiarienummer: SK 2025/00012\n\n## 1 Larm\n\nVid brand larmar man 112 och utrymmer lokalen.\n',
+  );
   fs.writeFileSync(path.join(dir, 'trasig.docx'), 'this is not a zip file');
   fs.writeFileSync(path.join(dir, 'trasig.pdf'), '%PDF-1.4 garbage');
   fs.writeFileSync(path.join(dir, 'bild.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
@@ -56,7 +66,11 @@ test('docx, pdf, md and txt import into passages; broken and unsupported files a
 
   const docs = (await store.documents.list()).map((d) => d.value);
   const policy = docs.find((d) => d.fileName === 'policy.md');
-  expect(policy).toMatchObject({ title: 'Policy för larm', documentType: 'policy', caseNumber: 'SK 2025/00012' });
+  expect(policy).toMatchObject({
+    title: 'Policy för larm',
+    documentType: 'policy',
+    caseNumber: 'SK 2025/00012',
+  });
   const visit = await knowledge.search('måste besökare ha en bricka?');
   expect(visit.answers[0]?.document.fileName).toBe('besok.docx');
   expect(visit.answers[0]?.passage.section).toBe('1 Besök i våra lokaler');

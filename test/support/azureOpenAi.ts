@@ -120,12 +120,18 @@ function addHashed(vector: number[], feature: string, weight: number): void {
 
 /** Lowercase word tokens (Unicode letters and digits). */
 export function tokenize(text: string): string[] {
-  return text.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .normalize('NFC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 /** Deterministic hashed bag-of-words + character-trigram embedding, L2-normalised. */
 export function hashEmbedding(text: string, dimensions = 256): number[] {
-  if (!Number.isInteger(dimensions) || dimensions < 1) throw new Error(`hashEmbedding: bad dimensions ${dimensions}`);
+  if (!Number.isInteger(dimensions) || dimensions < 1)
+    throw new Error(`hashEmbedding: bad dimensions ${dimensions}`);
   const vector = new Array<number>(dimensions).fill(0);
   for (const word of tokenize(text)) {
     addHashed(vector, `w:${word}`, 1);
@@ -214,18 +220,28 @@ export async function startAzureOpenAi(options: StartAzureOpenAiOptions): Promis
   }
 
   function embeddings(body: Record<string, unknown>): unknown {
-    const input = body['input'];
+    const input = body.input;
     let inputs: string[];
     if (typeof input === 'string') inputs = [input];
-    else if (Array.isArray(input) && input.length > 0 && input.every((x) => typeof x === 'string')) inputs = input as string[];
-    else throw invalidRequest("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", 'input');
-    if (inputs.length > 2048) throw invalidRequest('Too many inputs. The max number of inputs is 2048.', 'input');
-    if (inputs.some((s) => s === '')) throw invalidRequest("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", 'input');
-    const dims = body['dimensions'];
+    else if (Array.isArray(input) && input.length > 0 && input.every((x) => typeof x === 'string'))
+      inputs = input as string[];
+    else
+      throw invalidRequest(
+        "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+        'input',
+      );
+    if (inputs.length > 2048)
+      throw invalidRequest('Too many inputs. The max number of inputs is 2048.', 'input');
+    if (inputs.some((s) => s === ''))
+      throw invalidRequest(
+        "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+        'input',
+      );
+    const dims = body.dimensions;
     if (dims !== undefined && (typeof dims !== 'number' || !Number.isInteger(dims) || dims < 1)) {
       throw invalidRequest('Invalid value for dimensions.', 'dimensions');
     }
-    const base64 = body['encoding_format'] === 'base64';
+    const base64 = body.encoding_format === 'base64';
     const promptTokens = inputs.reduce((s, t) => s + estimateTokens(t), 0);
     return {
       object: 'list',
@@ -242,22 +258,37 @@ export async function startAzureOpenAi(options: StartAzureOpenAiOptions): Promis
     };
   }
 
-  async function chat(body: Record<string, unknown>): Promise<{ content: string; request: ChatRequest; promptTokens: number }> {
-    const messages = body['messages'];
-    if (!Array.isArray(messages) || messages.length === 0 || !messages.every((m) => isRecord(m) && typeof m['role'] === 'string')) {
-      throw invalidRequest("'$.messages' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", 'messages');
+  async function chat(
+    body: Record<string, unknown>,
+  ): Promise<{ content: string; request: ChatRequest; promptTokens: number }> {
+    const messages = body.messages;
+    if (
+      !Array.isArray(messages) ||
+      messages.length === 0 ||
+      !messages.every((m) => isRecord(m) && typeof m.role === 'string')
+    ) {
+      throw invalidRequest(
+        "'$.messages' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+        'messages',
+      );
     }
     const request = body as ChatRequest;
     const content = await responder(request.messages, request);
     const promptTokens = request.messages.reduce(
-      (s, m) => s + estimateTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')),
+      (s, m) =>
+        s + estimateTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')),
       0,
     );
     return { content, request, promptTokens };
   }
 
-  function takeFailure(operation: Exclude<AzureOpenAiOperation, 'unknown'>, apiVersion: string): ApiError | undefined {
-    const f = failures.find((x) => x.remaining > 0 && (x.operation === undefined || x.operation === operation));
+  function takeFailure(
+    operation: Exclude<AzureOpenAiOperation, 'unknown'>,
+    apiVersion: string,
+  ): ApiError | undefined {
+    const f = failures.find(
+      (x) => x.remaining > 0 && (x.operation === undefined || x.operation === operation),
+    );
     if (!f) return undefined;
     f.remaining -= 1;
     const headers: Record<string, string> = {
@@ -354,16 +385,30 @@ export async function startAzureOpenAi(options: StartAzureOpenAiOptions): Promis
         created,
         model: models.chat,
         system_fingerprint: 'fp_local',
-        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
-        usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+        choices: [
+          { index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null },
+        ],
+        usage: {
+          prompt_tokens: promptTokens,
+          completion_tokens: completionTokens,
+          total_tokens: promptTokens + completionTokens,
+        },
       });
     } catch (err) {
       if (err instanceof ApiError) return respond(res, entry, err.status, err.body, err.headers);
-      return respond(res, entry, 500, { error: { code: 'InternalServerError', message: err instanceof Error ? err.message : String(err) } });
+      return respond(res, entry, 500, {
+        error: { code: 'InternalServerError', message: err instanceof Error ? err.message : String(err) },
+      });
     }
   }
 
-  function respond(res: ServerResponse, entry: RecordedAzureRequest, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  function respond(
+    res: ServerResponse,
+    entry: RecordedAzureRequest,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     entry.status = status;
     const payload = JSON.stringify(body);
     res.writeHead(status, {
@@ -407,7 +452,8 @@ export async function startAzureOpenAi(options: StartAzureOpenAiOptions): Promis
       responder = fn;
     },
     failNext: (n, statusOrOptions, retryAfterSeconds) => {
-      const opts: AzureFailureOptions = typeof statusOrOptions === 'number' ? { status: statusOrOptions } : { ...(statusOrOptions ?? {}) };
+      const opts: AzureFailureOptions =
+        typeof statusOrOptions === 'number' ? { status: statusOrOptions } : { ...(statusOrOptions ?? {}) };
       failures.push({
         remaining: n,
         status: opts.status ?? 429,

@@ -7,7 +7,8 @@ export const MAX_CARD_BYTES = 80 * 1024;
 export function validateCard(card: unknown): string[] {
   const problems: string[] = [];
   const json = JSON.stringify(card);
-  if (Buffer.byteLength(json, 'utf16le') > MAX_CARD_BYTES) problems.push(`card is ${Buffer.byteLength(json, 'utf16le')} bytes`);
+  if (Buffer.byteLength(json, 'utf16le') > MAX_CARD_BYTES)
+    problems.push(`card is ${Buffer.byteLength(json, 'utf16le')} bytes`);
   if (/\$\{[^}]*\}/.test(json)) problems.push('unexpanded template expression');
   const parsed = new AC.AdaptiveCard();
   const context = new AC.SerializationContext(AC.Versions.v1_5);

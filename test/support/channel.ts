@@ -288,7 +288,11 @@ export interface Channel {
   addUser(user: ChannelUser): void;
   users(): ChannelUser[];
   conversationFor(user: ChannelUser): PersonalConversation;
-  buildActivity(user: ChannelUser, partial: Partial<ChannelActivity> & { type: string }, opts?: ActivityOptions): ChannelActivity;
+  buildActivity(
+    user: ChannelUser,
+    partial: Partial<ChannelActivity> & { type: string },
+    opts?: ActivityOptions,
+  ): ChannelActivity;
   say(user: ChannelUser, text: string, opts?: ActivityOptions): Promise<BotResponse>;
   invoke(user: ChannelUser, name: string, value: unknown, opts?: ActivityOptions): Promise<BotResponse>;
   execute(user: ChannelUser, verb: string, data?: unknown, opts?: ActivityOptions): Promise<BotResponse>;
@@ -302,7 +306,10 @@ export interface Channel {
   transcript(conversationId?: string): StoredActivity[];
   events(): OutgoingEvent[];
   mark(): number;
-  waitFor(predicate: (activity: ChannelActivity, event: OutgoingEvent) => boolean, opts?: WaitOptions): Promise<ChannelActivity>;
+  waitFor(
+    predicate: (activity: ChannelActivity, event: OutgoingEvent) => boolean,
+    opts?: WaitOptions,
+  ): Promise<ChannelActivity>;
   lastCard(conversationId: string): Record<string, unknown> | undefined;
   failNext(n: number, opts?: FailureOptions): void;
   clearFailures(): void;
@@ -332,7 +339,13 @@ export const TEAMS_THREAD_LIMITS: RateLimitRule[] = [
   windowSeconds: windowSeconds as number,
   max: max as number,
   scope: 'conversation' as const,
-  operations: ['sendToConversation', 'replyToActivity', 'updateActivity', 'deleteActivity', 'createConversation'] as ConnectorOperation[],
+  operations: [
+    'sendToConversation',
+    'replyToActivity',
+    'updateActivity',
+    'deleteActivity',
+    'createConversation',
+  ] as ConnectorOperation[],
 }));
 
 /** Teams' limit per app and tenant: 50 requests a second, every connector call counted. */
@@ -392,7 +405,12 @@ class HttpError extends Error {
   }
 }
 
-function teamsError(status: number, code: string, message: string, headers?: Record<string, string>): HttpError {
+function teamsError(
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+): HttpError {
   return new HttpError(status, code, message, headers);
 }
 
@@ -444,17 +462,62 @@ interface RouteMatch {
   memberId?: string;
 }
 
-const ROUTES: { method: string; pattern: RegExp; operation: ConnectorOperation; params: ('conversationId' | 'activityId' | 'memberId')[] }[] = [
+const ROUTES: {
+  method: string;
+  pattern: RegExp;
+  operation: ConnectorOperation;
+  params: ('conversationId' | 'activityId' | 'memberId')[];
+}[] = [
   { method: 'GET', pattern: /^\/v3\/conversations\/?$/, operation: 'getConversations', params: [] },
   { method: 'POST', pattern: /^\/v3\/conversations\/?$/, operation: 'createConversation', params: [] },
-  { method: 'POST', pattern: /^\/v3\/conversations\/([^/]+)\/activities\/?$/, operation: 'sendToConversation', params: ['conversationId'] },
-  { method: 'GET', pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/members\/?$/, operation: 'getActivityMembers', params: ['conversationId', 'activityId'] },
-  { method: 'POST', pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/, operation: 'replyToActivity', params: ['conversationId', 'activityId'] },
-  { method: 'PUT', pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/, operation: 'updateActivity', params: ['conversationId', 'activityId'] },
-  { method: 'DELETE', pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/, operation: 'deleteActivity', params: ['conversationId', 'activityId'] },
-  { method: 'GET', pattern: /^\/v3\/conversations\/([^/]+)\/members\/?$/, operation: 'getConversationMembers', params: ['conversationId'] },
-  { method: 'GET', pattern: /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)\/?$/, operation: 'getConversationMember', params: ['conversationId', 'memberId'] },
-  { method: 'GET', pattern: /^\/v3\/conversations\/([^/]+)\/pagedmembers\/?$/, operation: 'getConversationPagedMembers', params: ['conversationId'] },
+  {
+    method: 'POST',
+    pattern: /^\/v3\/conversations\/([^/]+)\/activities\/?$/,
+    operation: 'sendToConversation',
+    params: ['conversationId'],
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/members\/?$/,
+    operation: 'getActivityMembers',
+    params: ['conversationId', 'activityId'],
+  },
+  {
+    method: 'POST',
+    pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/,
+    operation: 'replyToActivity',
+    params: ['conversationId', 'activityId'],
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/,
+    operation: 'updateActivity',
+    params: ['conversationId', 'activityId'],
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)\/?$/,
+    operation: 'deleteActivity',
+    params: ['conversationId', 'activityId'],
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v3\/conversations\/([^/]+)\/members\/?$/,
+    operation: 'getConversationMembers',
+    params: ['conversationId'],
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)\/?$/,
+    operation: 'getConversationMember',
+    params: ['conversationId', 'memberId'],
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v3\/conversations\/([^/]+)\/pagedmembers\/?$/,
+    operation: 'getConversationPagedMembers',
+    params: ['conversationId'],
+  },
 ];
 
 function matchRoute(method: string, path: string): RouteMatch {
@@ -578,7 +641,11 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
 
   // ----- activities to the bot -----
 
-  function buildActivity(user: ChannelUser, partial: Partial<ChannelActivity> & { type: string }, opts: ActivityOptions = {}): ChannelActivity {
+  function buildActivity(
+    user: ChannelUser,
+    partial: Partial<ChannelActivity> & { type: string },
+    opts: ActivityOptions = {},
+  ): ChannelActivity {
     const conversation = opts.conversation ?? conversationFor(user);
     const timestamp = (opts.timestamp ?? new Date()).toISOString();
     const locale = opts.locale ?? user.locale ?? 'en-US';
@@ -594,9 +661,19 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
       recipient: { id: bot.id, name: bot.name },
       conversation: { ...conversation },
       entities: opts.entities ?? [
-        { type: 'clientInfo', locale, country: locale.split('-')[1] ?? 'SE', platform: 'Web', timezone: user.timezone ?? 'Europe/Stockholm' },
+        {
+          type: 'clientInfo',
+          locale,
+          country: locale.split('-')[1] ?? 'SE',
+          platform: 'Web',
+          timezone: user.timezone ?? 'Europe/Stockholm',
+        },
       ],
-      channelData: { tenant: { id: conversation.tenantId ?? user.tenantId }, ...(partial.channelData ?? {}), ...(opts.channelData ?? {}) },
+      channelData: {
+        tenant: { id: conversation.tenantId ?? user.tenantId },
+        ...(partial.channelData ?? {}),
+        ...(opts.channelData ?? {}),
+      },
       locale,
       localTimezone: user.timezone ?? 'Europe/Stockholm',
     };
@@ -615,7 +692,11 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
   async function postToBot(body: string, headers: Record<string, string>): Promise<RawResponse> {
     const res = await fetch(botUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', ...(await authorizationHeader()), ...headers },
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        ...(await authorizationHeader()),
+        ...headers,
+      },
       body,
       signal: AbortSignal.timeout(botTimeoutMs),
     });
@@ -623,7 +704,10 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
     return { status: res.status, body: parseMaybeJson(text), text, headers: res.headers };
   }
 
-  async function send(activity: ChannelActivity, opts: { headers?: Record<string, string> } = {}): Promise<BotResponse> {
+  async function send(
+    activity: ChannelActivity,
+    opts: { headers?: Record<string, string> } = {},
+  ): Promise<BotResponse> {
     const conv = activity.conversation;
     const teamsHeaders: Record<string, string> = {
       'x-ms-conversation-id': conv?.id ?? '',
@@ -638,10 +722,15 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
     return send(activity, opts.headers ? { headers: opts.headers } : {});
   }
 
-  async function invoke(user: ChannelUser, name: string, value: unknown, opts: ActivityOptions = {}): Promise<BotResponse> {
+  async function invoke(
+    user: ChannelUser,
+    name: string,
+    value: unknown,
+    opts: ActivityOptions = {},
+  ): Promise<BotResponse> {
     const invokeId = opts.id ?? `f:${randomBytes(12).toString('hex')}`;
     const channelData: Record<string, unknown> = { source: { name: 'message' } };
-    if (opts.replyToId !== undefined) channelData['legacy'] = { replyToId: opts.replyToId };
+    if (opts.replyToId !== undefined) channelData.legacy = { replyToId: opts.replyToId };
     const activity = buildActivity(
       user,
       { type: 'invoke', name, value },
@@ -650,8 +739,18 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
     return send(activity, opts.headers ? { headers: opts.headers } : {});
   }
 
-  async function execute(user: ChannelUser, verb: string, data: unknown = {}, opts: ActivityOptions = {}): Promise<BotResponse> {
-    return invoke(user, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' }, opts);
+  async function execute(
+    user: ChannelUser,
+    verb: string,
+    data: unknown = {},
+    opts: ActivityOptions = {},
+  ): Promise<BotResponse> {
+    return invoke(
+      user,
+      'adaptiveCard/action',
+      { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      opts,
+    );
   }
 
   async function installBot(user: ChannelUser, opts: InstallOptions = {}): Promise<BotResponse[]> {
@@ -700,7 +799,7 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
   }
 
   function checkActivityBody(body: unknown): ChannelActivity {
-    if (!isRecord(body) || typeof body['type'] !== 'string') {
+    if (!isRecord(body) || typeof body.type !== 'string') {
       throw teamsError(400, 'BadArgument', 'Activity must be a JSON object with a type.');
     }
     const activity = body as ChannelActivity;
@@ -714,9 +813,11 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
         warnings.push(`adaptive card attachment without an object content (activity ${activity.id ?? '?'})`);
         continue;
       }
-      if (a.content['type'] !== 'AdaptiveCard') warnings.push(`adaptive card content.type is ${String(a.content['type'])}`);
-      const version = Number(a.content['version']);
-      if (!Number.isFinite(version) || version > 1.5) warnings.push(`adaptive card version ${String(a.content['version'])} (Teams supports ≤ 1.5)`);
+      if (a.content.type !== 'AdaptiveCard')
+        warnings.push(`adaptive card content.type is ${String(a.content.type)}`);
+      const version = Number(a.content.version);
+      if (!Number.isFinite(version) || version > 1.5)
+        warnings.push(`adaptive card version ${String(a.content.version)} (Teams supports ≤ 1.5)`);
     }
     return activity;
   }
@@ -728,11 +829,18 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
   }
 
   function requireWritable(conv: ConversationRecord): void {
-    if (uninstalled.has(conv.userId)) throw teamsError(403, 'BotNotInConversationRoster', "The bot isn't part of the conversation roster.");
-    if (blocked.has(conv.userId)) throw teamsError(403, 'ConversationBlockedByUser', 'User blocked the conversation with the bot.');
+    if (uninstalled.has(conv.userId))
+      throw teamsError(403, 'BotNotInConversationRoster', "The bot isn't part of the conversation roster.");
+    if (blocked.has(conv.userId))
+      throw teamsError(403, 'ConversationBlockedByUser', 'User blocked the conversation with the bot.');
   }
 
-  function storeNew(kind: StoredActivity['kind'], conversationId: string, activity: ChannelActivity, replyToId?: string): StoredActivity {
+  function storeNew(
+    kind: StoredActivity['kind'],
+    conversationId: string,
+    activity: ChannelActivity,
+    replyToId?: string,
+  ): StoredActivity {
     const id = nextMessageId();
     const version: ChannelActivity = { ...clone(activity), id };
     if (!version.conversation) version.conversation = { id: conversationId };
@@ -749,7 +857,9 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
     };
     if (replyToId !== undefined) record.replyToId = replyToId;
     if (version.conversation.id !== conversationId) {
-      warnings.push(`activity ${id} posted to ${conversationId} but its conversation.id is ${version.conversation.id}`);
+      warnings.push(
+        `activity ${id} posted to ${conversationId} but its conversation.id is ${version.conversation.id}`,
+      );
     }
     stored.set(`${conversationId}\n${id}`, record);
     storedOrder.push(record);
@@ -759,11 +869,16 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
 
   function requireStored(conversationId: string, activityId: string | undefined): StoredActivity {
     const record = activityId === undefined ? undefined : stored.get(`${conversationId}\n${activityId}`);
-    if (!record || record.deleted) throw teamsError(404, 'ActivityNotFoundInConversation', 'Conversation not found.');
+    if (!record || record.deleted)
+      throw teamsError(404, 'ActivityNotFoundInConversation', 'Conversation not found.');
     return record;
   }
 
-  type Handler = (match: RouteMatch, body: unknown, query: URLSearchParams) => { status: number; body?: unknown };
+  type Handler = (
+    match: RouteMatch,
+    body: unknown,
+    query: URLSearchParams,
+  ) => { status: number; body?: unknown };
 
   const handlers: Record<Exclude<ConnectorOperation, 'unknown'>, Handler> = {
     getConversations: () => ({
@@ -778,21 +893,27 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
 
     createConversation: (_m, body) => {
       if (!isRecord(body)) throw teamsError(400, 'BadSyntax', 'Incorrect conversation creation parameters');
-      const tenantId = body['tenantId'];
+      const tenantId = body.tenantId;
       if (typeof tenantId !== 'string' || tenantId === '') {
-        throw teamsError(400, 'BadSyntax', 'Incorrect conversation creation parameters: tenantId is required');
+        throw teamsError(
+          400,
+          'BadSyntax',
+          'Incorrect conversation creation parameters: tenantId is required',
+        );
       }
-      const members = Array.isArray(body['members']) ? (body['members'] as unknown[]) : [];
-      if (body['isGroup'] === true || members.length !== 1) {
+      const members = Array.isArray(body.members) ? (body.members as unknown[]) : [];
+      if (body.isGroup === true || members.length !== 1) {
         throw teamsError(400, 'BadSyntax', 'Incorrect conversation creation parameters');
       }
       const member = members[0];
-      const memberId = isRecord(member) && typeof member['id'] === 'string' ? member['id'] : '';
+      const memberId = isRecord(member) && typeof member.id === 'string' ? member.id : '';
       const user = findUser(memberId);
-      if (!user || user.tenantId !== tenantId) throw teamsError(400, 'BadArgument', 'Invalid user identity in provided tenant');
-      if (uninstalled.has(user.id)) throw teamsError(403, 'ForbiddenOperationException', "Bot isn't installed in user's personal scope");
+      if (!user || user.tenantId !== tenantId)
+        throw teamsError(400, 'BadArgument', 'Invalid user identity in provided tenant');
+      if (uninstalled.has(user.id))
+        throw teamsError(403, 'ForbiddenOperationException', "Bot isn't installed in user's personal scope");
       const conversation = conversationFor(user);
-      const initial = body['activity'];
+      const initial = body.activity;
       if (initial !== undefined) {
         const activity = checkActivityBody(initial);
         requireWritable(requireConversation(conversation.id));
@@ -805,7 +926,12 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
       const conv = requireConversation(m.conversationId);
       const activity = checkActivityBody(body);
       requireWritable(conv);
-      const record = storeNew('send', conv.id, activity, typeof activity.replyToId === 'string' ? activity.replyToId : undefined);
+      const record = storeNew(
+        'send',
+        conv.id,
+        activity,
+        typeof activity.replyToId === 'string' ? activity.replyToId : undefined,
+      );
       return { status: 201, body: { id: record.id } };
     },
 
@@ -856,7 +982,8 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
     getConversationMember: (m) => {
       const conv = requireConversation(m.conversationId);
       const user = m.memberId === undefined ? undefined : findUser(m.memberId);
-      if (!user || user.id !== conv.userId) throw teamsError(404, 'MemberNotFoundInConversation', 'Member not found');
+      if (!user || user.id !== conv.userId)
+        throw teamsError(404, 'MemberNotFoundInConversation', 'Member not found');
       return { status: 200, body: teamsMember(user) };
     },
 
@@ -867,12 +994,17 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
       const start = Number(query.get('continuationToken') ?? '0') || 0;
       const page = all.slice(start, start + pageSize);
       const next = start + pageSize < all.length ? String(start + pageSize) : undefined;
-      return { status: 200, body: next === undefined ? { members: page } : { members: page, continuationToken: next } };
+      return {
+        status: 200,
+        body: next === undefined ? { members: page } : { members: page, continuationToken: next },
+      };
     },
   };
 
   function takeInjectedFailure(operation: ConnectorOperation): PendingFailure | undefined {
-    const failure = failures.find((f) => f.remaining > 0 && (!f.operations || f.operations.includes(operation)));
+    const failure = failures.find(
+      (f) => f.remaining > 0 && (!f.operations || f.operations.includes(operation)),
+    );
     if (!failure) return undefined;
     failure.remaining -= 1;
     return failure;
@@ -974,7 +1106,8 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
           throw teamsError(400, 'BadSyntax', 'Request body is not valid JSON.');
         }
       }
-      if (match.operation === 'unknown') throw teamsError(404, 'NotFound', `No connector route for ${method} ${url.pathname}`);
+      if (match.operation === 'unknown')
+        throw teamsError(404, 'NotFound', `No connector route for ${method} ${url.pathname}`);
       const failure = takeInjectedFailure(match.operation) ?? takeRandomFailure(match.operation);
       if (failure) {
         entry.injected = true;
@@ -1034,7 +1167,9 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
   }
 
   function transcript(conversationId?: string): StoredActivity[] {
-    return storedOrder.filter((r) => conversationId === undefined || r.conversationId === conversationId).map((r) => clone(r));
+    return storedOrder
+      .filter((r) => conversationId === undefined || r.conversationId === conversationId)
+      .map((r) => clone(r));
   }
 
   function waitFor(
@@ -1068,7 +1203,11 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
           .slice(-10)
           .map((e) => `  #${e.seq} ${e.kind} ${e.conversationId}/${e.activityId}: ${summarize(e.activity)}`)
           .join('\n');
-        reject(new Error(`channel.waitFor: no matching activity from the bot within ${timeoutMs} ms. Last outgoing events:\n${seen || '  (none)'}`));
+        reject(
+          new Error(
+            `channel.waitFor: no matching activity from the bot within ${timeoutMs} ms. Last outgoing events:\n${seen || '  (none)'}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -1092,7 +1231,10 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
 
   function failNext(n: number, opts: FailureOptions = {}): void {
     const status = opts.status ?? 429;
-    const [defaultCode, defaultMessage] = DEFAULT_FAILURE_CODES[status] ?? ['ServiceError', `Injected failure ${status}.`];
+    const [defaultCode, defaultMessage] = DEFAULT_FAILURE_CODES[status] ?? [
+      'ServiceError',
+      `Injected failure ${status}.`,
+    ];
     failures.push({
       remaining: n,
       status,
@@ -1124,7 +1266,9 @@ export async function startChannel(options: StartChannelOptions): Promise<Channe
       const conv = key.split('\n')[0] ?? '';
       maxPerSecondByConversation[conv] = Math.max(maxPerSecondByConversation[conv] ?? 0, count);
     }
-    const perSecond = [...perSecondMap.entries()].sort((a, b) => a[0] - b[0]).map(([second, count]) => ({ second, count }));
+    const perSecond = [...perSecondMap.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([second, count]) => ({ second, count }));
     return {
       total: window.length,
       byOperation,

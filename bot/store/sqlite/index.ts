@@ -7,7 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { Store } from '..';
-import { type AppendOnly, type Collection, DuplicateId, RecordNotFound, type Stored, VersionConflict, type Where } from '../port';
+import {
+  type AppendOnly,
+  type Collection,
+  DuplicateId,
+  RecordNotFound,
+  type Stored,
+  VersionConflict,
+  type Where,
+} from '../port';
 import { type CollectionSpec, collections } from '../schema';
 import { migrations } from './migrations';
 
@@ -72,7 +80,10 @@ function statement(db: DatabaseSync, sql: string): StatementSync {
   return found;
 }
 
-const toStored = <T>(row: Row): Stored<T> => ({ value: JSON.parse(row.data) as T, version: String(row.version) });
+const toStored = <T>(row: Row): Stored<T> => ({
+  value: JSON.parse(row.data) as T,
+  version: String(row.version),
+});
 
 class SqliteCollection<T extends { id: string }> implements Collection<T> {
   constructor(
@@ -88,14 +99,19 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
 
   async get(id: string): Promise<Stored<T> | undefined> {
     for (let open = this.ready(); open; open = this.ready()) await open;
-    const row = statement(this.db, `SELECT id, version, data FROM ${this.table} WHERE id = ?`).get(id) as Row | undefined;
+    const row = statement(this.db, `SELECT id, version, data FROM ${this.table} WHERE id = ?`).get(id) as
+      | Row
+      | undefined;
     return row ? toStored<T>(row) : undefined;
   }
 
   async insert(value: T): Promise<Stored<T>> {
     for (let open = this.ready(); open; open = this.ready()) await open;
     try {
-      statement(this.db, `INSERT INTO ${this.table} (id, version, data) VALUES (?, 1, ?)`).run(value.id, JSON.stringify(value));
+      statement(this.db, `INSERT INTO ${this.table} (id, version, data) VALUES (?, 1, ?)`).run(
+        value.id,
+        JSON.stringify(value),
+      );
     } catch (error) {
       // (not `instanceof Error`: node:sqlite's errors may come from another realm, as under jest)
       if (/UNIQUE constraint failed/.test(String((error as { message?: unknown }).message))) {
@@ -109,8 +125,10 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
   async update(value: T, expectedVersion: string): Promise<Stored<T>> {
     for (let open = this.ready(); open; open = this.ready()) await open;
     const next = Number(expectedVersion) + 1;
-    const result = statement(this.db, `UPDATE ${this.table} SET data = ?, version = ? WHERE id = ? AND version = ?`)
-      .run(JSON.stringify(value), next, value.id, Number(expectedVersion));
+    const result = statement(
+      this.db,
+      `UPDATE ${this.table} SET data = ?, version = ? WHERE id = ? AND version = ?`,
+    ).run(JSON.stringify(value), next, value.id, Number(expectedVersion));
     if (result.changes === 0) {
       const exists = statement(this.db, `SELECT 1 FROM ${this.table} WHERE id = ?`).get(value.id);
       if (!exists) throw new RecordNotFound(this.spec.name, value.id);
@@ -122,7 +140,9 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
   async find(where: Where<T>): Promise<Stored<T>[]> {
     for (let open = this.ready(); open; open = this.ready()) await open;
     const { sql, params } = whereSql(this.spec, where);
-    const rows = statement(this.db, `SELECT id, version, data FROM ${this.table}${sql} ORDER BY rowid`).all(...params) as unknown as Row[];
+    const rows = statement(this.db, `SELECT id, version, data FROM ${this.table}${sql} ORDER BY rowid`).all(
+      ...params,
+    ) as unknown as Row[];
     return rows.map((row) => toStored<T>(row));
   }
 
@@ -152,20 +172,30 @@ class SqliteLog<T extends { id: string }> implements AppendOnly<T> {
   ) {}
   async append(value: T): Promise<void> {
     for (let open = this.ready(); open; open = this.ready()) await open;
-    statement(this.db, `INSERT INTO "${this.spec.name}" (id, version, data) VALUES (?, 1, ?)`).run(value.id, JSON.stringify(value));
+    statement(this.db, `INSERT INTO "${this.spec.name}" (id, version, data) VALUES (?, 1, ?)`).run(
+      value.id,
+      JSON.stringify(value),
+    );
   }
   async find(where: Where<T>): Promise<T[]> {
     for (let open = this.ready(); open; open = this.ready()) await open;
     const { sql, params } = whereSql(this.spec, where);
-    const rows = statement(this.db, `SELECT id, version, data FROM "${this.spec.name}"${sql} ORDER BY seq`).all(...params) as unknown as Row[];
+    const rows = statement(
+      this.db,
+      `SELECT id, version, data FROM "${this.spec.name}"${sql} ORDER BY seq`,
+    ).all(...params) as unknown as Row[];
     return rows.map((row) => JSON.parse(row.data) as T);
   }
 }
 
 export function migrate(db: DatabaseSync): number[] {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
   const done = new Set(
-    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
   );
   const applied: number[] = [];
   for (const migration of migrations) {
@@ -182,7 +212,10 @@ export function migrate(db: DatabaseSync): number[] {
       applied.push(migration.version);
     } catch (error) {
       db.exec('ROLLBACK');
-      throw new Error(`migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`, { cause: error });
+      throw new Error(
+        `migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
   return applied;
@@ -192,7 +225,9 @@ export function migrate(db: DatabaseSync): number[] {
 export function openSqliteStore(file: string): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON');
+  db.exec(
+    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON',
+  );
   migrate(db);
   const gate = new Gate();
 

@@ -13,7 +13,9 @@ export function collectionTableSql(spec: CollectionSpec<unknown>): string[] {
     (field) => `${quote(field)} GENERATED ALWAYS AS (json_extract(data, '$.${field}')) VIRTUAL`,
   );
   const columns = [
-    spec.appendOnly ? 'seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE' : 'id TEXT PRIMARY KEY',
+    spec.appendOnly
+      ? 'seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE'
+      : 'id TEXT PRIMARY KEY',
     'version INTEGER NOT NULL',
     'data TEXT NOT NULL',
     ...generated,
@@ -61,17 +63,21 @@ export const migrations: Migration[] = [
     // numbered after the issue that brought it, so that parallel features' migrations do not collide
     version: 5,
     name: 'awareness campaigns: campaigns, their recipients, named authors',
-    statements: [collections.campaigns, collections.campaignRecipients, collections.campaignAuthors].flatMap((spec) =>
-      collectionTableSql(spec as CollectionSpec<unknown>),
+    statements: [collections.campaigns, collections.campaignRecipients, collections.campaignAuthors].flatMap(
+      (spec) => collectionTableSql(spec as CollectionSpec<unknown>),
     ),
   },
   {
     // numbered apart from the other features' migrations so that merged branches never share a number
     version: 7,
     name: 'the yearly review: cycles, unit reviews, deputies, sent cards, follow-ups',
-    statements: [collections.reviewCycles, collections.unitReviews, collections.deputies, collections.sentCards, collections.followUps].flatMap(
-      (spec) => collectionTableSql(spec as CollectionSpec<unknown>),
-    ),
+    statements: [
+      collections.reviewCycles,
+      collections.unitReviews,
+      collections.deputies,
+      collections.sentCards,
+      collections.followUps,
+    ].flatMap((spec) => collectionTableSql(spec as CollectionSpec<unknown>)),
   },
   {
     // numbered apart from the other features' migrations (2, 3, …) so that merged branches never share a number
