@@ -6,7 +6,7 @@
  * Nothing here fans out inside a user's turn: sending is a Scheduler job that enqueues on the Sender.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuditEvent } from '../audit/model';
+import { type AuditEvent, auditEvent } from '../audit/model';
 import type { Delivery, Outgoing, Sender } from '../delivery/port';
 import { AppError, badInput, forbidden, notFound } from '../errors';
 import { langOf } from '../i18n';
@@ -732,15 +732,14 @@ function event(
   at: string,
   extra: { from?: string; to?: string; comment?: string } = {},
 ): AuditEvent {
-  return {
-    id: randomUUID(),
+  return auditEvent({
     at,
     actorId,
     recordType,
     recordId,
     action,
-    ...(extra.from ? { fromState: extra.from } : {}),
-    ...(extra.to ? { toState: extra.to } : {}),
-    ...(extra.comment ? { comment: extra.comment } : {}),
-  };
+    fromState: extra.from || undefined,
+    toState: extra.to || undefined,
+    comment: extra.comment || undefined,
+  });
 }

@@ -18,7 +18,7 @@
  * outcome, so the sender resends, and the audit log shows the second attempt.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { AuditEvent } from '../audit/model';
+import { type AuditEvent, auditEvent } from '../audit/model';
 import type { Logger } from '../logger';
 import {
   type AppInstaller,
@@ -573,18 +573,16 @@ export class DeliveryService implements Sender {
     at: string,
     comment?: string,
   ): AuditEvent {
-    const event: AuditEvent = {
-      id: randomUUID(),
+    return auditEvent({
       at,
       actorId: ACTOR,
       recordType: 'delivery',
       recordId: d.id,
       action,
+      fromState,
       toState,
-    };
-    if (fromState !== undefined) event.fromState = fromState;
-    if (comment) event.comment = comment;
-    return event;
+      comment: comment || undefined,
+    });
   }
 
   private now(): string {

@@ -1,13 +1,4 @@
-/**
- * The yearly review of governing documents. `sync` reads the imported documents, resolves each
- * one's owner and review date and schedules the task; at the review date the job opens it and
- * the shared sender brings the owner a card; the owner (or the security chief) answers "Ingen
- * ändring" or "Behöver revideras" with a comment, which is an AuditEvent and moves the next
- * review date on by the document's period. Every step reloads the record, checks the policy and
- * writes with a version check, so a stale card, a double click or a re-run job changes nothing.
- */
-import { randomUUID } from 'node:crypto';
-import type { AuditEvent } from '../audit/model';
+import { type AuditEvent, auditEvent } from '../audit/model';
 import type { Delivery, Sender } from '../delivery/port';
 import { badInput, forbidden, notFound } from '../errors';
 import { formatDate, type Lang, langOf } from '../i18n';
@@ -56,11 +47,8 @@ export interface AnswerInput {
   comment?: string;
 }
 
-const event = (e: Omit<AuditEvent, 'id' | 'recordType'>): AuditEvent => ({
-  id: randomUUID(),
-  recordType: RECORD_TYPE,
-  ...e,
-});
+const event = (e: Omit<AuditEvent, 'id' | 'recordType'>): AuditEvent =>
+  auditEvent({ recordType: RECORD_TYPE, ...e });
 
 export class GovernanceService {
   constructor(private readonly deps: GovernanceDeps) {}

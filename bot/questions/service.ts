@@ -3,7 +3,9 @@
  * function, answer. Each command reloads the record, authorizes the actor, acts with a version
  * check, writes an audit event in the same transaction, and returns what the actor should see.
  */
+
 import { randomUUID } from 'node:crypto';
+import { auditEvent } from '../audit/model';
 import { AppError, badInput, forbidden, notFound } from '../errors';
 import { langOf, t } from '../i18n';
 import type { AnswerView } from '../knowledge/answer';
@@ -376,8 +378,7 @@ function transitionEvent(
   step: { from: string; to: string },
   at: string,
 ) {
-  return {
-    id: randomUUID(),
+  return auditEvent({
     at,
     actorId,
     recordType: 'question',
@@ -385,5 +386,5 @@ function transitionEvent(
     action,
     fromState: step.from,
     toState: step.to,
-  };
+  });
 }

@@ -8,7 +8,7 @@
  * version check, then sends what follows through the shared sender and updates earlier cards.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuditEvent } from '../audit/model';
+import { type AuditEvent, auditEvent } from '../audit/model';
 import type { Delivery, Outgoing, Sender } from '../delivery/port';
 import { AppError, badInput, forbidden, notFound } from '../errors';
 import type { FollowUp } from '../followups/model';
@@ -1065,5 +1065,5 @@ function event(
   at: string,
   extra: Partial<AuditEvent> = {},
 ): AuditEvent {
-  return { id: randomUUID(), at, actorId, recordType, recordId, action, ...extra };
+  return auditEvent({ at, actorId, recordType, recordId, action, ...extra });
 }

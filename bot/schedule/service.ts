@@ -1,12 +1,4 @@
-/**
- * The persistent scheduler (port.ts): jobs are records in the store; `runDue` claims each due job
- * with a version-checked write (status `running`, a lease), runs its handler and records `done`.
- * A job whose run crashed keeps `running` with a lease in the past and is run again, so handlers
- * must be idempotent (a sending handler enqueues with stable keys on the shared sender). Jobs that
- * fell due while the service was down run at start.
- */
-import { randomUUID } from 'node:crypto';
-import type { AuditEvent } from '../audit/model';
+import { type AuditEvent, auditEvent } from '../audit/model';
 import type { Logger } from '../logger';
 import { DuplicateId, type Store, type Stored, VersionConflict } from '../store';
 import type { Job, JobHandler, Scheduler } from './port';
@@ -221,17 +213,15 @@ export class JobScheduler implements Scheduler {
   }
 
   private event(job: Job, action: string, fromState: string | undefined, comment?: string): AuditEvent {
-    const event: AuditEvent = {
-      id: randomUUID(),
+    return auditEvent({
       at: this.deps.clock().toISOString(),
       actorId: ACTOR,
       recordType: 'job',
       recordId: job.id,
       action,
+      fromState,
       toState: job.status,
-    };
-    if (fromState !== undefined) event.fromState = fromState;
-    if (comment) event.comment = comment;
-    return event;
+      comment: comment || undefined,
+    });
   }
 }
