@@ -16,9 +16,9 @@ import {
 } from 'botbuilder';
 import { createApp } from '../bot/app';
 import { loadConfig } from '../bot/config';
-import { createServer } from '../bot/http/server';
-import { createLogger } from '../bot/logger';
-import { openSqliteStore } from '../bot/store/sqlite';
+import { createServer } from '../bot/platform/http/server';
+import { createLogger } from '../bot/platform/logger';
+import { openSqliteStore } from '../bot/platform/store/sqlite';
 import { type Channel, type ChannelUser, makeUser, startChannel } from '../test/support/channel';
 import { rerunWithServiceFlags } from './measure';
 

@@ -7,14 +7,14 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { KnowledgeIndex } from '../bot/knowledge/index';
-import type { DocumentRecord, Passage } from '../bot/knowledge/model';
-import { parseText } from '../bot/knowledge/parse';
-import { toPassages } from '../bot/knowledge/passages';
-import { KnowledgeService } from '../bot/knowledge/service';
-import { FileSystemSource } from '../bot/knowledge/source';
-import { createLogger } from '../bot/logger';
-import { openSqliteStore } from '../bot/store/sqlite';
+import { KnowledgeIndex } from '../bot/features/knowledge/index';
+import type { DocumentRecord, Passage } from '../bot/features/knowledge/model';
+import { parseText } from '../bot/features/knowledge/parse';
+import { toPassages } from '../bot/features/knowledge/passages';
+import { KnowledgeService } from '../bot/features/knowledge/service';
+import { FileSystemSource } from '../bot/features/knowledge/source';
+import { createLogger } from '../bot/platform/logger';
+import { openSqliteStore } from '../bot/platform/store/sqlite';
 import { mb, percentile, rerunWithServiceFlags, round } from './measure';
 
 const root = path.resolve(__dirname, '../..');

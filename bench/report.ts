@@ -9,12 +9,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { LocalDocumentStore } from '../bot/documents/local';
-import { renderCsv } from '../bot/reports/csv';
-import { renderDocx } from '../bot/reports/docx';
-import { computeReport } from '../bot/reports/figures';
-import type { AnnualReportInput, FollowUpStatus, Rating, UnitInput } from '../bot/reports/model';
-import { publishAnnualReport } from '../bot/reports/service';
+import { renderCsv } from '../bot/features/annualReport/csv';
+import { renderDocx } from '../bot/features/annualReport/docx';
+import { computeReport } from '../bot/features/annualReport/figures';
+import type {
+  AnnualReportInput,
+  FollowUpStatus,
+  Rating,
+  UnitInput,
+} from '../bot/features/annualReport/model';
+import { publishAnnualReport } from '../bot/features/annualReport/service';
+import { LocalDocumentStore } from '../bot/platform/documents/local';
 
 const units = Number(process.argv[2] ?? 300);
 const goals = Number(process.argv[3] ?? 25);

@@ -14,11 +14,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createApp } from '../bot/app';
 import { loadConfig } from '../bot/config';
-import { createLogger } from '../bot/logger';
-import type { OrganisationFile } from '../bot/org/model';
-import type { GoalTemplate } from '../bot/review/model';
-import type { Store } from '../bot/store';
-import { openSqliteStore } from '../bot/store/sqlite';
+import type { GoalTemplate } from '../bot/features/review/model';
+import { createLogger } from '../bot/platform/logger';
+import type { OrganisationFile } from '../bot/platform/org/model';
+import type { Store } from '../bot/platform/store';
+import { openSqliteStore } from '../bot/platform/store/sqlite';
 import { makeUser, startChannel, TEAMS_THREAD_LIMITS } from '../test/support/channel';
 
 const root = path.resolve(__dirname, '../..');

@@ -19,9 +19,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { createApp } from '../bot/app';
 import { loadConfig } from '../bot/config';
-import { createLogger } from '../bot/logger';
-import type { OrganisationFile } from '../bot/org/model';
-import { openSqliteStore } from '../bot/store/sqlite';
+import { createLogger } from '../bot/platform/logger';
+import type { OrganisationFile } from '../bot/platform/org/model';
+import { openSqliteStore } from '../bot/platform/store/sqlite';
 import {
   APP_LIMIT,
   type ChannelUser,

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { roleSchema } from './org/model';
+import { roleSchema } from './platform/org/model';
 
 const optionalString = z
   .string()

@@ -7,11 +7,11 @@
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { presentForJson } from '../knowledge/answer';
-import { KnowledgeService } from '../knowledge/service';
-import { FileSystemSource } from '../knowledge/source';
-import { createLogger } from '../logger';
-import { openSqliteStore } from '../store/sqlite';
+import { presentForJson } from '../features/knowledge/answer';
+import { KnowledgeService } from '../features/knowledge/service';
+import { FileSystemSource } from '../features/knowledge/source';
+import { createLogger } from '../platform/logger';
+import { openSqliteStore } from '../platform/store/sqlite';
 
 const line = z.object({ id: z.union([z.string(), z.number()]).transform(String), question: z.string() });
 

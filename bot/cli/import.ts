@@ -5,11 +5,11 @@
  */
 import 'dotenv/config';
 import { ConfigError, loadConfig } from '../config';
-import { KnowledgeService } from '../knowledge/service';
-import { FileSystemSource, GOVERNING_FOLDER } from '../knowledge/source';
-import { createLogger } from '../logger';
-import { connectSharePoint } from '../store/sharepoint/connect';
-import { openSqliteStore } from '../store/sqlite';
+import { KnowledgeService } from '../features/knowledge/service';
+import { FileSystemSource, GOVERNING_FOLDER } from '../features/knowledge/source';
+import { createLogger } from '../platform/logger';
+import { connectSharePoint } from '../platform/store/sharepoint/connect';
+import { openSqliteStore } from '../platform/store/sqlite';
 
 async function main(): Promise<void> {
   const paths = process.argv.slice(2);

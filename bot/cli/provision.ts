@@ -4,10 +4,10 @@
  * again changes nothing. Exit codes: 0 done, 1 something needs attention, 78 configuration.
  */
 import 'dotenv/config';
-import { provision, resolveSite } from '../../infra/sharepoint/provision';
 import { ConfigError, loadConfig } from '../config';
-import { CredentialError, createGraph } from '../graph';
-import { createLogger } from '../logger';
+import { CredentialError, createGraph } from '../platform/graph';
+import { createLogger } from '../platform/logger';
+import { provision, resolveSite } from '../platform/store/sharepoint/provisioning/provision';
 
 async function main(): Promise<void> {
   const dryRun = process.argv.includes('--dry-run');

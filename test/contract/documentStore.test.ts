@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LocalDocumentStore } from '../../bot/documents/local';
-import type { DocumentStore } from '../../bot/documents/port';
-import { AppError } from '../../bot/errors';
+import { LocalDocumentStore } from '../../bot/platform/documents/local';
+import type { DocumentStore } from '../../bot/platform/documents/port';
+import { AppError } from '../../bot/platform/errors';
 import { type LocalGraph, startGraph } from '../support/graph';
 import { connectTestSite } from '../support/sharepoint';
 

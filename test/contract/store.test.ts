@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuplicateId, RecordNotFound, type Store, VersionConflict } from '../../bot/store';
-import { openSqliteStore } from '../../bot/store/sqlite';
-import { migrations } from '../../bot/store/sqlite/migrations';
+import { DuplicateId, RecordNotFound, type Store, VersionConflict } from '../../bot/platform/store';
+import { openSqliteStore } from '../../bot/platform/store/sqlite';
+import { migrations } from '../../bot/platform/store/sqlite/migrations';
 import { type LocalGraph, startGraph } from '../support/graph';
 import { auditEvent, question } from '../support/records';
 import { connectTestSite } from '../support/sharepoint';

@@ -28,8 +28,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Delivery } from '../../bot/delivery/port';
-import { openSqliteStore } from '../../bot/store/sqlite';
+import type { Delivery } from '../../bot/platform/delivery/port';
+import { openSqliteStore } from '../../bot/platform/store/sqlite';
 import { person, root, sample } from '../support/app';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TEAMS_RATE_RULES } from '../../bot/delivery/limits';
+import { TEAMS_RATE_RULES } from '../../bot/platform/delivery/limits';
 import { person, root, startApp } from '../support/app';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type ChannelUser } from '../support/channel';
 import { GENERATED_UNIT, generatedOrganisation, until } from '../support/generated';

@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { recipientId } from '../../bot/campaigns/model';
-import type { Figures } from '../../bot/campaigns/rules';
-import { TEAMS_RATE_RULES } from '../../bot/delivery/limits';
+import { recipientId } from '../../bot/features/campaigns/model';
+import type { Figures } from '../../bot/features/campaigns/rules';
+import { TEAMS_RATE_RULES } from '../../bot/platform/delivery/limits';
 import { person, type Running, sample, startApp } from '../support/app';
 import { validateCard } from '../support/cards';
 import {

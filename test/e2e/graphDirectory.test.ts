@@ -5,7 +5,7 @@
  * the app permission policy blocks is recorded as not installed, without a call to Teams.
  */
 import type { App } from '../../bot/app';
-import { GraphDirectory } from '../../bot/org/graphDirectory';
+import { GraphDirectory } from '../../bot/platform/org/graphDirectory';
 import { person, type Running, sample, startApp } from '../support/app';
 import { type LocalGraph, startGraph } from '../support/graph';
 import { sharePointEnv } from '../support/sharepoint';

@@ -3,8 +3,8 @@
  * /api/messages, the bot's replies received at the channel's serviceUrl).
  */
 
-import type { Store } from '../../bot/store';
-import { openSqliteStore } from '../../bot/store/sqlite';
+import type { Store } from '../../bot/platform/store';
+import { openSqliteStore } from '../../bot/platform/store/sqlite';
 import { person, type Running, startApp } from '../support/app';
 import { validateCard } from '../support/cards';
 import {

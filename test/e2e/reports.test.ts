@@ -2,7 +2,7 @@
  * The säkerhetsbokslut as the security chief gets it: made from a closed cycle's figures, kept in
  * the document store, opened from its link over real HTTP.
  */
-import { publishAnnualReport } from '../../bot/reports/service';
+import { publishAnnualReport } from '../../bot/features/annualReport/service';
 import { type Running, startApp } from '../support/app';
 import { parseCsv } from '../support/csv';
 import { readDocx, rowOf, tableUnder } from '../support/docx';

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { UnitReview } from '../../bot/review/model';
+import type { UnitReview } from '../../bot/features/review/model';
 import { person, type Running, sample, startApp, type TestClock, testClock } from '../support/app';
 import { validateCard } from '../support/cards';
 import {

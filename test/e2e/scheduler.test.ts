@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { App } from '../../bot/app';
-import type { Job } from '../../bot/schedule/port';
+import type { Job } from '../../bot/platform/schedule/port';
 import { person, startApp, testClock } from '../support/app';
 import type { Channel } from '../support/channel';
 

@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { type App, createApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
-import { createLogger } from '../../bot/logger';
-import { publishAnnualReport } from '../../bot/reports/service';
+import { publishAnnualReport } from '../../bot/features/annualReport/service';
+import { createLogger } from '../../bot/platform/logger';
 import { person, root, sample } from '../support/app';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,

@@ -11,13 +11,13 @@ import {
 } from 'botbuilder';
 import type restify from 'restify';
 import { z } from 'zod';
-import { badInput, notFound } from '../../bot/errors';
-import { type ApiRoute, parseInput } from '../../bot/http/api';
-import { TokenAuthenticator } from '../../bot/http/auth';
-import { createServer } from '../../bot/http/server';
-import { entraPolicy } from '../../bot/http/tokens';
-import { createLogger } from '../../bot/logger';
-import { FileDirectory } from '../../bot/org/fileDirectory';
+import { badInput, notFound } from '../../bot/platform/errors';
+import { type ApiRoute, parseInput } from '../../bot/platform/http/api';
+import { TokenAuthenticator } from '../../bot/platform/http/auth';
+import { createServer } from '../../bot/platform/http/server';
+import { entraPolicy } from '../../bot/platform/http/tokens';
+import { createLogger } from '../../bot/platform/logger';
+import { FileDirectory } from '../../bot/platform/org/fileDirectory';
 import { person, root, sample } from '../support/app';
 import { startTokenIssuer, type TokenIssuer } from '../support/tokens';
 

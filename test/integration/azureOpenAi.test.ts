@@ -1,14 +1,15 @@
 /**
  * The Azure OpenAI adapter against a local server that speaks the same REST shape (test/support/azureOpenAi.ts).
  */
+
+import type { RankedPassage } from '../../bot/features/knowledge/index';
 import {
   AzureOpenAiClient,
   type AzureOpenAiSettings,
   cleanPhrasing,
   EmbeddingReranker,
   GroundedSummariser,
-} from '../../bot/ai/azureOpenAi';
-import type { RankedPassage } from '../../bot/knowledge/index';
+} from '../../bot/platform/ai/azureOpenAi';
 import { type AzureOpenAiServer, startAzureOpenAi } from '../support/azureOpenAi';
 
 const deployments = { embeddings: 'emb-3-small', chat: 'gpt-4o-mini-eu' };

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { KnowledgeService } from '../../bot/knowledge/service';
-import { FileSystemSource } from '../../bot/knowledge/source';
-import { createLogger } from '../../bot/logger';
-import { openSqliteStore } from '../../bot/store/sqlite';
+import { KnowledgeService } from '../../bot/features/knowledge/service';
+import { FileSystemSource } from '../../bot/features/knowledge/source';
+import { createLogger } from '../../bot/platform/logger';
+import { openSqliteStore } from '../../bot/platform/store/sqlite';
 
 const log = createLogger('silent');
 let dir: string;

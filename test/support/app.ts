@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { type App, type AppOverrides, createApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
-import { createLogger } from '../../bot/logger';
-import type { Store } from '../../bot/store';
-import { openSqliteStore } from '../../bot/store/sqlite';
+import { createLogger } from '../../bot/platform/logger';
+import type { Store } from '../../bot/platform/store';
+import { openSqliteStore } from '../../bot/platform/store/sqlite';
 import { type Channel, type ChannelUser, makeUser, startChannel } from './channel';
 
 export const root = path.resolve(__dirname, '../..');

@@ -149,7 +149,7 @@ export function hashEmbedding(text: string, dimensions = 256): number[] {
   return vector.map((x) => x / norm);
 }
 
-export { cosine } from '../../bot/ai/azureOpenAi';
+export { cosine } from '../../bot/platform/ai/azureOpenAi';
 
 function estimateTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));

@@ -1,6 +1,7 @@
 /** Records for store tests. */
-import type { AuditEvent } from '../../bot/audit/model';
-import type { Question } from '../../bot/questions/model';
+
+import type { Question } from '../../bot/features/questions/model';
+import type { AuditEvent } from '../../bot/platform/audit/model';
 
 export const question = (id: string, over: Partial<Question> = {}): Question => ({
   id,

@@ -1,6 +1,6 @@
 /** Acting in the yearly review as Teams would: the area cards' inputs, the buttons with the round and step the card showed. */
-import type { UnitReview } from '../../bot/review/model';
-import type { Store } from '../../bot/store';
+import type { UnitReview } from '../../bot/features/review/model';
+import type { Store } from '../../bot/platform/store';
 import type { BotResponse, Channel, ChannelUser } from './channel';
 
 /** The card an invoke answered with (replacing the clicked one for the clicker), or its message. */

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SharePointConfig } from '../../bot/config';
-import { createGraph, type Graph } from '../../bot/graph';
-import { connectSharePoint, type SharePointConnection } from '../../bot/store/sharepoint/connect';
+import { createGraph, type Graph } from '../../bot/platform/graph';
+import { connectSharePoint, type SharePointConnection } from '../../bot/platform/store/sharepoint/connect';
 import type { LocalGraph, SiteInfo } from './graph';
 
 export function sharePointConfig(

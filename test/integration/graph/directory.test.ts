@@ -3,9 +3,9 @@
  * against the local Graph endpoint, through the app's Graph client (msal-node token, retry policy): an
  * organisation of 2,100 users (three pages of 999), with guests, disabled accounts, departments, nested groups.
  */
-import type { Graph } from '../../../bot/graph';
-import { GraphDirectory } from '../../../bot/org/graphDirectory';
-import { GraphAppInstaller } from '../../../bot/teams/graphInstaller';
+import type { Graph } from '../../../bot/platform/graph';
+import { GraphDirectory } from '../../../bot/platform/org/graphDirectory';
+import { GraphAppInstaller } from '../../../bot/platform/teams/graphInstaller';
 import { type DirectoryUser, type LocalGraph, startGraph } from '../../support/graph';
 import { testGraph } from '../../support/sharepoint';
 

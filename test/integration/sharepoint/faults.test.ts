@@ -4,8 +4,8 @@
  * and 1% of updates racing another writer ends in the same state as the run without faults:
  * nothing lost, nothing doubled.
  */
-import type { Question } from '../../../bot/questions/model';
-import { type Collection, type Store, VersionConflict } from '../../../bot/store';
+import type { Question } from '../../../bot/features/questions/model';
+import { type Collection, type Store, VersionConflict } from '../../../bot/platform/store';
 import { type LocalGraph, startGraph } from '../../support/graph';
 import { question as record } from '../../support/records';
 import { connectTestSite } from '../../support/sharepoint';

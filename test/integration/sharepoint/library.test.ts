@@ -2,11 +2,12 @@
  * The document library: uploads (simple below the limit, an upload session above), metadata
  * columns, and knowledge import through delta that reads only what changed.
  */
-import { KnowledgeService } from '../../../bot/knowledge/service';
-import { GOVERNING_FOLDER } from '../../../bot/knowledge/source';
-import { createLogger } from '../../../bot/logger';
-import { reportFolder } from '../../../bot/reports/service';
-import { SharePointLibrary } from '../../../bot/store/sharepoint/library';
+
+import { reportFolder } from '../../../bot/features/annualReport/service';
+import { KnowledgeService } from '../../../bot/features/knowledge/service';
+import { GOVERNING_FOLDER } from '../../../bot/features/knowledge/source';
+import { createLogger } from '../../../bot/platform/logger';
+import { SharePointLibrary } from '../../../bot/platform/store/sharepoint/library';
 import { type LocalGraph, startGraph } from '../../support/graph';
 import { connectTestSite } from '../../support/sharepoint';
 

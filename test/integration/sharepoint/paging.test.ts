@@ -4,8 +4,8 @@
  * indexed field (Graph's listitem-list: "when filtering on indexed fields, the service can only
  * filter one indexed field at a time"). Pages of 10 items, so that a few dozen records need many.
  */
-import type { Question } from '../../../bot/questions/model';
-import type { Store } from '../../../bot/store';
+import type { Question } from '../../../bot/features/questions/model';
+import type { Store } from '../../../bot/platform/store';
 import { type LocalGraph, type RecordedGraphRequest, startGraph } from '../../support/graph';
 import { question as record } from '../../support/records';
 import { connectTestSite } from '../../support/sharepoint';

@@ -5,9 +5,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectSharePoint, StartupError } from '../../../bot/store/sharepoint/connect';
-import { provision, resolveSite } from '../../../infra/sharepoint/provision';
-import { library as librarySpec, sharePointSchema } from '../../../infra/sharepoint/schema';
+import { connectSharePoint, StartupError } from '../../../bot/platform/store/sharepoint/connect';
+import { provision, resolveSite } from '../../../bot/platform/store/sharepoint/provisioning/provision';
+import {
+  library as librarySpec,
+  sharePointSchema,
+} from '../../../bot/platform/store/sharepoint/provisioning/schema';
 import { type LocalGraph, type SiteInfo, startGraph } from '../../support/graph';
 import { question } from '../../support/records';
 import { sharePointConfig, testGraph } from '../../support/sharepoint';

@@ -1,9 +1,9 @@
 /** The campaign rules as plain functions: no store, no HTTP. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { figuresCsv } from '../../../bot/campaigns/csv';
-import type { Campaign, CampaignContent, CampaignRecipient } from '../../../bot/campaigns/model';
-import { type CampaignActor, can } from '../../../bot/campaigns/policy';
+import { figuresCsv } from '../../../bot/features/campaigns/csv';
+import type { Campaign, CampaignContent, CampaignRecipient } from '../../../bot/features/campaigns/model';
+import { type CampaignActor, can } from '../../../bot/features/campaigns/policy';
 import {
   computeFigures,
   needsReminder,
@@ -12,11 +12,11 @@ import {
   unitsOfManager,
   type ValidationContext,
   validateContent,
-} from '../../../bot/campaigns/rules';
-import { instantToStockholm, stockholmToInstant } from '../../../bot/campaigns/time';
-import type { Delivery } from '../../../bot/delivery/port';
-import { FileDirectory } from '../../../bot/org/fileDirectory';
-import { organisationFileSchema } from '../../../bot/org/model';
+} from '../../../bot/features/campaigns/rules';
+import { instantToStockholm, stockholmToInstant } from '../../../bot/features/campaigns/time';
+import type { Delivery } from '../../../bot/platform/delivery/port';
+import { FileDirectory } from '../../../bot/platform/org/fileDirectory';
+import { organisationFileSchema } from '../../../bot/platform/org/model';
 
 const org = organisationFileSchema.parse(
   JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../content/organisation.json'), 'utf8')),

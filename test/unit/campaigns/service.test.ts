@@ -5,14 +5,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CampaignService } from '../../../bot/campaigns/service';
-import { DeliveryService } from '../../../bot/delivery/service';
-import { createLogger } from '../../../bot/logger';
-import type { Messenger, SentMessage } from '../../../bot/messaging';
-import { FileDirectory } from '../../../bot/org/fileDirectory';
-import { organisationFileSchema } from '../../../bot/org/model';
-import { JobScheduler } from '../../../bot/schedule/service';
-import { openSqliteStore } from '../../../bot/store/sqlite';
+import { CampaignService } from '../../../bot/features/campaigns/service';
+import { DeliveryService } from '../../../bot/platform/delivery/service';
+import { createLogger } from '../../../bot/platform/logger';
+import type { Messenger, SentMessage } from '../../../bot/platform/messaging';
+import { FileDirectory } from '../../../bot/platform/org/fileDirectory';
+import { organisationFileSchema } from '../../../bot/platform/org/model';
+import { JobScheduler } from '../../../bot/platform/schedule/service';
+import { openSqliteStore } from '../../../bot/platform/store/sqlite';
 import { validateCard } from '../../support/cards';
 
 const org = organisationFileSchema.parse(

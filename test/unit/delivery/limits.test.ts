@@ -5,7 +5,7 @@ import {
   RateWindows,
   retryDelayMs,
   TEAMS_RATE_RULES,
-} from '../../../bot/delivery/limits';
+} from '../../../bot/platform/delivery/limits';
 
 /** Sends as fast as the windows allow, on a fake clock, each call answered `latencyMs` later. Returns the start times. */
 function simulate(windows: RateWindows, keys: string[], latencyMs: number): number[] {

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LocalDocumentStore } from '../../../bot/documents/local';
+import { LocalDocumentStore } from '../../../bot/platform/documents/local';
 
 let root: string;
 let store: LocalDocumentStore;

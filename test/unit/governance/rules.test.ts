@@ -1,5 +1,5 @@
-import type { DocumentReview, DocumentReviewState } from '../../../bot/governance/model';
-import { can } from '../../../bot/governance/policy';
+import type { DocumentReview, DocumentReviewState } from '../../../bot/features/governance/model';
+import { can } from '../../../bot/features/governance/policy';
 import {
   addYears,
   isDue,
@@ -8,8 +8,8 @@ import {
   reviewPeriodOf,
   stockholmTime,
   transitions,
-} from '../../../bot/governance/rules';
-import { parseText } from '../../../bot/knowledge/parse';
+} from '../../../bot/features/governance/rules';
+import { parseText } from '../../../bot/features/knowledge/parse';
 
 describe('what a governing document says about its review', () => {
   test('the metadata lines give the owner and the review as written', () => {

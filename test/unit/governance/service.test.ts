@@ -4,16 +4,22 @@
  * Teams (they keep what they are given, and send what the sender would).
  */
 import path from 'node:path';
-import type { BatchProgress, Delivery, Outgoing, Renderer, Sender } from '../../../bot/delivery/port';
-import { AppError } from '../../../bot/errors';
-import { GovernanceService, REVIEW_JOB } from '../../../bot/governance/service';
-import type { DocumentRecord } from '../../../bot/knowledge/model';
-import { createLogger } from '../../../bot/logger';
-import type { Messenger, SentMessage } from '../../../bot/messaging';
-import { FileDirectory } from '../../../bot/org/fileDirectory';
-import type { Job, JobHandler, Scheduler } from '../../../bot/schedule/port';
-import type { Store } from '../../../bot/store';
-import { openSqliteStore } from '../../../bot/store/sqlite';
+import { GovernanceService, REVIEW_JOB } from '../../../bot/features/governance/service';
+import type { DocumentRecord } from '../../../bot/features/knowledge/model';
+import type {
+  BatchProgress,
+  Delivery,
+  Outgoing,
+  Renderer,
+  Sender,
+} from '../../../bot/platform/delivery/port';
+import { AppError } from '../../../bot/platform/errors';
+import { createLogger } from '../../../bot/platform/logger';
+import type { Messenger, SentMessage } from '../../../bot/platform/messaging';
+import { FileDirectory } from '../../../bot/platform/org/fileDirectory';
+import type { Job, JobHandler, Scheduler } from '../../../bot/platform/schedule/port';
+import type { Store } from '../../../bot/platform/store';
+import { openSqliteStore } from '../../../bot/platform/store/sqlite';
 import { validateCard } from '../../support/cards';
 
 const directory = FileDirectory.fromFile(path.resolve(__dirname, '../../../content/organisation.json'));

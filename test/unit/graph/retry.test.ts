@@ -1,4 +1,4 @@
-import { retryAfterMs, retryDelayMs, retryPolicy } from '../../../bot/graph/retry';
+import { retryAfterMs, retryDelayMs, retryPolicy } from '../../../bot/platform/graph/retry';
 
 test('Retry-After in seconds or as an HTTP date is honoured, with at most 10% jitter on top', () => {
   expect(retryAfterMs('3')).toBe(3000);

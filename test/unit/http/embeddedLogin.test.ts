@@ -1,4 +1,4 @@
-import { fromThisMachine } from '../../../bot/http/embeddedLogin';
+import { fromThisMachine } from '../../../bot/platform/http/embeddedLogin';
 
 test('the development sign-in answers loopback addresses only', () => {
   for (const address of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1'])

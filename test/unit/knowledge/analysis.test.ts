@@ -6,7 +6,7 @@ import {
   splitCompound,
   stemSv,
   tokenize,
-} from '../../../bot/knowledge/analysis';
+} from '../../../bot/features/knowledge/analysis';
 
 describe('tokenize', () => {
   it('keeps case numbers and hyphenated words', () => {

@@ -4,7 +4,7 @@ import {
   organisationOf,
   parseHtml,
   parseText,
-} from '../../../bot/knowledge/parse';
+} from '../../../bot/features/knowledge/parse';
 
 const headings = (text: string) =>
   parseText(text)

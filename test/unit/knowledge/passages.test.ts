@@ -1,5 +1,5 @@
-import type { Block } from '../../../bot/knowledge/model';
-import { MAX_PASSAGE_WORDS, sentences, toPassages } from '../../../bot/knowledge/passages';
+import type { Block } from '../../../bot/features/knowledge/model';
+import { MAX_PASSAGE_WORDS, sentences, toPassages } from '../../../bot/features/knowledge/passages';
 
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 

@@ -1,4 +1,4 @@
-import { Postings, PostingsBuilder } from '../../../bot/knowledge/postings';
+import { Postings, PostingsBuilder } from '../../../bot/features/knowledge/postings';
 
 describe('PostingsBuilder', () => {
   const build = () => {

@@ -1,4 +1,4 @@
-import { editDistance, SurfaceVocabulary } from '../../../bot/knowledge/spelling';
+import { editDistance, SurfaceVocabulary } from '../../../bot/features/knowledge/spelling';
 
 describe('editDistance', () => {
   it('counts insertions, deletions, substitutions and swapped neighbours as one edit each', () => {

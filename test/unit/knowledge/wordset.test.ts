@@ -1,4 +1,4 @@
-import { PackedWordSet } from '../../../bot/knowledge/wordset';
+import { PackedWordSet } from '../../../bot/features/knowledge/wordset';
 
 describe('PackedWordSet', () => {
   const set = new PackedWordSet([

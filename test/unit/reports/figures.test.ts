@@ -1,4 +1,4 @@
-import { computeReport, fulfilmentOf, isOverdue } from '../../../bot/reports/figures';
+import { computeReport, fulfilmentOf, isOverdue } from '../../../bot/features/annualReport/figures';
 import { reportInput } from './fixture';
 
 describe('the figures of the säkerhetsbokslut', () => {

@@ -1,5 +1,5 @@
 /** A small säkerhetsbokslut whose figures are worked out by hand in the tests. */
-import type { AnnualReportInput } from '../../../bot/reports/model';
+import type { AnnualReportInput } from '../../../bot/features/annualReport/model';
 
 export const reportInput = (): AnnualReportInput => ({
   organisation: 'Region Norrviken',

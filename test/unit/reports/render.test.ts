@@ -1,7 +1,7 @@
 /** The säkerhetsbokslut as a board member reads it: the .docx read back with mammoth, the CSV as Excel would split it. */
-import { renderCsv } from '../../../bot/reports/csv';
-import { renderDocx } from '../../../bot/reports/docx';
-import { computeReport } from '../../../bot/reports/figures';
+import { renderCsv } from '../../../bot/features/annualReport/csv';
+import { renderDocx } from '../../../bot/features/annualReport/docx';
+import { computeReport } from '../../../bot/features/annualReport/figures';
 import { parseCsv } from '../../support/csv';
 import { type ReadDocument, readDocx, rowOf, tableUnder } from '../../support/docx';
 import { reportInput } from './fixture';

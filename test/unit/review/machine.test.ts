@@ -1,10 +1,15 @@
 /** The review's state machine and policies, exhaustively: every state × action × kind of person. */
 
-import { type FollowUp, followUpStatuses } from '../../../bot/followups/model';
-import { canMove, canOnFollowUp, followUpTransitions, isOverdue } from '../../../bot/followups/policy';
-import { decide, nextState, reviewActions, reviewTransitions } from '../../../bot/review/machine';
-import type { ReviewCycle, ReviewState, UnitReview } from '../../../bot/review/model';
-import { canOnCycle, canOnReview, holderOf, type ReviewActor } from '../../../bot/review/policy';
+import { type FollowUp, followUpStatuses } from '../../../bot/features/review/followups/model';
+import {
+  canMove,
+  canOnFollowUp,
+  followUpTransitions,
+  isOverdue,
+} from '../../../bot/features/review/followups/policy';
+import { decide, nextState, reviewActions, reviewTransitions } from '../../../bot/features/review/machine';
+import type { ReviewCycle, ReviewState, UnitReview } from '../../../bot/features/review/model';
+import { canOnCycle, canOnReview, holderOf, type ReviewActor } from '../../../bot/features/review/policy';
 
 const cycle = (status: ReviewCycle['status'] = 'open'): ReviewCycle => ({
   id: 'cycle-2026',

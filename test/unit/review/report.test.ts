@@ -1,8 +1,9 @@
 /** The closing step's mapping of review records to the säkerhetsbokslut's input, and its figures. */
-import type { AuditEvent } from '../../../bot/audit/model';
-import { computeReport } from '../../../bot/reports/figures';
-import type { ReviewCycle, UnitReview } from '../../../bot/review/model';
-import { reportState, toReportInput } from '../../../bot/review/report';
+
+import { computeReport } from '../../../bot/features/annualReport/figures';
+import type { ReviewCycle, UnitReview } from '../../../bot/features/review/model';
+import { reportState, toReportInput } from '../../../bot/features/review/report';
+import type { AuditEvent } from '../../../bot/platform/audit/model';
 
 const cycle: ReviewCycle = {
   id: 'cycle-2026',

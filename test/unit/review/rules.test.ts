@@ -1,9 +1,8 @@
 /** The review's rules over plain data: chains from the sample organisation, completeness, schedule, escalation. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { organisationFileSchema } from '../../../bot/org/model';
-import { loadGoalTemplate } from '../../../bot/review/index';
-import type { UnitReview } from '../../../bot/review/model';
+import { loadGoalTemplate } from '../../../bot/features/review/index';
+import type { UnitReview } from '../../../bot/features/review/model';
 import {
   assessmentProblems,
   cycleJobs,
@@ -13,7 +12,8 @@ import {
   resolveChain,
   stockholmDay,
   stockholmTime,
-} from '../../../bot/review/rules';
+} from '../../../bot/features/review/rules';
+import { organisationFileSchema } from '../../../bot/platform/org/model';
 
 const root = path.resolve(__dirname, '../../..');
 const org = organisationFileSchema.parse(

@@ -4,14 +4,20 @@
  * the rules are the real ones.
  */
 import path from 'node:path';
-import type { BatchProgress, Delivery, Outgoing, Renderer, Sender } from '../../../bot/delivery/port';
-import { createLogger } from '../../../bot/logger';
-import type { Messenger, SentMessage } from '../../../bot/messaging';
-import { FileDirectory } from '../../../bot/org/fileDirectory';
-import type { AnnualReportInput } from '../../../bot/reports/model';
-import { createReviewFeature } from '../../../bot/review/index';
-import type { Job, JobHandler, Scheduler } from '../../../bot/schedule/port';
-import { openSqliteStore } from '../../../bot/store/sqlite';
+import type { AnnualReportInput } from '../../../bot/features/annualReport/model';
+import { createReviewFeature } from '../../../bot/features/review/index';
+import type {
+  BatchProgress,
+  Delivery,
+  Outgoing,
+  Renderer,
+  Sender,
+} from '../../../bot/platform/delivery/port';
+import { createLogger } from '../../../bot/platform/logger';
+import type { Messenger, SentMessage } from '../../../bot/platform/messaging';
+import { FileDirectory } from '../../../bot/platform/org/fileDirectory';
+import type { Job, JobHandler, Scheduler } from '../../../bot/platform/schedule/port';
+import { openSqliteStore } from '../../../bot/platform/store/sqlite';
 
 const root = path.resolve(__dirname, '../../..');
 const directory = FileDirectory.fromFile(path.join(root, 'content/organisation.json'));

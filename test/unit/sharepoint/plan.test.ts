@@ -1,12 +1,16 @@
-import { type CollectionSpec, collections } from '../../../bot/store/schema';
-import { type ActualList, columnTypeOf, plan } from '../../../infra/sharepoint/plan';
+import { type CollectionSpec, collections } from '../../../bot/platform/store/schema';
+import {
+  type ActualList,
+  columnTypeOf,
+  plan,
+} from '../../../bot/platform/store/sharepoint/provisioning/plan';
 import {
   ID_COLUMN,
   library,
   listSpecOf,
   RECORD_COLUMN,
   sharePointSchema,
-} from '../../../infra/sharepoint/schema';
+} from '../../../bot/platform/store/sharepoint/provisioning/schema';
 
 const desired = sharePointSchema();
 const questions = desired.find((l) => l.key === 'questions');

@@ -1,11 +1,11 @@
-import type { Question } from '../../../bot/questions/model';
+import type { Question } from '../../../bot/features/questions/model';
 import {
   GroupCommit,
   GroupCommitClosed,
   GroupCommitFailed,
   storeGroupCommit,
-} from '../../../bot/store/groupCommit';
-import { openSqliteStore } from '../../../bot/store/sqlite';
+} from '../../../bot/platform/store/groupCommit';
+import { openSqliteStore } from '../../../bot/platform/store/sqlite';
 
 /** A store in memory that keeps a batch only when the whole batch succeeds (as a transaction does). */
 function fakeStore() {

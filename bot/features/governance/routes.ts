@@ -1,0 +1,53 @@
+/** The document review's card verbs: parse (zod), then the service loads, authorizes, acts, presents. */
+import { z } from 'zod';
+import type { ApiRoute } from '../../platform/http/api';
+import { parseVerbData as parse, type VerbRoute, verbs } from '../../platform/teams/routes';
+import { OUTCOMES } from './model';
+import type { GovernanceService } from './service';
+
+const reviewRef = z.object({ documentId: z.string().min(1).max(200) });
+const answer = reviewRef.extend({
+  outcome: z.enum(OUTCOMES),
+  comment: z.string().optional(),
+});
+
+export function governanceVerbs(service: GovernanceService): VerbRoute[] {
+  return [
+    {
+      verb: verbs.answerDocumentReview,
+      handle: (caller, data) => {
+        const input = parse(answer, data);
+        return service.answer(caller.personId, caller.lang, input.documentId, {
+          outcome: input.outcome,
+          comment: input.comment,
+        });
+      },
+    },
+    {
+      verb: verbs.viewDocumentReview,
+      handle: (caller, data) => service.view(caller.personId, caller.lang, parse(reviewRef, data).documentId),
+    },
+  ];
+}
+
+/** The tab's view: the governing documents the caller answers for, when each is reviewed, and the last answer. */
+export function governanceApiRoutes(service: GovernanceService): ApiRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/governance/reviews',
+      handle: async ({ caller }) => ({
+        json: (await service.listFor(caller.personId)).map(({ review, canAnswer }) => ({
+          documentId: review.documentId,
+          title: review.title,
+          link: review.link,
+          owner: review.ownerText ?? null,
+          nextReviewDate: review.nextReviewDate,
+          state: review.state,
+          lastAnswer: review.answers.at(-1) ?? null,
+          abilities: { answer: canAnswer },
+        })),
+      }),
+    },
+  ];
+}

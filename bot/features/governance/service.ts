@@ -1,0 +1,425 @@
+import { type AuditEvent, auditEvent } from '../../platform/audit/model';
+import type { Delivery, Sender } from '../../platform/delivery/port';
+import { badInput, forbidden, notFound } from '../../platform/errors';
+import { formatDate, type Lang, langOf } from '../../platform/i18n';
+import type { Logger } from '../../platform/logger';
+import type { Messenger, SentMessage } from '../../platform/messaging';
+import type { Directory } from '../../platform/org/model';
+import type { Job, Scheduler } from '../../platform/schedule/port';
+import { type Store, type Stored, VersionConflict } from '../../platform/store';
+import type { DocumentRecord } from '../knowledge/model';
+import type { DocumentReview, DocumentReviewOutcome } from './model';
+import { can, type GovernanceActor } from './policy';
+import { MAX_COMMENT_CHARS, reviewCard } from './present';
+import {
+  addDays,
+  addYears,
+  isDue,
+  nextReviewOf,
+  ownerRoleOf,
+  REMINDER_AFTER_DAYS,
+  stockholmTime,
+  transitions,
+} from './rules';
+
+/** The scheduler's job kind and the sender's card kinds. */
+export const REVIEW_JOB = 'governance.documentReview';
+export const REMINDER_JOB = 'governance.documentReviewReminder';
+export const REVIEW_CARD = 'governance.documentReview';
+export const REVISION_NOTICE = 'governance.revisionNeeded';
+const SYSTEM = 'system';
+const RECORD_TYPE = 'documentReview';
+
+export interface GovernanceDeps {
+  store: Store;
+  directory: Directory;
+  sender: Sender;
+  scheduler: Scheduler;
+  messenger: Messenger;
+  log: Logger;
+  clock: () => Date;
+  /** Teams user ids (29:…) of people, for card refresh. */
+  teamsIdOf: (personId: string) => Promise<string | undefined>;
+}
+
+export interface AnswerInput {
+  outcome: DocumentReviewOutcome;
+  comment?: string;
+}
+
+const event = (e: Omit<AuditEvent, 'id' | 'recordType'>): AuditEvent =>
+  auditEvent({ recordType: RECORD_TYPE, ...e });
+
+export class GovernanceService {
+  constructor(private readonly deps: GovernanceDeps) {}
+
+  /** Registers the job and the cards with the scheduler and the sender (once, at start). */
+  register(): void {
+    const { scheduler, sender } = this.deps;
+    scheduler.register(REVIEW_JOB, (job: Job) =>
+      this.open(job.payload.documentId ?? '', job.payload.date ?? ''),
+    );
+    scheduler.register(REMINDER_JOB, (job: Job) =>
+      this.remind(job.payload.documentId ?? '', job.payload.date ?? ''),
+    );
+    sender.register(REVIEW_CARD, {
+      render: async (documentId, personId) => {
+        const review = await this.deps.store.documentReviews.get(documentId);
+        // the task was answered before the card went out: nothing to send
+        if (review?.value.state !== 'awaitingAnswer') return undefined;
+        return this.cardFor(personId, review.value);
+      },
+      sent: (delivery: Delivery, message: SentMessage) => this.remember(delivery.recordId, message),
+    });
+    sender.register(REVISION_NOTICE, {
+      render: async (documentId, personId) => {
+        const review = await this.deps.store.documentReviews.get(documentId);
+        return review ? this.cardFor(personId, review.value) : undefined;
+      },
+      sent: (delivery: Delivery, message: SentMessage) => this.remember(delivery.recordId, message),
+    });
+  }
+
+  private async chiefIds(): Promise<string[]> {
+    return (await this.deps.directory.withRole('securityChief')).map((p) => p.id);
+  }
+
+  private async actor(personId: string): Promise<GovernanceActor> {
+    return { id: personId, securityChief: (await this.chiefIds()).includes(personId) };
+  }
+
+  /** The owner as the directory knows them: the role the document names, else the security chief. */
+  private async ownersOf(document: DocumentRecord): Promise<string[]> {
+    const role = ownerRoleOf(document.owner);
+    const named = role ? (await this.deps.directory.withRole(role)).map((p) => p.id) : [];
+    return named.length > 0 ? named : this.chiefIds();
+  }
+
+  private today(): string {
+    return formatDate(this.deps.clock().toISOString());
+  }
+
+  private jobId(review: Pick<DocumentReview, 'documentId' | 'nextReviewDate'>): string {
+    return `governance:review:${review.documentId}:${review.nextReviewDate}`;
+  }
+
+  private reminderJobId(review: Pick<DocumentReview, 'documentId' | 'nextReviewDate'>): string {
+    return `governance:reminder:${review.documentId}:${review.nextReviewDate}`;
+  }
+
+  private async schedule(review: DocumentReview): Promise<void> {
+    await this.deps.scheduler.schedule({
+      id: this.jobId(review),
+      kind: REVIEW_JOB,
+      dueAt: stockholmTime(review.nextReviewDate),
+      payload: { documentId: review.documentId, date: review.nextReviewDate },
+    });
+  }
+
+  /**
+   * Creates or refreshes the review of every imported document that says when it is reviewed,
+   * and schedules each open date. Idempotent: an unchanged document costs a read and no write.
+   */
+  async sync(): Promise<{ scheduled: number; skipped: string[] }> {
+    const { store, log } = this.deps;
+    const skipped: string[] = [];
+    let scheduled = 0;
+    const today = this.today();
+    for (const { value: document } of await store.documents.list()) {
+      const next = nextReviewOf(document, today);
+      if (!next) {
+        skipped.push(document.title);
+        continue;
+      }
+      const ownerIds = await this.ownersOf(document);
+      if (ownerIds.length === 0) {
+        log.warn(
+          { document: document.title, owner: document.owner },
+          'a governing document has no owner in the directory and there is no security chief',
+        );
+        skipped.push(document.title);
+        continue;
+      }
+      const facts = {
+        title: document.title,
+        link: document.link,
+        ownerText: document.owner,
+        ownerIds,
+        periodYears: next.periodYears,
+      };
+      const existing = await store.documentReviews.get(document.id);
+      let review: DocumentReview;
+      if (!existing) {
+        review = {
+          id: document.id,
+          documentId: document.id,
+          ...facts,
+          nextReviewDate: next.date,
+          state: 'scheduled',
+          cards: [],
+          answers: [],
+        };
+        await store.transaction(async (tx) => {
+          await tx.documentReviews.insert(review);
+          await tx.auditEvents.append(
+            event({
+              at: this.deps.clock().toISOString(),
+              actorId: SYSTEM,
+              recordId: document.id,
+              action: 'schedule',
+              toState: 'scheduled',
+              comment: next.date,
+            }),
+          );
+        });
+      } else {
+        const current = existing.value;
+        // a revised document that names a later date moves a waiting review to it
+        const nextReviewDate =
+          current.state === 'scheduled' &&
+          /\d{4}-\d{2}-\d{2}/.test(document.nextReview ?? '') &&
+          next.date > current.nextReviewDate
+            ? next.date
+            : current.nextReviewDate;
+        review = { ...current, ...facts, nextReviewDate };
+        if (JSON.stringify(review) !== JSON.stringify(current)) {
+          try {
+            await store.transaction(async (tx) => {
+              await tx.documentReviews.update(review, existing.version);
+              await tx.auditEvents.append(
+                event({
+                  at: this.deps.clock().toISOString(),
+                  actorId: SYSTEM,
+                  recordId: document.id,
+                  action: 'sync',
+                  fromState: current.state,
+                  toState: review.state,
+                  comment: nextReviewDate,
+                }),
+              );
+            });
+          } catch (error) {
+            if (!(error instanceof VersionConflict)) throw error;
+            review = (await this.load(document.id)).value; // someone answered meanwhile; their answer stands
+          }
+          if (review.nextReviewDate !== current.nextReviewDate)
+            await this.deps.scheduler.cancel(this.jobId(current));
+        }
+      }
+      if (review.state === 'scheduled') {
+        await this.schedule(review);
+        scheduled++;
+      }
+    }
+    return { scheduled, skipped };
+  }
+
+  private async load(documentId: string): Promise<Stored<DocumentReview>> {
+    const stored = await this.deps.store.documentReviews.get(documentId);
+    if (!stored) throw notFound();
+    return stored;
+  }
+
+  /**
+   * The job at the review date: opens the task and has the sender bring the owners their card.
+   * A re-run (after a crash) sends nothing twice: the deliveries' keys are stable.
+   */
+  async open(documentId: string, date: string): Promise<void> {
+    const { store, clock } = this.deps;
+    let stored = await store.documentReviews.get(documentId);
+    if (!stored) return;
+    if (isDue(stored.value, date)) {
+      const opened: DocumentReview = { ...stored.value, state: transitions.open.to, cards: [] };
+      try {
+        await store.transaction(async (tx) => {
+          await tx.documentReviews.update(opened, stored?.version ?? '');
+          await tx.auditEvents.append(
+            event({
+              at: clock().toISOString(),
+              actorId: SYSTEM,
+              recordId: documentId,
+              action: 'open',
+              fromState: transitions.open.from,
+              toState: transitions.open.to,
+            }),
+          );
+        });
+      } catch (error) {
+        if (!(error instanceof VersionConflict)) throw error;
+      }
+      stored = await this.load(documentId);
+    }
+    const review = stored.value;
+    if (review.state !== 'awaitingAnswer' || review.nextReviewDate !== date) return; // stale job
+    await this.enqueueCards(review, 'review', review.ownerIds);
+    await this.deps.scheduler.schedule({
+      id: this.reminderJobId(review),
+      kind: REMINDER_JOB,
+      dueAt: stockholmTime(addDays(date, REMINDER_AFTER_DAYS)),
+      payload: { documentId, date },
+    });
+  }
+
+  /** The cards of one step (`review`, `reminder`), one per person, with keys that make a re-run send nothing twice. */
+  private async enqueueCards(review: DocumentReview, step: string, personIds: string[]): Promise<void> {
+    const batch = `governance:${step}:${review.documentId}:${review.nextReviewDate}`;
+    await this.deps.sender.enqueue(
+      batch,
+      personIds.map((personId) => ({
+        key: `${batch}:${personId}`,
+        personId,
+        kind: REVIEW_CARD,
+        recordId: review.documentId,
+      })),
+    );
+  }
+
+  /**
+   * Unanswered after REMINDER_AFTER_DAYS: the owners get the card again, and the security chief
+   * (who may answer too) gets it as well. An answered or moved review gets nothing.
+   */
+  async remind(documentId: string, date: string): Promise<void> {
+    const review = (await this.deps.store.documentReviews.get(documentId))?.value;
+    if (review?.state !== 'awaitingAnswer' || review.nextReviewDate !== date) return;
+    await this.enqueueCards(review, 'reminder', [
+      ...new Set([...review.ownerIds, ...(await this.chiefIds())]),
+    ]);
+  }
+
+  private async remember(documentId: string, message: SentMessage): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = await this.load(documentId);
+      if (
+        stored.value.cards.some(
+          (c) => c.activityId === message.activityId && c.conversationId === message.conversationId,
+        )
+      )
+        return;
+      try {
+        await this.deps.store.documentReviews.update(
+          { ...stored.value, cards: [...stored.value.cards, message] },
+          stored.version,
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof VersionConflict)) throw error;
+      }
+    }
+  }
+
+  private async refreshIds(review: DocumentReview): Promise<string[]> {
+    const ids: string[] = [];
+    for (const personId of new Set([...review.ownerIds, ...(await this.chiefIds())])) {
+      const id = await this.deps.teamsIdOf(personId);
+      if (id) ids.push(id);
+    }
+    return ids;
+  }
+
+  private async cardFor(personId: string, review: DocumentReview, lang?: Lang): Promise<object> {
+    const person = await this.deps.directory.person(personId);
+    const document = (await this.deps.store.documents.get(review.documentId))?.value;
+    return reviewCard(
+      lang ?? langOf(person?.locale),
+      await this.actor(personId),
+      review,
+      document,
+      await this.refreshIds(review),
+    );
+  }
+
+  /** The reviews the person may see (the documents they own; every one for the security chief), with what they may do. */
+  async listFor(actorId: string): Promise<{ review: DocumentReview; canAnswer: boolean }[]> {
+    const actor = await this.actor(actorId);
+    return (await this.deps.store.documentReviews.list())
+      .map((stored) => stored.value)
+      .filter((review) => can(actor, 'view', review))
+      .sort((a, b) => a.nextReviewDate.localeCompare(b.nextReviewDate))
+      .map((review) => ({ review, canAnswer: can(actor, 'answer', review) }));
+  }
+
+  /** The current card for whoever may see it (refresh, a stale card). */
+  async view(actorId: string, lang: Lang, documentId: string): Promise<object> {
+    const { value: review } = await this.load(documentId);
+    if (!can(await this.actor(actorId), 'view', review)) throw forbidden();
+    return this.cardFor(actorId, review, lang);
+  }
+
+  /** The owner's (or the security chief's) answer. A second click or a stale card shows the current state. */
+  async answer(actorId: string, lang: Lang, documentId: string, input: AnswerInput): Promise<object> {
+    const { store, clock, log, sender } = this.deps;
+    const stored = await this.load(documentId);
+    const actor = await this.actor(actorId);
+    if (!can(actor, 'view', stored.value)) throw forbidden();
+    if (!can(actor, 'answer', stored.value)) return this.cardFor(actorId, stored.value, lang);
+    const comment = input.comment?.trim() || undefined;
+    if (comment && comment.length > MAX_COMMENT_CHARS)
+      throw badInput('governance.commentTooLong', { max: MAX_COMMENT_CHARS });
+    if (input.outcome === 'needsRevision' && !comment) throw badInput('governance.commentRequired');
+
+    const now = clock().toISOString();
+    const person = await this.deps.directory.person(actorId);
+    const before = stored.value;
+    const answered: DocumentReview = {
+      ...before,
+      state: transitions.answer.to,
+      nextReviewDate: addYears(before.nextReviewDate, before.periodYears),
+      answers: [
+        ...before.answers,
+        {
+          outcome: input.outcome,
+          comment,
+          byId: actorId,
+          byName: person?.name ?? actorId,
+          at: now,
+          reviewDate: before.nextReviewDate,
+        },
+      ],
+    };
+    try {
+      await store.transaction(async (tx) => {
+        await tx.documentReviews.update(answered, stored.version);
+        await tx.auditEvents.append(
+          event({
+            at: now,
+            actorId,
+            recordId: documentId,
+            action: input.outcome,
+            fromState: transitions.answer.from,
+            toState: transitions.answer.to,
+            comment,
+          }),
+        );
+      });
+    } catch (error) {
+      if (error instanceof VersionConflict)
+        return this.cardFor(actorId, (await this.load(documentId)).value, lang);
+      throw error;
+    }
+    await this.schedule(answered);
+    await this.deps.scheduler.cancel(this.reminderJobId(before));
+    for (const copy of before.cards) {
+      try {
+        await this.deps.messenger.updateCard(copy, await this.cardFor(copy.personId, answered));
+      } catch (error) {
+        log.warn(
+          { err: error, documentId, personId: copy.personId },
+          'could not update a copy of the review card',
+        );
+      }
+    }
+    if (input.outcome === 'needsRevision') {
+      const others = (await this.chiefIds()).filter((id) => id !== actorId);
+      await sender.enqueue(
+        `governance:revision:${documentId}:${before.nextReviewDate}`,
+        others.map((personId) => ({
+          key: `governance:revision:${documentId}:${before.nextReviewDate}:${personId}`,
+          personId,
+          kind: REVISION_NOTICE,
+          recordId: documentId,
+        })),
+      );
+    }
+    return this.cardFor(actorId, answered, lang);
+  }
+}

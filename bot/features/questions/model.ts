@@ -1,0 +1,45 @@
+import type { SentMessage } from '../../platform/messaging';
+
+/**
+ * A question an employee asked the bot. It stays private to the asker until they escalate it;
+ * then the security function sees it, answers, and may keep the answer as a curated one.
+ */
+export type QuestionStatus = 'asked' | 'escalated' | 'answered';
+
+export interface ShownAnswer {
+  documentTitle: string;
+  section: string;
+  text: string;
+}
+
+export interface Question {
+  id: string;
+  askedBy: string;
+  askedByName: string;
+  locale: string;
+  text: string;
+  askedAt: string;
+  status: QuestionStatus;
+  /** What the bot showed (quotes), for the security function's context. */
+  shown: ShownAnswer[];
+  /** The AI phrasing shown above the quotes (only with Azure OpenAI configured). */
+  summary?: string;
+  escalatedAt?: string;
+  answer?: string;
+  answeredBy?: string;
+  answeredByName?: string;
+  answeredAt?: string;
+  /** Kept as a curated answer that later, similar questions find first. */
+  curated: boolean;
+  /** The asker's answer card, and the cards sent to the security function: all are updated when one answers. */
+  askerCard?: SentMessage;
+  functionCards: SentMessage[];
+}
+
+export interface Feedback {
+  id: string;
+  questionId: string;
+  personId: string;
+  helpful: boolean;
+  at: string;
+}

@@ -1,0 +1,75 @@
+/** The questions feature's card verbs: parse (zod), then the service loads, authorizes, acts, presents. */
+import { z } from 'zod';
+import { type ApiRoute, parseInput } from '../../platform/http/api';
+import { parseVerbData as parse, type VerbRoute, verbs } from '../../platform/teams/routes';
+import type { Question } from './model';
+import type { QuestionService } from './service';
+
+const questionRef = z.object({ questionId: z.string().uuid() });
+const feedback = questionRef.extend({
+  helpful: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+});
+const answer = questionRef.extend({ answer: z.unknown().optional(), keep: z.unknown().optional() });
+
+export function questionVerbs(service: QuestionService): VerbRoute[] {
+  return [
+    {
+      verb: verbs.feedback,
+      handle: (caller, data) => {
+        const input = parse(feedback, data);
+        return service.feedback(caller.personId, caller.lang, input.questionId, input.helpful);
+      },
+    },
+    {
+      verb: verbs.escalate,
+      handle: (caller, data) =>
+        service.escalate(caller.personId, caller.lang, parse(questionRef, data).questionId),
+    },
+    {
+      verb: verbs.answer,
+      handle: (caller, data) => {
+        const input = parse(answer, data);
+        return service.answer(caller.personId, caller.lang, input.questionId, input);
+      },
+    },
+    {
+      verb: verbs.viewQuestion,
+      handle: (caller, data) =>
+        service.view(caller.personId, caller.lang, parse(questionRef, data).questionId),
+    },
+  ];
+}
+
+/** What the tab shows of a question: no card bookkeeping. */
+const questionJson = (q: Question) => ({
+  id: q.id,
+  text: q.text,
+  status: q.status,
+  askedByName: q.askedByName,
+  askedAt: q.askedAt,
+  escalatedAt: q.escalatedAt ?? null,
+  shown: q.shown,
+  answer: q.answer ?? null,
+  answeredByName: q.answeredByName ?? null,
+  answeredAt: q.answeredAt ?? null,
+  curated: q.curated,
+});
+
+/** The questions feature's tab API: the security function's queue, and one question for whoever may see it. */
+export function questionApiRoutes(service: QuestionService): ApiRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/questions',
+      handle: async ({ caller }) => ({ json: (await service.queue(caller.personId)).map(questionJson) }),
+    },
+    {
+      method: 'GET',
+      path: '/questions/:id',
+      handle: async ({ caller, params }) => {
+        const { id } = parseInput(z.object({ id: z.string().uuid() }), params);
+        return { json: questionJson(await service.get(caller.personId, id)) };
+      },
+    },
+  ];
+}

@@ -1,0 +1,390 @@
+/**
+ * Questions: ask (answer from the documents or abstain), feedback, escalate to the security
+ * function, answer. Each command reloads the record, authorizes the actor, acts with a version
+ * check, writes an audit event in the same transaction, and returns what the actor should see.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { auditEvent } from '../../platform/audit/model';
+import { AppError, badInput, forbidden, notFound } from '../../platform/errors';
+import { langOf, t } from '../../platform/i18n';
+import type { Logger } from '../../platform/logger';
+import { type Messenger, NotReachable, type SentMessage } from '../../platform/messaging';
+import type { Directory } from '../../platform/org/model';
+import { type Store, type Stored, VersionConflict } from '../../platform/store';
+import type { GroupCommit, StoreWrite } from '../../platform/store/groupCommit';
+import type { AnswerView } from '../knowledge/answer';
+import type { KnowledgeService } from '../knowledge/service';
+import type { Question } from './model';
+import { type Actor, can, transitions } from './policy';
+import { answerCard, deliveredCard, MAX_ANSWER_CHARS, questionCard } from './present';
+
+export interface Asker {
+  id: string;
+  name: string;
+  locale: string;
+}
+
+export interface QuestionServiceDeps {
+  store: Store;
+  knowledge: KnowledgeService;
+  directory: Directory;
+  messenger: Messenger;
+  log: Logger;
+  clock: () => Date;
+  /** Configured security function (aadObjectIds); empty means people with a security role. */
+  securityFunctionIds: string[];
+  /** Teams user ids (29:…) of people, for card refresh; optional. */
+  teamsIdOf: (personId: string) => Promise<string | undefined>;
+  /** The store's group commit: a question is written in a transaction shared with other turns (see store/groupCommit.ts). */
+  commits: GroupCommit<StoreWrite>;
+}
+
+export class QuestionService {
+  constructor(private readonly deps: QuestionServiceDeps) {}
+
+  async securityFunction(): Promise<string[]> {
+    if (this.deps.securityFunctionIds.length > 0) return this.deps.securityFunctionIds;
+    const { directory } = this.deps;
+    const people = [
+      ...(await directory.withRole('securityChief')),
+      ...(await directory.withRole('securityOfficer')),
+    ];
+    return [...new Set(people.map((p) => p.id))];
+  }
+
+  async actor(personId: string): Promise<Actor> {
+    return { id: personId, securityFunction: (await this.securityFunction()).includes(personId) };
+  }
+
+  /**
+   * Answers from the documents (or abstains) and keeps the question private to the asker. The question
+   * is committed (in a transaction shared with the turns of the same moment) before this returns, so
+   * no card is ever sent for a question the store does not hold; when the commit fails the asker
+   * reads `questionSave.failed`, gets no card, and nothing is stored.
+   */
+  async ask(asker: Asker, text: string): Promise<{ card: object; question: Question }> {
+    const { knowledge, clock } = this.deps;
+    const result = await knowledge.search(text);
+    const curated = await knowledge.searchCurated(text);
+    const answers: AnswerView[] = result.answers.map((a) => ({
+      doc: a.document.fileName,
+      title: a.document.title,
+      section: a.passage.section,
+      text: a.passage.text,
+      link: a.document.link,
+      score: a.score,
+    }));
+    const summary =
+      answers.length > 0 ? await knowledge.summarise(text, answers, langOf(asker.locale)) : undefined;
+    const question: Question = {
+      id: randomUUID(),
+      askedBy: asker.id,
+      askedByName: asker.name,
+      locale: asker.locale,
+      text,
+      askedAt: clock().toISOString(),
+      status: 'asked',
+      shown: answers.map((a) => ({ documentTitle: a.title, section: a.section, text: a.text })),
+      ...(summary ? { summary } : {}),
+      curated: false,
+      functionCards: [],
+    };
+    await this.commit(question.id, async (tx) => {
+      await tx.questions.insert(question);
+    });
+    const actor = await this.actor(asker.id);
+    const card = answerCard(langOf(asker.locale), actor, {
+      question,
+      answers,
+      curated: curated.map((c) => ({ text: c.answer })),
+      summary,
+      abstainReason: result.abstained ? result.reason : undefined,
+      organisation: this.deps.directory.organisation.name,
+      feedbackGiven: false,
+    });
+    return { card, question };
+  }
+
+  /**
+   * Remembers where the asker's answer card is, so it can be updated when the security function
+   * answers. Called once the card is sent; joins the next group commit (the turn waits for it, the
+   * asker does not). If that batch fails, the write is tried once more on its own before giving up
+   * with a log line: the answer still reaches the asker as a new message, only the old card stays as it was.
+   */
+  async rememberAskerCard(questionId: string, message: SentMessage): Promise<void> {
+    const remember: StoreWrite = async (tx) => {
+      const stored = await tx.questions.get(questionId);
+      if (!stored) throw new Error(`question ${questionId} is not stored`);
+      await tx.questions.update({ ...stored.value, askerCard: message }, stored.version);
+    };
+    try {
+      await this.deps.commits.write(remember, questionId);
+    } catch (error) {
+      this.deps.log.warn(
+        { err: error, questionId },
+        "the asker's card could not be recorded with its batch; trying alone",
+      );
+      await this.deps.store.transaction(remember).catch((again: unknown) => {
+        this.deps.log.error(
+          { err: again, questionId, activityId: message.activityId },
+          "the asker's card could not be recorded",
+        );
+      });
+    }
+  }
+
+  /** Writes through the group commit; a failed batch is a clear message to the user and nothing stored. */
+  private async commit(questionId: string, write: StoreWrite): Promise<void> {
+    try {
+      await this.deps.commits.write(write, questionId);
+    } catch (error) {
+      this.deps.log.error({ err: error, questionId }, 'the question could not be stored');
+      throw new AppError({ id: 'not_saved', status: 503, messageKey: 'questionSave.failed', cause: error });
+    }
+  }
+
+  private async load(questionId: string): Promise<Stored<Question>> {
+    // a write of this question still in a batch (where its card is) lands before anyone acts on it
+    await this.deps.commits.written(questionId);
+    const stored = await this.deps.store.questions.get(questionId);
+    if (!stored) throw notFound();
+    return stored;
+  }
+
+  private async mutate(questionId: string, change: (q: Question) => Question): Promise<Question> {
+    for (let attempt = 0; ; attempt++) {
+      const stored = await this.load(questionId);
+      try {
+        return (await this.deps.store.questions.update(change(stored.value), stored.version)).value;
+      } catch (error) {
+        if (!(error instanceof VersionConflict) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private answerViewFor(
+    actor: Actor,
+    lang: 'sv' | 'en',
+    question: Question,
+    extra: { status?: string; feedbackGiven: boolean },
+  ): object {
+    return answerCard(lang, actor, {
+      question,
+      answers: question.shown.map((s) => ({
+        doc: '',
+        title: s.documentTitle,
+        section: s.section,
+        text: s.text,
+        link: '',
+        score: 0,
+      })),
+      curated: [],
+      summary: question.summary,
+      organisation: this.deps.directory.organisation.name,
+      ...extra,
+    });
+  }
+
+  async feedback(actorId: string, lang: 'sv' | 'en', questionId: string, helpful: boolean): Promise<object> {
+    const { store, clock } = this.deps;
+    const { value: question } = await this.load(questionId);
+    const actor = await this.actor(actorId);
+    if (!can(actor, 'feedback', question)) throw forbidden();
+    const id = `${questionId}:${actorId}`;
+    const record = { id, questionId, personId: actorId, helpful, at: clock().toISOString() };
+    const existing = await store.feedback.get(id);
+    if (existing) await store.feedback.update(record, existing.version);
+    else await store.feedback.insert(record);
+    return this.answerViewFor(actor, lang, question, {
+      status: t(lang, 'answer.feedbackThanks'),
+      feedbackGiven: true,
+    });
+  }
+
+  /** Sends the question to the security function. A second press shows the current state and sends nothing. */
+  async escalate(actorId: string, lang: 'sv' | 'en', questionId: string): Promise<object> {
+    const { store, clock, log } = this.deps;
+    const stored = await this.load(questionId);
+    const actor = await this.actor(actorId);
+    if (stored.value.askedBy !== actorId) throw forbidden();
+    if (!can(actor, 'escalate', stored.value)) {
+      return this.answerViewFor(actor, lang, stored.value, { feedbackGiven: true });
+    }
+    const members = await this.securityFunction();
+    if (members.length === 0) {
+      return this.answerViewFor(actor, lang, stored.value, {
+        status: t(lang, 'escalate.noFunction'),
+        feedbackGiven: true,
+      });
+    }
+    const now = clock().toISOString();
+    let escalated: Question;
+    try {
+      escalated = await store.transaction(async (tx) => {
+        const next: Question = { ...stored.value, status: transitions.escalate.to, escalatedAt: now };
+        const saved = await tx.questions.update(next, stored.version);
+        await tx.auditEvents.append(
+          transitionEvent(actorId, questionId, 'escalate', transitions.escalate, now),
+        );
+        return saved.value;
+      });
+    } catch (error) {
+      if (error instanceof VersionConflict) {
+        const current = await this.load(questionId);
+        return this.answerViewFor(actor, lang, current.value, { feedbackGiven: true });
+      }
+      throw error;
+    }
+    const refresh = await this.refreshIds(members);
+    const sent: Question['functionCards'] = [];
+    for (const memberId of members) {
+      try {
+        const member = await this.deps.directory.person(memberId);
+        const memberActor = await this.actor(memberId);
+        const card = questionCard(langOf(member?.locale), memberActor, escalated, refresh);
+        const message = await this.deps.messenger.sendCard(memberId, card);
+        sent.push(message);
+      } catch (error) {
+        log.warn(
+          { err: error, memberId, questionId, reachable: !(error instanceof NotReachable) },
+          'could not notify a security function member',
+        );
+      }
+    }
+    await this.mutate(questionId, (q) => ({ ...q, functionCards: [...q.functionCards, ...sent] }));
+    return this.answerViewFor(actor, lang, escalated, { feedbackGiven: true });
+  }
+
+  /** The security function answers: delivered to the asker's chat, every copy of the card updated. */
+  async answer(
+    actorId: string,
+    lang: 'sv' | 'en',
+    questionId: string,
+    input: { answer?: unknown; keep?: unknown },
+  ): Promise<object> {
+    const { store, clock, messenger, log } = this.deps;
+    const actor = await this.actor(actorId);
+    if (!actor.securityFunction) throw forbidden();
+    const stored = await this.load(questionId);
+    const refresh = await this.refreshIds(await this.securityFunction());
+    if (!can(actor, 'answer', stored.value)) return questionCard(lang, actor, stored.value, refresh);
+    const answer = typeof input.answer === 'string' ? input.answer.trim() : '';
+    if (answer === '') throw badInput('error.answerRequired');
+    if (answer.length > MAX_ANSWER_CHARS) throw badInput('error.answerTooLong', { max: MAX_ANSWER_CHARS });
+    const keep = input.keep === true || input.keep === 'true';
+    const person = await this.deps.directory.person(actorId);
+    const now = clock().toISOString();
+    let answered: Question;
+    try {
+      answered = await store.transaction(async (tx) => {
+        const next: Question = {
+          ...stored.value,
+          status: transitions.answer.to,
+          answer,
+          answeredBy: actorId,
+          answeredByName: person?.name ?? actorId,
+          answeredAt: now,
+          curated: keep,
+        };
+        const saved = await tx.questions.update(next, stored.version);
+        await tx.auditEvents.append(
+          transitionEvent(
+            actorId,
+            questionId,
+            keep ? 'answer-and-curate' : 'answer',
+            transitions.answer,
+            now,
+          ),
+        );
+        return saved.value;
+      });
+    } catch (error) {
+      if (error instanceof VersionConflict)
+        return questionCard(lang, actor, (await this.load(questionId)).value, refresh);
+      throw error;
+    }
+    if (keep) await this.deps.knowledge.loadCurated();
+    const askerLang = langOf(answered.locale);
+    try {
+      await messenger.sendCard(answered.askedBy, deliveredCard(askerLang, answered));
+      if (answered.askerCard) {
+        const askerActor = await this.actor(answered.askedBy);
+        await messenger.updateCard(
+          answered.askerCard,
+          this.answerViewFor(askerActor, askerLang, answered, { feedbackGiven: true }),
+        );
+      }
+    } catch (error) {
+      log.error({ err: error, questionId }, 'the answer could not be delivered to the asker');
+    }
+    for (const copy of answered.functionCards) {
+      if (copy.personId === actorId) continue;
+      try {
+        const member = await this.deps.directory.person(copy.personId);
+        await messenger.updateCard(
+          copy,
+          questionCard(langOf(member?.locale), await this.actor(copy.personId), answered, refresh),
+        );
+      } catch (error) {
+        log.warn(
+          { err: error, questionId, personId: copy.personId },
+          'could not update a copy of the question card',
+        );
+      }
+    }
+    return questionCard(lang, actor, answered, refresh);
+  }
+
+  /** The current card for whoever looks (refresh). */
+  async view(actorId: string, lang: 'sv' | 'en', questionId: string): Promise<object> {
+    const { value: question } = await this.load(questionId);
+    const actor = await this.actor(actorId);
+    if (!can(actor, 'view', question)) throw forbidden();
+    if (question.askedBy === actorId && !actor.securityFunction)
+      return this.answerViewFor(actor, lang, question, { feedbackGiven: true });
+    return questionCard(lang, actor, question, await this.refreshIds(await this.securityFunction()));
+  }
+
+  /** One question, for whoever the policy lets see it. */
+  async get(actorId: string, questionId: string): Promise<Question> {
+    const { value: question } = await this.load(questionId);
+    if (!can(await this.actor(actorId), 'view', question)) throw forbidden();
+    return question;
+  }
+
+  /** Open questions for the security function's queue. */
+  async queue(actorId: string): Promise<Question[]> {
+    const actor = await this.actor(actorId);
+    if (!can(actor, 'viewQueue')) throw forbidden();
+    return (await this.deps.store.questions.find({ status: 'escalated' })).map((s) => s.value);
+  }
+
+  private async refreshIds(members: string[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const m of members) {
+      const id = await this.deps.teamsIdOf(m);
+      if (id) ids.push(id);
+    }
+    return ids;
+  }
+}
+
+/** The audit event of a question's transition, written in the same transaction as the change. */
+function transitionEvent(
+  actorId: string,
+  questionId: string,
+  action: string,
+  step: { from: string; to: string },
+  at: string,
+) {
+  return auditEvent({
+    at,
+    actorId,
+    recordType: 'question',
+    recordId: questionId,
+    action,
+    fromState: step.from,
+    toState: step.to,
+  });
+}

@@ -1,0 +1,230 @@
+/**
+ * Follow-ups: the owner's card, status updates with comments, and overdue reminders (the owner
+ * first, then the unit's manager) as scheduler jobs that send through the shared sender.
+ * Each command reloads the record, authorizes the actor, acts with a version check and writes an
+ * audit event in the same transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Delivery, Sender } from '../../../platform/delivery/port';
+import { badInput, forbidden, notFound } from '../../../platform/errors';
+import { type Lang, langOf, translator } from '../../../platform/i18n';
+import type { SentMessage } from '../../../platform/messaging';
+import type { Job, Scheduler } from '../../../platform/schedule/port';
+import { type Store, VersionConflict } from '../../../platform/store';
+import type { CardCopies } from '../copies';
+import type { ReviewSchedule } from '../model';
+import type { People } from '../people';
+import { followUpJobTimes } from '../rules';
+import { type FollowUp, type FollowUpStatus, followUpStatuses } from './model';
+import { actingOnFollowUp, canMove, canOnFollowUp, isFinal } from './policy';
+import { followUpCard } from './present';
+
+export const followUpKinds = {
+  assign: 'followup.assign',
+  overdueOwner: 'followup.overdueOwner',
+  overdueManager: 'followup.overdueManager',
+} as const;
+export const OVERDUE_JOB = 'followup.overdue';
+
+export interface FollowUpDeps {
+  store: Store;
+  people: People;
+  copies: CardCopies;
+  sender: Sender;
+  scheduler: Scheduler;
+  clock: () => Date;
+  schedule: ReviewSchedule;
+  teamsIdOf: (personId: string) => Promise<string | undefined>;
+}
+
+export class FollowUpService {
+  constructor(private readonly deps: FollowUpDeps) {
+    const remember = {
+      sent: (delivery: Delivery, message: SentMessage) => deps.copies.remember(delivery, message),
+    };
+    deps.sender.register(followUpKinds.assign, {
+      render: (id, person) => this.render(id, person, 'assign'),
+      ...remember,
+    });
+    deps.sender.register(followUpKinds.overdueOwner, {
+      render: (id, person) => this.render(id, person, 'overdueOwner'),
+      ...remember,
+    });
+    deps.sender.register(followUpKinds.overdueManager, {
+      render: (id, person) => this.render(id, person, 'overdueManager'),
+      ...remember,
+    });
+    deps.scheduler.register(OVERDUE_JOB, (job) => this.overdue(job));
+  }
+
+  /** After a submission stored the follow-ups: the owner's card and the overdue reminders. */
+  async announce(batchId: string, followUps: readonly FollowUp[]): Promise<void> {
+    await this.deps.sender.enqueue(
+      batchId,
+      followUps.map((f) => ({
+        key: `followup:${f.id}:assign:${f.ownerId}:${f.due}`,
+        personId: f.ownerId,
+        kind: followUpKinds.assign,
+        recordId: f.id,
+      })),
+    );
+    for (const f of followUps) {
+      const times = followUpJobTimes(f.due, this.deps.schedule);
+      await this.deps.scheduler.schedule({
+        id: `followup:${f.id}:overdue:owner`,
+        kind: OVERDUE_JOB,
+        dueAt: times.owner,
+        payload: { followUpId: f.id, who: 'owner', due: f.due, batchId },
+      });
+      await this.deps.scheduler.schedule({
+        id: `followup:${f.id}:overdue:manager`,
+        kind: OVERDUE_JOB,
+        dueAt: times.manager,
+        payload: { followUpId: f.id, who: 'manager', due: f.due, batchId },
+      });
+    }
+  }
+
+  private async overdue(job: Job): Promise<void> {
+    const stored = await this.deps.store.followUps.get(job.payload.followUpId ?? '');
+    if (!stored) return;
+    const f = stored.value;
+    // moved on since the job was planned: a new due date plans its own jobs
+    if (isFinal(f.status) || f.due !== job.payload.due) return;
+    const manager = job.payload.who === 'manager';
+    const personId = manager ? f.managerId : f.ownerId;
+    await this.deps.sender.enqueue(job.payload.batchId ?? f.cycleId, [
+      {
+        key: `followup:${f.id}:overdue:${manager ? 'manager' : 'owner'}:${f.due}:${personId}`,
+        personId,
+        kind: manager ? followUpKinds.overdueManager : followUpKinds.overdueOwner,
+        recordId: f.id,
+      },
+    ]);
+  }
+
+  private async render(
+    followUpId: string,
+    personId: string,
+    purpose: 'assign' | 'overdueOwner' | 'overdueManager',
+  ): Promise<object | undefined> {
+    const stored = await this.deps.store.followUps.get(followUpId);
+    if (!stored) return undefined;
+    const f = stored.value;
+    if (purpose !== 'assign' && isFinal(f.status)) return undefined;
+    const lang = langOf(await this.deps.people.lang(personId));
+    const t = translator(lang);
+    const names = await this.deps.people.names([f.ownerId, f.managerId]);
+    return this.card(lang, personId, f, {
+      intro:
+        purpose === 'assign'
+          ? t('followup.intro', { manager: names(f.managerId), unit: f.unitName })
+          : undefined,
+      banner:
+        purpose === 'overdueOwner'
+          ? { text: t('followup.overdueOwner', { due: f.due }), color: 'Attention' }
+          : purpose === 'overdueManager'
+            ? {
+                text: t('followup.overdueManager', { owner: names(f.ownerId), due: f.due }),
+                color: 'Attention',
+              }
+            : undefined,
+    });
+  }
+
+  private async card(
+    lang: Lang,
+    viewerId: string,
+    f: FollowUp,
+    extra: { intro?: string; banner?: { text: string; color: 'Attention' | 'Good' } } = {},
+  ): Promise<object> {
+    const viewer = await this.deps.people.actor(viewerId);
+    const names = await this.deps.people.names([f.ownerId, f.managerId, ...f.notes.map((n) => n.actorId)]);
+    const teamsId = await this.deps.teamsIdOf(viewerId);
+    return followUpCard(lang, viewer, {
+      followUp: f,
+      names,
+      refreshUserIds: teamsId ? [teamsId] : [],
+      ...extra,
+    });
+  }
+
+  async view(actorId: string, lang: Lang, followUpId: string): Promise<object> {
+    const stored = await this.deps.store.followUps.get(followUpId);
+    if (!stored) throw notFound();
+    const actor = await this.deps.people.actor(actorId);
+    if (!canOnFollowUp(actor, 'view', stored.value)) throw forbidden();
+    return this.card(lang, actorId, stored.value);
+  }
+
+  /** The owner (or manager, or their deputy) sets the status and comments. */
+  async update(
+    actorId: string,
+    lang: Lang,
+    followUpId: string,
+    input: { status?: unknown; comment?: unknown; seen?: unknown },
+  ): Promise<object> {
+    const { store, clock } = this.deps;
+    const stored = await store.followUps.get(followUpId);
+    if (!stored) throw notFound();
+    const f = stored.value;
+    const actor = await this.deps.people.actor(actorId);
+    if (!canOnFollowUp(actor, 'view', f)) throw forbidden();
+    // an old card (the record moved on) or a finished follow-up: the current view, no second change
+    if ((typeof input.seen === 'string' && input.seen !== f.updatedAt) || isFinal(f.status))
+      return this.card(lang, actorId, f);
+    if (!canOnFollowUp(actor, 'update', f)) throw forbidden();
+    const to = followUpStatuses.find((s) => s === input.status) as FollowUpStatus | undefined;
+    const comment = typeof input.comment === 'string' ? input.comment.trim().slice(0, 1000) : '';
+    if (!to || !canMove(f.status, to)) throw badInput('followup.badStatus');
+    if (to === f.status && comment === '') return this.card(lang, actorId, f);
+    const now = clock().toISOString();
+    const acting = actingOnFollowUp(actor, f) ?? {};
+    const next: FollowUp = {
+      ...f,
+      status: to,
+      updatedAt: now,
+      notes: [
+        ...f.notes,
+        { at: now, actorId, ...acting, from: f.status, to, ...(comment ? { comment } : {}) },
+      ],
+    };
+    let saved: FollowUp;
+    try {
+      saved = await store.transaction(async (tx) => {
+        const result = await tx.followUps.update(next, stored.version);
+        await tx.auditEvents.append({
+          id: randomUUID(),
+          at: now,
+          actorId,
+          ...acting,
+          recordType: 'followUp',
+          recordId: f.id,
+          action: to === f.status ? 'comment' : 'status',
+          fromState: f.status,
+          toState: to,
+          ...(comment ? { comment } : {}),
+        });
+        return result.value;
+      });
+    } catch (error) {
+      if (error instanceof VersionConflict)
+        return this.card(lang, actorId, (await store.followUps.get(followUpId))?.value ?? f);
+      throw error;
+    }
+    await this.deps.copies.update(saved.id, async (personId) =>
+      this.card(langOf(await this.deps.people.lang(personId)), personId, saved),
+    );
+    return this.card(lang, actorId, saved);
+  }
+
+  /** Follow-ups the person owns or manages, not finished. */
+  async mine(personId: string): Promise<FollowUp[]> {
+    const owned = await this.deps.store.followUps.find({ ownerId: personId });
+    const managed = await this.deps.store.followUps.find({ managerId: personId });
+    const seen = new Set<string>();
+    return [...owned, ...managed]
+      .map((s) => s.value)
+      .filter((f) => !isFinal(f.status) && !seen.has(f.id) && seen.add(f.id));
+  }
+}
