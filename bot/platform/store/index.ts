@@ -2,6 +2,7 @@ import type { Campaign, CampaignAuthor, CampaignRecipient } from '../../features
 import type { DocumentReview } from '../../features/governance/model';
 import type { DocumentRecord, Passage } from '../../features/knowledge/model';
 import type { Feedback, Question } from '../../features/questions/model';
+import type { Report } from '../../features/reports/model';
 import type { FollowUp } from '../../features/review/followups/model';
 import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../../features/review/model';
 import type { AuditEvent } from '../audit/model';
@@ -30,6 +31,7 @@ export interface Store {
   campaigns: Collection<Campaign>;
   campaignRecipients: Collection<CampaignRecipient>;
   campaignAuthors: Collection<CampaignAuthor>;
+  reports: Collection<Report>;
   /**
    * Runs `work` as one unit: all of its writes land or none do. Work inside must only use the
    * store handed to it. (SQLite: a transaction. SharePoint has none: each write lands as it is

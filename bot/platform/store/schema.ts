@@ -7,6 +7,7 @@ import type { Campaign, CampaignAuthor, CampaignRecipient } from '../../features
 import type { DocumentReview } from '../../features/governance/model';
 import type { DocumentRecord, Passage } from '../../features/knowledge/model';
 import type { Feedback, Question } from '../../features/questions/model';
+import { reportCollections } from '../../features/reports/collections';
 import type { FollowUp } from '../../features/review/followups/model';
 import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../../features/review/model';
 import type { AuditEvent } from '../audit/model';
@@ -55,4 +56,5 @@ export const collections = {
   campaigns: spec<Campaign>('campaigns', ['status', 'createdBy']),
   campaignRecipients: spec<CampaignRecipient>('campaignRecipients', ['campaignId', 'personId', 'unitId']),
   campaignAuthors: spec<CampaignAuthor>('campaignAuthors', ['personId']),
+  reports: reportCollections.reports,
 } as const;

@@ -85,4 +85,15 @@ export const migrations: Migration[] = [
     name: 'governing document reviews',
     statements: collectionTableSql(collections.documentReviews as CollectionSpec<unknown>),
   },
+  {
+    // numbered after the issue that brought it
+    version: 12,
+    name: 'reports of risks, deficiencies and incidents; the audit log culled only by the retention job',
+    statements: [
+      ...collectionTableSql(collections.reports as CollectionSpec<unknown>),
+      'CREATE TABLE retention_permit (id INTEGER PRIMARY KEY)',
+      'DROP TRIGGER "auditEvents_no_delete"',
+      `CREATE TRIGGER "auditEvents_no_delete" BEFORE DELETE ON "auditEvents" WHEN NOT EXISTS (SELECT 1 FROM retention_permit) BEGIN SELECT RAISE(ABORT, 'append-only'); END`,
+    ],
+  },
 ];
