@@ -21,6 +21,9 @@ import { KnowledgeService } from './features/knowledge/service';
 import { FileSystemSource } from './features/knowledge/source';
 import { questionApiRoutes, questionVerbs } from './features/questions/routes';
 import { QuestionService } from './features/questions/service';
+import { createReportsFeature } from './features/reports/index';
+import type { ReportService } from './features/reports/service';
+import { CardCopies } from './features/review/copies';
 import type { FollowUpService } from './features/review/followups/service';
 import { createReviewFeature } from './features/review/index';
 import type { ReviewService } from './features/review/service';
@@ -76,6 +79,8 @@ export interface App {
   /** The governing documents' yearly review by their owners. */
   governance: GovernanceService;
   campaigns: CampaignService;
+  /** Reports of risks, deficiencies and incidents. */
+  reports: ReportService;
   /** The shared sender: features register renderers and enqueue deliveries; it sends outside users' turns. */
   sender: Sender;
   /** Persistent jobs: features register handlers and schedule jobs. */
@@ -255,16 +260,41 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     teamsIdOf: async (personId) => (await book.find(personId))?.reference.user?.id,
   });
 
+  const reportsFeature = createReportsFeature({
+    store,
+    directory,
+    sender,
+    scheduler,
+    log: log.child({ component: 'reports' }),
+    clock,
+    areas: reviewFeature.template.areas,
+    securityFunctionIds: config.securityFunction,
+    schedule: { handlingDays: config.reports.handlingDays, escalationDays: config.reports.escalationDays },
+    links: config.reports.links,
+    copies: new CardCopies(store, messenger, log.child({ component: 'reports' })),
+    followUps: reviewFeature.followUps,
+    teamsIdOf,
+  });
+  for (const [kind, renderer] of Object.entries(reportsFeature.renderers)) sender.register(kind, renderer);
+  for (const [kind, handler] of Object.entries(reportsFeature.jobs)) scheduler.register(kind, handler);
+  await reportsFeature.service.resume();
+
   const bot = new VarnBot({
     directory,
     book,
     log,
-    commands: [helpCommand, ...reviewFeature.commands, ...campaignRoutes.commands],
+    commands: [
+      helpCommand,
+      ...reviewFeature.commands,
+      ...campaignRoutes.commands,
+      ...reportsFeature.commands,
+    ],
     verbs: [
       ...questionVerbs(questions),
       ...reviewFeature.verbs,
       ...governanceVerbs(governance),
       ...campaignRoutes.verbs,
+      ...reportsFeature.verbs,
     ],
     maxQuestionChars: config.maxQuestionChars,
     welcome: (caller) => helpCard(caller.lang, true),
@@ -296,6 +326,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ...governanceApiRoutes(governance),
     ...campaignApi(campaigns),
     ...reviewFeature.api,
+    ...reportsFeature.api,
   ];
 
   const server = createServer({
@@ -335,6 +366,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     documents,
     governance,
     campaigns,
+    reports: reportsFeature.service,
     sender,
     scheduler,
     log,

@@ -20,7 +20,14 @@ export interface ReportActor {
   securityFunction: boolean;
 }
 
-export type ReportAbility = 'view' | 'acknowledge' | 'decide' | 'forward' | 'close' | 'assessPersonalData' | 'export';
+export type ReportAbility =
+  | 'view'
+  | 'acknowledge'
+  | 'decide'
+  | 'forward'
+  | 'close'
+  | 'assessPersonalData'
+  | 'export';
 
 export const reportAbilities: readonly ReportAbility[] = [
   'view',
@@ -43,11 +50,14 @@ const isDpo = (actor: ReportActor) => actor.roles.includes('dataProtectionOffice
 
 /** May handle it: the manager (or deputy), and the security function once the manager handed it over. */
 export function handles(actor: ReportActor, report: Report): boolean {
-  return actingAsManager(actor, report) !== undefined || (report.securityFunctionHandles && actor.securityFunction);
+  return (
+    actingAsManager(actor, report) !== undefined || (report.securityFunctionHandles && actor.securityFunction)
+  );
 }
 
 /** A decision that settles the report (a hand-over to the security function leaves it for them to decide). */
-export const isDecided = (report: Report) => report.decision !== undefined && report.decision.kind !== 'forwarded';
+export const isDecided = (report: Report) =>
+  report.decision !== undefined && report.decision.kind !== 'forwarded';
 
 export function canOnReport(actor: ReportActor, ability: ReportAbility, report: Report): boolean {
   const open = report.state !== 'closed';

@@ -12,10 +12,12 @@ export function helpCard(lang: Lang, welcome: boolean): object {
       ...(welcome ? [t('welcome.body')] : []),
       t('help.ask'),
       t('help.escalate'),
+      t('reports.help'),
       t('review.help.manager'),
       t('review.help.chief'),
       t('help.language'),
     ],
+    reportLabel: t('reports.form.send.help'),
   });
 }
 

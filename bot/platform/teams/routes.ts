@@ -46,7 +46,8 @@ export interface Caller {
 }
 
 export interface VerbRoute {
-  verb: Verb;
+  /** A platform verb above, or one of a feature's own (bot/features/<feature>/verbs.ts). */
+  verb: Verb | (string & {});
   /** Returns the card that replaces the clicked one for the caller. */
   handle(caller: Caller, data: Record<string, unknown>): Promise<object>;
 }

@@ -118,7 +118,10 @@ export class FollowUpService {
     return this.card(lang, personId, f, {
       intro:
         purpose === 'assign'
-          ? t('followup.intro', { manager: names(f.managerId), unit: f.unitName })
+          ? t(f.sourceType === 'report' ? 'followup.introReport' : 'followup.intro', {
+              manager: names(f.managerId),
+              unit: f.unitName,
+            })
           : undefined,
       banner:
         purpose === 'overdueOwner'
