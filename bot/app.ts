@@ -254,7 +254,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     schedule: config.review,
     // the säkerhetsbokslut is written for the board, in Swedish
     writeReport: async (input) => {
-      const published = await publishAnnualReport(documents, input, 'sv');
+      // with the year's reports of risks, deficiencies and incidents (the feature is built below; this runs later)
+      const reports = await reportsFeature.service.year(input.year);
+      const published = await publishAnnualReport(documents, { ...input, reports }, 'sv');
       return { docx: published.docx.link, csv: published.csv.link };
     },
     teamsIdOf: async (personId) => (await book.find(personId))?.reference.user?.id,
@@ -274,10 +276,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     copies: new CardCopies(store, messenger, log.child({ component: 'reports' })),
     followUps: reviewFeature.followUps,
     teamsIdOf,
+    retention: config.retention,
   });
   for (const [kind, renderer] of Object.entries(reportsFeature.renderers)) sender.register(kind, renderer);
   for (const [kind, handler] of Object.entries(reportsFeature.jobs)) scheduler.register(kind, handler);
-  await reportsFeature.service.resume();
+  await reportsFeature.resume();
 
   const bot = new VarnBot({
     directory,

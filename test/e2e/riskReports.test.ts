@@ -13,8 +13,8 @@ import type { FollowUp } from '../../bot/features/review/followups/model';
 import { person, type Running, startApp, testClock } from '../support/app';
 import { validateCard } from '../support/cards';
 import type { ChannelUser } from '../support/channel';
+import { Transcript, tabApi, textOf, verbsOf } from '../support/reports';
 import { answer } from '../support/review';
-import { tabApi, Transcript, textOf, verbsOf } from '../support/reports';
 
 jest.setTimeout(300_000);
 
@@ -33,7 +33,8 @@ const everyone = [ahmed, james, lena, hanna, johanna, mikael, priya, jonas, mali
 const deficiencyForm = {
   kind: 'deficiency',
   title: 'Dörren till läkemedelsrummet går inte i lås',
-  description: 'Låset fastnar och dörren står på glänt. Jag har satt upp en lapp och sagt till i receptionen.',
+  description:
+    'Låset fastnar och dörren står på glänt. Jag har satt upp en lapp och sagt till i receptionen.',
   where: 'Akutmottagningen, korridor B',
   occurredDate: '2026-11-23',
   occurredTime: '07:30',
@@ -65,7 +66,8 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     await running.app.sender.idle();
     log.flush();
   };
-  const lastCardOf = (user: ChannelUser) => running.channel.lastCard(running.channel.conversationFor(user).id);
+  const lastCardOf = (user: ChannelUser) =>
+    running.channel.lastCard(running.channel.conversationFor(user).id);
   /** The cards the bot created in a person's chat since the app was installed (sends, not updates). */
   const sentTo = (user: ChannelUser) =>
     running.channel
@@ -205,7 +207,10 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     expect(textOf(answer(again))).toContain('Hanteras');
     expect((await running.app.store.reports.get(reportId))?.value.history).toHaveLength(2);
 
-    log.act(lena, 'decides a follow-up: "Byt låscylinder och kontrollera övriga dörrar", Johanna Persson, 2026-12-15');
+    log.act(
+      lena,
+      'decides a follow-up: "Byt låscylinder och kontrollera övriga dörrar", Johanna Persson, 2026-12-15',
+    );
     const decided = answer(
       await running.channel.execute(lena, 'reports.decide', {
         reportId,
@@ -248,7 +253,11 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     await idle();
     const report = (await running.app.store.reports.get(reportId))?.value;
     expect(report?.state).toBe('closed');
-    expect(report?.history.at(-1)).toMatchObject({ actorId: hanna.aadObjectId, onBehalfOf: lena.aadObjectId, action: 'closed' });
+    expect(report?.history.at(-1)).toMatchObject({
+      actorId: hanna.aadObjectId,
+      onBehalfOf: lena.aadObjectId,
+      action: 'closed',
+    });
     expect(textOf(lastCardOf(ahmed))).toContain('Hanna Berg har avslutat din rapport');
     expect(textOf(lastCardOf(ahmed))).toContain('Dörrar till läkemedelsrum kontrolleras');
     // the reporter got one card for the report and one per step: acknowledged, decided, closed (after the form and help)
@@ -275,7 +284,11 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     });
     expect(created.status).toBe(201);
     expect(typeof created.body.id).toBe('string');
-    expect(created.body).toMatchObject({ kind: 'personalDataIncident', managerId: mikael.aadObjectId, state: 'reported' });
+    expect(created.body).toMatchObject({
+      kind: 'personalDataIncident',
+      managerId: mikael.aadObjectId,
+      state: 'reported',
+    });
     expect(created.body.abilities).toMatchObject({ view: true, decide: false });
     const id = created.body.id as string;
     await idle();
@@ -299,7 +312,9 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     await running.app.scheduler.runDue();
     await idle();
     expect(sentTo(jonas)).toHaveLength(before + 1);
-    expect(textOf(lastCardOf(jonas))).toContain('72-timmarsfristen för personuppgiftsincidenten går ut 2026-11-26 09:00');
+    expect(textOf(lastCardOf(jonas))).toContain(
+      '72-timmarsfristen för personuppgiftsincidenten går ut 2026-11-26 09:00',
+    );
 
     log.act(jonas, 'records: notified to IMY');
     const assessed = await api(jonas, 'POST', `/reports/${id}/personal-data-assessment`, {
@@ -308,7 +323,9 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     });
     expect(assessed.status).toBe(200);
     expect(assessed.body.dpo).toMatchObject({ outcome: 'notified', by: jonas.aadObjectId });
-    expect((await api(mikael, 'POST', `/reports/${id}/personal-data-assessment`, { outcome: 'notified' })).status).toBe(409);
+    expect(
+      (await api(mikael, 'POST', `/reports/${id}/personal-data-assessment`, { outcome: 'notified' })).status,
+    ).toBe(409);
   });
 
   test('unhandled: the manager is reminded when handling is due, then the line above is told', async () => {
@@ -378,7 +395,10 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     expect((await api(ahmed, 'POST', '/reports', [1, 2])).status).toBe(400);
     // the same from the card: the form again, with the problem named
     const future = answer(
-      await running.channel.execute(ahmed, 'reports.create', { ...deficiencyForm, occurredDate: '2027-01-10' }),
+      await running.channel.execute(ahmed, 'reports.create', {
+        ...deficiencyForm,
+        occurredDate: '2027-01-10',
+      }),
     );
     expect(textOf(future)).toContain('Tidpunkten ligger i framtiden');
     expect(await reportCount()).toBe(count);
@@ -395,7 +415,10 @@ describe('a report from chat to closed, and a personal-data incident from the ta
       bySeverity: { low: 0, medium: 1, high: 2 },
     });
     expect(chief.body.significant).toEqual([
-      expect.objectContaining({ title: 'Dörren till läkemedelsrummet går inte i lås', lessons: expect.stringContaining('skyddsrond') }),
+      expect.objectContaining({
+        title: 'Dörren till läkemedelsrummet går inte i lås',
+        lessons: expect.stringContaining('skyddsrond'),
+      }),
     ]);
     const perView = await api(per, 'GET', '/reports/figures?year=2026');
     expect(perView.body).toMatchObject({ total: 3 });

@@ -47,7 +47,12 @@ export function tabApi(running: Running) {
     }
     return token;
   };
-  const call = async (user: ChannelUser, method: string, path: string, body?: unknown): Promise<ApiAnswer> => {
+  const call = async (
+    user: ChannelUser,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<ApiAnswer> => {
     const response = await fetch(`${base}${path}`, {
       method,
       headers: {
@@ -80,7 +85,9 @@ export class Transcript {
     private readonly people: readonly ChannelUser[],
   ) {}
   private who(conversationId: string) {
-    return this.people.find((u) => this.channel().conversationFor(u).id === conversationId)?.name ?? conversationId;
+    return (
+      this.people.find((u) => this.channel().conversationFor(u).id === conversationId)?.name ?? conversationId
+    );
   }
   private time() {
     return new Intl.DateTimeFormat('sv-SE', {
@@ -106,7 +113,9 @@ export class Transcript {
       const title = card?.body?.[0]?.text ?? e.activity.text ?? '';
       const banner = card?.body?.find((b) => b.color === 'Attention' || b.color === 'Good')?.text;
       const verb = e.kind === 'update' ? 'card updated for' : 'card sent to';
-      this.lines.push(`${this.at}    → ${verb} ${this.who(e.conversationId)}: ${title}${banner ? ` — ${banner}` : ''}`);
+      this.lines.push(
+        `${this.at}    → ${verb} ${this.who(e.conversationId)}: ${title}${banner ? ` — ${banner}` : ''}`,
+      );
     }
   }
   write(file: string | undefined) {

@@ -26,5 +26,4 @@ export const reportDeliveryKinds = {
 export const reportJobKinds = {
   overdue: 'reports.overdue',
   personalDataReminder: 'reports.personalDataReminder',
-  retention: 'retention.cull',
 } as const;
