@@ -13,8 +13,9 @@ import type { FollowUp } from '../../bot/features/review/followups/model';
 import { person, type Running, startApp, testClock } from '../support/app';
 import { validateCard } from '../support/cards';
 import type { ChannelUser } from '../support/channel';
+import { readDocx, tableUnder } from '../support/docx';
 import { Transcript, tabApi, textOf, verbsOf } from '../support/reports';
-import { answer } from '../support/review';
+import { answer, openCycleForm } from '../support/review';
 
 jest.setTimeout(300_000);
 
@@ -45,6 +46,14 @@ const deficiencyForm = {
 describe('a report from chat to closed, and a personal-data incident from the tab', () => {
   let running: Running;
   let api: ReturnType<typeof tabApi>;
+  const tokenFor = async (user: ChannelUser) => {
+    const issued = await fetch(`http://127.0.0.1:${running.port}/api/dev/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ personId: user.aadObjectId }),
+    });
+    return ((await issued.json()) as { token: string }).token;
+  };
   const clock = testClock('2026-11-23T08:00:00.000Z');
   const log = new Transcript(() => running.channel, clock, everyone);
   let reportId = '';
@@ -429,5 +438,62 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     expect(((await api(malin, 'GET', '/reports')).body as unknown as unknown[]).length).toBe(3);
     const dpoList = (await api(jonas, 'GET', '/reports')).body as unknown as { kind: string }[];
     expect(dpoList.map((r) => r.kind)).toEqual(['personalDataIncident']);
+  });
+
+  test('the security function exports one report with its full history, as JSON and as a document to review for secrecy', async () => {
+    const json = await api(malin, 'GET', `/records/report/${reportId}/export`);
+    expect(json.status).toBe(200);
+    expect(json.body).toMatchObject({
+      type: 'report',
+      id: reportId,
+      record: { title: deficiencyForm.title },
+    });
+    expect(
+      (json.body.history as { action: string; actorName: string }[]).map(
+        (h) => `${h.actorName}: ${h.action}`,
+      ),
+    ).toEqual([
+      'Ahmed Hassan: reported',
+      'Lena Bergqvist: acknowledged',
+      'Lena Bergqvist: decided',
+      'Hanna Berg: closed',
+    ]);
+    expect(json.body.related).toEqual([
+      expect.objectContaining({ type: 'followUp', id: `report:${reportId}` }),
+    ]);
+    const docx = await fetch(
+      `http://127.0.0.1:${running.port}/api/records/report/${reportId}/export?format=docx`,
+      {
+        headers: { authorization: `Bearer ${await tokenFor(malin)}` },
+      },
+    );
+    expect(docx.status).toBe(200);
+    const doc = await readDocx(new Uint8Array(await docx.arrayBuffer()));
+    expect(doc.text).toContain('sekretessprövas');
+    expect(doc.text).toContain('Hanna Berg');
+    // nobody else may export, not even the reporter or the manager
+    for (const other of [ahmed, lena, james])
+      expect((await api(other, 'GET', `/records/report/${reportId}/export`)).status).toBe(403);
+    expect((await api(malin, 'GET', '/records/report/missing/export')).status).toBe(404);
+    expect((await api(malin, 'GET', `/records/campaignX/${reportId}/export`)).status).toBe(404);
+  });
+
+  test('closing the yearly review writes the year’s reports into the säkerhetsbokslut', async () => {
+    await running.channel.say(malin, 'öppna uppföljning');
+    answer(await running.channel.execute(malin, 'review.openCycle', openCycleForm()));
+    await idle();
+    const closed = answer(await running.channel.execute(malin, 'review.close', { cycleId: 'cycle-2026' }));
+    const link = (textOf(closed).match(/http:\/\/[^ "]+\.docx/g) ?? [])[0] as string;
+    const file = await fetch(`http://127.0.0.1:${running.port}${new URL(link).pathname}`);
+    const doc = await readDocx(new Uint8Array(await file.arrayBuffer()));
+    expect(doc.headings).toContain('Rapporterade risker, brister och incidenter');
+    expect(doc.text).toContain('3 rapporter under året, varav 1 avslutade.');
+    const byKind = tableUnder(doc, 'Per typ');
+    expect(byKind).toContainEqual(['Brist', '1']);
+    expect(byKind).toContainEqual(['Personuppgiftsincident', '1']);
+    expect(byKind).toContainEqual(['Risk', '1']);
+    expect(tableUnder(doc, 'Per enhet')).toContainEqual(['Akutmottagningen Norrviken', '2', '1']);
+    const lessons = tableUnder(doc, 'Årets viktigaste händelser och lärdomar');
+    expect(textOf(lessons)).toContain('Dörrar till läkemedelsrum kontrolleras vid varje skyddsrond.');
   });
 });

@@ -98,7 +98,11 @@ describe('need to know', () => {
     expect(canOnReport(actor('reporter'), 'acknowledge', report())).toBe(false);
     const officer = actor('officer', { securityFunction: true });
     expect(canOnReport(officer, 'decide', report())).toBe(false);
-    const handedOver = report({ state: 'handling', securityFunctionHandles: true, decision: { kind: 'forwarded' } });
+    const handedOver = report({
+      state: 'handling',
+      securityFunctionHandles: true,
+      decision: { kind: 'forwarded' },
+    });
     expect(canOnReport(officer, 'decide', handedOver)).toBe(true);
     expect(canOnReport(manager, 'forward', handedOver)).toBe(false);
     expect(canOnReport(manager, 'acknowledge', report({ state: 'closed' }))).toBe(false);
@@ -141,7 +145,12 @@ test('the year’s figures: per kind, area and unit, closed and how fast, the si
       ...over,
     });
   const figures = yearFigures(2026, [
-    closed('a', 2, { severity: 'high', title: 'Hot i receptionen', kind: 'threatOrViolence', lessons: 'Larmknapp' }),
+    closed('a', 2, {
+      severity: 'high',
+      title: 'Hot i receptionen',
+      kind: 'threatOrViolence',
+      lessons: 'Larmknapp',
+    }),
     closed('b', 4, { lessons: 'Skyddsrond', title: 'Lås' }),
     closed('c', 10, { severity: 'high', areaId: 'ss', title: 'Hemligt' }),
     report({ id: 'd', unitId: 'u2', unitName: 'Annan enhet', kind: 'risk' }),
