@@ -29,7 +29,8 @@ const priya = person('Priya Raman'); // employee, Medicinkliniken (en-US): a per
 const jonas = person('Jonas Ekström'); // data protection officer
 const malin = person('Malin Forsberg'); // security chief
 const per = person('Per Åkesson'); // head of administration: the line above Lena
-const everyone = [ahmed, james, lena, hanna, johanna, mikael, priya, jonas, malin, per];
+const erik = person('Erik Nordlund'); // security officer
+const everyone = [ahmed, james, lena, hanna, johanna, mikael, priya, jonas, malin, per, erik];
 
 const deficiencyForm = {
   kind: 'deficiency',
@@ -164,7 +165,7 @@ describe('a report from chat to closed, and a personal-data incident from the ta
       expect(verbsOf(card)).toEqual(['reports.acknowledge', 'reports.decide', 'reports.forward']);
     }
     // a deficiency is the manager's: the security function and others get nothing in chat
-    for (const other of [malin, jonas, mikael, james, per]) expect(sentTo(other)).toHaveLength(0);
+    for (const other of [malin, jonas, mikael, james, per, erik]) expect(sentTo(other)).toHaveLength(0);
   });
 
   test('a colleague and another unit’s manager cannot see it anywhere, and a forged card action changes nothing', async () => {
@@ -495,5 +496,49 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     expect(tableUnder(doc, 'Per enhet')).toContainEqual(['Akutmottagningen Norrviken', '2', '1']);
     const lessons = tableUnder(doc, 'Årets viktigaste händelser och lärdomar');
     expect(textOf(lessons)).toContain('Dörrar till läkemedelsrum kontrolleras vid varje skyddsrond.');
+  });
+
+  test('a threat goes to the security chief directly with only what is needed in chat; handed to the security function, an officer decides', async () => {
+    log.act(ahmed, 'reports a threat');
+    const sent = answer(
+      await running.channel.execute(ahmed, 'reports.create', {
+        ...deficiencyForm,
+        kind: 'threatOrViolence',
+        title: 'Anhörig hotade personal',
+        description: 'En anhörig hotade en sjuksköterska i väntrummet och sa att han skulle vänta vid bilen.',
+        area: 'ps',
+        severity: 'high',
+      }),
+    );
+    expect(textOf(sent)).toContain('och säkerhetschefen');
+    await idle();
+    const id = (await running.app.store.reports.find({ reporterId: ahmed.aadObjectId }))
+      .map((s) => s.value)
+      .find((r) => r.kind === 'threatOrViolence')?.id as string;
+    for (const recipient of [malin, lena]) {
+      const card = lastCardOf(recipient);
+      expect(validateCard(card)).toEqual([]);
+      expect(textOf(card)).toContain('Hot eller våld – ny rapport');
+      expect(textOf(card)).not.toContain('väntrummet');
+      expect(verbsOf(card)).toContain('reports.view');
+    }
+    const details = answer(
+      await running.channel.execute(malin, 'reports.view', { reportId: id, details: true }),
+    );
+    expect(textOf(details)).toContain('väntrummet');
+
+    log.act(lena, 'hands it to the security function');
+    await running.channel.execute(lena, 'reports.forward', { reportId: id, seen: await seenOf(id) });
+    await idle();
+    expect(verbsOf(lastCardOf(erik))).toEqual(['reports.decide', 'reports.view']);
+    expect(textOf(lastCardOf(ahmed))).toContain('har lämnat din rapport till säkerhetsfunktionen');
+    log.act(erik, 'decides: no further action, a police report has been made');
+    const decided = await api(erik, 'POST', `/reports/${id}/decide`, {
+      decision: 'noAction',
+      reason: 'Polisanmälan gjord; skyddsåtgärder enligt rutinen för hot och våld.',
+    });
+    expect(decided.status).toBe(200);
+    expect(decided.body.abilities).toMatchObject({ close: true, decide: false });
+    expect((await api(james, 'GET', `/reports/${id}`)).status).toBe(404);
   });
 });

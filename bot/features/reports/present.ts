@@ -1,11 +1,13 @@
 /** The report's cards: plain data and the viewer's abilities → card JSON. No store, no config. */
+
 import { renderCard } from '../../platform/cards';
 import { formatDateTime, type Lang, type MessageKey, translator } from '../../platform/i18n';
+import { stockholmDay } from '../../platform/time';
 import formTemplate from './cards/form.json';
 import reportTemplate from './cards/report.json';
 import { type Report, reportKinds, severities } from './model';
 import { canOnReport, type ReportActor } from './policy';
-import { hoursLeft, personalDataClock, stockholmDay } from './rules';
+import { hoursLeft, personalDataClock } from './rules';
 
 export interface AreaName {
   id: string;

@@ -10,12 +10,13 @@
  *
  * Which records are past their time is a plain function (`expired`); the job only reads and removes.
  */
+
 import type { Config, Retention } from '../../config';
 import { auditEvent } from '../../platform/audit/model';
 import type { Logger } from '../../platform/logger';
 import type { Job, Scheduler } from '../../platform/schedule/port';
 import type { Store } from '../../platform/store';
-import { stockholmDay, stockholmInstant } from './rules';
+import { stockholmDay, stockholmInstant } from '../../platform/time';
 
 export type { Retention };
 export type RetentionRules = Config['retention'];

@@ -3,15 +3,17 @@
  * acts and presents. A new report is checked the same way from the card and from the tab; what does not
  * fit gets a message naming the problem in the person's language, and nothing is stored.
  */
+
 import { z } from 'zod';
 import { AppError, badInput } from '../../platform/errors';
 import type { ApiRoute } from '../../platform/http/api';
 import { type Lang, type MessageKey, t } from '../../platform/i18n';
 import type { CommandRoute, VerbRoute } from '../../platform/teams/routes';
 import { parseVerbData } from '../../platform/teams/routes';
+import { stockholmDay, stockholmInstant } from '../../platform/time';
 import { reportKinds, severities } from './model';
 import { type FormValues, formCard } from './present';
-import { stockholmDay, stockholmInstant } from './rules';
+
 import type { NewReport, ReportService, StepInput } from './service';
 import { reportVerbs } from './verbs';
 

@@ -9,6 +9,7 @@
  * after under stable keys (enqueuing or scheduling the same key again is a no-op), and `resume()` at
  * start plans them again for every open report, so a crash between the two loses nothing.
  */
+
 import { randomUUID } from 'node:crypto';
 import { auditEvent } from '../../platform/audit/model';
 import type { Delivery, Outgoing, Sender } from '../../platform/delivery/port';
@@ -19,6 +20,7 @@ import type { SentMessage } from '../../platform/messaging';
 import type { Directory, Person } from '../../platform/org/model';
 import type { Job, Scheduler } from '../../platform/schedule/port';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
+import { stockholmDay } from '../../platform/time';
 import type { FollowUp } from '../review/followups/model';
 import {
   type Decision,
@@ -37,7 +39,6 @@ import {
   type ReportSchedule,
   type ReportYearFigures,
   routingOf,
-  stockholmDay,
   yearFigures,
 } from './rules';
 import { reportDeliveryKinds, reportJobKinds } from './verbs';

@@ -7,9 +7,9 @@ import {
   handlingTimes,
   personalDataClock,
   routingOf,
-  stockholmInstant,
   yearFigures,
 } from '../../../bot/features/reports/rules';
+import { stockholmInstant } from '../../../bot/platform/time';
 
 describe('a Swedish personal identity number in the text', () => {
   test.each([
