@@ -110,6 +110,7 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     expect(textOf(form)).toContain('Allmän säkerhet och brandskydd');
     expect(verbsOf(form)).toEqual(['reports.create']);
     // the help card offers it too
+    log.act(ahmed, 'writes "hjälp"');
     await running.channel.say(ahmed, 'hjälp');
     expect(verbsOf(lastCardOf(ahmed))).toContain('reports.form');
   });
@@ -312,13 +313,13 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     expect((await api(lena, 'GET', `/reports/${id}`)).status).toBe(404);
     expect((await api(jonas, 'GET', `/reports/${id}`)).status).toBe(200);
 
-    log.act('Värn', 'the clock moves 47 hours: no reminder yet');
     clock.advance(47 * 3_600_000);
+    log.act('Värn', 'the clock has moved 47 hours: no reminder yet');
     await running.app.scheduler.runDue();
     await idle();
     const before = sentTo(jonas).length;
-    log.act('Värn', 'the clock moves to 48 hours: the reminder is due');
     clock.advance(3_600_000);
+    log.act('Värn', '48 hours: the reminder is due');
     await running.app.scheduler.runDue();
     await idle();
     expect(sentTo(jonas)).toHaveLength(before + 1);
@@ -355,15 +356,15 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     await idle();
     expect((await api(per, 'GET', `/reports/${id}`)).status).toBe(404);
     const lenaBefore = sentTo(lena).length;
-    log.act('Värn', 'seven days pass');
     clock.advance(7 * 86_400_000);
+    log.act('Värn', 'seven days later: handling is due');
     await running.app.scheduler.runDue();
     await idle();
     expect(sentTo(lena).length).toBeGreaterThan(lenaBefore);
     expect(textOf(lastCardOf(lena))).toContain('väntar på beslut');
     expect(sentTo(per)).toHaveLength(0);
-    log.act('Värn', 'seven more days pass');
     clock.advance(7 * 86_400_000);
+    log.act('Värn', 'seven more days: still undecided');
     await running.app.scheduler.runDue();
     await idle();
     // (the personal-data incident Mikael never decided on goes up to Per as well)
@@ -480,6 +481,7 @@ describe('a report from chat to closed, and a personal-data incident from the ta
   });
 
   test('closing the yearly review writes the year’s reports into the säkerhetsbokslut', async () => {
+    log.act(malin, 'opens the yearly review 2026 and closes it into the säkerhetsbokslut');
     await running.channel.say(malin, 'öppna uppföljning');
     answer(await running.channel.execute(malin, 'review.openCycle', openCycleForm()));
     await idle();
@@ -518,7 +520,7 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     for (const recipient of [malin, lena]) {
       const card = lastCardOf(recipient);
       expect(validateCard(card)).toEqual([]);
-      expect(textOf(card)).toContain('Hot eller våld – ny rapport');
+      expect(textOf(card)).toContain('Hot eller våld – rapport');
       expect(textOf(card)).not.toContain('väntrummet');
       expect(verbsOf(card)).toContain('reports.view');
     }

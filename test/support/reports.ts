@@ -109,9 +109,10 @@ export class Transcript {
     this.cursor += events.length;
     for (const e of events) {
       if (e.kind === 'delete') continue;
-      const card = cardOf(e.activity) as { body?: { text?: string; color?: string }[] } | undefined;
+      const card = cardOf(e.activity) as { body?: { text?: string; weight?: string }[] } | undefined;
       const title = card?.body?.[0]?.text ?? e.activity.text ?? '';
-      const banner = card?.body?.find((b) => b.color === 'Attention' || b.color === 'Good')?.text;
+      // the banner: the bold line under the title, when the card has one
+      const banner = card?.body?.[1]?.weight === 'Bolder' ? card.body[1].text : undefined;
       const verb = e.kind === 'update' ? 'card updated for' : 'card sent to';
       this.lines.push(
         `${this.at}    → ${verb} ${this.who(e.conversationId)}: ${title}${banner ? ` — ${banner}` : ''}`,

@@ -573,7 +573,7 @@ export const en: Record<keyof typeof sv, string> = {
   'reports.action.escalated': 'raised the report to the next manager',
   'reports.historyLine': '{when}: {name} {action}',
   'reports.card.title': '{kind}: {title}',
-  'reports.card.titleSensitive': '{kind} – new report',
+  'reports.card.titleSensitive': '{kind} – report',
   'reports.card.intro': '{reporter} has reported this to you.',
   'reports.card.hidden': 'The details are shown only when you ask for them.',
   'reports.details': 'Show details',

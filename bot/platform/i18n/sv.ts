@@ -574,7 +574,7 @@ export const sv = {
   'reports.action.escalated': 'lyfte rapporten till nästa chef',
   'reports.historyLine': '{when}: {name} {action}',
   'reports.card.title': '{kind}: {title}',
-  'reports.card.titleSensitive': '{kind} – ny rapport',
+  'reports.card.titleSensitive': '{kind} – rapport',
   'reports.card.intro': '{reporter} har rapporterat det här till dig.',
   'reports.card.hidden': 'Detaljerna visas bara när du ber om dem.',
   'reports.details': 'Visa detaljer',
