@@ -15,7 +15,7 @@ const offsetFormat = new Intl.DateTimeFormat('en-US', { timeZone: TZ, timeZoneNa
 export const stockholmDay = (at: Date): string => dayFormat.format(at);
 
 /** The instant of a Stockholm wall-clock time (a card's date and time inputs), or undefined when malformed. */
-export function stockholmInstant(day: string, time: string): string | undefined {
+export function stockholmToInstant(day: string, time: string): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !/^\d{2}:\d{2}$/.test(time)) return undefined;
   const guess = new Date(`${day}T${time}:00Z`);
   if (Number.isNaN(guess.getTime())) return undefined;

@@ -16,7 +16,7 @@ import { auditEvent } from '../../platform/audit/model';
 import type { Logger } from '../../platform/logger';
 import type { Job, Scheduler } from '../../platform/schedule/port';
 import type { Store } from '../../platform/store';
-import { stockholmDay, stockholmInstant } from '../../platform/time';
+import { stockholmDay, stockholmToInstant } from '../../platform/time';
 
 export type { Retention };
 export type RetentionRules = Config['retention'];
@@ -61,7 +61,7 @@ export class RetentionJob {
     await this.deps.scheduler.schedule({
       id: `retention:${tomorrow}`,
       kind: RETENTION_JOB,
-      dueAt: stockholmInstant(tomorrow, '03:00') as string,
+      dueAt: stockholmToInstant(tomorrow, '03:00') as string,
     });
   }
 

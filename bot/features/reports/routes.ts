@@ -10,7 +10,7 @@ import type { ApiRoute } from '../../platform/http/api';
 import { type Lang, type MessageKey, t } from '../../platform/i18n';
 import type { CommandRoute, VerbRoute } from '../../platform/teams/routes';
 import { parseVerbData } from '../../platform/teams/routes';
-import { stockholmDay, stockholmInstant } from '../../platform/time';
+import { stockholmDay, stockholmToInstant } from '../../platform/time';
 import { reportKinds, severities } from './model';
 import { type FormValues, formCard } from './present';
 
@@ -135,7 +135,7 @@ const formValues = z.object({
 
 /** The form's inputs as Teams sends them (empty inputs as ""), Stockholm date and time → one instant. */
 function fromForm(values: FormValues): unknown {
-  const occurredAt = stockholmInstant(values.occurredDate ?? '', values.occurredTime || '12:00');
+  const occurredAt = stockholmToInstant(values.occurredDate ?? '', values.occurredTime || '12:00');
   return {
     kind: values.kind || undefined,
     title: values.title ?? '',

@@ -9,7 +9,7 @@ import {
   routingOf,
   yearFigures,
 } from '../../../bot/features/reports/rules';
-import { stockholmInstant } from '../../../bot/platform/time';
+import { stockholmToInstant } from '../../../bot/platform/time';
 
 describe('a Swedish personal identity number in the text', () => {
   test.each([
@@ -130,9 +130,9 @@ test('times: the 72 hours and their reminder, handling and escalation, Stockholm
     remind: '2026-11-30T08:00:00.000Z',
     escalate: '2026-12-07T08:00:00.000Z',
   });
-  expect(stockholmInstant('2026-11-23', '07:30')).toBe('2026-11-23T06:30:00.000Z'); // winter, +01:00
-  expect(stockholmInstant('2026-06-23', '07:30')).toBe('2026-06-23T05:30:00.000Z'); // summer, +02:00
-  expect(stockholmInstant('23/11', '07:30')).toBeUndefined();
+  expect(stockholmToInstant('2026-11-23', '07:30')).toBe('2026-11-23T06:30:00.000Z'); // winter, +01:00
+  expect(stockholmToInstant('2026-06-23', '07:30')).toBe('2026-06-23T05:30:00.000Z'); // summer, +02:00
+  expect(stockholmToInstant('23/11', '07:30')).toBeUndefined();
 });
 
 test('the year’s figures: per kind, area and unit, closed and how fast, the significant ones with their lessons', () => {
