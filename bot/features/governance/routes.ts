@@ -38,7 +38,7 @@ export function governanceApiRoutes(service: GovernanceService): ApiRoute[] {
       method: 'GET',
       path: '/governance/reviews',
       handle: async ({ caller }) => ({
-        json: (await service.listFor(caller.personId)).map(({ review, canAnswer }) => ({
+        json: (await service.listFor(caller.personId)).map(({ review, abilities }) => ({
           documentId: review.documentId,
           title: review.title,
           link: review.link,
@@ -46,7 +46,7 @@ export function governanceApiRoutes(service: GovernanceService): ApiRoute[] {
           nextReviewDate: review.nextReviewDate,
           state: review.state,
           lastAnswer: review.answers.at(-1) ?? null,
-          abilities: { answer: canAnswer },
+          abilities,
         })),
       }),
     },
