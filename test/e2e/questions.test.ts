@@ -264,9 +264,9 @@ test('when the answer card arrives, its question is already stored, and once the
     text: 'Vem ansvarar för säkerhetsskyddet?',
     status: 'asked',
   });
-  expect((await app.store.questions.get(questionId))?.value).toMatchObject({
-    askerCard: { activityId: reply.id },
-  });
+  expect((await app.store.sentCards.find({ recordId: questionId })).map((c) => c.value)).toEqual([
+    expect.objectContaining({ kind: 'asker', activityId: reply.id }),
+  ]);
 });
 
 test('when the question cannot be stored, the employee is told so in their language, gets no answer, and nothing is stored', async () => {

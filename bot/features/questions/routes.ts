@@ -3,8 +3,7 @@ import { z } from 'zod';
 import type { ApiRoute } from '../../platform/http/api';
 import { parseCard as parse, parseApi } from '../../platform/parse';
 import { type VerbRoute, verbs } from '../../platform/teams/routes';
-import type { Question } from './model';
-import type { QuestionService } from './service';
+import type { QuestionService, QuestionWithAbilities } from './service';
 
 const questionRef = z.object({ questionId: z.string().uuid() });
 const feedback = questionRef.extend({
@@ -42,7 +41,7 @@ export function questionVerbs(service: QuestionService): VerbRoute[] {
 }
 
 /** What the tab shows of a question: no card bookkeeping. */
-const questionJson = (q: Question) => ({
+const questionJson = ({ question: q, abilities }: QuestionWithAbilities) => ({
   id: q.id,
   text: q.text,
   status: q.status,
@@ -54,6 +53,7 @@ const questionJson = (q: Question) => ({
   answeredByName: q.answeredByName ?? null,
   answeredAt: q.answeredAt ?? null,
   curated: q.curated,
+  abilities,
 });
 
 /** The questions feature's tab API: the security function's queue, and one question for whoever may see it. */
