@@ -9,8 +9,15 @@ import { formatDateTime, type Lang, t, translator } from '../../platform/i18n';
 import { parseCard as parse, parseApi } from '../../platform/parse';
 import type { Caller, CommandRoute, VerbRoute } from '../../platform/teams/routes';
 import { verbs } from '../../platform/teams/routes';
-import { type CampaignContent, campaignContentSchema, MAX_QUIZ_QUESTIONS, type QuizQuestion } from './model';
-import { inState } from './policy';
+import { stockholmToInstant } from '../../platform/time';
+import {
+  type Campaign,
+  type CampaignContent,
+  campaignContentSchema,
+  MAX_QUIZ_QUESTIONS,
+  type QuizQuestion,
+} from './model';
+import { campaignAbilities, campaignPolicy, inState } from './policy';
 import {
   type ComposeStep,
   composeCard,
@@ -25,7 +32,6 @@ import {
 } from './present';
 import type { Problem } from './rules';
 import { type CampaignService, contentOf, defaultContent } from './service';
-import { stockholmToInstant } from './time';
 
 const campaignRef = z.object({ campaignId: z.string().uuid() });
 const steps = ['content', 'response', 'audience'] as const;
@@ -157,7 +163,7 @@ export function campaignBot(service: CampaignService): { verbs: VerbRoute[]; com
         edit: inState(campaign, 'edit'),
         send: inState(campaign, 'send'),
         cancel: campaign.status === 'scheduled' || campaign.status === 'sending',
-        figures: actor.securityChief || actor.author ? campaign.status !== 'draft' : false,
+        figures: campaignPolicy.can(actor, 'seeFigures', { campaign }) && campaign.status !== 'draft',
       },
     });
   };
@@ -331,11 +337,22 @@ const idOf = (request: ApiRequest) =>
 
 /** The routes the tab uses (mounted under /api by http/, which authenticates the caller first). */
 export function campaignApi(service: CampaignService): ApiRoute[] {
+  /** A campaign as the tab receives it: with what the caller may do with it now. */
+  const withAbilities = async (caller: Caller, campaign: Campaign) => ({
+    ...campaign,
+    abilities: campaignAbilities(await service.actor(caller.personId), campaign),
+  });
   return [
     {
       method: 'GET',
       path: '/campaigns',
-      handle: async ({ caller }) => ({ json: { campaigns: await service.list(caller.personId) } }),
+      handle: async ({ caller }) => {
+        const campaigns = await service.list(caller.personId);
+        const actor = await service.actor(caller.personId);
+        return {
+          json: { campaigns: campaigns.map((c) => ({ ...c, abilities: campaignAbilities(actor, c) })) },
+        };
+      },
     },
     {
       method: 'POST',
@@ -343,7 +360,7 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
       handle: async ({ caller, body }) => {
         const result = await service.create(caller.personId, parseApi(apiContent, body));
         return result.campaign
-          ? { status: 201, json: { campaign: result.campaign } }
+          ? { status: 201, json: { campaign: await withAbilities(caller, result.campaign) } }
           : problemsResponse(caller.lang, result.problems);
       },
     },
@@ -358,7 +375,7 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
         const tr = translator(request.caller.lang);
         return {
           json: {
-            campaign,
+            campaign: await withAbilities(request.caller, campaign),
             recipients,
             problems: problems.map((p) => ({ field: p.field, message: problemText(tr, p) })),
           },
@@ -373,7 +390,7 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
         const result = await service.edit(request.caller.personId, idOf(request), () => content);
         return result.problems.length
           ? problemsResponse(request.caller.lang, result.problems)
-          : { json: { campaign: result.campaign } };
+          : { json: { campaign: await withAbilities(request.caller, result.campaign) } };
       },
     },
     {
@@ -381,7 +398,12 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
       path: '/campaigns/:id/duplicate',
       handle: async (request) => ({
         status: 201,
-        json: { campaign: await service.duplicate(request.caller.personId, idOf(request)) },
+        json: {
+          campaign: await withAbilities(
+            request.caller,
+            await service.duplicate(request.caller.personId, idOf(request)),
+          ),
+        },
       }),
     },
     {
@@ -403,13 +425,21 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
         const result = await service.send(request.caller.personId, idOf(request));
         return result.problems.length
           ? problemsResponse(request.caller.lang, result.problems)
-          : { json: { campaign: result.campaign, recipients: result.recipients } };
+          : {
+              json: {
+                campaign: await withAbilities(request.caller, result.campaign),
+                recipients: result.recipients,
+              },
+            };
       },
     },
     {
       method: 'POST',
       path: '/campaigns/:id/cancel',
-      handle: async (request) => ({ json: await service.cancel(request.caller.personId, idOf(request)) }),
+      handle: async (request) => {
+        const { campaign, stopped } = await service.cancel(request.caller.personId, idOf(request));
+        return { json: { campaign: await withAbilities(request.caller, campaign), stopped } };
+      },
     },
     {
       method: 'GET',
