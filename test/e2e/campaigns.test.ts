@@ -741,6 +741,9 @@ describe('the tab API', () => {
     expect((await api(erik, 'POST', '/campaigns', body)).status).toBe(403);
   });
 
+  const abilitiesIn = (json: Record<string, unknown> | undefined) =>
+    (json?.campaign as { abilities?: Record<string, boolean> } | undefined)?.abilities;
+
   test('each campaign goes to the tab with what the caller may do with it now, so the tab hides what the server would refuse', async () => {
     setNow('2026-12-05T08:00:00Z');
     const created = await api(malin, 'POST', '/campaigns', { ...body, title: 'Lösenord' });
@@ -754,7 +757,7 @@ describe('the tab API', () => {
       seeFigures: true,
     });
     const sent = await api(malin, 'POST', `/campaigns/${draft.id}/send`);
-    expect((sent.json?.campaign as { abilities: Record<string, boolean> }).abilities).toMatchObject({
+    expect(abilitiesIn(sent.json)).toMatchObject({
       edit: false,
       send: false,
       cancel: true,
@@ -763,12 +766,12 @@ describe('the tab API', () => {
     // what the tab says it may not do, the server refuses
     expect((await api(malin, 'PUT', `/campaigns/${draft.id}`, body)).status).toBe(409);
     const listed = await api(malin, 'GET', '/campaigns');
-    const inList = (listed.json?.campaigns as { id: string; abilities: Record<string, boolean> }[]).find(
-      (c) => c.id === draft.id,
-    );
+    const inList = (
+      (listed.json?.campaigns ?? []) as { id: string; abilities: Record<string, boolean> }[]
+    ).find((c) => c.id === draft.id);
     expect(inList?.abilities).toMatchObject({ edit: false, send: false, cancel: true });
     const cancelled = await api(malin, 'POST', `/campaigns/${draft.id}/cancel`);
-    expect((cancelled.json?.campaign as { abilities: Record<string, boolean> }).abilities).toMatchObject({
+    expect(abilitiesIn(cancelled.json)).toMatchObject({
       edit: false,
       send: false,
       cancel: false,
