@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { badInput } from '../../platform/errors';
 import type { ApiRequest, ApiResponse, ApiRoute } from '../../platform/http/api';
 import { formatDateTime, type Lang, t, translator } from '../../platform/i18n';
+import { parseCard as parse, parseApi } from '../../platform/parse';
 import type { Caller, CommandRoute, VerbRoute } from '../../platform/teams/routes';
 import { verbs } from '../../platform/teams/routes';
 import { type CampaignContent, campaignContentSchema, MAX_QUIZ_QUESTIONS, type QuizQuestion } from './model';
@@ -25,12 +26,6 @@ import {
 import type { Problem } from './rules';
 import { type CampaignService, contentOf, defaultContent } from './service';
 import { stockholmToInstant } from './time';
-
-function parse<T>(schema: z.ZodType<T>, data: unknown): T {
-  const result = schema.safeParse(data);
-  if (!result.success) throw badInput();
-  return result.data;
-}
 
 const campaignRef = z.object({ campaignId: z.string().uuid() });
 const steps = ['content', 'response', 'audience'] as const;
@@ -331,7 +326,8 @@ const problemsResponse = (lang: Lang, problems: Problem[]): ApiResponse => {
   };
 };
 
-const idOf = (request: ApiRequest) => parse(z.string().uuid(), request.params.id);
+const idOf = (request: ApiRequest) =>
+  parseApi(z.object({ id: z.string().uuid() }), { id: request.params.id }).id;
 
 /** The routes the tab uses (mounted under /api by http/, which authenticates the caller first). */
 export function campaignApi(service: CampaignService): ApiRoute[] {
@@ -345,7 +341,7 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
       method: 'POST',
       path: '/campaigns',
       handle: async ({ caller, body }) => {
-        const result = await service.create(caller.personId, parse(apiContent, body));
+        const result = await service.create(caller.personId, parseApi(apiContent, body));
         return result.campaign
           ? { status: 201, json: { campaign: result.campaign } }
           : problemsResponse(caller.lang, result.problems);
@@ -373,7 +369,7 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
       method: 'PUT',
       path: '/campaigns/:id',
       handle: async (request) => {
-        const content = parse(apiContent, request.body);
+        const content = parseApi(apiContent, request.body);
         const result = await service.edit(request.caller.personId, idOf(request), () => content);
         return result.problems.length
           ? problemsResponse(request.caller.lang, result.problems)
@@ -438,7 +434,7 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
       handle: async (request) => {
         await service.nameAuthor(
           request.caller.personId,
-          parse(z.string().min(1), request.params.personId),
+          parseApi(z.object({ personId: z.string().min(1) }), request.params).personId,
           true,
         );
         return { status: 204 };
@@ -450,7 +446,7 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
       handle: async (request) => {
         await service.nameAuthor(
           request.caller.personId,
-          parse(z.string().min(1), request.params.personId),
+          parseApi(z.object({ personId: z.string().min(1) }), request.params).personId,
           false,
         );
         return { status: 204 };

@@ -1,7 +1,8 @@
 /** The questions feature's card verbs: parse (zod), then the service loads, authorizes, acts, presents. */
 import { z } from 'zod';
-import { type ApiRoute, parseInput } from '../../platform/http/api';
-import { parseVerbData as parse, type VerbRoute, verbs } from '../../platform/teams/routes';
+import type { ApiRoute } from '../../platform/http/api';
+import { parseCard as parse, parseApi } from '../../platform/parse';
+import { type VerbRoute, verbs } from '../../platform/teams/routes';
 import type { Question } from './model';
 import type { QuestionService } from './service';
 
@@ -67,7 +68,7 @@ export function questionApiRoutes(service: QuestionService): ApiRoute[] {
       method: 'GET',
       path: '/questions/:id',
       handle: async ({ caller, params }) => {
-        const { id } = parseInput(z.object({ id: z.string().uuid() }), params);
+        const { id } = parseApi(z.object({ id: z.string().uuid() }), params);
         return { json: questionJson(await service.get(caller.personId, id)) };
       },
     },

@@ -2,8 +2,6 @@
  * Routing is a table: each feature registers its chat commands and card verbs; the bot only
  * collects them. Verbs are typed constants.
  */
-import type { z } from 'zod';
-import { badInput } from '../errors';
 import type { Lang } from '../i18n';
 
 export const verbs = {
@@ -56,11 +54,4 @@ export interface CommandRoute {
   /** Whole-message match, in any of the catalogue's languages. */
   matches(text: string): boolean;
   handle(caller: Caller): Promise<object>;
-}
-
-/** Card data through the verb's schema: what does not fit is bad input (a clear message, nothing changes). */
-export function parseVerbData<T>(schema: z.ZodType<T>, data: unknown): T {
-  const result = schema.safeParse(data);
-  if (!result.success) throw badInput();
-  return result.data;
 }
