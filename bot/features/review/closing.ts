@@ -1,15 +1,15 @@
 /** The chief's side: the cycles with their progress, and closing a cycle into the säkerhetsbokslut. */
 import type { AuditEvent } from '../../platform/audit/model';
-import { forbidden, notFound } from '../../platform/errors';
+import { notFound } from '../../platform/errors';
 import { type Lang, translator } from '../../platform/i18n';
 import { VersionConflict } from '../../platform/store';
 import { event, type ReviewContext } from './context';
 import type { ReviewCycle, UnitReview } from './model';
-import { canOnCycle, holderOf } from './policy';
+import { canOnCycle, cyclePolicy, holderOf } from './policy';
 import { type ListItem, listCard, progressLines, stateText } from './present';
 import { toReportInput } from './report';
 import { cycleJobs, progressOf } from './rules';
-import { reviewVerbs } from './verbs';
+import { verbs } from './verbs';
 
 /** Every cycle, newest first, with its reviews; for the chief and the security officers. */
 export async function cycles(
@@ -17,7 +17,7 @@ export async function cycles(
   actorId: string,
 ): Promise<{ cycle: ReviewCycle; reviews: UnitReview[] }[]> {
   const { store } = ctx.deps;
-  if (!canOnCycle(await ctx.actor(actorId), 'viewProgress')) throw forbidden();
+  cyclePolicy.authorize(await ctx.actor(actorId), 'viewProgress', undefined);
   const all = (await store.reviewCycles.list()).map((s) => s.value).sort((a, b) => b.year - a.year);
   const result: { cycle: ReviewCycle; reviews: UnitReview[] }[] = [];
   for (const cycle of all) {
@@ -65,7 +65,7 @@ export async function progressCard(ctx: ReviewContext, actorId: string, lang: La
       action: canOnCycle(actor, 'close', cycle)
         ? {
             label: t('review.progress.close', { year: cycle.year }),
-            verb: reviewVerbs.close,
+            verb: verbs.reviewClose,
             data: { cycleId: cycle.id },
           }
         : undefined,
@@ -86,7 +86,7 @@ export async function close(
   const stored = await store.reviewCycles.get(cycleId);
   if (!stored) throw notFound();
   const actor = await ctx.actor(actorId);
-  if (!canOnCycle(actor, 'viewProgress')) throw forbidden();
+  cyclePolicy.authorize(actor, 'viewProgress', stored.value);
   if (stored.value.status === 'closed') {
     return listCard(
       t('review.cycleTitle', { year: stored.value.year }),
@@ -94,10 +94,10 @@ export async function close(
       [],
     );
   }
-  if (!canOnCycle(actor, 'close', stored.value)) throw forbidden();
+  cyclePolicy.authorize(actor, 'close', stored.value);
   const now = ctx.now();
   const reviews = (await store.unitReviews.find({ cycleId })).map((s) => s.value);
-  const followUps = (await store.followUps.find({ cycleId })).map((s) => s.value);
+  const followUps = await ctx.deps.followUps.ofCycle(cycleId);
   const names = await ctx.deps.people.names([
     actorId,
     ...reviews.flatMap((r) => [

@@ -8,15 +8,15 @@ import type { Sender } from '../../platform/delivery/port';
 import { notFound } from '../../platform/errors';
 import type { Lang } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
+import type { Actor } from '../../platform/org/actor';
 import type { Directory, Person } from '../../platform/org/model';
 import type { Scheduler } from '../../platform/schedule/port';
 import type { Store, Stored } from '../../platform/store';
+import type { CardCopies } from '../../platform/teams/copies';
 import type { AnnualReportInput } from '../annualReport/model';
-import type { CardCopies } from './copies';
 import type { FollowUps } from './followups';
 import type { GoalTemplate, ReviewCycle, ReviewSchedule, UnitReview } from './model';
 import type { People } from './people';
-import type { ReviewActor } from './policy';
 import { reviewCard } from './present';
 
 /** The sender's delivery kinds of the review's cards (renderers in jobs.ts). */
@@ -54,7 +54,7 @@ export interface Loaded {
   stored: Stored<UnitReview>;
   review: UnitReview;
   cycle: ReviewCycle;
-  actor: ReviewActor;
+  actor: Actor;
 }
 
 export class ReviewContext {
@@ -79,7 +79,7 @@ export class ReviewContext {
     return { stored, review: stored.value, cycle, actor: await this.actor(actorId) };
   }
 
-  actor(personId: string): Promise<ReviewActor> {
+  actor(personId: string): Promise<Actor> {
     return this.deps.people.actor(personId);
   }
 

@@ -13,9 +13,9 @@ import type { Messenger } from '../../platform/messaging';
 import type { Directory } from '../../platform/org/model';
 import type { Scheduler } from '../../platform/schedule/port';
 import type { Store } from '../../platform/store';
+import { CardCopies } from '../../platform/teams/copies';
 import { close, cycles, progressCard } from './closing';
 import { type AnnualReportWriter, ReviewContext } from './context';
-import { CardCopies } from './copies';
 import { deputyForm, setDeputy } from './deputies';
 import { FollowUpService } from './followups';
 import { reviewJobs, reviewRenderers } from './jobs';
@@ -104,7 +104,7 @@ export const reviewCollections = [
 export function createReviewFeature(deps: ReviewFeatureDeps): ReviewFeature {
   const template = loadGoalTemplate(deps.contentDir);
   const people = new People(deps.store, deps.directory, deps.clock);
-  const copies = new CardCopies(deps.store, deps.messenger, deps.log);
+  const copies = new CardCopies({ store: deps.store, messenger: deps.messenger, log: deps.log });
   const followUps = new FollowUpService({ ...deps, people, copies });
   const ctx = new ReviewContext({ ...deps, people, copies, followUps, template });
   return {

@@ -56,7 +56,7 @@ export function reviewRenderers(ctx: ReviewContext): Record<string, Renderer> {
   for (const purpose of Object.keys(reviewKinds) as Purpose[]) {
     renderers[reviewKinds[purpose]] = {
       render: (id, person) => render(ctx, id, person, purpose),
-      sent: (delivery, message) => ctx.deps.copies.remember(delivery, message),
+      sent: (delivery, message) => ctx.deps.copies.rememberDelivery(delivery, message),
     };
   }
   return renderers;

@@ -1,11 +1,11 @@
 /** Opening the year's cycle: the chief's form, then one UnitReview per participating unit, the schedule, the first cards. */
-import { badInput, forbidden } from '../../platform/errors';
+import { badInput } from '../../platform/errors';
 import { type Lang, translator } from '../../platform/i18n';
 import type { Unit } from '../../platform/org/model';
 import { DuplicateId } from '../../platform/store';
 import { event, type ReviewContext, reviewKinds } from './context';
 import { cycleIdOf, type ReviewCycle, reviewId, type UnitReview } from './model';
-import { canOnCycle } from './policy';
+import { cyclePolicy } from './policy';
 import { listCard, openCard } from './present';
 import { cycleJobs, lineAbove, participatingUnits, resolveChain } from './rules';
 import type { OpenCycleInput } from './schema';
@@ -14,7 +14,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The opening form, for the chief. */
 export async function openForm(ctx: ReviewContext, actorId: string, lang: Lang): Promise<object> {
-  if (!canOnCycle(await ctx.actor(actorId), 'open')) throw forbidden();
+  cyclePolicy.authorize(await ctx.actor(actorId), 'open', undefined);
   return openCard(lang, {
     template: ctx.deps.template,
     units: await ctx.deps.directory.units(),
@@ -30,7 +30,7 @@ export async function openCycle(
   input: OpenCycleInput,
 ): Promise<{ cycle: ReviewCycle; reviews: UnitReview[] }> {
   const { store, directory } = ctx.deps;
-  if (!canOnCycle(await ctx.actor(actorId), 'open')) throw forbidden();
+  cyclePolicy.authorize(await ctx.actor(actorId), 'open', undefined);
   const today = ctx.today();
   const thisYear = Number(today.slice(0, 4));
   if (!Number.isInteger(input.year) || input.year < thisYear - 1 || input.year > thisYear + 1) {

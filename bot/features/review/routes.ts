@@ -3,12 +3,14 @@
  * then the named command (which loads, authorizes, acts) and what it presents.
  */
 import type { ApiRoute } from '../../platform/http/api';
+import { parseApi, parseCard } from '../../platform/parse';
 import type { CommandRoute, VerbRoute } from '../../platform/teams/routes';
 import { close, cycles, progressCard } from './closing';
 import type { ReviewContext } from './context';
 import { deputyForm, setDeputy } from './deputies';
 import type { FollowUpService } from './followups';
 import { openCycle, openForm, openFromForm } from './open';
+import { cyclePolicy } from './policy';
 import { progressOf } from './rules';
 import {
   areaRef,
@@ -20,12 +22,11 @@ import {
   followUpUpdateSchema,
   openBody,
   openCycleForm,
-  parse,
   reviewRef,
   seenSchema,
 } from './schema';
 import { approve, returnReview, save, submit } from './transitions';
-import { followUpVerbs, reviewVerbs } from './verbs';
+import { verbs } from './verbs';
 import { area, mine, reviewState, view } from './viewing';
 
 const whole = (...patterns: string[]) => {
@@ -70,25 +71,25 @@ export function reviewCommands(ctx: ReviewContext): CommandRoute[] {
 export function reviewVerbRoutes(ctx: ReviewContext, followUps: FollowUpService): VerbRoute[] {
   return [
     {
-      verb: reviewVerbs.openCycle,
+      verb: verbs.reviewOpenCycle,
       handle: (caller, data) =>
         openFromForm(ctx, caller.personId, caller.lang, openCycleForm(ctx.deps.template, data)),
     },
     {
-      verb: reviewVerbs.view,
-      handle: (caller, data) => view(ctx, caller.personId, caller.lang, parse(reviewRef, data).reviewId),
+      verb: verbs.reviewView,
+      handle: (caller, data) => view(ctx, caller.personId, caller.lang, parseCard(reviewRef, data).reviewId),
     },
     {
-      verb: reviewVerbs.area,
+      verb: verbs.reviewArea,
       handle: (caller, data) => {
-        const input = parse(areaRef, data);
+        const input = parseCard(areaRef, data);
         return area(ctx, caller.personId, caller.lang, input.reviewId, input.areaId, input);
       },
     },
     {
-      verb: reviewVerbs.save,
+      verb: verbs.reviewSave,
       handle: (caller, data) => {
-        const input = parse(areaRef, data);
+        const input = parseCard(areaRef, data);
         const values = areaValues(data);
         return save(
           ctx,
@@ -103,43 +104,43 @@ export function reviewVerbRoutes(ctx: ReviewContext, followUps: FollowUpService)
       },
     },
     {
-      verb: reviewVerbs.submit,
+      verb: verbs.reviewSubmit,
       handle: (caller, data) => {
-        const input = parse(seenSchema, data);
+        const input = parseCard(seenSchema, data);
         return submit(ctx, caller.personId, caller.lang, input.reviewId, input);
       },
     },
     {
-      verb: reviewVerbs.approve,
+      verb: verbs.reviewApprove,
       handle: (caller, data) => {
-        const input = parse(seenSchema, data);
+        const input = parseCard(seenSchema, data);
         return approve(ctx, caller.personId, caller.lang, input.reviewId, input);
       },
     },
     {
-      verb: reviewVerbs.return,
+      verb: verbs.reviewReturn,
       handle: (caller, data) => {
-        const input = parse(decisionSchema, data);
+        const input = parseCard(decisionSchema, data);
         return returnReview(ctx, caller.personId, caller.lang, input.reviewId, input, input.comment ?? '');
       },
     },
     {
-      verb: reviewVerbs.close,
-      handle: (caller, data) => close(ctx, caller.personId, caller.lang, parse(cycleRef, data).cycleId),
+      verb: verbs.reviewClose,
+      handle: (caller, data) => close(ctx, caller.personId, caller.lang, parseCard(cycleRef, data).cycleId),
     },
     {
-      verb: reviewVerbs.deputy,
-      handle: (caller, data) => setDeputy(ctx, caller.personId, caller.lang, parse(deputySchema, data)),
+      verb: verbs.reviewDeputy,
+      handle: (caller, data) => setDeputy(ctx, caller.personId, caller.lang, parseCard(deputySchema, data)),
     },
     {
-      verb: followUpVerbs.view,
+      verb: verbs.followUpView,
       handle: (caller, data) =>
-        followUps.view(caller.personId, caller.lang, parse(followUpRef, data).followUpId),
+        followUps.view(caller.personId, caller.lang, parseCard(followUpRef, data).followUpId),
     },
     {
-      verb: followUpVerbs.update,
+      verb: verbs.followUpUpdate,
       handle: (caller, data) => {
-        const input = parse(followUpUpdateSchema, data);
+        const input = parseCard(followUpUpdateSchema, data);
         return followUps.update(caller.personId, caller.lang, input.followUpId, input);
       },
     },
@@ -154,7 +155,7 @@ export function reviewApi(ctx: ReviewContext): ApiRoute[] {
       method: 'POST',
       path: '/review/cycles',
       handle: async ({ caller, body }) => {
-        const input = parse(openBody, body);
+        const input = parseApi(openBody, body);
         const { cycle, reviews } = await openCycle(ctx, caller.personId, {
           year: input.year,
           deadline: input.deadline,
@@ -168,20 +169,25 @@ export function reviewApi(ctx: ReviewContext): ApiRoute[] {
     {
       method: 'GET',
       path: '/review/cycles',
-      handle: async ({ caller }) => ({
-        json: (await cycles(ctx, caller.personId)).map(({ cycle, reviews }) => ({
-          cycle,
-          progress: progressOf(cycle, reviews),
-          units: reviews.map((r) => ({
-            reviewId: r.id,
-            unitId: r.unitId,
-            unitName: r.unitName,
-            state: r.state,
-            step: r.step,
-            holderId: r.holderId,
+      handle: async ({ caller }) => {
+        const all = await cycles(ctx, caller.personId);
+        const actor = await ctx.actor(caller.personId);
+        return {
+          json: all.map(({ cycle, reviews }) => ({
+            cycle,
+            abilities: cyclePolicy.abilitiesOf(actor, cycle, ['close']),
+            progress: progressOf(cycle, reviews),
+            units: reviews.map((r) => ({
+              reviewId: r.id,
+              unitId: r.unitId,
+              unitName: r.unitName,
+              state: r.state,
+              step: r.step,
+              holderId: r.holderId,
+            })),
           })),
-        })),
-      }),
+        };
+      },
     },
     {
       method: 'GET',

@@ -1,17 +1,12 @@
 /**
  * The review's edge: card data and API bodies through zod into the typed input the commands take.
- * What does not fit is bad input (a clear message in the caller's language, nothing changes).
+ * What does not fit is bad input through platform/parse.ts (a clear message in the caller's language, nothing changes).
  */
 import { z } from 'zod';
 import { badInput } from '../../platform/errors';
+import { parseCard } from '../../platform/parse';
 import { type Area, type ChainRole, chainRoles, type GoalTemplate, type Rating, ratings } from './model';
 import { chainPresets } from './present';
-
-export function parse<T>(schema: z.ZodType<T>, data: unknown): T {
-  const result = schema.safeParse(data);
-  if (!result.success) throw badInput();
-  return result.data;
-}
 
 const number = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
 export const reviewRef = z.object({ reviewId: z.string().min(1).max(200) });
@@ -88,7 +83,7 @@ const areaValuesSchema = z.record(z.string(), z.unknown()).transform((data, ctx)
 });
 
 /** The area card's goal inputs (rating_<goal>, comment_<goal>, …); an unknown rating is bad input. */
-export const areaValues = (data: unknown): AreaValues => parse(areaValuesSchema, data);
+export const areaValues = (data: unknown): AreaValues => parseCard(areaValuesSchema, data);
 
 // ---- opening a cycle ----
 
@@ -106,7 +101,7 @@ const text = (data: Record<string, unknown>, key: string) =>
 
 /** Reads the opening form's fields over the goal template (goals kept, reworded, dropped or added). */
 export function openCycleForm(template: GoalTemplate, raw: unknown): OpenCycleInput {
-  const data = parse(z.record(z.string(), z.unknown()), raw);
+  const data = parseCard(z.record(z.string(), z.unknown()), raw);
   const preset = chainPresets(template.chain).find((p) => p.id === (text(data, 'chain') || 'default'));
   if (!preset) throw badInput('review.open.badChain');
   const scope = text(data, 'scope') || 'all';

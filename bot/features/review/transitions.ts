@@ -263,7 +263,7 @@ async function afterMove(ctx: ReviewContext, review: UnitReview, cycle: ReviewCy
     });
   }
   if (outgoing.length > 0) await sender.enqueue(cycle.id, outgoing);
-  await copies.update(review.id, async (personId) =>
+  await copies.update(review.id, async ({ personId }) =>
     ctx.card(personId, langOf(await people.lang(personId)), review, cycle),
   );
 }

@@ -1,17 +1,14 @@
-/** The review's and its follow-ups' card verbs: the wire names Teams sends back in `action.data.verb`. */
-export const reviewVerbs = {
-  openCycle: 'review.openCycle',
-  view: 'review.view',
-  area: 'review.area',
-  save: 'review.save',
-  submit: 'review.submit',
-  approve: 'review.approve',
-  return: 'review.return',
-  close: 'review.close',
-  deputy: 'review.deputy',
-} as const;
-
-export const followUpVerbs = {
-  view: 'followup.view',
-  update: 'followup.update',
+/** The yearly review's card verbs and its follow-ups', as Teams sees them (the names the card templates carry). */
+export const verbs = {
+  reviewOpenCycle: 'review.openCycle',
+  reviewView: 'review.view',
+  reviewArea: 'review.area',
+  reviewSave: 'review.save',
+  reviewSubmit: 'review.submit',
+  reviewApprove: 'review.approve',
+  reviewReturn: 'review.return',
+  reviewClose: 'review.close',
+  reviewDeputy: 'review.deputy',
+  followUpView: 'followup.view',
+  followUpUpdate: 'followup.update',
 } as const;

@@ -1,12 +1,12 @@
 /** Looking at a review: its card, one area's form, its state for the tab, and "min uppföljning". */
-import { badInput, forbidden } from '../../platform/errors';
+import { badInput } from '../../platform/errors';
 import { type Lang, type MessageKey, translator } from '../../platform/i18n';
 import type { ReviewContext } from './context';
 import type { ReviewCycle, UnitReview } from './model';
-import { canOnReview, holderOf } from './policy';
+import { canOnReview, holderOf, reviewPolicy } from './policy';
 import { areaCard, type ListItem, listCard, stateText } from './present';
 import type { Seen } from './schema';
-import { followUpVerbs, reviewVerbs } from './verbs';
+import { verbs } from './verbs';
 
 export async function view(
   ctx: ReviewContext,
@@ -15,7 +15,7 @@ export async function view(
   reviewId: string,
 ): Promise<object> {
   const { review, cycle, actor } = await ctx.load(reviewId, actorId);
-  if (!canOnReview(actor, 'view', review, cycle)) throw forbidden();
+  reviewPolicy.authorize(actor, 'view', { review, cycle });
   return ctx.card(actorId, lang, review, cycle);
 }
 
@@ -29,7 +29,7 @@ export async function area(
   seen: Seen,
 ): Promise<object> {
   const { review, cycle, actor } = await ctx.load(reviewId, actorId);
-  if (!canOnReview(actor, 'view', review, cycle)) throw forbidden();
+  reviewPolicy.authorize(actor, 'view', { review, cycle });
   if (!cycle.areas.some((a) => a.id === areaId)) throw badInput();
   if (!canOnReview(actor, 'edit', review, cycle) || seen.round !== review.round)
     return ctx.card(actorId, lang, review, cycle);
@@ -55,10 +55,9 @@ export async function reviewState(
   abilities: string[];
 }> {
   const { review, cycle, actor } = await ctx.load(reviewId, actorId);
-  if (!canOnReview(actor, 'view', review, cycle)) throw forbidden();
-  const abilities = (['edit', 'submit', 'approve', 'return'] as const).filter((a) =>
-    canOnReview(actor, a, review, cycle),
-  );
+  reviewPolicy.authorize(actor, 'view', { review, cycle });
+  const may = reviewPolicy.abilitiesOf(actor, { review, cycle }, ['edit', 'submit', 'approve', 'return']);
+  const abilities = (Object.keys(may) as (keyof typeof may)[]).filter((a) => may[a]);
   return {
     review,
     cycle: { id: cycle.id, year: cycle.year, deadline: cycle.deadline, status: cycle.status },
@@ -88,7 +87,7 @@ export async function mine(ctx: ReviewContext, actorId: string, lang: Lang): Pro
         state: stateText(lang, review),
       }),
       bold: holderOf(review) === actorId || actor.deputyFor.includes(holderOf(review)),
-      action: { label: t('review.mine.open'), verb: reviewVerbs.view, data: { reviewId: review.id } },
+      action: { label: t('review.mine.open'), verb: verbs.reviewView, data: { reviewId: review.id } },
     });
   }
   for (const f of await ctx.deps.followUps.mine(actorId)) {
@@ -98,7 +97,7 @@ export async function mine(ctx: ReviewContext, actorId: string, lang: Lang): Pro
         status: t(`followup.status.${f.status}` as MessageKey),
         due: f.due,
       }),
-      action: { label: t('review.mine.open'), verb: followUpVerbs.view, data: { followUpId: f.id } },
+      action: { label: t('review.mine.open'), verb: verbs.followUpView, data: { followUpId: f.id } },
     });
   }
   return listCard(t('review.mine.title'), items.length === 0 ? [t('review.mine.none')] : [], items);

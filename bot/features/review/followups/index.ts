@@ -23,6 +23,8 @@ export interface FollowUps {
   announce(batchId: string, followUps: readonly FollowUp[]): Promise<void>;
   /** The follow-ups the person owns or manages, not finished ("min uppföljning"). */
   mine(personId: string): Promise<FollowUp[]>;
+  /** Every follow-up born in the cycle, for its säkerhetsbokslut. */
+  ofCycle(cycleId: string): Promise<FollowUp[]>;
 }
 
 export { FollowUpService, followUpKinds, OVERDUE_JOB } from './service';

@@ -7,18 +7,18 @@
 import { randomUUID } from 'node:crypto';
 import { auditEvent } from '../../../platform/audit/model';
 import type { Delivery, Renderer, Sender } from '../../../platform/delivery/port';
-import { badInput, forbidden, notFound } from '../../../platform/errors';
+import { badInput, notFound } from '../../../platform/errors';
 import { type Lang, langOf, translator } from '../../../platform/i18n';
 import type { SentMessage } from '../../../platform/messaging';
 import type { Job, JobHandler, Scheduler } from '../../../platform/schedule/port';
 import { type Store, VersionConflict } from '../../../platform/store';
-import type { CardCopies } from '../copies';
+import type { CardCopies } from '../../../platform/teams/copies';
 import { isGap, type ReviewCycle, type ReviewSchedule, type UnitReview } from '../model';
 import type { People } from '../people';
 import { followUpJobTimes } from '../rules';
 import type { FollowUps } from './index';
 import { type FollowUp, type FollowUpStatus, followUpStatuses } from './model';
-import { actingOnFollowUp, canMove, canOnFollowUp, isFinal } from './policy';
+import { actingOnFollowUp, canMove, followUpPolicy, isFinal } from './policy';
 import { followUpCard } from './present';
 
 export const followUpKinds = {
@@ -44,7 +44,8 @@ export class FollowUpService implements FollowUps {
 
   /** The sender's renderers, one per delivery kind; each remembers the sent card so a later change updates it. */
   renderers(): Record<string, Renderer> {
-    const sent = (delivery: Delivery, message: SentMessage) => this.deps.copies.remember(delivery, message);
+    const sent = (delivery: Delivery, message: SentMessage) =>
+      this.deps.copies.rememberDelivery(delivery, message);
     return {
       [followUpKinds.assign]: { render: (id, person) => this.render(id, person, 'assign'), sent },
       [followUpKinds.overdueOwner]: { render: (id, person) => this.render(id, person, 'overdueOwner'), sent },
@@ -231,7 +232,7 @@ export class FollowUpService implements FollowUps {
     const stored = await this.deps.store.followUps.get(followUpId);
     if (!stored) throw notFound();
     const actor = await this.deps.people.actor(actorId);
-    if (!canOnFollowUp(actor, 'view', stored.value)) throw forbidden();
+    followUpPolicy.authorize(actor, 'view', stored.value);
     return this.card(lang, actorId, stored.value);
   }
 
@@ -247,11 +248,11 @@ export class FollowUpService implements FollowUps {
     if (!stored) throw notFound();
     const f = stored.value;
     const actor = await this.deps.people.actor(actorId);
-    if (!canOnFollowUp(actor, 'view', f)) throw forbidden();
+    followUpPolicy.authorize(actor, 'view', f);
     // an old card (the record moved on) or a finished follow-up: the current view, no second change
     if ((typeof input.seen === 'string' && input.seen !== f.updatedAt) || isFinal(f.status))
       return this.card(lang, actorId, f);
-    if (!canOnFollowUp(actor, 'update', f)) throw forbidden();
+    followUpPolicy.authorize(actor, 'update', f);
     const to = followUpStatuses.find((s) => s === input.status) as FollowUpStatus | undefined;
     const comment = typeof input.comment === 'string' ? input.comment.trim().slice(0, 1000) : '';
     if (!to || !canMove(f.status, to)) throw badInput('followup.badStatus');
@@ -290,10 +291,14 @@ export class FollowUpService implements FollowUps {
         return this.card(lang, actorId, (await store.followUps.get(followUpId))?.value ?? f);
       throw error;
     }
-    await this.deps.copies.update(saved.id, async (personId) =>
+    await this.deps.copies.update(saved.id, async ({ personId }) =>
       this.card(langOf(await this.deps.people.lang(personId)), personId, saved),
     );
     return this.card(lang, actorId, saved);
+  }
+
+  async ofCycle(cycleId: string): Promise<FollowUp[]> {
+    return (await this.deps.store.followUps.find({ cycleId })).map((s) => s.value);
   }
 
   /** Follow-ups the person owns or manages, not finished. */
