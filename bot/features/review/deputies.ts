@@ -5,9 +5,7 @@ import { type Lang, translator } from '../../platform/i18n';
 import type { Person } from '../../platform/org/model';
 import { event, type ReviewContext } from './context';
 import { deputyCard } from './present';
-import type { DeputyInput } from './schema';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { DAY, type DeputyInput } from './schema';
 
 /** The deputy form: the person's current deputies, and their unit's members and the other managers to choose from. */
 export async function deputyForm(
@@ -51,7 +49,7 @@ export async function setDeputy(
   if (input.deputyId === actorId) throw badInput('review.deputy.self');
   const deputy = await directory.person(input.deputyId);
   if (!deputy) throw badInput('review.deputy.unknown');
-  if (!DATE.test(input.from) || !DATE.test(input.to) || input.to < input.from || input.to < ctx.today())
+  if (!DAY.test(input.from) || !DAY.test(input.to) || input.to < input.from || input.to < ctx.today())
     throw badInput('review.deputy.badPeriod');
   const now = ctx.now();
   const record = {

@@ -92,8 +92,8 @@ export function loadGoalTemplate(contentDir: string): GoalTemplate {
   return parsed.data;
 }
 
-/** The collections the review and its follow-ups keep. */
-export const reviewCollections = [
+/** The collections the review and its follow-ups keep (their specs are still the store's schema). */
+const collections = [
   'reviewCycles',
   'unitReviews',
   'followUps',
@@ -114,7 +114,7 @@ export function createReviewFeature(deps: ReviewFeatureDeps): ReviewFeature {
     api: reviewApi(ctx),
     jobs: { ...reviewJobs(ctx), ...followUps.jobs() },
     renderers: { ...reviewRenderers(ctx), ...followUps.renderers() },
-    collections: reviewCollections,
+    collections,
     review: reviewCommandsOf(ctx),
     followUps,
     template,

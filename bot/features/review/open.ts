@@ -8,9 +8,7 @@ import { cycleIdOf, type ReviewCycle, reviewId, type UnitReview } from './model'
 import { cyclePolicy } from './policy';
 import { listCard, openCard } from './present';
 import { cycleJobs, lineAbove, participatingUnits, resolveChain } from './rules';
-import type { OpenCycleInput } from './schema';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { DAY, type OpenCycleInput } from './schema';
 
 /** The opening form, for the chief. */
 export async function openForm(ctx: ReviewContext, actorId: string, lang: Lang): Promise<object> {
@@ -36,7 +34,7 @@ export async function openCycle(
   if (!Number.isInteger(input.year) || input.year < thisYear - 1 || input.year > thisYear + 1) {
     throw badInput('review.open.badYear', { min: thisYear - 1, max: thisYear + 1 });
   }
-  if (!DATE.test(input.deadline) || Number.isNaN(Date.parse(input.deadline)))
+  if (!DAY.test(input.deadline) || Number.isNaN(Date.parse(input.deadline)))
     throw badInput('review.open.badDeadline');
   if (input.deadline < today) throw badInput('review.open.deadlinePast');
   const areas = input.areas.filter((a) => a.goals.length > 0);

@@ -85,6 +85,9 @@ const areaValuesSchema = z.record(z.string(), z.unknown()).transform((data, ctx)
 /** The area card's goal inputs (rating_<goal>, comment_<goal>, …); an unknown rating is bad input. */
 export const areaValues = (data: unknown): AreaValues => parseCard(areaValuesSchema, data);
 
+/** A day as a card's date input sends it (yyyy-mm-dd). */
+export const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
 // ---- opening a cycle ----
 
 /** What opening a cycle needs, from the card form or the tab API. */
