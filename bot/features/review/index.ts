@@ -93,13 +93,7 @@ export function loadGoalTemplate(contentDir: string): GoalTemplate {
 }
 
 /** The collections the review and its follow-ups keep (their specs are still the store's schema). */
-const collections = [
-  'reviewCycles',
-  'unitReviews',
-  'followUps',
-  'deputies',
-  'sentCards',
-] as const;
+const collections = ['reviewCycles', 'unitReviews', 'followUps', 'deputies', 'sentCards'] as const;
 
 export function createReviewFeature(deps: ReviewFeatureDeps): ReviewFeature {
   const template = loadGoalTemplate(deps.contentDir);
