@@ -21,9 +21,8 @@ import { KnowledgeService } from './features/knowledge/service';
 import { FileSystemSource } from './features/knowledge/source';
 import { questionApiRoutes, questionVerbs } from './features/questions/routes';
 import { QuestionService } from './features/questions/service';
-import type { FollowUpService } from './features/review/followups/service';
-import { createReviewFeature } from './features/review/index';
-import type { ReviewService } from './features/review/service';
+import type { FollowUpService } from './features/review/followups';
+import { createReviewFeature, type ReviewCommands } from './features/review/index';
 import { azureOpenAiSemantic } from './platform/ai/azureOpenAi';
 import type { Sender } from './platform/delivery/port';
 import { DeliveryService, type SenderOptions } from './platform/delivery/service';
@@ -66,7 +65,7 @@ export interface App {
   knowledge: KnowledgeService;
   questions: QuestionService;
   /** The yearly review and its follow-ups. */
-  review: ReviewService;
+  review: ReviewCommands;
   followUps: FollowUpService;
   /** The store's group commit (its counters feed the HTTP bench). */
   commits: GroupCommit<StoreWrite>;
@@ -254,6 +253,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     teamsIdOf: async (personId) => (await book.find(personId))?.reference.user?.id,
   });
+  for (const [kind, renderer] of Object.entries(reviewFeature.renderers)) sender.register(kind, renderer);
+  for (const [kind, handler] of Object.entries(reviewFeature.jobs)) scheduler.register(kind, handler);
 
   const bot = new VarnBot({
     directory,

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { AnnualReportInput } from '../../../bot/features/annualReport/model';
 import { createReviewFeature } from '../../../bot/features/review/index';
+import { areaValues } from '../../../bot/features/review/schema';
 import type {
   BatchProgress,
   Delivery,
@@ -130,6 +131,8 @@ test('open → fill → submit → return → resubmit → approve up the chain 
     },
     teamsIdOf: async (personId) => `29:${personId}`,
   });
+  for (const [kind, renderer] of Object.entries(feature.renderers)) sender.register(kind, renderer);
+  for (const [kind, handler] of Object.entries(feature.jobs)) scheduler.register(kind, handler);
   const { review } = feature;
   const [malin, per, lena, mikael, annaKarin, johanna] = await Promise.all(
     [
@@ -167,7 +170,7 @@ test('open → fill → submit → return → resubmit → approve up the chain 
         reviewId,
         area.id,
         { round: r?.round ?? 0, step: 0 },
-        { ...data, ...overrides },
+        areaValues({ ...data, ...overrides }),
         true,
       );
     }
