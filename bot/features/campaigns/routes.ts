@@ -7,7 +7,7 @@ import { badInput } from '../../platform/errors';
 import type { ApiRequest, ApiResponse, ApiRoute } from '../../platform/http/api';
 import { formatDateTime, type Lang, t, translator } from '../../platform/i18n';
 import type { Caller, CommandRoute, VerbRoute } from '../../platform/teams/routes';
-import { verbs } from '../../platform/teams/routes';
+import { verbs } from './verbs';
 import { type CampaignContent, campaignContentSchema, MAX_QUIZ_QUESTIONS, type QuizQuestion } from './model';
 import { inState } from './policy';
 import {

@@ -1,7 +1,8 @@
 /** The document review's card verbs: parse (zod), then the service loads, authorizes, acts, presents. */
 import { z } from 'zod';
 import type { ApiRoute } from '../../platform/http/api';
-import { parseVerbData as parse, type VerbRoute, verbs } from '../../platform/teams/routes';
+import { parseVerbData as parse, type VerbRoute } from '../../platform/teams/routes';
+import { verbs } from './verbs';
 import { OUTCOMES } from './model';
 import type { GovernanceService } from './service';
 

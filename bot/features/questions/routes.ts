@@ -1,7 +1,8 @@
 /** The questions feature's card verbs: parse (zod), then the service loads, authorizes, acts, presents. */
 import { z } from 'zod';
 import { type ApiRoute, parseInput } from '../../platform/http/api';
-import { parseVerbData as parse, type VerbRoute, verbs } from '../../platform/teams/routes';
+import { parseVerbData as parse, type VerbRoute } from '../../platform/teams/routes';
+import { verbs } from './verbs';
 import type { Question } from './model';
 import type { QuestionService } from './service';
 

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { badInput } from '../../platform/errors';
 import type { ApiRoute } from '../../platform/http/api';
-import { type CommandRoute, type VerbRoute, verbs } from '../../platform/teams/routes';
+import type { CommandRoute, VerbRoute } from '../../platform/teams/routes';
+import { verbs } from './verbs';
 import type { FollowUpService } from './followups/service';
 import { chainRoles } from './model';
 import { progressOf } from './rules';
