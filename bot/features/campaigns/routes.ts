@@ -7,7 +7,6 @@ import { badInput } from '../../platform/errors';
 import type { ApiRequest, ApiResponse, ApiRoute } from '../../platform/http/api';
 import { formatDateTime, type Lang, t, translator } from '../../platform/i18n';
 import type { Caller, CommandRoute, VerbRoute } from '../../platform/teams/routes';
-import { verbs } from './verbs';
 import { type CampaignContent, campaignContentSchema, MAX_QUIZ_QUESTIONS, type QuizQuestion } from './model';
 import { inState } from './policy';
 import {
@@ -25,6 +24,7 @@ import {
 import type { Problem } from './rules';
 import { type CampaignService, contentOf, defaultContent } from './service';
 import { stockholmToInstant } from './time';
+import { verbs } from './verbs';
 
 function parse<T>(schema: z.ZodType<T>, data: unknown): T {
   const result = schema.safeParse(data);

@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import type { ApiRoute } from '../../platform/http/api';
 import { parseVerbData as parse, type VerbRoute } from '../../platform/teams/routes';
-import { verbs } from './verbs';
 import { OUTCOMES } from './model';
 import type { GovernanceService } from './service';
+import { verbs } from './verbs';
 
 const reviewRef = z.object({ documentId: z.string().min(1).max(200) });
 const answer = reviewRef.extend({

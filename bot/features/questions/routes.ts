@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { type ApiRoute, parseInput } from '../../platform/http/api';
 import { parseVerbData as parse, type VerbRoute } from '../../platform/teams/routes';
-import { verbs } from './verbs';
 import type { Question } from './model';
 import type { QuestionService } from './service';
+import { verbs } from './verbs';
 
 const questionRef = z.object({ questionId: z.string().uuid() });
 const feedback = questionRef.extend({

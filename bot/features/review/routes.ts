@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { badInput } from '../../platform/errors';
 import type { ApiRoute } from '../../platform/http/api';
 import type { CommandRoute, VerbRoute } from '../../platform/teams/routes';
-import { verbs } from './verbs';
 import type { FollowUpService } from './followups/service';
 import { chainRoles } from './model';
 import { progressOf } from './rules';
 import type { ReviewService } from './service';
+import { verbs } from './verbs';
 
 const number = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
 const reviewRef = z.object({ reviewId: z.string().min(1).max(200) });
