@@ -5,8 +5,10 @@
  *  - index build time, and the process's memory (RSS) once the large index is built and has answered
  * It runs with the V8 flags `npm start` gives the service (package.json; it restarts itself with them).
  */
+
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { collections } from '../bot/collections';
 import { KnowledgeIndex } from '../bot/features/knowledge/index';
 import type { DocumentRecord, Passage } from '../bot/features/knowledge/model';
 import { parseText } from '../bot/features/knowledge/parse';
@@ -111,7 +113,7 @@ function generatedCorpus(
 }
 
 async function knowledgeBench() {
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(':memory:', collections);
   const service = new KnowledgeService(store, createLogger('silent'));
   let start = performance.now();
   await service.import(new FileSystemSource([path.join(root, 'content/documents')]));

@@ -1,6 +1,7 @@
 /**
  * The composition root: the one place that picks adapters and wires features to them.
  */
+
 import path from 'node:path';
 import {
   CallerIdConstants,
@@ -11,6 +12,7 @@ import {
 } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import type restify from 'restify';
+import { collections } from './collections';
 import type { Config, GraphDirectoryConfig } from './config';
 import { publishAnnualReport } from './features/annualReport/service';
 import { campaignApi, campaignBot } from './features/campaigns/routes';
@@ -104,9 +106,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // SharePoint when a site is configured (the derived knowledge index stays in the local SQLite file); SQLite otherwise
   const sharePoint =
     !overrides.store && config.sharePoint
-      ? await connectSharePoint(config.sharePoint, { ...overrides.graph, log, localDbPath: config.dbPath })
+      ? await connectSharePoint(config.sharePoint, {
+          ...overrides.graph,
+          log,
+          localDbPath: config.dbPath,
+          collections,
+        })
       : undefined;
-  const store = overrides.store ?? sharePoint?.store ?? openSqliteStore(config.dbPath);
+  const store = overrides.store ?? sharePoint?.store ?? openSqliteStore(config.dbPath, collections);
   const fileDirectory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
   // one Graph client for everything that talks to Microsoft 365 (the SharePoint store's, when it is connected)
   const graph =
