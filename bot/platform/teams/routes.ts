@@ -30,6 +30,17 @@ export interface CommandRoute {
   handle(caller: Caller): Promise<object>;
 }
 
+/**
+ * What free text (no command matched) goes to: one feature owns it (questions: it is a question).
+ * Returns the card and, optionally, what to do with the sent message's id.
+ */
+export interface FallbackRoute {
+  handle(
+    caller: Caller,
+    text: string,
+  ): Promise<{ card: object; sent?: (activityId: string, conversationId: string) => Promise<void> }>;
+}
+
 /** Card data through the verb's schema: what does not fit is bad input (a clear message, nothing changes). */
 export function parseVerbData<T>(schema: z.ZodType<T>, data: unknown): T {
   const result = schema.safeParse(data);

@@ -1,4 +1,4 @@
-import { KnowledgeIndex } from '../../../bot/features/knowledge/index';
+import { KnowledgeIndex } from '../../../bot/features/knowledge/searchIndex';
 import type { DocumentRecord, Passage } from '../../../bot/features/knowledge/model';
 import { parseText } from '../../../bot/features/knowledge/parse';
 import { toPassages } from '../../../bot/features/knowledge/passages';
