@@ -9,10 +9,10 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { collections } from '../bot/collections';
-import { KnowledgeIndex } from '../bot/features/knowledge/searchIndex';
 import type { DocumentRecord, Passage } from '../bot/features/knowledge/model';
 import { parseText } from '../bot/features/knowledge/parse';
 import { toPassages } from '../bot/features/knowledge/passages';
+import { KnowledgeIndex } from '../bot/features/knowledge/searchIndex';
 import { KnowledgeService } from '../bot/features/knowledge/service';
 import { FileSystemSource } from '../bot/features/knowledge/source';
 import { createLogger } from '../bot/platform/logger';
