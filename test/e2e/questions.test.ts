@@ -3,6 +3,7 @@
  * /api/messages, the bot's replies received at the channel's serviceUrl).
  */
 
+import { collections } from '../../bot/collections';
 import type { Store } from '../../bot/platform/store';
 import { openSqliteStore } from '../../bot/platform/store/sqlite';
 import { person, type Running, startApp } from '../support/app';
@@ -270,7 +271,7 @@ test('when the answer card arrives, its question is already stored, and once the
 });
 
 test('when the question cannot be stored, the employee is told so in their language, gets no answer, and nothing is stored', async () => {
-  const inner = openSqliteStore(':memory:');
+  const inner = openSqliteStore(':memory:', collections);
   let failing = false;
   // the store fails inside the transaction, after the question's insert: the rollback must take it back
   const store: Store = {

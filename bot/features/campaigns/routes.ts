@@ -8,7 +8,6 @@ import type { ApiRequest, ApiResponse, ApiRoute } from '../../platform/http/api'
 import { formatDateTime, type Lang, t, translator } from '../../platform/i18n';
 import { parseCard as parse, parseApi } from '../../platform/parse';
 import type { Caller, CommandRoute, VerbRoute } from '../../platform/teams/routes';
-import { verbs } from '../../platform/teams/routes';
 import { stockholmToInstant } from '../../platform/time';
 import {
   type Campaign,
@@ -32,6 +31,7 @@ import {
 } from './present';
 import type { Problem } from './rules';
 import { type CampaignService, contentOf, defaultContent } from './service';
+import { verbs } from './verbs';
 
 const campaignRef = z.object({ campaignId: z.string().uuid() });
 const steps = ['content', 'response', 'audience'] as const;

@@ -7,13 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type AuditEvent, auditEvent } from '../../platform/audit/model';
-import type { Delivery, Outgoing, Sender } from '../../platform/delivery/port';
+import type { Delivery, Outgoing, Renderer, Sender } from '../../platform/delivery/port';
 import { AppError, badInput, forbidden, notFound } from '../../platform/errors';
 import { langOf } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
 import { type Actor, Actors } from '../../platform/org/actor';
 import type { Directory, Unit } from '../../platform/org/model';
-import type { Scheduler } from '../../platform/schedule/port';
+import type { JobHandler, Scheduler } from '../../platform/schedule/port';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
 import { figuresCsv } from './csv';
 import {
@@ -81,20 +81,32 @@ export class CampaignService {
     });
   }
 
-  /** Registers the renderers with the sender and the jobs with the scheduler (the composition root calls it once). */
+  /** The scheduler jobs: dispatch, reminders, close. */
+  jobs(): Record<string, JobHandler> {
+    return {
+      [jobKinds.send]: (job) => this.dispatch(job.payload.campaignId ?? ''),
+      [jobKinds.reminder]: (job) => this.remind(job.payload.campaignId ?? '', Number(job.payload.index)),
+      [jobKinds.close]: (job) => this.close(job.payload.campaignId ?? ''),
+    };
+  }
+
+  /** The sender's renderers: the campaign message and its reminder, per recipient. */
+  renderers(): Record<string, Renderer> {
+    return {
+      [deliveryKinds.message]: {
+        render: (campaignId, personId) => this.renderFor(campaignId, personId, false),
+      },
+      [deliveryKinds.reminder]: {
+        render: (campaignId, personId) => this.renderFor(campaignId, personId, true),
+      },
+    };
+  }
+
+  /** Registers the jobs and renderers with the scheduler and the sender (the app does this from the feature's face). */
   register(): void {
-    const { sender, scheduler } = this.deps;
-    sender.register(deliveryKinds.message, {
-      render: (campaignId, personId) => this.renderFor(campaignId, personId, false),
-    });
-    sender.register(deliveryKinds.reminder, {
-      render: (campaignId, personId) => this.renderFor(campaignId, personId, true),
-    });
-    scheduler.register(jobKinds.send, (job) => this.dispatch(job.payload.campaignId ?? ''));
-    scheduler.register(jobKinds.reminder, (job) =>
-      this.remind(job.payload.campaignId ?? '', Number(job.payload.index)),
-    );
-    scheduler.register(jobKinds.close, (job) => this.close(job.payload.campaignId ?? ''));
+    for (const [kind, renderer] of Object.entries(this.renderers()))
+      this.deps.sender.register(kind, renderer);
+    for (const [kind, handler] of Object.entries(this.jobs())) this.deps.scheduler.register(kind, handler);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import type { ApiRoute } from '../../platform/http/api';
 import { parseCard as parse } from '../../platform/parse';
-import { type VerbRoute, verbs } from '../../platform/teams/routes';
+import type { VerbRoute } from '../../platform/teams/routes';
 import { OUTCOMES } from './model';
 import type { GovernanceService } from './service';
+import { verbs } from './verbs';
 
 const reviewRef = z.object({ documentId: z.string().min(1).max(200) });
 const answer = reviewRef.extend({

@@ -1,12 +1,12 @@
 import { type AuditEvent, auditEvent } from '../../platform/audit/model';
-import type { Delivery, Sender } from '../../platform/delivery/port';
+import type { Delivery, Renderer, Sender } from '../../platform/delivery/port';
 import { badInput, notFound } from '../../platform/errors';
 import { type Lang, langOf } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
 import type { Messenger, SentMessage } from '../../platform/messaging';
 import { type Actor, Actors } from '../../platform/org/actor';
 import type { Directory } from '../../platform/org/model';
-import type { Job, Scheduler } from '../../platform/schedule/port';
+import type { Job, JobHandler, Scheduler } from '../../platform/schedule/port';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
 import { CardCopies } from '../../platform/teams/copies';
 import { addDays, addYears, stockholmDay, stockholmTime } from '../../platform/time';
@@ -60,31 +60,41 @@ export class GovernanceService {
     this.copies = new CardCopies({ store: deps.store, messenger: deps.messenger, log: deps.log });
   }
 
-  /** Registers the job and the cards with the scheduler and the sender (once, at start). */
+  /** The scheduler jobs: opening a document's review on its date, and the reminder. */
+  jobs(): Record<string, JobHandler> {
+    return {
+      [REVIEW_JOB]: (job: Job) => this.open(job.payload.documentId ?? '', job.payload.date ?? ''),
+      [REMINDER_JOB]: (job: Job) => this.remind(job.payload.documentId ?? '', job.payload.date ?? ''),
+    };
+  }
+
+  /** The sender's renderers: the review task card, and the notice of a revision. */
+  renderers(): Record<string, Renderer> {
+    return {
+      [REVIEW_CARD]: {
+        render: async (documentId, personId) => {
+          const review = await this.deps.store.documentReviews.get(documentId);
+          // the task was answered before the card went out: nothing to send
+          if (review?.value.state !== 'awaitingAnswer') return undefined;
+          return this.cardFor(personId, review.value);
+        },
+        sent: (delivery: Delivery, message: SentMessage) => this.remember(delivery, message),
+      },
+      [REVISION_NOTICE]: {
+        render: async (documentId, personId) => {
+          const review = await this.deps.store.documentReviews.get(documentId);
+          return review ? this.cardFor(personId, review.value) : undefined;
+        },
+        sent: (delivery: Delivery, message: SentMessage) => this.remember(delivery, message),
+      },
+    };
+  }
+
+  /** Registers the jobs and renderers with the scheduler and the sender (the app does this from the feature's face). */
   register(): void {
-    const { scheduler, sender } = this.deps;
-    scheduler.register(REVIEW_JOB, (job: Job) =>
-      this.open(job.payload.documentId ?? '', job.payload.date ?? ''),
-    );
-    scheduler.register(REMINDER_JOB, (job: Job) =>
-      this.remind(job.payload.documentId ?? '', job.payload.date ?? ''),
-    );
-    sender.register(REVIEW_CARD, {
-      render: async (documentId, personId) => {
-        const review = await this.deps.store.documentReviews.get(documentId);
-        // the task was answered before the card went out: nothing to send
-        if (review?.value.state !== 'awaitingAnswer') return undefined;
-        return this.cardFor(personId, review.value);
-      },
-      sent: (delivery: Delivery, message: SentMessage) => this.remember(delivery, message),
-    });
-    sender.register(REVISION_NOTICE, {
-      render: async (documentId, personId) => {
-        const review = await this.deps.store.documentReviews.get(documentId);
-        return review ? this.cardFor(personId, review.value) : undefined;
-      },
-      sent: (delivery: Delivery, message: SentMessage) => this.remember(delivery, message),
-    });
+    for (const [kind, handler] of Object.entries(this.jobs())) this.deps.scheduler.register(kind, handler);
+    for (const [kind, renderer] of Object.entries(this.renderers()))
+      this.deps.sender.register(kind, renderer);
   }
 
   private async chiefIds(): Promise<string[]> {

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import type { ApiRoute } from '../../platform/http/api';
 import { parseCard as parse, parseApi } from '../../platform/parse';
-import { type VerbRoute, verbs } from '../../platform/teams/routes';
+import type { VerbRoute } from '../../platform/teams/routes';
 import type { QuestionService, QuestionWithAbilities } from './service';
+import { verbs } from './verbs';
 
 const questionRef = z.object({ questionId: z.string().uuid() });
 const feedback = questionRef.extend({

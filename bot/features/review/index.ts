@@ -15,6 +15,7 @@ import type { Scheduler } from '../../platform/schedule/port';
 import type { Store } from '../../platform/store';
 import { CardCopies } from '../../platform/teams/copies';
 import { close, cycles, progressCard } from './closing';
+import { reviewCollections } from './collections';
 import { type AnnualReportWriter, ReviewContext } from './context';
 import { deputyForm, setDeputy } from './deputies';
 import { FollowUpService } from './followups';
@@ -92,9 +93,6 @@ export function loadGoalTemplate(contentDir: string): GoalTemplate {
   return parsed.data;
 }
 
-/** The collections the review and its follow-ups keep (their specs are still the store's schema). */
-const collections = ['reviewCycles', 'unitReviews', 'followUps', 'deputies', 'sentCards'] as const;
-
 export function createReviewFeature(deps: ReviewFeatureDeps): ReviewFeature {
   const template = loadGoalTemplate(deps.contentDir);
   const people = new People(deps.store, deps.directory, deps.clock);
@@ -108,7 +106,7 @@ export function createReviewFeature(deps: ReviewFeatureDeps): ReviewFeature {
     api: reviewApi(ctx),
     jobs: { ...reviewJobs(ctx), ...followUps.jobs() },
     renderers: { ...reviewRenderers(ctx), ...followUps.renderers() },
-    collections,
+    collections: Object.keys(reviewCollections),
     review: reviewCommandsOf(ctx),
     followUps,
     template,

@@ -3,7 +3,9 @@
  * sample organisation, a controlled clock, and in-test fakes for the scheduler, the sender and
  * Teams (they keep what they are given, and send what the sender would).
  */
+
 import path from 'node:path';
+import { collections } from '../../../bot/collections';
 import { GovernanceService, REVIEW_JOB } from '../../../bot/features/governance/service';
 import type { DocumentRecord } from '../../../bot/features/knowledge/model';
 import type {
@@ -146,7 +148,7 @@ let sender: FakeSender;
 let service: GovernanceService;
 
 beforeEach(async () => {
-  store = openSqliteStore(':memory:');
+  store = openSqliteStore(':memory:', collections);
   now = new Date('2026-11-22T09:00:00Z');
   scheduler = new FakeScheduler();
   teams = new FakeTeams();

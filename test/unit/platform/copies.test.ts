@@ -1,3 +1,4 @@
+import { collections } from '../../../bot/collections';
 import { createLogger } from '../../../bot/platform/logger';
 import type { Messenger, SentMessage } from '../../../bot/platform/messaging';
 import type { Store } from '../../../bot/platform/store';
@@ -17,7 +18,7 @@ describe('the cards sent about a record', () => {
   const unreachable = new Set<string>();
 
   beforeEach(() => {
-    store = openSqliteStore(':memory:');
+    store = openSqliteStore(':memory:', collections);
     updates = [];
     unreachable.clear();
     const messenger: Messenger = {

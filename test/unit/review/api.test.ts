@@ -2,7 +2,9 @@
  * The review's face as app.ts collects it: every verb, job and renderer it declares, and the tab API
  * handing out the abilities the server enforces (so the tab can hide what would be refused).
  */
+
 import path from 'node:path';
+import { collections } from '../../../bot/collections';
 import { createReviewFeature } from '../../../bot/features/review/index';
 import type { Sender } from '../../../bot/platform/delivery/port';
 import { createLogger } from '../../../bot/platform/logger';
@@ -18,7 +20,7 @@ const erik = 'ed2e7cdf-7597-4e4b-82ac-52878d1194e7'; // a security officer
 const caller = (personId: string): Caller => ({ personId, name: '', locale: 'sv-SE', lang: 'sv' });
 
 function feature() {
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(':memory:', collections);
   const sender = { enqueue: async () => undefined } as unknown as Sender;
   const scheduler = {
     schedule: async () => undefined,

@@ -3,7 +3,9 @@
  * (the real ones are exercised over HTTP in test/e2e/review.test.ts): the store, the directory and
  * the rules are the real ones.
  */
+
 import path from 'node:path';
+import { collections } from '../../../bot/collections';
 import type { AnnualReportInput } from '../../../bot/features/annualReport/model';
 import { createReviewFeature } from '../../../bot/features/review/index';
 import { areaValues } from '../../../bot/features/review/schema';
@@ -110,7 +112,7 @@ class FakeScheduler implements Scheduler {
 test('open → fill → submit → return → resubmit → approve up the chain → reminders → close', async () => {
   let now = new Date('2026-11-23T08:00:00Z');
   const clock = () => now;
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(':memory:', collections);
   const messenger = new FakeMessenger();
   const sender = new FakeSender(messenger);
   const scheduler = new FakeScheduler(clock);
