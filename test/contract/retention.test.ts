@@ -3,6 +3,7 @@
  * audit event says what was culled (counts and types, not contents). The same job, the same records,
  * on SQLite and on SharePoint through the local Graph endpoint.
  */
+import { collections } from '../../bot/collections';
 import type { Campaign, CampaignRecipient } from '../../bot/features/campaigns/model';
 import type { Report } from '../../bot/features/reports/model';
 import { RetentionJob } from '../../bot/features/reports/retention';
@@ -102,7 +103,7 @@ async function seed(store: Store) {
 }
 
 const adapters: [string, () => Promise<Store>][] = [
-  ['sqlite', async () => openSqliteStore(':memory:')],
+  ['sqlite', async () => openSqliteStore(':memory:', collections)],
   ['sharepoint', async () => (await connectTestSite(graph)).store],
 ];
 

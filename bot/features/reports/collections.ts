@@ -1,12 +1,9 @@
 /** The collections the report feature keeps: reports, filtered on who reported, who handles, state and year. */
-import type { CollectionSpec } from '../../platform/store/schema';
+import { collection } from '../../platform/store/schema';
 import type { Report } from './model';
 
-const reports: CollectionSpec<Report> = {
-  name: 'reports',
-  indexed: ['reporterId', 'managerId', 'state', 'year'],
-  appendOnly: false,
-  types: { year: 'number' },
-};
-
-export const reportCollections = { reports } as const;
+export const reportCollections = {
+  reports: collection<Report>('reports', ['reporterId', 'managerId', 'state', 'year'], {
+    types: { year: 'number' },
+  }),
+} as const;

@@ -18,9 +18,9 @@ import {
 import { forbidden, notFound } from '../../platform/errors';
 import type { ApiRoute } from '../../platform/http/api';
 import { formatDateTime, type Lang, translator } from '../../platform/i18n';
+import type { Actor } from '../../platform/org/actor';
 import type { Directory } from '../../platform/org/model';
 import type { Store } from '../../platform/store';
-import type { ReportActor } from './policy';
 
 export const exportableTypes = ['report', 'question', 'followUp'] as const;
 export type ExportableType = (typeof exportableTypes)[number];
@@ -50,7 +50,7 @@ export class RecordExporter {
       store: Store;
       directory: Directory;
       clock: () => Date;
-      actor: (personId: string) => Promise<ReportActor>;
+      actor: (personId: string) => Promise<Actor>;
     },
   ) {}
 

@@ -10,7 +10,7 @@ import { RETENTION_JOB, RetentionJob, type RetentionRules } from './retention';
 import { reportApi, reportCommands, reportVerbRoutes } from './routes';
 import { ReportService, type ReportsDeps } from './service';
 
-export type { CardCopiesPort, FollowUpsPort } from './service';
+export type { FollowUpsPort } from './service';
 
 export interface ReportsFeatureDeps extends ReportsDeps {
   retention: RetentionRules;
@@ -20,8 +20,6 @@ export interface ReportsFeature extends Feature {
   service: ReportService;
   retention: RetentionJob;
   exporter: RecordExporter;
-  /** At start: plans again what open reports call for, and the next retention run. */
-  resume(): Promise<void>;
 }
 
 export function createReportsFeature(deps: ReportsFeatureDeps): ReportsFeature {
@@ -39,7 +37,8 @@ export function createReportsFeature(deps: ReportsFeatureDeps): ReportsFeature {
     jobs: { ...service.jobs(), [RETENTION_JOB]: (job) => retention.run(job).then(() => undefined) },
     renderers: service.renderers(),
     collections: Object.values(reportCollections).map((c) => c.name),
-    resume: async () => {
+    // at start: plans again what open reports call for, and the next retention run
+    start: async () => {
       await service.resume();
       await retention.planNext();
     },

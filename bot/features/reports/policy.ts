@@ -8,17 +8,11 @@
  * forwarded to, and the security function; the data protection officer sees personal-data incidents.
  * Nobody else.
  */
-import type { Role } from '../../platform/org/model';
+import type { Actor } from '../../platform/org/actor';
 import type { Report } from './model';
 
-export interface ReportActor {
-  id: string;
-  roles: readonly Role[];
-  /** The people this actor stands in for today (the review's deputy periods). */
-  deputyFor: readonly string[];
-  /** Part of the security function (configured, or by role). */
-  securityFunction: boolean;
-}
+/** What the policy reads of the platform's Actor (platform/org/actor.ts). */
+export type ReportActor = Pick<Actor, 'id' | 'roles' | 'deputyFor' | 'securityFunction'>;
 
 export type ReportAbility =
   | 'view'

@@ -8,14 +8,14 @@ import { z } from 'zod';
 import { AppError, badInput } from '../../platform/errors';
 import type { ApiRoute } from '../../platform/http/api';
 import { type Lang, type MessageKey, t } from '../../platform/i18n';
+import { parseCard } from '../../platform/parse';
 import type { CommandRoute, VerbRoute } from '../../platform/teams/routes';
-import { parseVerbData } from '../../platform/teams/routes';
 import { stockholmDay, stockholmToInstant } from '../../platform/time';
 import { reportKinds, severities } from './model';
 import { type FormValues, formCard } from './present';
 
 import type { NewReport, ReportService, StepInput } from './service';
-import { reportVerbs } from './verbs';
+import { verbs } from './verbs';
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -64,7 +64,7 @@ const decisionFields = z.object({
 
 /** A decision from the card's or the tab's fields: a follow-up needs what, owner and due day; no action a reason. */
 function parseDecision(data: unknown): StepInput {
-  const d = parseVerbData(decisionFields, data);
+  const d = parseCard(decisionFields, data);
   const what = d.what?.trim() ?? '';
   const reason = d.reason?.trim() ?? '';
   if (d.decision === 'followUp') {
@@ -81,7 +81,7 @@ function parseDecision(data: unknown): StepInput {
 
 const closeFields = z.object({ cause: z.string().optional(), lessons: z.string().optional() });
 function parseClose(data: unknown): StepInput {
-  const d = parseVerbData(closeFields, data);
+  const d = parseCard(closeFields, data);
   const cause = d.cause?.trim() ?? '';
   const lessons = d.lessons?.trim() ?? '';
   if (!cause || cause.length > 2000) throw badInput('reports.invalid.cause');
@@ -91,7 +91,7 @@ function parseClose(data: unknown): StepInput {
 
 const assessFields = z.object({ outcome: z.string().optional(), comment: z.string().max(1000).optional() });
 function parseAssess(data: unknown): StepInput {
-  const d = parseVerbData(assessFields, data);
+  const d = parseCard(assessFields, data);
   if (d.outcome !== 'notified' && d.outcome !== 'notRequired') throw badInput('reports.invalid.outcome');
   return { step: 'assessPersonalData', outcome: d.outcome, comment: d.comment?.trim() ?? '' };
 }
@@ -99,7 +99,7 @@ function parseAssess(data: unknown): StepInput {
 const forwardFields = z.object({ comment: z.string().max(1000).optional() });
 const parseForward = (data: unknown): StepInput => ({
   step: 'forward',
-  comment: parseVerbData(forwardFields, data).comment?.trim() ?? '',
+  comment: parseCard(forwardFields, data).comment?.trim() ?? '',
 });
 
 const whole = (...patterns: string[]) => {
@@ -155,15 +155,15 @@ export function reportVerbRoutes(
   const onCard =
     (parse: (data: unknown) => StepInput) =>
     (caller: { personId: string; lang: Lang }, data: Record<string, unknown>) => {
-      const ref = parseVerbData(seen, data);
+      const ref = parseCard(seen, data);
       return service.onCard(caller.personId, caller.lang, ref.reportId, ref.seen, parse(data));
     };
   return [
-    { verb: reportVerbs.form, handle: (caller) => service.form(caller.personId, caller.lang) },
+    { verb: verbs.form, handle: (caller) => service.form(caller.personId, caller.lang) },
     {
-      verb: reportVerbs.create,
+      verb: verbs.create,
       handle: async (caller, data) => {
-        const values = parseVerbData(formValues, data);
+        const values = parseCard(formValues, data);
         try {
           const report = await service.create(caller.personId, parseNewReport(fromForm(values)));
           return service.sentCard(caller.personId, caller.lang, report);
@@ -181,9 +181,9 @@ export function reportVerbRoutes(
       },
     },
     {
-      verb: reportVerbs.view,
+      verb: verbs.view,
       handle: (caller, data) => {
-        const input = parseVerbData(view, data);
+        const input = parseCard(view, data);
         return service.view(
           caller.personId,
           caller.lang,
@@ -192,11 +192,11 @@ export function reportVerbRoutes(
         );
       },
     },
-    { verb: reportVerbs.acknowledge, handle: onCard(() => ({ step: 'acknowledge' })) },
-    { verb: reportVerbs.decide, handle: onCard(parseDecision) },
-    { verb: reportVerbs.forward, handle: onCard(parseForward) },
-    { verb: reportVerbs.close, handle: onCard(parseClose) },
-    { verb: reportVerbs.assessPersonalData, handle: onCard(parseAssess) },
+    { verb: verbs.acknowledge, handle: onCard(() => ({ step: 'acknowledge' })) },
+    { verb: verbs.decide, handle: onCard(parseDecision) },
+    { verb: verbs.forward, handle: onCard(parseForward) },
+    { verb: verbs.close, handle: onCard(parseClose) },
+    { verb: verbs.assessPersonalData, handle: onCard(parseAssess) },
   ];
 }
 

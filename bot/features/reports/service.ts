@@ -16,12 +16,14 @@ import type { Delivery, Outgoing, Sender } from '../../platform/delivery/port';
 import { AppError, badInput, notFound } from '../../platform/errors';
 import { type Lang, langOf } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
-import type { SentMessage } from '../../platform/messaging';
+import type { Messenger, SentMessage } from '../../platform/messaging';
+import { type Actor, Actors } from '../../platform/org/actor';
 import type { Directory, Person } from '../../platform/org/model';
 import type { Job, Scheduler } from '../../platform/schedule/port';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
+import { CardCopies } from '../../platform/teams/copies';
 import { stockholmDay } from '../../platform/time';
-import type { FollowUp } from '../review/followups/model';
+import type { FollowUp, FollowUps } from '../review/followups';
 import {
   type Decision,
   isSensitive,
@@ -30,7 +32,7 @@ import {
   type ReportKind,
   type Severity,
 } from './model';
-import { abilitiesOf, actingAsManager, canOnReport, type ReportAbility, type ReportActor } from './policy';
+import { abilitiesOf, actingAsManager, canOnReport, type ReportAbility } from './policy';
 import { type AreaName, type CardPurpose, formCard, reportCard } from './present';
 import {
   findPersonalNumber,
@@ -43,16 +45,8 @@ import {
 } from './rules';
 import { reportDeliveryKinds, reportJobKinds } from './verbs';
 
-/** Remembers sent cards and updates them for everyone when the record moves on (the review's CardCopies). */
-export interface CardCopiesPort {
-  remember(delivery: Pick<Delivery, 'key' | 'recordId'>, message: SentMessage): Promise<void>;
-  update(recordId: string, render: (personId: string) => Promise<object>): Promise<number>;
-}
-
 /** The review's follow-ups: a report's follow-up is stored as one of them (source "report") and announced the same way. */
-export interface FollowUpsPort {
-  announce(batchId: string, followUps: readonly FollowUp[]): Promise<void>;
-}
+export type FollowUpsPort = Pick<FollowUps, 'announce'>;
 
 export interface ReportsDeps {
   store: Store;
@@ -68,7 +62,7 @@ export interface ReportsDeps {
   schedule: ReportSchedule;
   /** The organisation's own deviation system or servicedesk, per kind: the card links there. */
   links: Partial<Record<ReportKind, string>>;
-  copies: CardCopiesPort;
+  messenger: Messenger;
   followUps: FollowUpsPort;
   teamsIdOf: (personId: string) => Promise<string | undefined>;
 }
@@ -107,11 +101,23 @@ export type ReportDecisionInput =
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 export class ReportService {
-  constructor(private readonly deps: ReportsDeps) {}
+  private readonly actors: Actors;
+  private readonly copies: CardCopies;
+
+  constructor(private readonly deps: ReportsDeps) {
+    this.actors = new Actors({
+      directory: deps.directory,
+      clock: deps.clock,
+      securityFunctionIds: deps.securityFunctionIds,
+      deputies: deps.store.deputies,
+    });
+    this.copies = new CardCopies({ store: deps.store, messenger: deps.messenger, log: deps.log });
+  }
 
   /** The sender's renderers, by kind (registered by app.ts from the feature's face). */
   renderers() {
-    const sent = (delivery: Delivery, message: SentMessage) => this.deps.copies.remember(delivery, message);
+    const sent = (delivery: Delivery, message: SentMessage) =>
+      this.copies.rememberDelivery(delivery, message);
     return {
       [reportDeliveryKinds.incoming]: {
         render: (id: string, p: string) => this.render(id, p, 'incoming'),
@@ -138,28 +144,13 @@ export class ReportService {
 
   // ----- who is acting ------------------------------------------------------------------------------------
 
-  private async securityFunction(): Promise<string[]> {
-    if (this.deps.securityFunctionIds.length > 0) return [...this.deps.securityFunctionIds];
-    const people = [
-      ...(await this.deps.directory.withRole('securityChief')),
-      ...(await this.deps.directory.withRole('securityOfficer')),
-    ];
-    return [...new Set(people.map((p) => p.id))];
+  private securityFunction(): Promise<string[]> {
+    return this.actors.securityFunction();
   }
 
-  async actor(personId: string): Promise<ReportActor> {
-    const person = await this.deps.directory.person(personId);
-    const today = stockholmDay(this.deps.clock());
-    const deputyFor = (await this.deps.store.deputies.find({ deputyId: personId }))
-      .map((d) => d.value)
-      .filter((d) => d.from <= today && today <= d.to)
-      .map((d) => d.principalId);
-    const roles = person?.roles ?? [];
-    const securityFunction =
-      this.deps.securityFunctionIds.length > 0
-        ? this.deps.securityFunctionIds.includes(personId)
-        : roles.includes('securityChief') || roles.includes('securityOfficer');
-    return { id: personId, roles, deputyFor, securityFunction };
+  /** The platform's one Actor: roles, security function, deputies today. */
+  actor(personId: string): Promise<Actor> {
+    return this.actors.of(personId);
   }
 
   private async deputiesOf(principalId: string): Promise<string[]> {
@@ -313,7 +304,7 @@ export class ReportService {
   private async visible(
     personId: string,
     reportId: string,
-  ): Promise<{ stored: Stored<Report>; actor: ReportActor }> {
+  ): Promise<{ stored: Stored<Report>; actor: Actor }> {
     const stored = await this.deps.store.reports.get(reportId);
     const actor = await this.actor(personId);
     if (!stored || !canOnReport(actor, 'view', stored.value)) throw notFound();
@@ -352,7 +343,7 @@ export class ReportService {
       .map((r) => this.present(r, actor));
   }
 
-  private present(report: Report, actor: ReportActor) {
+  private present(report: Report, actor: Actor) {
     return { ...report, abilities: abilitiesOf(actor, report) };
   }
 
@@ -374,7 +365,7 @@ export class ReportService {
     seen: string | undefined,
     ability: ReportAbility,
     change: (report: Report, at: string) => Promise<Change>,
-  ): Promise<{ report: Report; actor: ReportActor }> {
+  ): Promise<{ report: Report; actor: Actor }> {
     const { store, clock } = this.deps;
     const { stored, actor } = await this.visible(personId, reportId);
     const report = stored.value;
@@ -418,8 +409,8 @@ export class ReportService {
     }
     await this.plan(saved);
     if (followUp) await this.deps.followUps.announce(batchOf(saved), [followUp]);
-    await this.deps.copies.update(saved.id, async (viewerId) =>
-      this.card(await this.lang(viewerId), await this.actor(viewerId), saved),
+    await this.copies.update(saved.id, async (copy) =>
+      this.card(await this.lang(copy.personId), await this.actor(copy.personId), saved),
     );
     return { report: saved, actor };
   }
@@ -612,7 +603,7 @@ export class ReportService {
 
   private async card(
     lang: Lang,
-    viewer: ReportActor,
+    viewer: Actor,
     report: Report,
     extra: {
       purpose?: CardPurpose;

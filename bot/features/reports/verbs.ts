@@ -1,5 +1,5 @@
 /** The report feature's card verbs: typed constants, registered in routes.ts (a test checks every card's verbs are). */
-export const reportVerbs = {
+export const verbs = {
   form: 'reports.form',
   create: 'reports.create',
   view: 'reports.view',
@@ -9,7 +9,7 @@ export const reportVerbs = {
   close: 'reports.close',
   assessPersonalData: 'reports.assessPersonalData',
 } as const;
-export type ReportVerb = (typeof reportVerbs)[keyof typeof reportVerbs];
+export type ReportVerb = (typeof verbs)[keyof typeof verbs];
 
 /** Sender kinds (renderers) and scheduler job kinds. */
 export const reportDeliveryKinds = {
