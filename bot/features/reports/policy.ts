@@ -9,41 +9,20 @@
  * Nobody else.
  */
 import type { Actor } from '../../platform/org/actor';
+import { definePolicy } from '../../platform/policy';
 import type { Report } from './model';
 
-/** What the policy reads of the platform's Actor (platform/org/actor.ts). */
-export type ReportActor = Pick<Actor, 'id' | 'roles' | 'deputyFor' | 'securityFunction'>;
-
-export type ReportAbility =
-  | 'view'
-  | 'acknowledge'
-  | 'decide'
-  | 'forward'
-  | 'close'
-  | 'assessPersonalData'
-  | 'export';
-
-export const reportAbilities: readonly ReportAbility[] = [
-  'view',
-  'acknowledge',
-  'decide',
-  'forward',
-  'close',
-  'assessPersonalData',
-  'export',
-];
-
 /** How the actor acts for the report's manager: as the manager, as their deputy, or not at all. */
-export function actingAsManager(actor: ReportActor, report: Report): { onBehalfOf?: string } | undefined {
+export function actingAsManager(actor: Actor, report: Report): { onBehalfOf?: string } | undefined {
   if (actor.id === report.managerId) return {};
   if (actor.deputyFor.includes(report.managerId)) return { onBehalfOf: report.managerId };
   return undefined;
 }
 
-const isDpo = (actor: ReportActor) => actor.roles.includes('dataProtectionOfficer');
+const isDpo = (actor: Actor) => actor.roles.includes('dataProtectionOfficer');
 
 /** May handle it: the manager (or deputy), and the security function once the manager handed it over. */
-export function handles(actor: ReportActor, report: Report): boolean {
+export function handles(actor: Actor, report: Report): boolean {
   return (
     actingAsManager(actor, report) !== undefined || (report.securityFunctionHandles && actor.securityFunction)
   );
@@ -53,35 +32,27 @@ export function handles(actor: ReportActor, report: Report): boolean {
 export const isDecided = (report: Report) =>
   report.decision !== undefined && report.decision.kind !== 'forwarded';
 
-export function canOnReport(actor: ReportActor, ability: ReportAbility, report: Report): boolean {
-  const open = report.state !== 'closed';
-  switch (ability) {
-    case 'view':
-      return (
-        actor.id === report.reporterId ||
-        actingAsManager(actor, report) !== undefined ||
-        report.forwardedTo.includes(actor.id) ||
-        actor.securityFunction ||
-        (report.kind === 'personalDataIncident' && isDpo(actor))
-      );
-    case 'acknowledge':
-      return report.state === 'reported' && handles(actor, report);
-    case 'decide':
-      return open && !isDecided(report) && handles(actor, report);
-    case 'forward':
-      return open && report.decision === undefined && actingAsManager(actor, report) !== undefined;
-    case 'close':
-      return report.state === 'handling' && isDecided(report) && handles(actor, report);
-    case 'assessPersonalData':
-      return report.kind === 'personalDataIncident' && report.dpo === undefined && isDpo(actor);
-    case 'export':
-      return actor.securityFunction;
-  }
-}
+const open = (report: Report) => report.state !== 'closed';
 
+export const reportPolicy = definePolicy<Report>()({
+  view: (actor, report) =>
+    actor.id === report.reporterId ||
+    actingAsManager(actor, report) !== undefined ||
+    report.forwardedTo.includes(actor.id) ||
+    actor.securityFunction ||
+    (report.kind === 'personalDataIncident' && isDpo(actor)),
+  acknowledge: (actor, report) => report.state === 'reported' && handles(actor, report),
+  decide: (actor, report) => open(report) && !isDecided(report) && handles(actor, report),
+  forward: (actor, report) =>
+    open(report) && report.decision === undefined && actingAsManager(actor, report) !== undefined,
+  close: (actor, report) => report.state === 'handling' && isDecided(report) && handles(actor, report),
+  assessPersonalData: (actor, report) =>
+    report.kind === 'personalDataIncident' && report.dpo === undefined && isDpo(actor),
+  export: (actor) => actor.securityFunction,
+});
+
+export type ReportAbility = (typeof reportPolicy.abilities)[number];
+
+export const canOnReport = reportPolicy.can;
 /** The abilities that travel with a report to the tab. */
-export const abilitiesOf = (actor: ReportActor, report: Report): Record<ReportAbility, boolean> =>
-  Object.fromEntries(reportAbilities.map((a) => [a, canOnReport(actor, a, report)])) as Record<
-    ReportAbility,
-    boolean
-  >;
+export const abilitiesOf = (actor: Actor, report: Report) => reportPolicy.abilitiesOf(actor, report);

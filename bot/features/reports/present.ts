@@ -2,11 +2,12 @@
 
 import { renderCard } from '../../platform/cards';
 import { formatDateTime, type Lang, type MessageKey, translator } from '../../platform/i18n';
+import type { Actor } from '../../platform/org/actor';
 import { stockholmDay } from '../../platform/time';
 import formTemplate from './cards/form.json';
 import reportTemplate from './cards/report.json';
 import { type Report, reportKinds, severities } from './model';
-import { canOnReport, type ReportActor } from './policy';
+import { canOnReport } from './policy';
 import { hoursLeft, personalDataClock } from './rules';
 
 export interface AreaName {
@@ -72,7 +73,7 @@ export type CardPurpose = 'sent' | 'incoming' | 'update' | 'overdue' | 'personal
 
 export function reportCard(
   lang: Lang,
-  viewer: ReportActor,
+  viewer: Actor,
   input: {
     report: Report;
     names: (id: string) => string;

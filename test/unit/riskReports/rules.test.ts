@@ -1,6 +1,6 @@
 /** The report's rules without I/O: the personal identity number check, need to know, routing, the 72 hours, the year's figures. */
 import type { Report } from '../../../bot/features/reports/model';
-import { canOnReport, type ReportActor } from '../../../bot/features/reports/policy';
+import { canOnReport } from '../../../bot/features/reports/policy';
 import { cutoffOf, expired } from '../../../bot/features/reports/retention';
 import {
   findPersonalNumber,
@@ -9,6 +9,7 @@ import {
   routingOf,
   yearFigures,
 } from '../../../bot/features/reports/rules';
+import type { Actor } from '../../../bot/platform/org/actor';
 import { stockholmToInstant } from '../../../bot/platform/time';
 
 describe('a Swedish personal identity number in the text', () => {
@@ -60,11 +61,13 @@ const report = (over: Partial<Report> = {}): Report => ({
   updatedAt: '2026-11-23T08:00:00.000Z',
   ...over,
 });
-const actor = (id: string, over: Partial<ReportActor> = {}): ReportActor => ({
+const actor = (id: string, over: Partial<Actor> = {}): Actor => ({
   id,
   roles: ['employee'],
   deputyFor: [],
   securityFunction: false,
+  managedUnits: new Set(),
+  grants: new Set(),
   ...over,
 });
 
