@@ -9,7 +9,7 @@ import { AppError, badInput } from '../../platform/errors';
 import type { ApiRoute } from '../../platform/http/api';
 import { type Lang, type MessageKey, t } from '../../platform/i18n';
 import { parseCard } from '../../platform/parse';
-import type { CommandRoute, VerbRoute } from '../../platform/teams/routes';
+import { type CommandRoute, type VerbRoute, wholeMessage as whole } from '../../platform/teams/routes';
 import { stockholmDay, stockholmToInstant } from '../../platform/time';
 import { reportKinds, severities } from './model';
 import { type FormValues, formCard } from './present';
@@ -101,11 +101,6 @@ const parseForward = (data: unknown): StepInput => ({
   step: 'forward',
   comment: parseCard(forwardFields, data).comment?.trim() ?? '',
 });
-
-const whole = (...patterns: string[]) => {
-  const re = new RegExp(`^\\s*(${patterns.join('|')})\\s*[.!?]?\\s*$`, 'i');
-  return (message: string) => re.test(message);
-};
 
 export function reportCommands(service: ReportService): CommandRoute[] {
   return [

@@ -4,7 +4,7 @@
  */
 import type { ApiRoute } from '../../platform/http/api';
 import { parseApi, parseCard } from '../../platform/parse';
-import type { CommandRoute, VerbRoute } from '../../platform/teams/routes';
+import { type CommandRoute, type VerbRoute, wholeMessage as whole } from '../../platform/teams/routes';
 import { close, cycles, progressCard } from './closing';
 import type { ReviewContext } from './context';
 import { deputyForm, setDeputy } from './deputies';
@@ -28,11 +28,6 @@ import {
 import { approve, returnReview, save, submit } from './transitions';
 import { verbs } from './verbs';
 import { area, mine, reviewState, view } from './viewing';
-
-const whole = (...patterns: string[]) => {
-  const re = new RegExp(`^\\s*(${patterns.join('|')})\\s*[.!?]?\\s*$`, 'i');
-  return (text: string) => re.test(text);
-};
 
 export function reviewCommands(ctx: ReviewContext): CommandRoute[] {
   return [

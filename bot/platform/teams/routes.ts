@@ -16,8 +16,7 @@ export interface Caller {
 }
 
 export interface VerbRoute {
-  /** A platform verb above, or one of a feature's own (bot/features/<feature>/verbs.ts). */
-  verb: Verb | (string & {});
+  verb: Verb;
   /** Returns the card that replaces the clicked one for the caller. */
   handle(caller: Caller, data: Record<string, unknown>): Promise<object>;
 }
@@ -28,6 +27,12 @@ export interface CommandRoute {
   matches(text: string): boolean;
   handle(caller: Caller): Promise<object>;
 }
+
+/** A command's `matches`: the whole message is one of the patterns (case-insensitive, a final . ! or ? allowed). */
+export const wholeMessage = (...patterns: string[]) => {
+  const re = new RegExp(`^\\s*(${patterns.join('|')})\\s*[.!?]?\\s*$`, 'i');
+  return (text: string) => re.test(text);
+};
 
 /**
  * What free text (no command matched) goes to: one feature owns it (questions: it is a question).
