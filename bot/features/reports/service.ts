@@ -17,7 +17,7 @@ import { AppError, badInput, notFound } from '../../platform/errors';
 import { type Lang, langOf } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
 import type { Messenger, SentMessage } from '../../platform/messaging';
-import { type Actor, Actors } from '../../platform/org/actor';
+import { type Actor, Actors, activeOn } from '../../platform/org/actor';
 import type { Directory, Person } from '../../platform/org/model';
 import type { Job, Scheduler } from '../../platform/schedule/port';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
@@ -157,7 +157,7 @@ export class ReportService {
     const today = stockholmDay(this.deps.clock());
     return (await this.deps.store.deputies.find({ principalId }))
       .map((d) => d.value)
-      .filter((d) => d.from <= today && today <= d.to)
+      .filter((d) => activeOn(today, d))
       .map((d) => d.deputyId);
   }
 
