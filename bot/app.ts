@@ -18,6 +18,7 @@ import { CampaignService } from './features/campaigns/service';
 import { governanceApiRoutes, governanceVerbs } from './features/governance/routes';
 import { GovernanceService } from './features/governance/service';
 import { KnowledgeService } from './features/knowledge/service';
+import { loadChannels } from './features/knowledge/channels';
 import { FileSystemSource } from './features/knowledge/source';
 import { questionApiRoutes, questionVerbs } from './features/questions/routes';
 import { QuestionService } from './features/questions/service';
@@ -218,6 +219,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     securityFunctionIds: config.securityFunction,
     teamsIdOf,
+    channels: loadChannels(config.contentDir),
   });
   const governance = new GovernanceService({
     store,

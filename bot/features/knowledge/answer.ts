@@ -12,6 +12,7 @@ export interface AnswerView {
 
 export function presentForJson(result: SearchResult): {
   answers: Omit<AnswerView, 'title' | 'link'>[];
+  confidence: SearchResult['confidence'];
   abstained: boolean;
 } {
   return {
@@ -21,6 +22,7 @@ export function presentForJson(result: SearchResult): {
       text: a.passage.text,
       score: Math.round(a.score * 1000) / 1000,
     })),
-    abstained: result.abstained,
+    confidence: result.confidence,
+    abstained: result.confidence === 'none',
   };
 }

@@ -19,6 +19,13 @@ import {
   tokenize,
 } from './analysis';
 import {
+  type Confidence,
+  type DecisionCalibration,
+  type DecisionSignals,
+  decide,
+  defaultCalibration,
+} from './decision';
+import {
   asksForPerson,
   DATE_TEXT,
   EXPLICIT_DATE,
@@ -102,14 +109,22 @@ export interface RankedPassage {
   passage: Passage;
   document: DocumentRecord;
   score: number;
+  /** Share of the question's concepts the passage covers (a concept no document uses counts as a typical one). */
   coverage: number;
+  /** Share of the concepts the documents use that the passage covers. */
+  knownCoverage: number;
 }
 
 export interface SearchResult {
   answers: RankedPassage[];
+  /** answer: the passages answer the question; uncertain: they are close; none: nothing is relevant. */
+  confidence: Confidence;
+  /** True exactly when confidence is none. */
   abstained: boolean;
-  /** Why it abstained, for the user's message. */
-  reason?: 'no-match' | 'other-organisation' | 'empty';
+  /** What the decision read (for calibration and logs). */
+  signals?: DecisionSignals;
+  /** Why it said none, for the user's message. */
+  reason?: 'no-match' | 'other-organisation' | 'empty' | 'answer-type';
   language: Language;
   intents: Intent[];
   /** Organisations named in the question that no document speaks for. */
@@ -272,6 +287,10 @@ export class KnowledgeIndex {
   private readonly touched: Uint32Array;
   private readonly seen: Uint8Array;
   private readonly groupTouched: Uint32Array;
+  /** the highest idf among the concepts an entry covers (how specific its match is) */
+  private readonly bestIdf: Float64Array;
+  /** which of the question's concepts an entry covers, one bit per concept */
+  private readonly coveredMask: Uint32Array;
   private readonly documentBest: Int32Array;
   /** intent bits → the boost they earn for this question (0: not yet computed) */
   private readonly intentFactor = new Map<number, number>();
@@ -366,6 +385,8 @@ export class KnowledgeIndex {
     this.touched = new Uint32Array(n);
     this.seen = new Uint8Array(n);
     this.groupTouched = new Uint32Array(n);
+    this.bestIdf = new Float64Array(n);
+    this.coveredMask = new Uint32Array(n);
     this.documentBest = new Int32Array(this.documents.length).fill(-1);
     for (const document of documents) {
       if (!document.organisation) continue;
@@ -668,27 +689,34 @@ export class KnowledgeIndex {
     return this.organisationOf(word) !== undefined;
   }
 
-  search(question: string, options: RankOptions = defaultRankOptions): SearchResult {
+  search(
+    question: string,
+    options: RankOptions = defaultRankOptions,
+    calibration: DecisionCalibration = defaultCalibration,
+  ): SearchResult {
     const { groups, language } = this.analyseQuestion(question);
     const intents = intentsOf(question);
     const { known, unknown } = this.organisationsIn(question);
-    const empty = (reason: SearchResult['reason']): SearchResult => ({
+    const none = (reason: SearchResult['reason']): SearchResult => ({
       answers: [],
+      confidence: 'none',
       abstained: true,
       reason,
       language,
       intents,
       unknownOrganisations: unknown,
     });
-    if (groups.every((g) => g.light) || this.passages.length === 0) return empty('empty');
-    if (unknown.length > 0 && known.size === 0) return empty('other-organisation');
+    if (groups.every((g) => g.light) || this.passages.length === 0) return none('empty');
+    if (unknown.length > 0 && known.size === 0) return none('other-organisation');
 
     const { scores, covered, inHeading, groupScore, groupWeight, groupStamp, touched, groupTouched, seen } =
       this;
+    const { bestIdf, coveredMask } = this;
     const { entry: postingEntry, start: postingStart } = this.postings;
     let touchedCount = 0;
-    let totalIdf = 0;
-    const maxIdf = this.maxIdf();
+    let knownIdf = 0;
+    let knownConcepts = 0;
+    let unknownConcepts = 0;
     try {
       for (const group of groups) {
         // the best-scoring alternative of the concept, per entry
@@ -731,10 +759,14 @@ export class KnowledgeIndex {
           }
           continue;
         }
-        // an unknown concept (a word no document uses) weighs like the rarest word
-        if (groupIdf === 0 && group.soft) continue;
-        const weightInCoverage = groupIdf > 0 ? groupIdf : maxIdf * options.unknownWeight;
-        totalIdf += weightInCoverage;
+        if (groupIdf === 0) {
+          // a concept no document uses: it lowers coverage (below), and touches no passage
+          if (!group.soft) unknownConcepts++;
+          continue;
+        }
+        const bit = 1 << Math.min(knownConcepts, 31);
+        knownConcepts++;
+        knownIdf += groupIdf;
         // the sections whose headings name the concept
         for (const alternative of group.alternatives) {
           if (alternative.weight < 0.6) continue;
@@ -751,24 +783,66 @@ export class KnowledgeIndex {
             touched[touchedCount++] = entry;
           }
           if (this.sectionStamp[this.entrySection[entry] as number] === stamp) {
-            inHeading[entry] = (inHeading[entry] as number) + weightInCoverage;
+            inHeading[entry] = (inHeading[entry] as number) + groupIdf;
             this.headingHits[entry] = (this.headingHits[entry] as number) + 1;
           }
+          const share = Math.min(groupWeight[entry] as number, 1);
           scores[entry] = (scores[entry] as number) + (groupScore[entry] as number);
-          covered[entry] =
-            (covered[entry] as number) + weightInCoverage * Math.min(groupWeight[entry] as number, 1);
+          covered[entry] = (covered[entry] as number) + groupIdf * share;
+          if (share >= 0.5) coveredMask[entry] = (coveredMask[entry] as number) | bit;
+          if (groupIdf * share > (bestIdf[entry] as number)) bestIdf[entry] = groupIdf * share;
         }
       }
-      const answers = this.rank(
+      const concepts = knownConcepts + unknownConcepts;
+      if (knownConcepts === 0) return none(concepts === 0 ? 'empty' : 'no-match');
+      // an unknown concept weighs as much as a typical known concept of the question
+      const totalIdf = knownIdf + unknownConcepts * (knownIdf / knownConcepts) * options.unknownWeight;
+      const ranked = this.rank(
         question,
         touched.subarray(0, touchedCount),
-        totalIdf,
+        { total: totalIdf, known: knownIdf },
         intents,
         known,
         options,
       );
-      if (!answers) return empty('no-match');
-      return { answers, abstained: false, language, intents, unknownOrganisations: unknown };
+      const top = ranked.answers[0];
+      const signals: DecisionSignals = {
+        concepts,
+        unknownConcepts,
+        knownCoverage: top?.knownCoverage ?? 0,
+        coverage: top?.coverage ?? 0,
+        margin: ranked.margin,
+        agreement: ranked.agreement,
+        specificity: ranked.specificity,
+        answerTypeMissing:
+          ranked.answerTypeMissing ||
+          (top !== undefined &&
+            !holdsAnswerType(
+              question,
+              ranked.answers.map((a) => a.passage.text),
+            )),
+        otherOrganisation: false,
+        candidates: ranked.answers.length,
+      };
+      const decision = decide(signals, calibration);
+      if (decision.confidence === 'none')
+        return {
+          ...none(
+            decision.reason === 'covered' || decision.reason === 'partly-covered'
+              ? 'no-match'
+              : decision.reason,
+          ),
+          signals,
+        };
+      return {
+        signals,
+        answers: ranked.answers,
+        confidence: decision.confidence,
+        abstained: false,
+        language,
+        intents,
+        unknownOrganisations: unknown,
+      };
     } finally {
       for (let i = 0; i < touchedCount; i++) {
         const entry = touched[i] as number;
@@ -777,6 +851,8 @@ export class KnowledgeIndex {
         inHeading[entry] = 0;
         this.headingHits[entry] = 0;
         seen[entry] = 0;
+        bestIdf[entry] = 0;
+        coveredMask[entry] = 0;
       }
     }
   }
@@ -791,16 +867,27 @@ export class KnowledgeIndex {
     return ++this.stamp;
   }
 
-  /** Final scores of the touched entries: coverage, intent, heading, length and organisation; best per document. */
+  /**
+   * Final scores of the touched entries: coverage, intent, heading, length and organisation; best per document.
+   * Also the signals the decision reads beside coverage: the margin to the best passage of another section,
+   * whether the runners-up agree with the best, how specific the best passage's matched words are.
+   */
   private rank(
     question: string,
     touched: Uint32Array,
-    totalIdf: number,
+    idf: { total: number; known: number },
     intents: Intent[],
     known: Set<string>,
     options: RankOptions,
-  ): RankedPassage[] | undefined {
+  ): {
+    answers: RankedPassage[];
+    margin: number;
+    agreement: number;
+    specificity: number;
+    answerTypeMissing: boolean;
+  } {
     const { scores, covered, inHeading, documentBest } = this;
+    const totalIdf = idf.total;
     const final = this.groupScore; // reused: the group pass is over
     const answering: number[] = [];
     const person = asksForPerson(intents);
@@ -816,6 +903,7 @@ export class KnowledgeIndex {
     let lastMask = -1;
     let boost = 1;
     let answersIntent = false;
+    const nothing = { answers: [], margin: 1, agreement: 0, specificity: 0, answerTypeMissing: false };
     try {
       for (let t = 0; t < touched.length; t++) {
         const entry = touched[t] as number;
@@ -869,6 +957,7 @@ export class KnowledgeIndex {
         document: this.documents[this.entryDocument[entry] as number] as DocumentRecord,
         score: final[entry] as number,
         coverage: (covered[entry] as number) / totalIdf,
+        knownCoverage: (covered[entry] as number) / idf.known,
       });
       const bestOf = (d: number) => final[documentBest[d] as number] as number;
       // a question only a date or a name answers: show the document's passage that holds one, or none
@@ -876,6 +965,8 @@ export class KnowledgeIndex {
       const wantsName = !wantsDate && EXPLICIT_NAME.test(question);
       const fits = (text: string) => (wantsDate ? DATE_TEXT.test(text) : personLine(text));
       const answers: RankedPassage[] = [];
+      const entries: number[] = [];
+      let typeMissing = false;
       // the documents best first, picked one at a time: only the first few are ever looked at
       const pool = answering.slice();
       for (let d = nextBest(pool, bestOf); d >= 0; d = nextBest(pool, bestOf)) {
@@ -888,17 +979,20 @@ export class KnowledgeIndex {
           const holder = (this.documentEntries[d] as number[])
             .map((entry) => this.passages[entry] as Passage)
             .find((p) => fits(p.text) && (!wantsDate || !adopted || p.text.includes(adopted)));
-          if (!holder) continue;
+          if (!holder) {
+            typeMissing = true;
+            continue;
+          }
           candidate = { ...candidate, passage: holder };
         }
-        if (!top) {
-          if (candidate.coverage < options.minCoverage) return undefined;
+        if (!top || candidate.knownCoverage >= options.minCoverage) {
           answers.push(candidate);
-        } else if (candidate.coverage >= options.minCoverage) answers.push(candidate);
+          entries.push(documentBest[d] as number);
+        }
         if (answers.length >= options.maxAnswers) break;
       }
       const top = answers[0];
-      if (!top) return undefined;
+      if (!top) return { ...nothing, answerTypeMissing: typeMissing };
       if (!wantsDate && !wantsName && answers.length < options.maxAnswers) {
         // the next-best passages of the answering documents (see fillFromSameDocuments)
         const candidates: RankedPassage[] = [];
@@ -908,19 +1002,68 @@ export class KnowledgeIndex {
             if (
               this.seen[entry] &&
               (final[entry] as number) >= top.score * options.fillCutoff &&
-              (covered[entry] as number) / totalIdf >= options.minCoverage
+              (covered[entry] as number) / idf.known >= options.minCoverage
             )
               candidates.push(view(entry));
           }
         }
         fillFromSameDocuments(answers, candidates, options.maxAnswers);
       }
-      return answers;
+      // the margin: the best passage against the best of any other section
+      const topEntry = entries[0] as number;
+      const topSection = this.entrySection[topEntry] as number;
+      let rival = 0;
+      for (let t = 0; t < touched.length; t++) {
+        const entry = touched[t] as number;
+        if (this.entrySection[entry] === topSection) continue;
+        const score = final[entry] as number;
+        if (score > rival) rival = score;
+      }
+      // agreement: the runners-up shown come from the best passage's section, or cover the same concepts
+      const topMask = this.coveredMask[topEntry] as number;
+      const runners = answers.slice(1);
+      const agreeing = runners.filter((a) => {
+        const entry = this.passageEntry(a.passage);
+        if (entry === undefined) return false;
+        return (
+          this.entrySection[entry] === topSection || (topMask !== 0 && this.coveredMask[entry] === topMask)
+        );
+      }).length;
+      return {
+        answers,
+        margin: rival > 0 ? top.score / rival : Number.POSITIVE_INFINITY,
+        agreement: runners.length > 0 ? agreeing / runners.length : 1,
+        specificity: (this.bestIdf[topEntry] as number) / this.maxIdf(),
+        answerTypeMissing: false,
+      };
     } finally {
       for (const d of answering) documentBest[d] = -1;
       intentFactor.clear();
     }
   }
+
+  /** The entry of a passage shown (by its position among its document's passages). */
+  private passageEntry(passage: Passage): number | undefined {
+    const d = this.documentIndex.get(passage.documentId);
+    if (d === undefined) return undefined;
+    return (this.documentEntries[d] as number[]).find((entry) => this.passages[entry] === passage);
+  }
+}
+
+/** Questions that ask for a phone number or an e-mail address, and the text that holds one. */
+const ASKS_PHONE =
+  /\b(telefonnummer\w*|telefonnr|tel\.? ?nr|numret|vilket nummer|ringer jag|phone numbers?|telephone|what number|which number)\b/i;
+const PHONE_TEXT =
+  /\b\d{2,4}[- ]?\d{2,3}(?:[ -]?\d{2}){1,3}\b|\b(?:internnummer|telefon|tel\.?|ring|nummer) \d{3,}\b|\b112\b/i;
+const ASKS_EMAIL =
+  /\b(e-?postadress\w*|mejladress\w*|mailadress\w*|e-?mail address(?:es)?|email address(?:es)?)\b/i;
+const EMAIL_TEXT = /[\p{L}\d._-]+@[\p{L}\d.-]+\.[a-z]{2,}/iu;
+
+/** Whether the passages can hold the kind of answer asked for (a phone number, an e-mail address); true when no kind is asked for. */
+export function holdsAnswerType(question: string, texts: string[]): boolean {
+  if (ASKS_PHONE.test(question) && !texts.some((t) => PHONE_TEXT.test(t))) return false;
+  if (ASKS_EMAIL.test(question) && !texts.some((t) => EMAIL_TEXT.test(t))) return false;
+  return true;
 }
 
 /**

@@ -31,6 +31,9 @@ export interface Summariser {
   summarise(question: string, passages: AnswerView[], language: Lang): Promise<string | undefined>;
 }
 
+/** Share of a new question's concepts a kept question must hold for its curated answer to be shown. */
+const CURATED_COVERAGE = 0.7;
+
 const CURATED_DOCUMENT: DocumentRecord = {
   id: 'curated',
   sourceKey: 'curated',
@@ -77,15 +80,14 @@ export class KnowledgeService {
   async searchCurated(question: string): Promise<{ questionId: string; answer: string }[]> {
     // nothing kept yet: no question to analyse against
     if (this.curatedIndex.size === 0) return [];
-    const result = this.curatedIndex.search(question, {
-      ...defaultRankOptions,
-      minCoverage: 0.7,
-      maxAnswers: 1,
-    });
-    return result.answers.map((a) => ({
-      questionId: a.passage.id,
-      answer: this.curatedAnswers.get(a.passage.id) ?? '',
-    }));
+    const result = this.curatedIndex.search(question, { ...defaultRankOptions, maxAnswers: 1 });
+    // a kept question answers a new one only when it holds most of the new one's meaning
+    return result.answers
+      .filter((a) => a.coverage >= CURATED_COVERAGE)
+      .map((a) => ({
+        questionId: a.passage.id,
+        answer: this.curatedAnswers.get(a.passage.id) ?? '',
+      }));
   }
 
   async summarise(question: string, answers: AnswerView[], language: Lang): Promise<string | undefined> {

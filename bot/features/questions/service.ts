@@ -14,6 +14,7 @@ import type { Directory } from '../../platform/org/model';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
 import type { GroupCommit, StoreWrite } from '../../platform/store/groupCommit';
 import type { AnswerView } from '../knowledge/answer';
+import { type Channel, channelsFor } from '../knowledge/channels';
 import type { KnowledgeService } from '../knowledge/service';
 import type { Question } from './model';
 import { type Actor, can, transitions } from './policy';
@@ -36,6 +37,8 @@ export interface QuestionServiceDeps {
   securityFunctionIds: string[];
   /** Teams user ids (29:…) of people, for card refresh; optional. */
   teamsIdOf: (personId: string) => Promise<string | undefined>;
+  /** Where questions the documents cannot answer belong instead (content/channels.json); none when absent. */
+  channels?: Channel[];
   /** The store's group commit: a question is written in a transaction shared with other turns (see store/groupCommit.ts). */
   commits: GroupCommit<StoreWrite>;
 }
@@ -86,6 +89,7 @@ export class QuestionService {
       askedAt: clock().toISOString(),
       status: 'asked',
       shown: answers.map((a) => ({ documentTitle: a.title, section: a.section, text: a.text })),
+      confidence: result.confidence,
       ...(summary ? { summary } : {}),
       curated: false,
       functionCards: [],
@@ -99,7 +103,9 @@ export class QuestionService {
       answers,
       curated: curated.map((c) => ({ text: c.answer })),
       summary,
+      confidence: result.confidence,
       abstainReason: result.abstained ? result.reason : undefined,
+      channels: result.confidence === 'none' ? channelsFor(text, this.deps.channels ?? []) : [],
       organisation: this.deps.directory.organisation.name,
       feedbackGiven: false,
     });
@@ -181,6 +187,7 @@ export class QuestionService {
       })),
       curated: [],
       summary: question.summary,
+      confidence: question.confidence,
       organisation: this.deps.directory.organisation.name,
       ...extra,
     });
