@@ -560,7 +560,8 @@ export class KnowledgeIndex {
       const alternatives: Alternative[] = [];
       const sv = stemSv(token);
       if (language === 'en') {
-        const translated = enToSv[token];
+        // "e-mail" and "email" are one word
+        const translated = enToSv[token] ?? enToSv[token.replace(/-/g, '')];
         if (translated) for (const w of translated) alternatives.push(...this.svAlternatives(w, 1));
         alternatives.push({ term: stemEn(token), weight: 0.8 }, { term: sv, weight: 0.8 });
       } else if (particles.has(i)) {
