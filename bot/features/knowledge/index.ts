@@ -40,6 +40,7 @@ import {
 import type { DocumentRecord, Passage } from './model';
 import { type Postings, PostingsBuilder } from './postings';
 import { editDistance, SurfaceVocabulary } from './spelling';
+import { thesaurusSv } from './thesaurus';
 import { enToSv, svSynonyms } from './vocabulary';
 
 const K1 = 1.2;
@@ -247,6 +248,10 @@ function synonymsOfStem(stem: string): string[] | undefined {
 
 /** The English words and phrases the vocabulary translates, for correcting English typos. */
 const englishWords = Object.keys(enToSv);
+
+/** A thesaurus synonym's weight (a word of the question no document uses), and how many are tried. */
+const THESAURUS_WEIGHT = 0.7;
+const MAX_THESAURUS_SYNONYMS = 4;
 
 /** Per-entry flags, packed. */
 const LEAD = 1;
@@ -605,12 +610,20 @@ export class KnowledgeIndex {
             for (const w of correctedSynonyms) alternatives.push(...this.svAlternatives(w, 0.8));
         }
       }
+      if (language === 'sv' && !parts && !alternatives.some((a) => this.has(a.term))) {
+        // a word no document uses: the thesaurus's synonyms that the documents do use
+        for (const w of this.knownSynonyms(token))
+          alternatives.push(...this.svAlternatives(w, THESAURUS_WEIGHT));
+      }
       if (parts && parts.length > 1 && !this.has(sv)) {
         // a compound the documents do not use as such: each part is its own concept
         for (const part of parts) {
           const partAlternatives: Alternative[] = [{ term: part, weight: 0.9 }];
           for (const w of svSynonyms[part] ?? synonymsOfStem(part) ?? enToSv[part] ?? [])
             partAlternatives.push(...this.svAlternatives(w, 0.8));
+          if (!partAlternatives.some((a) => this.has(a.term)))
+            for (const w of this.knownSynonyms(part))
+              partAlternatives.push(...this.svAlternatives(w, THESAURUS_WEIGHT));
           groups.push({
             token: `${token}:${part}`,
             alternatives: dedupe([...alternatives, ...partAlternatives]),
@@ -622,6 +635,14 @@ export class KnowledgeIndex {
       groups.push({ token, alternatives: dedupe(alternatives), soft: SOFT_WORDS.has(token) });
     });
     return { groups: groups.filter((g) => g.alternatives.length > 0), language };
+  }
+
+  /** The thesaurus's synonyms of a word that the documents use (single words, the first few). */
+  private knownSynonyms(word: string): string[] {
+    return thesaurusSv(word)
+      .filter((w) => !w.includes(' ') && this.has(stemSv(w.toLowerCase())))
+      .slice(0, MAX_THESAURUS_SYNONYMS)
+      .map((w) => w.toLowerCase());
   }
 
   /** A stop word that still steers the answer, as a light group; undefined for the others. */
