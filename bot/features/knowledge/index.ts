@@ -9,6 +9,7 @@
 import {
   compoundParts,
   detectLanguage,
+  dictionaryWords,
   isStopword,
   type Language,
   particleVerbs,
@@ -674,33 +675,9 @@ export class KnowledgeIndex {
     for (const m of question.matchAll(named)) {
       const word = (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase();
       if (!word || this.organisationOf(word)) continue;
+      // a name is not a word of the language: "region Blekinge", not "region gäller" or "kommunens egna"
       if (isStopword(word, 'sv') || isStopword(word, 'en') || this.surface.has(word)) continue;
-      if (
-        [
-          'min',
-          'vår',
-          'er',
-          'din',
-          'denna',
-          'the',
-          'my',
-          'our',
-          'this',
-          'your',
-          'hela',
-          'inom',
-          'policy',
-          'gäller',
-          'ska',
-          'varje',
-          'each',
-          'every',
-          'annan',
-          'another',
-          'other',
-        ].includes(word)
-      )
-        continue;
+      if (dictionaryWords().has(word) || dictionaryWords().has(word.replace(/s$/, ''))) continue;
       unknown.push(word);
     }
     return { known, unknown };
