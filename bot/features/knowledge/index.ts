@@ -92,6 +92,8 @@ export interface RankOptions {
   fragmentFactor: number;
   /** Passages with fewer content words than this are penalised (unless a name is asked for). */
   shortPassageWords: number;
+  /** Top-k pruning of common concepts (see search); off only to measure what it changes. */
+  prune: boolean;
 }
 
 export const defaultRankOptions: RankOptions = {
@@ -105,6 +107,7 @@ export const defaultRankOptions: RankOptions = {
   intentHeadingShare: 0.5,
   fragmentFactor: 0.75,
   shortPassageWords: 8,
+  prune: true,
 };
 
 export interface RankedPassage {
@@ -253,6 +256,24 @@ const englishWords = Object.keys(enToSv);
 /** A thesaurus synonym's weight (a word of the question no document uses), and how many are tried. */
 const THESAURUS_WEIGHT = 0.7;
 const MAX_THESAURUS_SYNONYMS = 4;
+
+/** A concept is probed rather than walked when its postings exceed this share of the passages (and this many). */
+const PRUNE_SHARE = 0.05;
+const PRUNE_MIN_POSTINGS = 2000;
+
+/** Where `entry` is among the increasing entries of one term's postings, [begin, end); −1 when absent. */
+function findEntry(entries: Uint32Array, begin: number, end: number, entry: number): number {
+  let low = begin;
+  let high = end - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = entries[middle] as number;
+    if (at === entry) return middle;
+    if (at < entry) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
+}
 
 /** Per-entry flags, packed. */
 const LEAD = 1;
@@ -717,35 +738,54 @@ export class KnowledgeIndex {
     let knownConcepts = 0;
     let unknownConcepts = 0;
     try {
-      for (const group of groups) {
+      // Top-k pruning in the manner of MaxScore: the rare concepts first; a concept whose postings are many
+      // (a word most passages use) only adds to the passages the rarer ones found, probed by binary search
+      // in its postings, instead of walking them all. A passage that has only common words cannot come first.
+      const postingsOf = (group: Group) =>
+        group.alternatives.reduce((sum, a) => sum + this.postings.count(a.term), 0);
+      const ordered = groups
+        .map((group) => ({ group, size: postingsOf(group) }))
+        .sort((a, b) => Number(a.group.light) - Number(b.group.light) || a.size - b.size);
+      const pruneAbove = Math.max(PRUNE_MIN_POSTINGS, this.passages.length * PRUNE_SHARE);
+      for (const { group, size } of ordered) {
         // the best-scoring alternative of the concept, per entry
         const stamp = this.nextStamp();
         let groupCount = 0;
         let groupIdf = 0;
+        const visit = (p: number, entry: number, alternativeWeight: number, idf: number) => {
+          const tf = this.postings.weightAt(p);
+          const score =
+            (alternativeWeight * idf * (tf * (K1 + 1))) / (tf + (this.entryNorm[entry] as number));
+          // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
+          const weight = alternativeWeight * Math.min(tf / 0.5, 1);
+          if (groupStamp[entry] !== stamp) {
+            groupStamp[entry] = stamp;
+            groupTouched[groupCount++] = entry;
+            groupScore[entry] = score;
+            groupWeight[entry] = weight;
+            return;
+          }
+          // the concept scores as its best-scoring alternative, and is covered as its best-covering one
+          if (score > (groupScore[entry] as number)) groupScore[entry] = score;
+          if (weight > (groupWeight[entry] as number)) groupWeight[entry] = weight;
+        };
+        const probe = options.prune && touchedCount > 0 && size > pruneAbove && touchedCount * 16 < size;
         for (const alternative of group.alternatives) {
           const id = this.postings.id(alternative.term);
           if (id === undefined) continue;
           const idf = this.idf(alternative.term);
           groupIdf = Math.max(groupIdf, idf * alternative.weight);
+          const begin = postingStart[id] as number;
           const end = postingStart[id + 1] as number;
-          for (let p = postingStart[id] as number; p < end; p++) {
-            const entry = postingEntry[p] as number;
-            const tf = this.postings.weightAt(p);
-            const score =
-              (alternative.weight * idf * (tf * (K1 + 1))) / (tf + (this.entryNorm[entry] as number));
-            // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
-            const weight = alternative.weight * Math.min(tf / 0.5, 1);
-            if (groupStamp[entry] !== stamp) {
-              groupStamp[entry] = stamp;
-              groupTouched[groupCount++] = entry;
-              groupScore[entry] = score;
-              groupWeight[entry] = weight;
-              continue;
+          if (probe) {
+            for (let t = 0; t < touchedCount; t++) {
+              const entry = touched[t] as number;
+              const p = findEntry(postingEntry, begin, end, entry);
+              if (p >= 0) visit(p, entry, alternative.weight, idf);
             }
-            // the concept scores as its best-scoring alternative, and is covered as its best-covering one
-            if (score > (groupScore[entry] as number)) groupScore[entry] = score;
-            if (weight > (groupWeight[entry] as number)) groupWeight[entry] = weight;
+            continue;
           }
+          for (let p = begin; p < end; p++) visit(p, postingEntry[p] as number, alternative.weight, idf);
         }
         if (group.light) {
           for (let i = 0; i < groupCount; i++) {

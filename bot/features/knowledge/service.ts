@@ -26,6 +26,11 @@ export interface Reranker {
   rerank(question: string, candidates: SearchResult['answers']): Promise<SearchResult['answers']>;
 }
 
+export interface Judge {
+  /** Whether the passages answer the question (true), do not (false), or it cannot tell (undefined); may fail. */
+  answers(question: string, passages: AnswerView[]): Promise<boolean | undefined>;
+}
+
 export interface Summariser {
   /** Phrases a short answer from the quoted passages only; the quotes are always shown beside it. */
   summarise(question: string, passages: AnswerView[], language: Lang): Promise<string | undefined>;
@@ -54,7 +59,7 @@ export class KnowledgeService {
     private readonly store: Store,
     private readonly log: Logger,
     private readonly clock: () => Date = () => new Date(),
-    private readonly semantic: { reranker?: Reranker; summariser?: Summariser } = {},
+    private readonly semantic: { reranker?: Reranker; summariser?: Summariser; judge?: Judge } = {},
   ) {}
 
   /** Curated answers: questions the security function answered and chose to keep. */
@@ -184,17 +189,40 @@ export class KnowledgeService {
     return report;
   }
 
+  /**
+   * The offline decision, then, when Azure OpenAI is configured: for *answer* and *uncertain*, the wider lexical
+   * candidates re-ranked by meaning, and a confident *answer* only when the chat deployment judges that the
+   * passages answer the question (otherwise *uncertain*). Any failure keeps the offline result.
+   */
   async search(question: string, options: RankOptions = defaultRankOptions): Promise<SearchResult> {
     const result = this.index.search(question, options);
-    const { reranker } = this.semantic;
+    const { reranker, judge } = this.semantic;
     if (!reranker || result.abstained) return result;
+    let semantic = result;
     const wide = this.index.search(question, { ...options, maxAnswers: 10, relativeCutoff: 0.3 });
     try {
       const reranked = await reranker.rerank(question, wide.answers);
-      return { ...result, answers: reranked.slice(0, options.maxAnswers) };
+      semantic = { ...result, answers: reranked.slice(0, options.maxAnswers) };
     } catch (error) {
       this.log.warn({ err: error }, 'semantic re-ranking failed; keeping the lexical order');
       return result;
     }
+    if (!judge || semantic.confidence !== 'answer') return semantic;
+    try {
+      const verdict = await judge.answers(question, semantic.answers.map(viewOf));
+      if (verdict === false) return { ...semantic, confidence: 'uncertain' };
+    } catch (error) {
+      this.log.warn({ err: error }, 'the answer could not be judged; keeping the offline decision');
+    }
+    return semantic;
   }
 }
+
+const viewOf = (a: SearchResult['answers'][number]): AnswerView => ({
+  doc: a.document.fileName,
+  title: a.document.title,
+  section: a.passage.section,
+  text: a.passage.text,
+  link: a.document.link,
+  score: a.score,
+});
