@@ -785,7 +785,23 @@ export class KnowledgeIndex {
             }
             continue;
           }
-          for (let p = begin; p < end; p++) visit(p, postingEntry[p] as number, alternative.weight, idf);
+          // the walk, inline (the hot loop: no call per posting)
+          for (let p = begin; p < end; p++) {
+            const entry = postingEntry[p] as number;
+            const tf = this.postings.weightAt(p);
+            const score =
+              (alternative.weight * idf * (tf * (K1 + 1))) / (tf + (this.entryNorm[entry] as number));
+            const weight = alternative.weight * Math.min(tf / 0.5, 1);
+            if (groupStamp[entry] !== stamp) {
+              groupStamp[entry] = stamp;
+              groupTouched[groupCount++] = entry;
+              groupScore[entry] = score;
+              groupWeight[entry] = weight;
+              continue;
+            }
+            if (score > (groupScore[entry] as number)) groupScore[entry] = score;
+            if (weight > (groupWeight[entry] as number)) groupWeight[entry] = weight;
+          }
         }
         if (group.light) {
           for (let i = 0; i < groupCount; i++) {
