@@ -39,6 +39,7 @@ import {
   personLine,
 } from './intent';
 import type { DocumentRecord, Passage } from './model';
+import { regionNamesOf } from './places';
 import { type Postings, PostingsBuilder } from './postings';
 import { editDistance, SurfaceVocabulary } from './spelling';
 import { thesaurusSv } from './thesaurus';
@@ -435,6 +436,11 @@ export class KnowledgeIndex {
       this.organisations.get(word) ??
       (word.endsWith('s') ? this.organisations.get(word.slice(0, -1)) : undefined);
     if (exact) return exact;
+    // a county or its seat names its region (Halmstad, Hallands → Region Halland)
+    for (const name of regionNamesOf(word)) {
+      const region = this.organisations.get(name);
+      if (region) return region;
+    }
     if (word.length < 5 || isStopword(word, 'sv') || isStopword(word, 'en')) return undefined;
     for (const [name, set] of this.organisations) {
       if (

@@ -117,3 +117,47 @@ Servicedesk nås på internnummer 4000.
     expect(result.answers[0]?.passage.text).toMatch(/förlorat en dator/);
   });
 });
+
+describe('a place name', () => {
+  const policy = (organisation: string, text: string): [DocumentRecord, Passage] => [
+    {
+      id: organisation,
+      sourceKey: organisation,
+      fileName: `${organisation}.txt`,
+      title: `Säkerhetspolicy för ${organisation}`,
+      organisation,
+      link: '',
+      contentHash: '',
+      importedAt: '',
+      passageCount: 1,
+    },
+    {
+      id: `${organisation}:0`,
+      documentId: organisation,
+      ordinal: 0,
+      section: '3 Incidenter',
+      sectionPath: [],
+      text,
+    },
+  ];
+  const [halland, hallandText] = policy(
+    'Region Halland',
+    'Incidenter rapporteras till närmaste chef och till säkerhetsenheten samma dag.',
+  );
+  const [kustby, kustbyText] = policy(
+    'Kustby kommun',
+    'Incidenter rapporteras till närmaste chef och till säkerhetssamordnaren samma vecka.',
+  );
+  const index = new KnowledgeIndex([halland, kustby], [hallandText, kustbyText]);
+
+  it('finds its region: the county seat and the county name the region’s documents', () => {
+    for (const question of [
+      'Hur rapporteras incidenter i Halmstad?',
+      'Hur rapporteras incidenter i Hallands län?',
+    ]) {
+      const result = index.search(question);
+      expect(result.answers[0]?.document.organisation).toBe('Region Halland');
+      expect(result.answers.map((a) => a.document.organisation)).not.toContain('Kustby kommun');
+    }
+  });
+});
