@@ -1037,9 +1037,12 @@ export class KnowledgeIndex {
         let candidate = view(documentBest[d] as number);
         if ((wantsDate || wantsName) && !fits(candidate.passage.text)) {
           const adopted = candidate.document.adoptedDate;
-          const holder = (this.documentEntries[d] as number[])
+          const holders = (this.documentEntries[d] as number[])
             .map((entry) => this.passages[entry] as Passage)
-            .find((p) => fits(p.text) && (!wantsDate || !adopted || p.text.includes(adopted)));
+            .filter((p) => fits(p.text));
+          // the passage that states the adoption date the metadata names, else the first that states a date
+          const holder =
+            (wantsDate && adopted ? holders.find((p) => p.text.includes(adopted)) : undefined) ?? holders[0];
           if (!holder) {
             typeMissing = true;
             continue;
