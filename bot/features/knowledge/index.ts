@@ -152,6 +152,8 @@ interface Group {
    * score, lighter, and never to coverage, so a passage without them is not held to have missed a concept.
    */
   light?: boolean;
+  /** Met only through a thesaurus synonym: it ranks like a light word, and the decision counts it as unknown. */
+  weak?: boolean;
 }
 
 /** Function words indexed although they are stop words: the phases before, during and after an event. */
@@ -638,10 +640,14 @@ export class KnowledgeIndex {
             for (const w of correctedSynonyms) alternatives.push(...this.svAlternatives(w, 0.8));
         }
       }
+      // a word no document uses: the thesaurus's synonyms that the documents do use (weak: they rank, but the
+      // decision still counts the word as unknown)
+      let weak = false;
       if (language === 'sv' && !parts && !alternatives.some((a) => this.has(a.term))) {
-        // a word no document uses: the thesaurus's synonyms that the documents do use
-        for (const w of this.knownSynonyms(token))
+        for (const w of this.knownSynonyms(token)) {
           alternatives.push(...this.svAlternatives(w, THESAURUS_WEIGHT));
+          weak = true;
+        }
       }
       if (parts && parts.length > 1 && !this.has(sv)) {
         // a compound the documents do not use as such: each part is its own concept
@@ -649,18 +655,21 @@ export class KnowledgeIndex {
           const partAlternatives: Alternative[] = [{ term: part, weight: 0.9 }];
           for (const w of svSynonyms[part] ?? synonymsOfStem(part) ?? enToSv[part] ?? [])
             partAlternatives.push(...this.svAlternatives(w, 0.8));
-          if (!partAlternatives.some((a) => this.has(a.term)))
+          const partWeak =
+            !partAlternatives.some((a) => this.has(a.term)) && !alternatives.some((a) => this.has(a.term));
+          if (partWeak)
             for (const w of this.knownSynonyms(part))
               partAlternatives.push(...this.svAlternatives(w, THESAURUS_WEIGHT));
           groups.push({
             token: `${token}:${part}`,
             alternatives: dedupe([...alternatives, ...partAlternatives]),
+            weak: partWeak,
           });
         }
         return;
       }
       if (parts) for (const part of parts) alternatives.push({ term: part, weight: 0.6 });
-      groups.push({ token, alternatives: dedupe(alternatives), soft: SOFT_WORDS.has(token) });
+      groups.push({ token, alternatives: dedupe(alternatives), soft: SOFT_WORDS.has(token), weak });
     });
     return { groups: groups.filter((g) => g.alternatives.length > 0), language };
   }
@@ -809,7 +818,8 @@ export class KnowledgeIndex {
             if (weight > (groupWeight[entry] as number)) groupWeight[entry] = weight;
           }
         }
-        if (group.light) {
+        if (group.weak && !group.soft) unknownConcepts++;
+        if (group.light || group.weak) {
           for (let i = 0; i < groupCount; i++) {
             const entry = groupTouched[i] as number;
             if (!seen[entry]) {
