@@ -10,6 +10,16 @@ export interface AnswerView {
   score: number;
 }
 
+/** A ranked passage as the cards and the AI ports see it. */
+export const answerViewOf = (a: SearchResult['answers'][number]): AnswerView => ({
+  doc: a.document.fileName,
+  title: a.document.title,
+  section: a.passage.section,
+  text: a.passage.text,
+  link: a.document.link,
+  score: a.score,
+});
+
 export function presentForJson(result: SearchResult): {
   answers: Omit<AnswerView, 'title' | 'link'>[];
   confidence: SearchResult['confidence'];

@@ -3,8 +3,8 @@
  * BM25 over the passage text (its section heading and document title weigh in less). A question
  * becomes term groups — one per concept, each with alternatives (the stem, compound parts,
  * synonyms, English→Swedish words, spelling corrections) — so a concept counts once however it is
- * phrased. Intent and organisation adjust the rank; coverage of the question's concepts decides
- * whether to answer at all. Plain code, no I/O.
+ * phrased. Intent and organisation adjust the rank; the decision (decision.ts) reads coverage, margin and
+ * answer types to say answer, uncertain or none. Plain code, no I/O.
  */
 import {
   compoundParts,
@@ -72,14 +72,14 @@ const GENERIC_ORGANISATION_WORDS = new Set([
   'of',
 ]);
 
-/** Tunable thresholds, chosen on the development question set (see bench/eval). */
+/** Ranking settings (the decision's thresholds are in decision.ts). */
 export interface RankOptions {
   maxAnswers: number;
-  /** Minimum share of the question's concepts (idf-weighted) the best passage must cover. */
+  /** Minimum share of the known concepts (idf-weighted) a passage after the best must cover to be shown. */
   minCoverage: number;
   /** A second or third document is shown only when it scores at least this share of the best. */
   relativeCutoff: number;
-  /** How much a word no document uses weighs in coverage, as a share of the rarest word's weight. */
+  /** How much a word no document uses weighs in coverage, as a share of the question's typical known word. */
   unknownWeight: number;
   /** A further passage of an answering document fills a free slot when it scores at least this share of the best. */
   fillCutoff: number;

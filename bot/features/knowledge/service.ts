@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Lang } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
 import type { Store } from '../../platform/store';
-import type { AnswerView } from './answer';
+import { type AnswerView, answerViewOf } from './answer';
 import { DocumentReadError, extractDocument } from './extract';
 import { defaultRankOptions, KnowledgeIndex, type RankOptions, type SearchResult } from './index';
 import type { DocumentRecord, Passage } from './model';
@@ -209,7 +209,7 @@ export class KnowledgeService {
     }
     if (!judge || semantic.confidence !== 'answer') return semantic;
     try {
-      const verdict = await judge.answers(question, semantic.answers.map(viewOf));
+      const verdict = await judge.answers(question, semantic.answers.map(answerViewOf));
       if (verdict === false) return { ...semantic, confidence: 'uncertain' };
     } catch (error) {
       this.log.warn({ err: error }, 'the answer could not be judged; keeping the offline decision');
@@ -217,12 +217,3 @@ export class KnowledgeService {
     return semantic;
   }
 }
-
-const viewOf = (a: SearchResult['answers'][number]): AnswerView => ({
-  doc: a.document.fileName,
-  title: a.document.title,
-  section: a.passage.section,
-  text: a.passage.text,
-  link: a.document.link,
-  score: a.score,
-});

@@ -13,7 +13,7 @@ import { type Messenger, NotReachable, type SentMessage } from '../../platform/m
 import type { Directory } from '../../platform/org/model';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
 import type { GroupCommit, StoreWrite } from '../../platform/store/groupCommit';
-import type { AnswerView } from '../knowledge/answer';
+import { type AnswerView, answerViewOf } from '../knowledge/answer';
 import { type Channel, channelsFor } from '../knowledge/channels';
 import type { KnowledgeService } from '../knowledge/service';
 import type { Question } from './model';
@@ -70,14 +70,7 @@ export class QuestionService {
     const { knowledge, clock } = this.deps;
     const result = await knowledge.search(text);
     const curated = await knowledge.searchCurated(text);
-    const answers: AnswerView[] = result.answers.map((a) => ({
-      doc: a.document.fileName,
-      title: a.document.title,
-      section: a.passage.section,
-      text: a.passage.text,
-      link: a.document.link,
-      score: a.score,
-    }));
+    const answers: AnswerView[] = result.answers.map(answerViewOf);
     const summary =
       answers.length > 0 ? await knowledge.summarise(text, answers, langOf(asker.locale)) : undefined;
     const question: Question = {
