@@ -1,15 +1,16 @@
 /** Presenters: a question and the viewer's abilities → card data. No I/O, no config. */
 import { renderCard } from '../../platform/cards';
 import { formatDateTime, type Lang, translator } from '../../platform/i18n';
+import type { Actor } from '../../platform/org/actor';
 import type { AnswerView } from '../knowledge/answer';
 import type { Channel } from '../knowledge/channels';
 import type { Confidence } from '../knowledge/decision';
-import type { SearchResult } from '../knowledge/index';
+import type { SearchResult } from '../knowledge/searchIndex';
 import answerTemplate from './cards/answer.json';
 import deliveredTemplate from './cards/delivered.json';
 import questionTemplate from './cards/question.json';
 import type { Question } from './model';
-import { type Actor, can } from './policy';
+import { questionPolicy } from './policy';
 
 export const MAX_ANSWER_CHARS = 2000;
 
@@ -51,7 +52,7 @@ export function answerCard(lang: Lang, actor: Actor, input: AnswerCardInput): ob
         : input.abstainReason === 'answer-type'
           ? t('abstain.answerType')
           : t('abstain.body');
-  const canEscalate = can(actor, 'escalate', question);
+  const canEscalate = questionPolicy.can(actor, 'escalate', question);
   return renderCard(answerTemplate, {
     title,
     curatedLabel: t('answer.curated'),
@@ -82,7 +83,7 @@ export function answerCard(lang: Lang, actor: Actor, input: AnswerCardInput): ob
     })),
     channelOpenLabel: t('channel.open'),
     status: input.status ?? statusLine(lang, question),
-    canFeedback: !abstained && !input.feedbackGiven && can(actor, 'feedback', question),
+    canFeedback: !abstained && !input.feedbackGiven && questionPolicy.can(actor, 'feedback', question),
     yesLabel: t('answer.yes'),
     noLabel: t('answer.no'),
     // when nothing answers clearly, asking the security function is the first thing offered
@@ -126,7 +127,7 @@ export function questionCard(lang: Lang, actor: Actor, question: Question, refre
       name: question.answeredByName ?? '',
       when: question.answeredAt ? formatDateTime(question.answeredAt) : '',
     }),
-    canAnswer: can(actor, 'answer', question),
+    canAnswer: questionPolicy.can(actor, 'answer', question),
     answerLabel: t('question.answerLabel'),
     answerPlaceholder: t('question.answerPlaceholder'),
     answerRequired: t('error.answerRequired'),

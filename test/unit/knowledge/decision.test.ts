@@ -1,8 +1,8 @@
 import { type DecisionSignals, decide } from '../../../bot/features/knowledge/decision';
-import { KnowledgeIndex } from '../../../bot/features/knowledge/index';
 import type { DocumentRecord, Passage } from '../../../bot/features/knowledge/model';
 import { parseText } from '../../../bot/features/knowledge/parse';
 import { toPassages } from '../../../bot/features/knowledge/passages';
+import { KnowledgeIndex } from '../../../bot/features/knowledge/searchIndex';
 
 /** A question fully met by one passage, well above every other section. */
 const clear: DecisionSignals = {
