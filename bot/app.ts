@@ -13,6 +13,7 @@ import { createCampaignsFeature } from './features/campaigns/index';
 import type { CampaignService } from './features/campaigns/service';
 import { createGovernanceFeature } from './features/governance/index';
 import type { GovernanceService } from './features/governance/service';
+import { loadChannels } from './features/knowledge/channels';
 import { createKnowledgeFeature } from './features/knowledge/index';
 import type { KnowledgeService } from './features/knowledge/service';
 import { FileSystemSource } from './features/knowledge/source';
@@ -108,6 +109,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     securityFunctionIds: config.securityFunction,
     teamsIdOf,
+    channels: loadChannels(config.contentDir),
   });
   const governance = createGovernanceFeature({
     store,

@@ -15,7 +15,8 @@ import type { Directory } from '../../platform/org/model';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
 import type { GroupCommit, StoreWrite } from '../../platform/store/groupCommit';
 import { CardCopies } from '../../platform/teams/copies';
-import type { AnswerView } from '../knowledge/answer';
+import { type AnswerView, answerViewOf } from '../knowledge/answer';
+import { type Channel, channelsFor } from '../knowledge/channels';
 import type { KnowledgeService } from '../knowledge/service';
 import type { Question } from './model';
 import { questionPolicy as policy, questionAbilities, transitions } from './policy';
@@ -47,6 +48,8 @@ export interface QuestionServiceDeps {
   securityFunctionIds: string[];
   /** Teams user ids (29:…) of people, for card refresh; optional. */
   teamsIdOf: (personId: string) => Promise<string | undefined>;
+  /** Where questions the documents cannot answer belong instead (content/channels.json); none when absent. */
+  channels?: Channel[];
   /** The store's group commit: a question is written in a transaction shared with other turns (see store/groupCommit.ts). */
   commits: GroupCommit<StoreWrite>;
 }
@@ -82,14 +85,7 @@ export class QuestionService {
     const { knowledge, clock } = this.deps;
     const result = await knowledge.search(text);
     const curated = await knowledge.searchCurated(text);
-    const answers: AnswerView[] = result.answers.map((a) => ({
-      doc: a.document.fileName,
-      title: a.document.title,
-      section: a.passage.section,
-      text: a.passage.text,
-      link: a.document.link,
-      score: a.score,
-    }));
+    const answers: AnswerView[] = result.answers.map(answerViewOf);
     const summary =
       answers.length > 0 ? await knowledge.summarise(text, answers, langOf(asker.locale)) : undefined;
     const question: Question = {
@@ -101,6 +97,7 @@ export class QuestionService {
       askedAt: clock().toISOString(),
       status: 'asked',
       shown: answers.map((a) => ({ documentTitle: a.title, section: a.section, text: a.text })),
+      confidence: result.confidence,
       ...(summary ? { summary } : {}),
       curated: false,
     };
@@ -113,7 +110,9 @@ export class QuestionService {
       answers,
       curated: curated.map((c) => ({ text: c.answer })),
       summary,
+      confidence: result.confidence,
       abstainReason: result.abstained ? result.reason : undefined,
+      channels: result.confidence === 'none' ? channelsFor(text, this.deps.channels ?? []) : [],
       organisation: this.deps.directory.organisation.name,
       feedbackGiven: false,
     });
@@ -184,6 +183,7 @@ export class QuestionService {
       })),
       curated: [],
       summary: question.summary,
+      confidence: question.confidence,
       organisation: this.deps.directory.organisation.name,
       ...extra,
     });

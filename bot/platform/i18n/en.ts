@@ -26,6 +26,14 @@ export const en: Record<keyof typeof sv, string> = {
     "I only answer with what the organisation's own documents say, and they say nothing about this. Would you like the security function to answer?",
   'abstain.otherOrganisation':
     "I only hold {organisations}'s documents and can't answer for other organisations. Would you like the security function to answer?",
+  'uncertain.title': "I can't find a clear answer, but these sections may help",
+  'abstain.answerType':
+    "The documents don't hold the kind of information you are asking for. Would you like the security function to answer?",
+  'abstain.elsewhere': 'Your question seems to belong with:',
+  'abstain.orEscalate': 'If it is about security after all, you can send it to the security function.',
+  'channel.phone': 'Phone {phone}',
+  'channel.email': 'E-mail {email}',
+  'channel.open': 'Open',
   'escalate.sent':
     'Your question has been sent to the security function. The answer will come here in the chat.',
   'escalate.already': 'This question has already been sent to the security function.',

@@ -24,6 +24,14 @@ export const sv = {
     'Jag svarar bara med det som står i organisationens egna dokument, och där står inget om detta. Vill du att säkerhetsfunktionen svarar?',
   'abstain.otherOrganisation':
     'Jag har bara {organisations} dokument och kan inte svara för andra organisationer. Vill du att säkerhetsfunktionen svarar?',
+  'uncertain.title': 'Jag hittar inget tydligt svar, men de här avsnitten kan vara till hjälp',
+  'abstain.answerType':
+    'Dokumenten innehåller inte den sortens uppgift du frågar efter. Vill du att säkerhetsfunktionen svarar?',
+  'abstain.elsewhere': 'Frågan verkar höra hemma hos:',
+  'abstain.orEscalate': 'Gäller frågan ändå säkerhet kan du skicka den till säkerhetsfunktionen.',
+  'channel.phone': 'Telefon {phone}',
+  'channel.email': 'E-post {email}',
+  'channel.open': 'Öppna',
   'escalate.sent': 'Din fråga har skickats till säkerhetsfunktionen. Svaret kommer hit i chatten.',
   'escalate.already': 'Den här frågan är redan skickad till säkerhetsfunktionen.',
   'escalate.noFunction':
