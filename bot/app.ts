@@ -19,7 +19,7 @@ import { governanceApiRoutes, governanceVerbs } from './features/governance/rout
 import { GovernanceService } from './features/governance/service';
 import { KnowledgeService } from './features/knowledge/service';
 import { FileSystemSource } from './features/knowledge/source';
-import { questionApiRoutes, questionVerbs } from './features/questions/routes';
+import { questionApiRoutes, questionCommands, questionVerbs } from './features/questions/routes';
 import { QuestionService } from './features/questions/service';
 import type { FollowUpService } from './features/review/followups/service';
 import { createReviewFeature } from './features/review/index';
@@ -51,14 +51,16 @@ import { openSqliteStore } from './platform/store/sqlite';
 import { VarnBot } from './platform/teams/bot';
 import { ConversationBook } from './platform/teams/conversations';
 import { GraphAppInstaller } from './platform/teams/graphInstaller';
-import { helpCard, helpCommand } from './platform/teams/help';
+import { Greeter, type HelpTopic, helpCard, helpCommand } from './platform/teams/help';
 import { InstalledByPolicy } from './platform/teams/installer';
+import { withTeamsLocales } from './platform/teams/locales';
 import {
   countingConnectorCalls,
   TeamsConversations,
   TeamsMessenger,
   withoutConnectorRetries,
 } from './platform/teams/messenger';
+import type { Caller } from './platform/teams/routes';
 
 export interface App {
   server: restify.Server;
@@ -115,7 +117,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ? createGraph(config.sharePoint, { ...overrides.graph, log })
       : undefined);
   // Entra ID through Graph when configured (VARN_DIRECTORY=graph); the organisation file otherwise
-  const directory: Directory =
+  const book = new ConversationBook(store, clock);
+  const sourceDirectory: Directory =
     graph && config.directory.source === 'graph'
       ? await readGraphDirectory(
           graph,
@@ -128,6 +131,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           log,
         )
       : fileDirectory;
+  // one language per person: the locale Teams last sent for them, else the directory's (every feature reads it here)
+  const directory = withTeamsLocales(sourceDirectory, book);
   const documents: DocumentStore =
     overrides.documents ??
     sharePoint?.library ??
@@ -169,7 +174,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   for (const failure of report.failed)
     log.warn({ reason: failure.reason }, 'a governing document was not imported');
 
-  const book = new ConversationBook(store, clock);
   const messenger = new TeamsMessenger(adapter, config.bot.appId ?? '', book);
   const teamsIdOf = async (personId: string) => (await book.find(personId))?.reference.user?.id;
 
@@ -218,7 +222,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     securityFunctionIds: config.securityFunction,
     teamsIdOf,
+    sender,
   });
+  questions.register();
   const governance = new GovernanceService({
     store,
     directory,
@@ -255,11 +261,28 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     teamsIdOf: async (personId) => (await book.find(personId))?.reference.user?.id,
   });
 
+  // the help names only the commands this person may use (the features' own checks decide)
+  const helpTopics = async (caller: Caller): Promise<Set<HelpTopic>> => {
+    const person = await directory.person(caller.personId);
+    const roles = new Set(person?.roles ?? []);
+    const topics = new Set<HelpTopic>();
+    if (roles.has('unitManager') || roles.has('headOfAdministration') || roles.has('regionalDirector'))
+      topics.add('manager');
+    if (roles.has('securityChief')) topics.add('securityChief');
+    if (await campaigns.can(caller.personId, 'compose')) topics.add('campaignAuthor');
+    if ((await questions.securityFunction()).includes(caller.personId)) topics.add('securityFunction');
+    return topics;
+  };
   const bot = new VarnBot({
     directory,
     book,
     log,
-    commands: [helpCommand, ...reviewFeature.commands, ...campaignRoutes.commands],
+    commands: [
+      helpCommand(helpTopics),
+      ...questionCommands(questions),
+      ...reviewFeature.commands,
+      ...campaignRoutes.commands,
+    ],
     verbs: [
       ...questionVerbs(questions),
       ...reviewFeature.verbs,
@@ -267,7 +290,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ...campaignRoutes.verbs,
     ],
     maxQuestionChars: config.maxQuestionChars,
-    welcome: (caller) => helpCard(caller.lang, true),
+    welcome: async (caller) => helpCard(caller.lang, true, await helpTopics(caller)),
+    greeter: new Greeter(clock),
     ask: async (caller, text) => {
       const { card, question } = await questions.ask(
         { id: caller.personId, name: caller.name, locale: caller.locale },

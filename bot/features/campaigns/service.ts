@@ -548,6 +548,8 @@ export class CampaignService {
           throw badInput('campaign.error.badAnswer');
         return a;
       });
+      // the card requires every answer; a client that skips its validation is held to the same rule
+      if (!recipient.quiz && given.some((a) => a === null)) throw badInput('campaign.error.quizIncomplete');
       if (recipient.quiz) return undefined;
       return { ...recipient, quiz: { answers: given, ...scoreQuiz(quiz, given), answeredAt: now } };
     });
@@ -686,6 +688,16 @@ export class CampaignService {
       });
     }
     return { unitNames, campaigns };
+  }
+
+  /** The list the chat shows: every campaign, with its figures once it has gone out. */
+  async overview(actorId: string): Promise<{ campaign: Campaign; tally?: Tally }[]> {
+    const campaigns = await this.list(actorId);
+    return Promise.all(
+      campaigns.map(async (campaign) =>
+        campaign.dispatchedAt ? { campaign, tally: (await this.figuresOf(campaign)).total } : { campaign },
+      ),
+    );
   }
 
   async list(actorId: string): Promise<Campaign[]> {

@@ -1,7 +1,12 @@
 /** The questions feature's card verbs: parse (zod), then the service loads, authorizes, acts, presents. */
 import { z } from 'zod';
 import { type ApiRoute, parseInput } from '../../platform/http/api';
-import { parseVerbData as parse, type VerbRoute, verbs } from '../../platform/teams/routes';
+import {
+  type CommandRoute,
+  parseVerbData as parse,
+  type VerbRoute,
+  verbs,
+} from '../../platform/teams/routes';
 import type { Question } from './model';
 import type { QuestionService } from './service';
 
@@ -36,6 +41,18 @@ export function questionVerbs(service: QuestionService): VerbRoute[] {
       verb: verbs.viewQuestion,
       handle: (caller, data) =>
         service.view(caller.personId, caller.lang, parse(questionRef, data).questionId),
+    },
+  ];
+}
+
+/** The security function's chat command: the open questions, with whether their cards reached anyone. */
+export function questionCommands(service: QuestionService): CommandRoute[] {
+  return [
+    {
+      name: 'questions.open',
+      matches: (text) =>
+        /^\s*(obesvarade frågor|öppna frågor|open questions|unanswered questions)\s*[?.!]?\s*$/i.test(text),
+      handle: (caller) => service.openQuestions(caller.personId, caller.lang),
     },
   ];
 }

@@ -9,6 +9,12 @@ export const en: Record<keyof typeof sv, string> = {
     'Ask about security, for example: "Who is responsible for crisis preparedness?" or "How often is security work followed up?"',
   'help.escalate':
     'If I find no answer, press "Ask the security function" – the answer comes back here in the chat.',
+  'help.campaignUnit':
+    'Managers: write "How is my unit doing?" to see how your unit has taken in the campaigns.',
+  'help.campaigns':
+    'Campaigns: write "new campaign" to write a campaign and "campaigns" to see the campaigns with their figures.',
+  'help.questions':
+    'Security function: write "open questions" to see the questions waiting for an answer, including those whose card did not arrive.',
   'help.language': 'You can write in Swedish or English. The documents are quoted in their own language.',
   'answer.title': 'This is what the governing documents say',
   'answer.source': '{document} – {section}',
@@ -27,7 +33,7 @@ export const en: Record<keyof typeof sv, string> = {
   'abstain.otherOrganisation':
     "I only hold {organisations}'s documents and can't answer for other organisations. Would you like the security function to answer?",
   'escalate.sent':
-    'Your question has been sent to the security function. The answer will come here in the chat.',
+    'Your question is kept for the security function and is being sent to them now. The answer will come here in the chat; if it reaches nobody, you will be told here.',
   'escalate.already': 'This question has already been sent to the security function.',
   'escalate.noFunction':
     'No security function has been appointed yet, so the question could not be sent. Please contact your manager.',
@@ -48,6 +54,16 @@ export const en: Record<keyof typeof sv, string> = {
   'question.alreadyAnswered': 'The question has already been answered by {name}.',
   'question.answerToEmployee': 'The security function has answered your question',
   'question.yourQuestion': 'Your question: {question}',
+  'questions.open.title': 'Open questions ({count})',
+  'questions.open.empty': 'No questions are waiting for an answer.',
+  'questions.open.answer': 'View and answer',
+  'questions.open.asked': 'From {name}, sent {when}',
+  'questions.open.delivered': 'The card reached {count} in the security function.',
+  'questions.open.queued': 'The card is on its way to the security function.',
+  'questions.open.undelivered': 'The card reached nobody (no chat with Värn: {names}). Answer from here.',
+  'questions.undelivered.title': 'Your question has not reached the security function yet',
+  'questions.undelivered.body':
+    'Nobody in the security function could be reached in Teams just now. Your question is kept and stands in their list of open questions; the answer will come here in the chat.',
   'error.forbidden': 'You are not allowed to do this.',
   'error.notFound': 'What you are looking for does not exist (any more).',
   'error.badInput': 'I could not read what you sent. Please try again.',
@@ -393,14 +409,18 @@ export const en: Record<keyof typeof sv, string> = {
   'campaign.status.scheduled': 'Scheduled',
   'campaign.status.sending': 'Sent',
   'campaign.status.closed': 'Closed',
+  'campaign.status.withTime': '{status} {when}',
   'campaign.status.cancelled': 'Cancelled',
   'campaign.preview.heading': 'Preview: {title}',
   'campaign.preview.recipientsSee': 'This is the card recipients see:',
+  'campaign.preview.buttons': 'Recipients get the buttons: {buttons}.',
   'campaign.fact.status': 'Status',
   'campaign.fact.audience': 'Recipients',
   'campaign.fact.count': '{count} people',
   'campaign.fact.sendAt': 'Sent',
   'campaign.fact.sendNow': 'When you press Send',
+  'campaign.fact.sentAt': 'Sent',
+  'campaign.fact.sendingNow': 'Now (sending)',
   'campaign.fact.reminders': 'Reminder',
   'campaign.fact.closeAt': 'Closes',
   'campaign.fact.none': '–',
@@ -419,7 +439,7 @@ export const en: Record<keyof typeof sv, string> = {
   'campaign.cancelledStatus': 'The campaign has been cancelled; nothing more will be sent.',
   'campaign.duplicatedStatus': 'This is a copy of "{title}". Set new times before sending.',
   'campaign.figures.heading': 'Figures: {title}',
-  'campaign.figures.subheading': '{status} · {when}',
+  'campaign.figures.subheading': '{status} · figures as of {when}',
   'campaign.figures.targeted': 'Audience',
   'campaign.figures.delivered': 'Delivered',
   'campaign.figures.pending': 'Queued',
@@ -444,6 +464,8 @@ export const en: Record<keyof typeof sv, string> = {
   'campaign.list.open': 'Open',
   'campaign.list.new': 'New campaign',
   'campaign.list.line': '{status} · {when}',
+  'campaign.list.figures':
+    'Delivered {delivered} of {targeted} · acknowledged {acknowledged} · failed {failed}',
   'campaign.unit.heading': 'How {units} is doing',
   'campaign.unit.empty': 'No campaign has been sent to your unit yet.',
   'campaign.unit.notManager': "You don't manage a unit, so there are no unit figures to show.",
@@ -499,6 +521,7 @@ export const en: Record<keyof typeof sv, string> = {
   'campaign.csv.passRate': 'Quiz passed (% of answered)',
   'campaign.error.notRecipient': 'This card was not sent to you, so you cannot answer it.',
   'campaign.error.badAnswer': 'The answer does not fit the questions. Refresh the card and try again.',
+  'campaign.error.quizIncomplete': 'Answer every question before you send your answers.',
   'questionSave.failed':
     'I could not save your question just now, so I have not answered it. Please ask again in a moment.',
 };

@@ -7,6 +7,12 @@ export const sv = {
     'Fråga om säkerhet, till exempel: "Vem ansvarar för krisberedskapen?" eller "Hur ofta ska säkerhetsarbetet följas upp?"',
   'help.escalate':
     'Hittar jag inget svar kan du trycka på "Fråga säkerhetsfunktionen" – svaret kommer hit i chatten.',
+  'help.campaignUnit':
+    'Chef: skriv ”Hur ligger min enhet till?” för att se hur din enhet har tagit del av kampanjerna.',
+  'help.campaigns':
+    'Kampanjer: skriv ”ny kampanj” för att skriva en kampanj och ”kampanjer” för att se kampanjerna med siffror.',
+  'help.questions':
+    'Säkerhetsfunktionen: skriv ”obesvarade frågor” för att se frågorna som väntar på svar, även de vars kort inte kom fram.',
   'help.language': 'Du kan skriva på svenska eller engelska.',
   'answer.title': 'Det här säger de styrande dokumenten',
   'answer.source': '{document} – {section}',
@@ -24,7 +30,8 @@ export const sv = {
     'Jag svarar bara med det som står i organisationens egna dokument, och där står inget om detta. Vill du att säkerhetsfunktionen svarar?',
   'abstain.otherOrganisation':
     'Jag har bara {organisations} dokument och kan inte svara för andra organisationer. Vill du att säkerhetsfunktionen svarar?',
-  'escalate.sent': 'Din fråga har skickats till säkerhetsfunktionen. Svaret kommer hit i chatten.',
+  'escalate.sent':
+    'Din fråga är sparad hos säkerhetsfunktionen och skickas till dem nu. Svaret kommer hit i chatten; når den ingen får du veta det här.',
   'escalate.already': 'Den här frågan är redan skickad till säkerhetsfunktionen.',
   'escalate.noFunction':
     'Ingen säkerhetsfunktion är utsedd ännu, så frågan kunde inte skickas. Kontakta din chef.',
@@ -45,6 +52,17 @@ export const sv = {
   'question.alreadyAnswered': 'Frågan har redan besvarats av {name}.',
   'question.answerToEmployee': 'Säkerhetsfunktionen har svarat på din fråga',
   'question.yourQuestion': 'Din fråga: {question}',
+  'questions.open.title': 'Obesvarade frågor ({count})',
+  'questions.open.empty': 'Inga frågor väntar på svar.',
+  'questions.open.answer': 'Visa och svara',
+  'questions.open.asked': 'Från {name}, skickad {when}',
+  'questions.open.delivered': 'Kortet kom fram till {count} i säkerhetsfunktionen.',
+  'questions.open.queued': 'Kortet är på väg till säkerhetsfunktionen.',
+  'questions.open.undelivered':
+    'Kortet kom inte fram till någon (ingen chatt med Värn: {names}). Svara härifrån.',
+  'questions.undelivered.title': 'Din fråga har inte nått säkerhetsfunktionen ännu',
+  'questions.undelivered.body':
+    'Ingen i säkerhetsfunktionen kunde nås i Teams just nu. Frågan är sparad och står i deras lista över obesvarade frågor; svaret kommer hit i chatten.',
   'error.forbidden': 'Du har inte behörighet att göra detta.',
   'error.notFound': 'Det du letar efter finns inte (längre).',
   'error.badInput': 'Det gick inte att tolka det du skickade. Försök igen.',
@@ -394,14 +412,18 @@ export const sv = {
   'campaign.status.scheduled': 'Schemalagd',
   'campaign.status.sending': 'Skickad',
   'campaign.status.closed': 'Avslutad',
+  'campaign.status.withTime': '{status} {when}',
   'campaign.status.cancelled': 'Avbruten',
   'campaign.preview.heading': 'Förhandsvisning: {title}',
   'campaign.preview.recipientsSee': 'Så här ser mottagarna kortet:',
+  'campaign.preview.buttons': 'Mottagarna får knapparna: {buttons}.',
   'campaign.fact.status': 'Status',
   'campaign.fact.audience': 'Mottagare',
   'campaign.fact.count': '{count} personer',
   'campaign.fact.sendAt': 'Skickas',
   'campaign.fact.sendNow': 'När du trycker på Skicka',
+  'campaign.fact.sentAt': 'Skickades',
+  'campaign.fact.sendingNow': 'Nu (utskicket pågår)',
   'campaign.fact.reminders': 'Påminnelse',
   'campaign.fact.closeAt': 'Avslutas',
   'campaign.fact.none': '–',
@@ -420,7 +442,7 @@ export const sv = {
   'campaign.cancelledStatus': 'Kampanjen är avbruten; inga fler utskick görs.',
   'campaign.duplicatedStatus': 'Det här är en kopia av "{title}". Ange nya tider innan du skickar.',
   'campaign.figures.heading': 'Siffror: {title}',
-  'campaign.figures.subheading': '{status} · {when}',
+  'campaign.figures.subheading': '{status} · siffrorna {when}',
   'campaign.figures.targeted': 'Målgrupp',
   'campaign.figures.delivered': 'Levererade',
   'campaign.figures.pending': 'I kö',
@@ -445,6 +467,8 @@ export const sv = {
   'campaign.list.open': 'Öppna',
   'campaign.list.new': 'Ny kampanj',
   'campaign.list.line': '{status} · {when}',
+  'campaign.list.figures':
+    'Levererade {delivered} av {targeted} · kvitterade {acknowledged} · misslyckade {failed}',
   'campaign.unit.heading': 'Så ligger {units} till',
   'campaign.unit.empty': 'Inga kampanjer har skickats till din enhet ännu.',
   'campaign.unit.notManager': 'Du är inte chef för någon enhet, så det finns inga enhetssiffror att visa.',
@@ -499,6 +523,7 @@ export const sv = {
   'campaign.csv.passRate': 'Quiz godkända (% av besvarade)',
   'campaign.error.notRecipient': 'Det här kortet skickades inte till dig, så du kan inte svara på det.',
   'campaign.error.badAnswer': 'Svaret passar inte frågorna. Uppdatera kortet och försök igen.',
+  'campaign.error.quizIncomplete': 'Svara på alla frågorna innan du skickar svaren.',
   'questionSave.failed':
     'Jag kunde inte spara din fråga just nu, så jag har inte svarat på den. Ställ frågan igen om en stund.',
 } as const;

@@ -17,6 +17,7 @@ import { langOf, t } from '../i18n';
 import type { Logger } from '../logger';
 import type { Directory } from '../org/model';
 import type { ConversationBook } from './conversations';
+import type { Greeter } from './help';
 import type { Caller, CommandRoute, VerbRoute } from './routes';
 
 export interface BotDeps {
@@ -30,7 +31,9 @@ export interface BotDeps {
     caller: Caller,
     text: string,
   ): Promise<{ card: object; sent?: (activityId: string, conversationId: string) => Promise<void> }>;
-  welcome(caller: Caller): object;
+  welcome(caller: Caller): Promise<object>;
+  /** Keeps the two install events (installationUpdate, conversationUpdate) to one welcome. */
+  greeter: Greeter;
   maxQuestionChars: number;
 }
 
@@ -77,7 +80,8 @@ export class VarnBot extends TeamsActivityHandler {
   private async greet(context: TurnContext): Promise<void> {
     const caller = await this.caller(context);
     if (!caller) return;
-    await context.sendActivity(MessageFactory.attachment(attachment(this.deps.welcome(caller))));
+    if (!this.deps.greeter.shouldGreet(context.activity.conversation.id)) return;
+    await context.sendActivity(MessageFactory.attachment(attachment(await this.deps.welcome(caller))));
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
