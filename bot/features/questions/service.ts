@@ -404,7 +404,8 @@ export class QuestionService {
       throw error;
     }
     if (keep) await this.deps.knowledge.loadCurated();
-    const askerLang = langOf(answered.locale);
+    // the asker's language now (what Teams last sent for them), not when they asked
+    const askerLang = langOf((await this.deps.directory.person(answered.askedBy))?.locale ?? answered.locale);
     try {
       await messenger.sendCard(answered.askedBy, deliveredCard(askerLang, answered));
       if (answered.askerCard) {
