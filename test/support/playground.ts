@@ -182,12 +182,42 @@ export class PersonAtPlayground {
 
   /** Clicks a card's button by its name (the last card that has it, unless a card is given). */
   async click(name: string | RegExp, card?: Locator): Promise<void> {
-    await (card ?? this.page).getByRole('button', { name }).last().click();
+    await (card ?? this.page)
+      .getByRole('button', { name, exact: typeof name === 'string' })
+      .last()
+      .click();
+  }
+
+  /** Picks an option of a card's choice input (a checkbox list, a select or a Fluent dropdown), found by its label. */
+  async choose(card: Locator, label: string | RegExp, option: string): Promise<void> {
+    const checkbox = card.getByRole('checkbox', { name: option, exact: true });
+    if ((await checkbox.count()) > 0) {
+      await checkbox.first().check();
+      return;
+    }
+    const control = card.getByLabel(label).first();
+    if ((await control.evaluate((e) => e.tagName)) === 'SELECT') {
+      await control.selectOption({ label: option });
+      return;
+    }
+    // a Fluent combobox: open it and tick the option in its list, as a person would
+    await control.click();
+    const inList = this.page.getByRole('checkbox', { name: option, exact: true });
+    if ((await inList.count()) > 0) await inList.first().check();
+    else await this.page.getByText(option, { exact: true }).last().click();
+    await this.page.keyboard.press('Escape');
+  }
+
+  /** Types into a card's input, found by its label as a screen reader would. */
+  async fill(card: Locator, label: string | RegExp, value: string): Promise<void> {
+    const input = card.getByLabel(label).first();
+    await input.click();
+    await input.fill(value);
   }
 
   /** Whether a card's button shows its whole name (not cut off with an ellipsis). */
   async buttonFits(name: string | RegExp, card?: Locator): Promise<boolean> {
-    const button = (card ?? this.page).getByRole('button', { name }).last();
+    const button = (card ?? this.page).getByRole('button', { name, exact: typeof name === 'string' }).last();
     return button.evaluate((element) =>
       [element, ...element.querySelectorAll('*')].every((e) => e.scrollWidth <= e.clientWidth + 1),
     );

@@ -417,7 +417,7 @@ export const en: Record<keyof typeof sv, string> = {
   'campaign.fact.status': 'Status',
   'campaign.fact.audience': 'Recipients',
   'campaign.fact.count': '{count} people',
-  'campaign.fact.sendAt': 'Sent',
+  'campaign.fact.sendAt': 'Goes out',
   'campaign.fact.sendNow': 'When you press Send',
   'campaign.fact.sentAt': 'Sent',
   'campaign.fact.sendingNow': 'Now (sending)',
