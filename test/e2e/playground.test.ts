@@ -26,24 +26,29 @@ const ROLES = {
   chief: 'Malin Forsberg',
 };
 
-const suite = chromiumAvailable() ? describe : describe.skip;
 jest.setTimeout(180_000);
 
-suite('in Microsoft 365 Agents Playground', () => {
+describe('in Microsoft 365 Agents Playground', () => {
   let running: Running;
   let browser: Awaited<ReturnType<typeof startBrowser>>;
   const playgrounds: Playground[] = [];
   const people: Record<keyof typeof ROLES, PersonAtPlayground> = {} as never;
 
   beforeAll(async () => {
+    // no silent skip: without the browser this suite fails and says what to install
+    if (!chromiumAvailable())
+      throw new Error('Debian chromium is missing: apt-get install -y chromium (.ci/run does)');
     running = await startApp({ VARN_SECURITY_FUNCTION: malin.aadObjectId });
     const botUrl = `http://127.0.0.1:${running.port}/api/messages`;
     browser = await startBrowser();
-    for (const [role, name] of Object.entries(ROLES) as [keyof typeof ROLES, string][]) {
-      const playground = await startPlayground(role, botUrl);
-      playgrounds.push(playground);
-      people[role] = await PersonAtPlayground.open(name, browser.context, playground);
-    }
+    // each person's Playground starts on a port of its own, all at once
+    await Promise.all(
+      (Object.entries(ROLES) as [keyof typeof ROLES, string][]).map(async ([role, name]) => {
+        const playground = await startPlayground(role, botUrl);
+        playgrounds.push(playground);
+        people[role] = await PersonAtPlayground.open(name, browser.context, playground);
+      }),
+    );
     // everyone opened their chat: one welcome each, and the bot knows where each person is
     for (const who of Object.values(people)) await who.seeCard("Hi! I'm Värn");
   }, 300_000);
