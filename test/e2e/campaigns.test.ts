@@ -395,6 +395,8 @@ describe('a campaign to Hälso- och sjukvårdsförvaltningen with its units', ()
     const card = await run(malin, 'campaigns.figures', { campaignId });
     expect(card.text).toContain('Akutmottagningen Norrviken');
     expect(card.text).toContain('– har blockerat appen');
+    // and who: the author can follow them up
+    expect(card.text).toContain('James Whitfield – har blockerat appen');
     expect(card.text).toContain('Skickad 2026-11-23 09:01 · siffrorna 2026-11-23'); // when it went out and when counted, in Stockholm time
     // Johanna may not see the figures
     expect((await run(johanna, 'campaigns.figures', { campaignId })).text).toContain('Bara säkerhetschefen');

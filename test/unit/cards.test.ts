@@ -261,7 +261,9 @@ async function everyCard(lang: Lang): Promise<Record<string, Record<string, obje
       }),
     },
     'features/campaigns/cards/figures.json': {
-      figures: figuresCard(lang, sent, figures, '2026-11-23T10:00:00.000Z'),
+      figures: figuresCard(lang, sent, figures, '2026-11-23T10:00:00.000Z', [
+        { name: 'Ahmed Hassan', reason: 'notInstalled' },
+      ]),
     },
     'features/campaigns/cards/list.json': {
       list: campaignListCard(lang, [{ campaign }, { campaign: sent, tally: figures.total }]),

@@ -1,5 +1,6 @@
 /** Presenters: a campaign, a recipient's record and the viewer's abilities → cards. No I/O, no config. */
 import { renderCard } from '../../platform/cards';
+import type { FailureReason } from '../../platform/delivery/port';
 import { formatDateTime, type Lang, type Translate, translator } from '../../platform/i18n';
 import type { Unit } from '../../platform/org/model';
 import composeAudienceTemplate from './cards/compose-audience.json';
@@ -385,9 +386,26 @@ const statusText = (t: Translate, campaign: Campaign): string =>
       })
     : t(`campaign.status.${campaign.status}`);
 
-export function figuresCard(lang: Lang, campaign: Campaign, figures: Figures, at: string): object {
+/** How many unreached people a figures card names; the rest are counted (the CSV and the tab have them all). */
+const MAX_UNREACHED_SHOWN = 30;
+
+export function figuresCard(
+  lang: Lang,
+  campaign: Campaign,
+  figures: Figures,
+  at: string,
+  unreached: readonly { name: string; reason: FailureReason }[] = [],
+): object {
   const t = translator(lang);
   return renderCard(figuresTemplate, {
+    unreachedLabel: t('campaign.figures.unreached'),
+    unreached: unreached.slice(0, MAX_UNREACHED_SHOWN).map((u) => ({
+      line: `${u.name} ${t(`campaign.figures.failed.${u.reason}`)}`,
+    })),
+    unreachedMore:
+      unreached.length > MAX_UNREACHED_SHOWN
+        ? t('campaign.figures.unreachedMore', { count: unreached.length - MAX_UNREACHED_SHOWN })
+        : '',
     heading: t('campaign.figures.heading', { title: campaign.title }),
     subheading: t('campaign.figures.subheading', {
       status: statusText(t, campaign),

@@ -254,11 +254,11 @@ export function campaignBot(service: CampaignService): { verbs: VerbRoute[]; com
     {
       verb: verbs.campaignFigures,
       handle: async (caller, data) => {
-        const { campaign, figures, at } = await service.figures(
+        const { campaign, figures, at, unreached } = await service.figures(
           caller.personId,
           parse(campaignRef, data).campaignId,
         );
-        return figuresCard(caller.lang, campaign, figures, at);
+        return figuresCard(caller.lang, campaign, figures, at, unreached);
       },
     },
     {

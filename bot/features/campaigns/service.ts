@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type AuditEvent, auditEvent } from '../../platform/audit/model';
-import type { Delivery, Outgoing, Sender } from '../../platform/delivery/port';
+import type { Delivery, FailureReason, Outgoing, Sender } from '../../platform/delivery/port';
 import { AppError, badInput, forbidden, notFound } from '../../platform/errors';
 import { langOf } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
@@ -62,6 +62,13 @@ export const defaultContent = (): CampaignContent => ({
 
 const WRITER_REFUSAL = 'campaign.notAuthor' as const;
 const SYSTEM = 'system';
+
+/** A recipient the campaign's card did not reach, and why. */
+export interface Unreached {
+  personId: string;
+  name: string;
+  reason: FailureReason;
+}
 
 export class CampaignService {
   constructor(private readonly deps: CampaignServiceDeps) {}
@@ -630,10 +637,23 @@ export class CampaignService {
   async figures(
     actorId: string,
     campaignId: string,
-  ): Promise<{ campaign: Campaign; figures: Figures; at: string }> {
+  ): Promise<{ campaign: Campaign; figures: Figures; at: string; unreached: Unreached[] }> {
     this.authorize(await this.actor(actorId), 'seeFigures');
     const { value: campaign } = await this.load(campaignId);
-    return { campaign, figures: await this.figuresOf(campaign), at: this.deps.clock().toISOString() };
+    // who the campaign did not reach, and why: the figures say how many, the author must know who to follow up
+    const unreached: Unreached[] = [];
+    for (const d of await this.messageDeliveries(campaignId)) {
+      if (d.status !== 'failed') continue;
+      const name = (await this.deps.directory.person(d.personId))?.name ?? d.personId;
+      unreached.push({ personId: d.personId, name, reason: d.failure?.reason ?? 'other' });
+    }
+    unreached.sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+    return {
+      campaign,
+      figures: await this.figuresOf(campaign),
+      at: this.deps.clock().toISOString(),
+      unreached,
+    };
   }
 
   private async figuresOf(campaign: Campaign): Promise<Figures> {

@@ -450,6 +450,8 @@ export const en: Record<keyof typeof sv, string> = {
   'campaign.figures.failed.noConversation': '– no conversation',
   'campaign.figures.failed.other': '– other error',
   'campaign.figures.notSent': 'Not sent (cancelled/closed)',
+  'campaign.figures.unreached': 'Not reached',
+  'campaign.figures.unreachedMore': 'and {count} more (see the CSV file)',
   'campaign.figures.acknowledged': 'Acknowledged',
   'campaign.figures.quizAnswered': 'Quiz answered',
   'campaign.figures.quizPassed': 'Quiz passed',

@@ -453,6 +453,8 @@ export const sv = {
   'campaign.figures.failed.noConversation': '– ingen konversation',
   'campaign.figures.failed.other': '– annat fel',
   'campaign.figures.notSent': 'Inte skickade (avbrutet/avslutat)',
+  'campaign.figures.unreached': 'Nådde inte fram',
+  'campaign.figures.unreachedMore': 'och {count} till (se CSV-filen)',
   'campaign.figures.acknowledged': 'Kvitterade',
   'campaign.figures.quizAnswered': 'Quiz besvarade',
   'campaign.figures.quizPassed': 'Quiz godkända',
