@@ -153,4 +153,71 @@ describe('in Microsoft 365 Agents Playground', () => {
     await expect(figures.innerText()).resolves.toMatch(/Acknowledged\s+1 of/);
     await expect(figures.innerText()).resolves.toMatch(/Quiz passed\s+1 of 1/);
   });
+
+  test('the yearly review: opened, filled in, returned, resubmitted, approved at every step, and closed after a confirmation', async () => {
+    const { chief, manager, head } = people;
+    const year = new Date().getFullYear();
+    const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const form = await chief.ask('open review');
+    await form
+      .getByLabel(/^Deadline/)
+      .first()
+      .fill(deadline);
+    await chief.choose(form, /^Units taking part/, 'The units under Hälso- och sjukvårdsförvaltningen');
+    await chief.click('Open the review', form);
+    await chief.see(/The \d{4} review is open for 4 units/);
+
+    // Lena fills in every area: one goal partly met with a follow-up, the rest met
+    const card = await manager.seeCard(`Yearly review ${year} – Akutmottagningen Norrviken`, 60_000);
+    const areas = await card.getByRole('button', { name: /^Fill in: / }).allInnerTexts();
+    expect(areas.length).toBeGreaterThan(3);
+    let first = true;
+    for (const area of areas) {
+      await manager.click(area.trim());
+      const form = await manager.seeCard(/Save and go back/);
+      const ratings = form.getByLabel(/^Assessment/);
+      const count = await ratings.count();
+      for (let i = 0; i < count; i++) {
+        await manager.chooseIn(ratings.nth(i), first && i === 0 ? 'Partly met' : 'Met');
+      }
+      if (first) {
+        await manager.fill(form, /^Follow-up for a gap/, 'Öva larmrutinen med kvällspasset');
+        await manager.chooseIn(form.getByLabel(/^Owner of the follow-up/).first(), 'Johanna Persson');
+        await form
+          .getByLabel(/^Due date/)
+          .first()
+          .fill(deadline);
+        first = false;
+      }
+      await manager.click('Save and go back', form);
+      await manager.seeCard(`Yearly review ${year} – Akutmottagningen Norrviken`);
+    }
+    await manager.click('Submit for approval');
+    await manager.see(/Awaiting approval \(1 of 2\)/);
+
+    // Per returns it with a comment; Lena reads it, completes and submits again
+    const toPer = await head.seeCard(`Yearly review ${year} – Akutmottagningen Norrviken`, 60_000);
+    await head.fill(toPer, /^Comment when returning/, 'Beskriv hur kontinuitetsplanen övats.');
+    await head.click('Return', toPer);
+    await manager.see('Comment: "Beskriv hur kontinuitetsplanen övats."', 60_000);
+    await manager.click('Submit for approval');
+    await manager.see(/Awaiting approval \(1 of 2\)/);
+
+    // Per approves, then the security chief; Lena is told it is signed off
+    const again = await head.seeCard(/Awaiting approval \(1 of 2\)/, 60_000);
+    await head.click('Approve', again);
+    const toMalin = await chief.seeCard(/Awaiting approval \(2 of 2\)/, 60_000);
+    await chief.click('Approve', toMalin);
+    await manager.see('The review was signed off at every step', 60_000);
+
+    // closing asks first, naming the units that are not done, then gives the report's links
+    const progress = await chief.ask('review progress');
+    expect(await chief.buttonFits(`Close the ${year} review`, progress)).toBe(true);
+    await chief.click(`Close the ${year} review`, progress);
+    const confirm = await chief.seeCard(/not signed off/);
+    await expect(confirm.innerText()).resolves.toContain('Medicinkliniken, Norrvikens sjukhus');
+    await chief.click(`Yes, close the ${year} review`, confirm);
+    await chief.see(`The ${year} review is closed`);
+    await chief.page.getByRole('link', { name: 'the Word document' }).last().waitFor({ state: 'visible' });
+  });
 });

@@ -171,13 +171,27 @@ export class PersonAtPlayground {
   /** Waits until a card in the chat shows the text, and returns that card. */
   async seeCard(text: string | RegExp, timeout = 30_000): Promise<Locator> {
     const card = this.cards().filter({ hasText: text }).last();
-    await card.waitFor({ state: 'visible', timeout });
+    await this.shown(card.waitFor({ state: 'visible', timeout }), text);
     return card;
   }
 
   /** Waits until the text is visible anywhere in the chat. */
   async see(text: string | RegExp, timeout = 30_000): Promise<void> {
-    await this.page.getByText(text).last().waitFor({ state: 'visible', timeout });
+    await this.shown(this.page.getByText(text).last().waitFor({ state: 'visible', timeout }), text);
+  }
+
+  /** When the person does not see what the test expects, a screenshot of their screen says what they saw. */
+  private async shown(waiting: Promise<void>, text: string | RegExp): Promise<void> {
+    try {
+      await waiting;
+    } catch (error) {
+      const file = path.join(
+        os.tmpdir(),
+        `varn-playground-${this.name.replace(/\W+/g, '-')}-${Date.now()}.png`,
+      );
+      await this.page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+      throw new Error(`${this.name} did not see ${String(text)} (their screen: ${file})`, { cause: error });
+    }
   }
 
   /** Clicks a card's button by its name (the last card that has it, unless a card is given). */
@@ -206,6 +220,16 @@ export class PersonAtPlayground {
     if ((await inList.count()) > 0) await inList.first().check();
     else await this.page.getByText(option, { exact: true }).last().click();
     await this.page.keyboard.press('Escape');
+  }
+
+  /** Picks an option of one given single-choice dropdown (a Fluent combobox). */
+  async chooseIn(control: Locator, option: string): Promise<void> {
+    await control.click();
+    await this.page
+      .getByRole('option', { name: option, exact: true })
+      .or(this.page.getByText(option, { exact: true }))
+      .last()
+      .click();
   }
 
   /** Types into a card's input, found by its label as a screen reader would. */

@@ -185,6 +185,11 @@ export const sv = {
   'review.close.done':
     'Uppföljningen {year} är stängd. Säkerhetsbokslutet: [Word-dokumentet]({docx}) och [tabellen (CSV)]({csv}).',
   'review.close.alreadyClosed': 'Uppföljningen {year} är redan stängd.',
+  'review.close.confirmTitle': 'Stänga uppföljningen {year}?',
+  'review.close.confirmBody': 'Stängningen går inte att ångra: säkerhetsbokslutet skrivs med läget just nu, och inga fler bedömningar eller godkännanden kan göras i uppföljningen {year}.',
+  'review.close.notDone': '{count} av {units} enheter är inte godkända i alla led:',
+  'review.close.allDone': 'Alla {units} enheter är godkända i alla led.',
+  'review.close.confirm': 'Ja, stäng uppföljningen {year}',
   'review.mine.title': 'Min uppföljning',
   'review.mine.none': 'Du har inga uppföljningar eller åtgärder att ta hand om just nu.',
   'review.mine.reviewLine': '{unit} ({year}): {state}',
