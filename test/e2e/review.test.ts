@@ -341,7 +341,9 @@ describe('a whole cycle', () => {
     });
     const toMikael = lastCardOf(mikael);
     expect(validateCard(toMikael)).toEqual([]);
-    expect(textOf(toMikael)).toContain('Återsänd av Per Åkesson – komplettera och skicka igen. Kommentar: ”Beskriv hur kontinuitetsplanen övats.”');
+    expect(textOf(toMikael)).toContain(
+      'Återsänd av Per Åkesson – komplettera och skicka igen. Kommentar: ”Beskriv hur kontinuitetsplanen övats.”',
+    );
     expect(actionsOf(toMikael).map((a) => a.verb)).toContain('review.submit');
 
     log.act(per, 'godkänner Akutmottagningens uppföljning (dubbelklick)');

@@ -34,7 +34,9 @@ import { goalTemplateSchema, type ReviewCycle, type UnitReview } from '../../bot
 import { areaCard, deputyCard, listCard, openCard, reviewCard } from '../../bot/features/review/present';
 import type { Delivery } from '../../bot/platform/delivery/port';
 import type { Lang } from '../../bot/platform/i18n';
+import type { Actor } from '../../bot/platform/org/actor';
 import { FileDirectory } from '../../bot/platform/org/fileDirectory';
+import type { Role } from '../../bot/platform/org/model';
 import { helpCard } from '../../bot/platform/teams/help';
 import { validateCard } from '../support/cards';
 import { question as questionRecord } from '../support/records';
@@ -161,8 +163,16 @@ const review = (over: Partial<UnitReview>): UnitReview => ({
   updatedAt: '2026-11-20T08:00:00.000Z',
   ...over,
 });
-const asManager = { id: manager, roles: ['unitManager' as const], deputyFor: [] };
-const asHead = { id: head, roles: ['headOfAdministration' as const], deputyFor: [] };
+const actor = (id: string, roles: Role[], securityFunction = false): Actor => ({
+  id,
+  roles,
+  securityFunction,
+  deputyFor: [],
+  managedUnits: new Set(),
+  grants: new Set(),
+});
+const asManager = actor(manager, ['unitManager']);
+const asHead = actor(head, ['headOfAdministration']);
 const submitted = review({
   state: 'submitted',
   step: 0,
@@ -228,7 +238,7 @@ async function everyCard(lang: Lang): Promise<Record<string, Record<string, obje
     [delivery('a', 'sent'), delivery('b', 'sent'), delivery('c', 'failed')],
     units,
   );
-  const qActor = { id: 'erik', securityFunction: true };
+  const qActor = actor('erik', ['securityOfficer'], true);
   return {
     'platform/teams/cards/help.json': {
       welcome: helpCard(lang, true),
@@ -273,26 +283,22 @@ async function everyCard(lang: Lang): Promise<Record<string, Record<string, obje
     },
     'features/campaigns/cards/notice.json': { notice: noticeCard('Kampanjer', 'Inga kampanjer ännu.') },
     'features/questions/cards/answer.json': {
-      answer: answerCard(
-        lang,
-        { id: 'p1', securityFunction: false },
-        {
-          question: questionRecord('7b5e0a52-0000-4000-8000-000000000003'),
-          answers: [
-            {
-              doc: 'policy.md',
-              title: 'Säkerhetspolicy',
-              section: '3',
-              text: 'Brister rapporteras.',
-              link: 'http://localhost/documents/policy.md',
-              score: 1,
-            },
-          ],
-          curated: [],
-          organisation: 'Region Norrviken',
-          feedbackGiven: false,
-        },
-      ),
+      answer: answerCard(lang, actor('p1', ['employee']), {
+        question: questionRecord('7b5e0a52-0000-4000-8000-000000000003'),
+        answers: [
+          {
+            doc: 'policy.md',
+            title: 'Säkerhetspolicy',
+            section: '3',
+            text: 'Brister rapporteras.',
+            link: 'http://localhost/documents/policy.md',
+            score: 1,
+          },
+        ],
+        curated: [],
+        organisation: 'Region Norrviken',
+        feedbackGiven: false,
+      }),
     },
     'features/questions/cards/question.json': {
       'to the security function': questionCard(lang, qActor, escalated, ['29:erik']),
@@ -347,7 +353,7 @@ async function everyCard(lang: Lang): Promise<Record<string, Record<string, obje
     'features/governance/cards/review.json': {
       'to the owner': documentReviewCard(
         lang,
-        { id: chief, securityChief: true },
+        actor(chief, ['securityChief'], true),
         {
           id: 'doc-1',
           documentId: 'doc-1',

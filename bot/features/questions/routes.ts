@@ -1,14 +1,10 @@
 /** The questions feature's card verbs: parse (zod), then the service loads, authorizes, acts, presents. */
 import { z } from 'zod';
-import { type ApiRoute, parseInput } from '../../platform/http/api';
-import {
-  type CommandRoute,
-  parseVerbData as parse,
-  type VerbRoute,
-  verbs,
-} from '../../platform/teams/routes';
-import type { Question } from './model';
-import type { QuestionService } from './service';
+import type { ApiRoute } from '../../platform/http/api';
+import { parseCard as parse, parseApi } from '../../platform/parse';
+import type { CommandRoute, VerbRoute } from '../../platform/teams/routes';
+import type { QuestionService, QuestionWithAbilities } from './service';
+import { verbs } from './verbs';
 
 const questionRef = z.object({ questionId: z.string().uuid() });
 const feedback = questionRef.extend({
@@ -58,7 +54,7 @@ export function questionCommands(service: QuestionService): CommandRoute[] {
 }
 
 /** What the tab shows of a question: no card bookkeeping. */
-const questionJson = (q: Question) => ({
+const questionJson = ({ question: q, abilities }: QuestionWithAbilities) => ({
   id: q.id,
   text: q.text,
   status: q.status,
@@ -70,6 +66,7 @@ const questionJson = (q: Question) => ({
   answeredByName: q.answeredByName ?? null,
   answeredAt: q.answeredAt ?? null,
   curated: q.curated,
+  abilities,
 });
 
 /** The questions feature's tab API: the security function's queue, and one question for whoever may see it. */
@@ -84,7 +81,7 @@ export function questionApiRoutes(service: QuestionService): ApiRoute[] {
       method: 'GET',
       path: '/questions/:id',
       handle: async ({ caller, params }) => {
-        const { id } = parseInput(z.object({ id: z.string().uuid() }), params);
+        const { id } = parseApi(z.object({ id: z.string().uuid() }), params);
         return { json: questionJson(await service.get(caller.personId, id)) };
       },
     },

@@ -6,18 +6,20 @@
 
 import { randomUUID } from 'node:crypto';
 import { auditEvent } from '../../platform/audit/model';
-import type { Delivery, Sender } from '../../platform/delivery/port';
-import { AppError, badInput, forbidden, notFound } from '../../platform/errors';
+import type { Delivery, Renderer, Sender } from '../../platform/delivery/port';
+import { AppError, badInput, notFound } from '../../platform/errors';
 import { langOf, t } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
 import type { Messenger, SentMessage } from '../../platform/messaging';
+import { type Actor, Actors } from '../../platform/org/actor';
 import type { Directory } from '../../platform/org/model';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
 import type { GroupCommit, StoreWrite } from '../../platform/store/groupCommit';
+import { CardCopies } from '../../platform/teams/copies';
 import type { AnswerView } from '../knowledge/answer';
 import type { KnowledgeService } from '../knowledge/service';
 import type { Question } from './model';
-import { type Actor, can, transitions } from './policy';
+import { questionPolicy as policy, questionAbilities, transitions } from './policy';
 import {
   answerCard,
   deliveredCard,
@@ -34,6 +36,15 @@ export const questionKinds = {
   undelivered: 'questions.undelivered',
 } as const;
 const batchOf = (questionId: string) => `question:${questionId}`;
+
+/** The kinds of a question's cards: the asker's answer card, a security function member's question card. */
+const ASKER = 'asker';
+const FUNCTION = 'function';
+
+export interface QuestionWithAbilities {
+  question: Question;
+  abilities: Record<(typeof questionAbilities)[number], boolean>;
+}
 
 export interface Asker {
   id: string;
@@ -59,40 +70,50 @@ export interface QuestionServiceDeps {
 }
 
 export class QuestionService {
-  constructor(private readonly deps: QuestionServiceDeps) {}
+  private readonly actors: Actors;
+  private readonly copies: CardCopies;
 
-  /** Registers the escalation's renderers with the sender. */
-  register(): void {
-    const { sender } = this.deps;
-    sender.register(questionKinds.escalated, {
-      render: async (questionId, personId) => {
-        const question = (await this.deps.store.questions.get(questionId))?.value;
-        // answered meanwhile: the member no longer needs the card
-        if (question?.status !== 'escalated') return undefined;
-        const member = await this.deps.directory.person(personId);
-        return questionCard(
-          langOf(member?.locale),
-          await this.actor(personId),
-          question,
-          await this.refreshIds(await this.securityFunction()),
-        );
-      },
-      sent: async (delivery, message) => {
-        await this.mutate(delivery.recordId, (q) =>
-          q.functionCards.some((c) => c.activityId === message.activityId)
-            ? q
-            : { ...q, functionCards: [...q.functionCards, message] },
-        );
-      },
-      failed: (delivery) => this.escalationFailed(delivery),
+  constructor(private readonly deps: QuestionServiceDeps) {
+    this.actors = new Actors({
+      directory: deps.directory,
+      clock: deps.clock,
+      securityFunctionIds: deps.securityFunctionIds,
     });
-    sender.register(questionKinds.undelivered, {
-      render: async (questionId, personId) => {
-        const question = (await this.deps.store.questions.get(questionId))?.value;
-        if (question?.status !== 'escalated') return undefined;
-        return undeliveredCard(langOf((await this.deps.directory.person(personId))?.locale), question);
+    this.copies = new CardCopies({ store: deps.store, messenger: deps.messenger, log: deps.log });
+  }
+
+  securityFunction(): Promise<string[]> {
+    return this.actors.securityFunction();
+  }
+
+  /** The escalation's renderers, registered with the sender by the composition root. */
+  renderers(): Record<string, Renderer> {
+    return {
+      [questionKinds.escalated]: {
+        render: async (questionId, personId) => {
+          const question = (await this.deps.store.questions.get(questionId))?.value;
+          // answered meanwhile: the member no longer needs the card
+          if (question?.status !== 'escalated') return undefined;
+          const member = await this.deps.directory.person(personId);
+          return questionCard(
+            langOf(member?.locale),
+            await this.actor(personId),
+            question,
+            await this.refreshIds(await this.securityFunction()),
+          );
+        },
+        // remembered as a copy of the function's card, so that an answer updates it for everyone
+        sent: (delivery, message) => this.copies.rememberDelivery(delivery, message, FUNCTION),
+        failed: (delivery) => this.escalationFailed(delivery),
       },
-    });
+      [questionKinds.undelivered]: {
+        render: async (questionId, personId) => {
+          const question = (await this.deps.store.questions.get(questionId))?.value;
+          if (question?.status !== 'escalated') return undefined;
+          return undeliveredCard(langOf((await this.deps.directory.person(personId))?.locale), question);
+        },
+      },
+    };
   }
 
   /**
@@ -118,18 +139,8 @@ export class QuestionService {
     ]);
   }
 
-  async securityFunction(): Promise<string[]> {
-    if (this.deps.securityFunctionIds.length > 0) return this.deps.securityFunctionIds;
-    const { directory } = this.deps;
-    const people = [
-      ...(await directory.withRole('securityChief')),
-      ...(await directory.withRole('securityOfficer')),
-    ];
-    return [...new Set(people.map((p) => p.id))];
-  }
-
-  async actor(personId: string): Promise<Actor> {
-    return { id: personId, securityFunction: (await this.securityFunction()).includes(personId) };
+  actor(personId: string): Promise<Actor> {
+    return this.actors.of(personId);
   }
 
   /**
@@ -163,7 +174,6 @@ export class QuestionService {
       shown: answers.map((a) => ({ documentTitle: a.title, section: a.section, text: a.text })),
       ...(summary ? { summary } : {}),
       curated: false,
-      functionCards: [],
     };
     await this.commit(question.id, async (tx) => {
       await tx.questions.insert(question);
@@ -191,7 +201,7 @@ export class QuestionService {
     const remember: StoreWrite = async (tx) => {
       const stored = await tx.questions.get(questionId);
       if (!stored) throw new Error(`question ${questionId} is not stored`);
-      await tx.questions.update({ ...stored.value, askerCard: message }, stored.version);
+      await this.copies.remember(questionId, message, { kind: ASKER, into: tx });
     };
     try {
       await this.deps.commits.write(remember, questionId);
@@ -227,17 +237,6 @@ export class QuestionService {
     return stored;
   }
 
-  private async mutate(questionId: string, change: (q: Question) => Question): Promise<Question> {
-    for (let attempt = 0; ; attempt++) {
-      const stored = await this.load(questionId);
-      try {
-        return (await this.deps.store.questions.update(change(stored.value), stored.version)).value;
-      } catch (error) {
-        if (!(error instanceof VersionConflict) || attempt >= 3) throw error;
-      }
-    }
-  }
-
   private answerViewFor(
     actor: Actor,
     lang: 'sv' | 'en',
@@ -265,7 +264,7 @@ export class QuestionService {
     const { store, clock } = this.deps;
     const { value: question } = await this.load(questionId);
     const actor = await this.actor(actorId);
-    if (!can(actor, 'feedback', question)) throw forbidden();
+    policy.authorize(actor, 'feedback', question);
     const id = `${questionId}:${actorId}`;
     const record = { id, questionId, personId: actorId, helpful, at: clock().toISOString() };
     const existing = await store.feedback.get(id);
@@ -282,8 +281,8 @@ export class QuestionService {
     const { store, clock, log } = this.deps;
     const stored = await this.load(questionId);
     const actor = await this.actor(actorId);
-    if (stored.value.askedBy !== actorId) throw forbidden();
-    if (!can(actor, 'escalate', stored.value)) {
+    policy.authorize(actor, 'asker', stored.value);
+    if (!policy.can(actor, 'escalate', stored.value)) {
       return this.answerViewFor(actor, lang, stored.value, { feedbackGiven: true });
     }
     const members = await this.securityFunction();
@@ -331,7 +330,7 @@ export class QuestionService {
 
   /** "Obesvarade frågor": the escalated questions not yet answered, with whether their cards reached anyone. */
   async openQuestions(actorId: string, lang: 'sv' | 'en'): Promise<object> {
-    const questions = await this.queue(actorId);
+    const questions = (await this.queue(actorId)).map((q) => q.question);
     const open: OpenQuestion[] = [];
     for (const question of questions.sort((a, b) =>
       (a.escalatedAt ?? '').localeCompare(b.escalatedAt ?? ''),
@@ -364,10 +363,10 @@ export class QuestionService {
   ): Promise<object> {
     const { store, clock, messenger, log } = this.deps;
     const actor = await this.actor(actorId);
-    if (!actor.securityFunction) throw forbidden();
+    policy.authorize(actor, 'viewQueue', undefined);
     const stored = await this.load(questionId);
     const refresh = await this.refreshIds(await this.securityFunction());
-    if (!can(actor, 'answer', stored.value)) return questionCard(lang, actor, stored.value, refresh);
+    if (!policy.can(actor, 'answer', stored.value)) return questionCard(lang, actor, stored.value, refresh);
     const answer = typeof input.answer === 'string' ? input.answer.trim() : '';
     if (answer === '') throw badInput('error.answerRequired');
     if (answer.length > MAX_ANSWER_CHARS) throw badInput('error.answerTooLong', { max: MAX_ANSWER_CHARS });
@@ -408,31 +407,27 @@ export class QuestionService {
     const askerLang = langOf((await this.deps.directory.person(answered.askedBy))?.locale ?? answered.locale);
     try {
       await messenger.sendCard(answered.askedBy, deliveredCard(askerLang, answered));
-      if (answered.askerCard) {
-        const askerActor = await this.actor(answered.askedBy);
-        await messenger.updateCard(
-          answered.askerCard,
-          this.answerViewFor(askerActor, askerLang, answered, { feedbackGiven: true }),
-        );
-      }
     } catch (error) {
       log.error({ err: error, questionId }, 'the answer could not be delivered to the asker');
     }
-    for (const copy of answered.functionCards) {
-      if (copy.personId === actorId) continue;
-      try {
+    // every copy: the asker's card, and the security function's (the answerer's own is the reply)
+    const legacy = [
+      ...(answered.askerCard ? [{ ...answered.askerCard, kind: ASKER }] : []),
+      ...(answered.functionCards ?? []).map((copy) => ({ ...copy, kind: FUNCTION })),
+    ];
+    await this.copies.update(
+      questionId,
+      async (copy) => {
+        if (copy.kind === ASKER)
+          return this.answerViewFor(await this.actor(answered.askedBy), askerLang, answered, {
+            feedbackGiven: true,
+          });
+        if (copy.personId === actorId) return undefined;
         const member = await this.deps.directory.person(copy.personId);
-        await messenger.updateCard(
-          copy,
-          questionCard(langOf(member?.locale), await this.actor(copy.personId), answered, refresh),
-        );
-      } catch (error) {
-        log.warn(
-          { err: error, questionId, personId: copy.personId },
-          'could not update a copy of the question card',
-        );
-      }
-    }
+        return questionCard(langOf(member?.locale), await this.actor(copy.personId), answered, refresh);
+      },
+      legacy,
+    );
     return questionCard(lang, actor, answered, refresh);
   }
 
@@ -440,24 +435,28 @@ export class QuestionService {
   async view(actorId: string, lang: 'sv' | 'en', questionId: string): Promise<object> {
     const { value: question } = await this.load(questionId);
     const actor = await this.actor(actorId);
-    if (!can(actor, 'view', question)) throw forbidden();
+    policy.authorize(actor, 'view', question);
     if (question.askedBy === actorId && !actor.securityFunction)
       return this.answerViewFor(actor, lang, question, { feedbackGiven: true });
     return questionCard(lang, actor, question, await this.refreshIds(await this.securityFunction()));
   }
 
-  /** One question, for whoever the policy lets see it. */
-  async get(actorId: string, questionId: string): Promise<Question> {
+  /** One question, for whoever the policy lets see it, with what they may do with it. */
+  async get(actorId: string, questionId: string): Promise<QuestionWithAbilities> {
     const { value: question } = await this.load(questionId);
-    if (!can(await this.actor(actorId), 'view', question)) throw forbidden();
-    return question;
+    const actor = await this.actor(actorId);
+    policy.authorize(actor, 'view', question);
+    return { question, abilities: policy.abilitiesOf(actor, question, questionAbilities) };
   }
 
-  /** Open questions for the security function's queue. */
-  async queue(actorId: string): Promise<Question[]> {
+  /** Open questions for the security function's queue, each with what the actor may do with it. */
+  async queue(actorId: string): Promise<QuestionWithAbilities[]> {
     const actor = await this.actor(actorId);
-    if (!can(actor, 'viewQueue')) throw forbidden();
-    return (await this.deps.store.questions.find({ status: 'escalated' })).map((s) => s.value);
+    policy.authorize(actor, 'viewQueue', undefined);
+    return (await this.deps.store.questions.find({ status: 'escalated' })).map(({ value: question }) => ({
+      question,
+      abilities: policy.abilitiesOf(actor, question, questionAbilities),
+    }));
   }
 
   private async refreshIds(members: string[]): Promise<string[]> {

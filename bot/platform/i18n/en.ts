@@ -186,7 +186,8 @@ export const en: Record<keyof typeof sv, string> = {
     'The {year} review is closed. The annual security report: [the Word document]({docx}) and [the table (CSV)]({csv}).',
   'review.close.alreadyClosed': 'The {year} review is already closed.',
   'review.close.confirmTitle': 'Close the {year} review?',
-  'review.close.confirmBody': 'Closing cannot be undone: the annual security report is written from the state right now, and no more assessments or approvals can be made in the {year} review.',
+  'review.close.confirmBody':
+    'Closing cannot be undone: the annual security report is written from the state right now, and no more assessments or approvals can be made in the {year} review.',
   'review.close.notDone': '{count} of {units} units are not signed off at every step:',
   'review.close.allDone': 'All {units} units are signed off at every step.',
   'review.close.confirm': 'Yes, close the {year} review',

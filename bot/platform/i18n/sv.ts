@@ -186,7 +186,8 @@ export const sv = {
     'Uppföljningen {year} är stängd. Säkerhetsbokslutet: [Word-dokumentet]({docx}) och [tabellen (CSV)]({csv}).',
   'review.close.alreadyClosed': 'Uppföljningen {year} är redan stängd.',
   'review.close.confirmTitle': 'Stänga uppföljningen {year}?',
-  'review.close.confirmBody': 'Stängningen går inte att ångra: säkerhetsbokslutet skrivs med läget just nu, och inga fler bedömningar eller godkännanden kan göras i uppföljningen {year}.',
+  'review.close.confirmBody':
+    'Stängningen går inte att ångra: säkerhetsbokslutet skrivs med läget just nu, och inga fler bedömningar eller godkännanden kan göras i uppföljningen {year}.',
   'review.close.notDone': '{count} av {units} enheter är inte godkända i alla led:',
   'review.close.allDone': 'Alla {units} enheter är godkända i alla led.',
   'review.close.confirm': 'Ja, stäng uppföljningen {year}',

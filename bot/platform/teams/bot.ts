@@ -18,7 +18,7 @@ import type { Logger } from '../logger';
 import type { Directory } from '../org/model';
 import type { ConversationBook } from './conversations';
 import type { Greeter } from './help';
-import type { Caller, CommandRoute, VerbRoute } from './routes';
+import type { Caller, CommandRoute, FallbackRoute, VerbRoute } from './routes';
 
 export interface BotDeps {
   directory: Directory;
@@ -26,11 +26,8 @@ export interface BotDeps {
   log: Logger;
   commands: CommandRoute[];
   verbs: VerbRoute[];
-  /** Answers free text (a question). Returns the card and a callback for the sent message's id. */
-  ask(
-    caller: Caller,
-    text: string,
-  ): Promise<{ card: object; sent?: (activityId: string, conversationId: string) => Promise<void> }>;
+  /** Free text that no command matched (a question; the questions feature owns it). */
+  fallback: FallbackRoute;
   welcome(caller: Caller): Promise<object>;
   /** Keeps the two install events (installationUpdate, conversationUpdate) to one welcome. */
   greeter: Greeter;
@@ -133,7 +130,7 @@ export class VarnBot extends TeamsActivityHandler {
       await context.sendActivity(MessageFactory.attachment(attachment(card)));
       return;
     }
-    const { card, sent } = await this.deps.ask(caller, text);
+    const { card, sent } = await this.deps.fallback.handle(caller, text);
     const response = await context.sendActivity(MessageFactory.attachment(attachment(card)));
     if (sent && response?.id) await sent(response.id, context.activity.conversation.id);
   }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { collections } from '../../../bot/collections';
 import { FileDirectory } from '../../../bot/platform/org/fileDirectory';
 import { openSqliteStore } from '../../../bot/platform/store/sqlite';
 import { ConversationBook } from '../../../bot/platform/teams/conversations';
@@ -8,7 +9,7 @@ const directory = FileDirectory.fromFile(path.resolve(__dirname, '../../../conte
 const malin = 'f914f698-58ac-45e8-bba5-493d50e811a2'; // sv-SE in the directory
 
 test("one language per person: the directory's until Teams tells us theirs, then Teams' everywhere, and after a restart", async () => {
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(':memory:', collections);
   const clock = () => new Date('2026-11-22T10:00:00.000Z');
   const book = new ConversationBook(store, clock);
   const people = withTeamsLocales(directory, book);
