@@ -180,6 +180,8 @@ export const en: Record<keyof typeof sv, string> = {
   'review.progress.summary':
     '{year}: {signedOff} of {units} signed off · {submitted} awaiting approval · {open} to fill in · {returned} returned · deadline {deadline}',
   'review.progress.unitLine': '{unit}: {state} – {holder}',
+  'review.progress.unitLineDone': '{unit}: {state}',
+  'review.progress.notReached': '(the card did not arrive {reason})',
   'review.progress.close': 'Close the {year} review',
   'review.progress.closedLine': '{year}: closed {when}. [Annual security report (Word)]({docx})',
   'review.close.done':

@@ -180,6 +180,8 @@ export const sv = {
   'review.progress.summary':
     '{year}: {signedOff} av {units} godkända · {submitted} väntar på godkännande · {open} att fylla i · {returned} återsända · sista dag {deadline}',
   'review.progress.unitLine': '{unit}: {state} – {holder}',
+  'review.progress.unitLineDone': '{unit}: {state}',
+  'review.progress.notReached': '(kortet kom inte fram {reason})',
   'review.progress.close': 'Stäng uppföljningen {year}',
   'review.progress.closedLine': '{year}: stängd {when}. [Säkerhetsbokslutet (Word)]({docx})',
   'review.close.done':
