@@ -36,6 +36,7 @@ import { openSqliteStore } from './platform/store/sqlite';
 import { ConversationBook } from './platform/teams/conversations';
 import { GraphAppInstaller } from './platform/teams/graphInstaller';
 import { InstalledByPolicy } from './platform/teams/installer';
+import { withTeamsLocales } from './platform/teams/locales';
 import {
   countingConnectorCalls,
   TeamsConversations,
@@ -77,7 +78,7 @@ export async function pickAdapters(config: Config, overrides: AppOverrides) {
       ? createGraph(config.sharePoint, { ...overrides.graph, log })
       : undefined);
   // Entra ID through Graph when configured (VARN_DIRECTORY=graph); the organisation file otherwise
-  const directory: Directory =
+  const sourceDirectory: Directory =
     graph && config.directory.source === 'graph'
       ? await readGraphDirectory(
           graph,
@@ -90,11 +91,15 @@ export async function pickAdapters(config: Config, overrides: AppOverrides) {
           log,
         )
       : fileDirectory;
+  // one language per person: the locale Teams last sent for them (the conversation book keeps it), else the
+  // directory's; every feature reads people through this directory, so every card follows the one choice
+  const book = new ConversationBook(store, clock);
+  const directory = withTeamsLocales(sourceDirectory, book);
   const documents: DocumentStore =
     overrides.documents ??
     sharePoint?.library ??
     new LocalDocumentStore(path.join(config.dataDir, 'files'), `${config.publicUrl}/files`, clock);
-  return { log, clock, sharePoint, store, graph, directory, documents };
+  return { log, clock, sharePoint, store, graph, directory, documents, book };
 }
 
 /**
@@ -105,9 +110,12 @@ export async function pickAdapters(config: Config, overrides: AppOverrides) {
 export function pickTeams(
   config: Config,
   overrides: AppOverrides,
-  ports: Pick<Awaited<ReturnType<typeof pickAdapters>>, 'log' | 'clock' | 'store' | 'graph' | 'directory'>,
+  ports: Pick<
+    Awaited<ReturnType<typeof pickAdapters>>,
+    'log' | 'clock' | 'store' | 'graph' | 'directory' | 'book'
+  >,
 ) {
-  const { log, clock, store, graph, directory } = ports;
+  const { log, clock, store, graph, directory, book } = ports;
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: config.bot.appId ?? '',
     MicrosoftAppPassword: config.bot.appPassword ?? '',
@@ -127,7 +135,6 @@ export function pickTeams(
       await context.sendActivity(text).catch(() => undefined);
     }
   };
-  const book = new ConversationBook(store, clock);
   const messenger = new TeamsMessenger(adapter, config.bot.appId ?? '', book);
   const outbound = new CloudAdapter(
     withoutConnectorRetries(

@@ -39,7 +39,8 @@ import type { Scheduler } from './platform/schedule/port';
 import type { Store } from './platform/store';
 import { type GroupCommit, type StoreWrite, storeGroupCommit } from './platform/store/groupCommit';
 import { VarnBot } from './platform/teams/bot';
-import { helpCard, helpCommand } from './platform/teams/help';
+import { Greeter, type HelpTopic, helpCard, helpCommand } from './platform/teams/help';
+import type { Caller } from './platform/teams/routes';
 
 export type { AppOverrides } from './adapters';
 
@@ -75,16 +76,17 @@ export interface App {
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const { log, clock, sharePoint, store, graph, directory, documents } = await pickAdapters(
+  const { log, clock, sharePoint, store, graph, directory, documents, book } = await pickAdapters(
     config,
     overrides,
   );
-  const { adapter, botAuth, book, messenger, sender, scheduler } = pickTeams(config, overrides, {
+  const { adapter, botAuth, messenger, sender, scheduler } = pickTeams(config, overrides, {
     log,
     clock,
     store,
     graph,
     directory,
+    book,
   });
   // writes of concurrent turns share one transaction; each turn goes on once its batch has committed
   const commits = storeGroupCommit(store);
@@ -110,6 +112,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     securityFunctionIds: config.securityFunction,
     teamsIdOf,
     channels: loadChannels(config.contentDir),
+    sender,
   });
   const governance = createGovernanceFeature({
     store,
@@ -163,15 +166,29 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   for (const feature of features) await feature.start?.();
 
+  // the help names only the commands this person may use (the features' own checks decide)
+  const helpTopics = async (caller: Caller): Promise<Set<HelpTopic>> => {
+    const person = await directory.person(caller.personId);
+    const roles = new Set(person?.roles ?? []);
+    const topics = new Set<HelpTopic>();
+    if (roles.has('unitManager') || roles.has('headOfAdministration') || roles.has('regionalDirector'))
+      topics.add('manager');
+    if (roles.has('securityChief')) topics.add('securityChief');
+    if (await campaigns.service.can(caller.personId, 'compose')) topics.add('campaignAuthor');
+    if ((await questions.service.securityFunction()).includes(caller.personId))
+      topics.add('securityFunction');
+    return topics;
+  };
   const bot = new VarnBot({
     directory,
     book,
     log,
-    commands: [helpCommand, ...features.flatMap((f) => f.commands)],
+    commands: [helpCommand(helpTopics), ...features.flatMap((f) => f.commands)],
     verbs: features.flatMap((f) => f.verbs),
     fallback: questions.fallback,
     maxQuestionChars: config.maxQuestionChars,
-    welcome: (caller) => helpCard(caller.lang, true),
+    welcome: async (caller) => helpCard(caller.lang, true, await helpTopics(caller)),
+    greeter: new Greeter(clock),
   });
 
   // the tab API: Entra ID SSO tokens in tenant mode; the app's own local tokens on the embedded default

@@ -268,8 +268,22 @@ describe('a campaign to Hälso- och sjukvårdsförvaltningen with its units', ()
     }
     for (const user of [james, annaKarin, kristina, malin])
       expect(campaignCards(user, TITLE)).toHaveLength(0);
-    // what Johanna got is exactly what the preview showed
-    expect(campaignCards(johanna, TITLE)[0]?.body).toEqual(previewFrame);
+    // what Johanna got is what the preview showed, except that the preview's quiz does not hold the
+    // chief's own buttons hostage (not required) and names the recipients' buttons instead of offering them
+    const got = campaignCards(johanna, TITLE)[0]?.body as unknown[];
+    const required = (body: unknown[]) => JSON.stringify(body).match(/"isRequired":true/g)?.length ?? 0;
+    expect(required(got)).toBe(2);
+    expect(required(previewFrame)).toBe(0);
+    const shown = (body: unknown[]) =>
+      (
+        JSON.parse(JSON.stringify(body, (k, v) => (k === 'isRequired' ? undefined : v))) as Record<
+          string,
+          unknown
+        >[]
+      )
+        .filter((e) => e.type !== 'ActionSet' || !JSON.stringify(e).includes('"verb"'))
+        .filter((e) => !String(e.text ?? '').startsWith('Mottagarna får knapparna'));
+    expect(shown(got)).toEqual(shown(previewFrame));
     // Priya reads English
     expect(textOf(campaignCards(priya, TITLE)[0])).toContain('I have read this');
 
@@ -381,7 +395,9 @@ describe('a campaign to Hälso- och sjukvårdsförvaltningen with its units', ()
     const card = await run(malin, 'campaigns.figures', { campaignId });
     expect(card.text).toContain('Akutmottagningen Norrviken');
     expect(card.text).toContain('– har blockerat appen');
-    expect(card.text).toContain('Skickad · 2026-11-23'); // as of the app's clock, in Stockholm time
+    // and who: the author can follow them up
+    expect(card.text).toContain('James Whitfield – har blockerat appen');
+    expect(card.text).toContain('Skickad 2026-11-23 09:01 · siffrorna 2026-11-23'); // when it went out and when counted, in Stockholm time
     // Johanna may not see the figures
     expect((await run(johanna, 'campaigns.figures', { campaignId })).text).toContain('Bara säkerhetschefen');
 

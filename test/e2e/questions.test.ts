@@ -32,7 +32,8 @@ const actionsOf = (card: unknown) =>
 let running: Running;
 beforeAll(async () => {
   running = await startApp();
-  for (const member of [erik, sara, malin]) await running.channel.installBot(member);
+  // Malin has never opened a chat with Värn: her escalation cards need a chat the sender creates
+  for (const member of [erik, sara]) await running.channel.installBot(member);
 });
 afterAll(async () => running?.close());
 
@@ -102,11 +103,20 @@ test('escalation: the security function gets the question, a non-member is refus
   const escalated = await channel.execute(johanna, 'questions.escalate', escalate?.data, {
     replyToId: reply.id,
   });
-  expect(textOf(escalated.body)).toContain('Din fråga har skickats till säkerhetsfunktionen');
+  expect(textOf(escalated.body)).toContain('Din fråga är sparad hos säkerhetsfunktionen');
   const erikConversation = channel.conversationFor(erik).id;
   const toErik = await channel.waitFor((a) => a.conversation?.id === erikConversation, { since: mark });
   expect(textOf(cardOf(toErik))).toContain('Får jag ta med mig min privata dator');
   await channel.waitFor((a) => a.conversation?.id === channel.conversationFor(sara).id, { since: mark });
+  // Malin never wrote to Värn: the sender opened the chat, and the card is there too
+  const toMalin = await channel.waitFor(
+    (a) =>
+      a.conversation?.id === channel.conversationFor(malin).id &&
+      textOf(cardOf(a)).includes('Får jag ta med mig min privata dator'),
+    { since: mark },
+  );
+  expect(actionsOf(cardOf(toMalin)).map((a) => a.verb)).toEqual(['questions.answer']);
+  await app.sender.idle();
 
   // a second press sends nothing more
   const before = channel.events().length;
@@ -176,6 +186,36 @@ test('when a member answers an already answered question, then the current card 
   expect((await app.store.questions.get(questionId))?.value.answer).toBe('Kontakta din chef.');
 });
 
+test('when no member of the security function can be reached, the employee is told so and the question stands in their list of open questions', async () => {
+  const { channel, app } = running;
+  for (const member of [erik, sara, malin]) channel.block(member);
+  try {
+    const reply = await ask(johanna, 'Får jag låna ut mitt passerkort till en kollega över helgen?');
+    const escalate = actionsOf(cardOf(reply)).find((a) => a.verb === 'questions.escalate');
+    const mark = channel.mark();
+    await channel.execute(johanna, 'questions.escalate', escalate?.data, { replyToId: reply.id });
+    const told = await channel.waitFor(
+      (a) =>
+        a.conversation?.id === channel.conversationFor(johanna).id &&
+        textOf(cardOf(a)).includes('har inte nått säkerhetsfunktionen'),
+      { since: mark },
+    );
+    expect(textOf(cardOf(told))).toContain('lista över obesvarade frågor');
+    expect(validateCard(cardOf(told))).toEqual([]);
+  } finally {
+    for (const member of [erik, sara, malin]) channel.unblock(member);
+  }
+  await app.sender.idle();
+  // Erik asks for the open questions: this one says its card reached nobody, and he can answer it from there
+  const list = await ask(erik, 'obesvarade frågor');
+  const text = textOf(cardOf(list));
+  expect(text).toContain('Får jag låna ut mitt passerkort');
+  expect(text).toContain('Kortet kom inte fram till någon');
+  expect(text).toContain('Malin Forsberg');
+  // an employee has no such list
+  expect((await ask(johanna, 'obesvarade frågor')).text).toMatch(/behörighet|inte tillåtet|får inte/i);
+});
+
 describe('bad input', () => {
   test('an empty message gets a polite prompt', async () => {
     const reply = await ask(johanna, '   ');
@@ -227,7 +267,7 @@ describe('bad input', () => {
 });
 
 test('the welcome message and "hjälp" say what the bot can do', async () => {
-  const newcomer = person('Lena Bergqvist');
+  const newcomer = person('Hanna Berg'); // an employee
   const mark = running.channel.mark();
   await running.channel.installBot(newcomer);
   const welcome = await running.channel.waitFor(
@@ -235,8 +275,24 @@ test('the welcome message and "hjälp" say what the bot can do', async () => {
     { since: mark },
   );
   expect(textOf(cardOf(welcome))).toContain('Hej! Jag är Värn');
+  // installing sends an installationUpdate and a conversationUpdate: one welcome, not two
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(
+    running.channel
+      .activities(running.channel.conversationFor(newcomer).id)
+      .filter((a) => textOf(cardOf(a)).includes('Hej! Jag är Värn')),
+  ).toHaveLength(1);
+  // an employee reads an employee's commands, not the manager's or the security chief's
   const help = await ask(newcomer, 'hjälp');
   expect(textOf(cardOf(help))).toContain('Det här kan jag');
+  expect(textOf(cardOf(help))).not.toContain('min uppföljning');
+  expect(textOf(cardOf(help))).not.toContain('öppna uppföljning');
+  expect(textOf(cardOf(help))).not.toContain('ny kampanj');
+  // the security chief reads hers
+  const chiefHelp = textOf(cardOf(await ask(malin, 'hjälp')));
+  expect(chiefHelp).toContain('öppna uppföljning');
+  expect(chiefHelp).toContain('ny kampanj');
+  expect(chiefHelp).toContain('obesvarade frågor');
 });
 
 test('every card the bot sent in these journeys parses in adaptivecards 1.5 and stays under 80 KB', () => {

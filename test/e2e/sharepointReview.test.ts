@@ -180,7 +180,7 @@ async function journey(run: Run): Promise<unknown[]> {
   await idle();
 
   clock.set('2026-12-02T09:00:00.000Z');
-  read(await channel.execute(malin, 'review.close', { cycleId: 'cycle-2026' }));
+  read(await channel.execute(malin, 'review.close', { cycleId: 'cycle-2026', confirm: 'true' }));
   await idle();
   return seen;
 }

@@ -153,7 +153,12 @@ export function campaignBot(service: CampaignService): { verbs: VerbRoute[]; com
     const { units, groups } = await service.choices();
     return previewCard(caller.lang, {
       campaign,
-      recipientCard: recipientCard(caller.lang, { campaign, reminder: false, refreshUserIds: [] }),
+      recipientCard: recipientCard(caller.lang, {
+        campaign,
+        reminder: false,
+        refreshUserIds: [],
+        preview: true,
+      }),
       recipients,
       problems: extra.problems ?? problems,
       status: extra.status,
@@ -250,11 +255,11 @@ export function campaignBot(service: CampaignService): { verbs: VerbRoute[]; com
     {
       verb: verbs.campaignFigures,
       handle: async (caller, data) => {
-        const { campaign, figures, at } = await service.figures(
+        const { campaign, figures, at, unreached } = await service.figures(
           caller.personId,
           parse(campaignRef, data).campaignId,
         );
-        return figuresCard(caller.lang, campaign, figures, at);
+        return figuresCard(caller.lang, campaign, figures, at, unreached);
       },
     },
     {
@@ -294,7 +299,7 @@ export function campaignBot(service: CampaignService): { verbs: VerbRoute[]; com
       matches: (s) => /^\s*(kampanjer|campaigns)\s*[.!]?\s*$/i.test(s),
       handle: async (caller) =>
         (await service.can(caller.personId, 'seeFigures'))
-          ? listCard(caller.lang, await service.list(caller.personId))
+          ? listCard(caller.lang, await service.overview(caller.personId))
           : noticeCard(t(caller.lang, 'error.forbidden'), t(caller.lang, 'campaign.notAuthor')),
     },
     {
@@ -413,7 +418,12 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
         const { campaign } = await service.inspect(request.caller.personId, idOf(request));
         return {
           json: {
-            card: recipientCard(request.caller.lang, { campaign, reminder: false, refreshUserIds: [] }),
+            card: recipientCard(request.caller.lang, {
+              campaign,
+              reminder: false,
+              refreshUserIds: [],
+              preview: true,
+            }),
           },
         };
       },

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type AuditEvent, auditEvent } from '../../platform/audit/model';
-import type { Delivery, Outgoing, Renderer, Sender } from '../../platform/delivery/port';
+import type { Delivery, FailureReason, Outgoing, Renderer, Sender } from '../../platform/delivery/port';
 import { AppError, badInput, forbidden, notFound } from '../../platform/errors';
 import { langOf } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
@@ -68,6 +68,13 @@ export const defaultContent = (): CampaignContent => ({
 });
 
 const SYSTEM = 'system';
+
+/** A recipient the campaign's card did not reach, and why. */
+export interface Unreached {
+  personId: string;
+  name: string;
+  reason: FailureReason;
+}
 
 export class CampaignService {
   private readonly actors: Actors;
@@ -562,6 +569,8 @@ export class CampaignService {
           throw badInput('campaign.error.badAnswer');
         return a;
       });
+      // the card requires every answer; a client that skips its validation is held to the same rule
+      if (!recipient.quiz && given.some((a) => a === null)) throw badInput('campaign.error.quizIncomplete');
       if (recipient.quiz) return undefined;
       return { ...recipient, quiz: { answers: given, ...scoreQuiz(quiz, given), answeredAt: now } };
     });
@@ -637,10 +646,23 @@ export class CampaignService {
   async figures(
     actorId: string,
     campaignId: string,
-  ): Promise<{ campaign: Campaign; figures: Figures; at: string }> {
+  ): Promise<{ campaign: Campaign; figures: Figures; at: string; unreached: Unreached[] }> {
     this.authorize(await this.actor(actorId), 'seeFigures');
     const { value: campaign } = await this.load(campaignId);
-    return { campaign, figures: await this.figuresOf(campaign), at: this.deps.clock().toISOString() };
+    // who the campaign did not reach, and why: the figures say how many, the author must know who to follow up
+    const unreached: Unreached[] = [];
+    for (const d of await this.messageDeliveries(campaignId)) {
+      if (d.status !== 'failed') continue;
+      const name = (await this.deps.directory.person(d.personId))?.name ?? d.personId;
+      unreached.push({ personId: d.personId, name, reason: d.failure?.reason ?? 'other' });
+    }
+    unreached.sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+    return {
+      campaign,
+      figures: await this.figuresOf(campaign),
+      at: this.deps.clock().toISOString(),
+      unreached,
+    };
   }
 
   private async figuresOf(campaign: Campaign): Promise<Figures> {
@@ -695,6 +717,16 @@ export class CampaignService {
       });
     }
     return { unitNames, campaigns };
+  }
+
+  /** The list the chat shows: every campaign, with its figures once it has gone out. */
+  async overview(actorId: string): Promise<{ campaign: Campaign; tally?: Tally }[]> {
+    const campaigns = await this.list(actorId);
+    return Promise.all(
+      campaigns.map(async (campaign) =>
+        campaign.dispatchedAt ? { campaign, tally: (await this.figuresOf(campaign)).total } : { campaign },
+      ),
+    );
   }
 
   async list(actorId: string): Promise<Campaign[]> {

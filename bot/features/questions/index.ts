@@ -5,7 +5,7 @@
 import type { Feature } from '../../platform/feature';
 import type { FallbackRoute } from '../../platform/teams/routes';
 import { questionCollections } from './collections';
-import { questionApiRoutes, questionVerbs } from './routes';
+import { questionApiRoutes, questionCommands, questionVerbs } from './routes';
 import { QuestionService, type QuestionServiceDeps } from './service';
 
 export interface QuestionsFeature extends Feature {
@@ -19,10 +19,10 @@ export function createQuestionsFeature(deps: QuestionServiceDeps): QuestionsFeat
     name: 'questions',
     service,
     verbs: questionVerbs(service),
-    commands: [],
+    commands: questionCommands(service),
     api: questionApiRoutes(service),
     jobs: {},
-    renderers: {},
+    renderers: service.renderers(),
     collections: Object.keys(questionCollections),
     fallback: {
       handle: async (caller, text) => {

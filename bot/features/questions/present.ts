@@ -8,7 +8,9 @@ import type { Confidence } from '../knowledge/decision';
 import type { SearchResult } from '../knowledge/searchIndex';
 import answerTemplate from './cards/answer.json';
 import deliveredTemplate from './cards/delivered.json';
+import openTemplate from './cards/open.json';
 import questionTemplate from './cards/question.json';
+import undeliveredTemplate from './cards/undelivered.json';
 import type { Question } from './model';
 import { questionPolicy } from './policy';
 
@@ -148,6 +150,49 @@ export function deliveredCard(lang: Lang, question: Question): object {
       name: question.answeredByName ?? '',
       when: question.answeredAt ? formatDateTime(question.answeredAt) : '',
     }),
+  });
+}
+
+/** An escalated question in the security function's list, with where its cards stand. */
+export interface OpenQuestion {
+  question: Question;
+  sent: number;
+  queued: number;
+  /** Members whose card could not be delivered. */
+  failedNames: string[];
+}
+
+export function openQuestionsCard(lang: Lang, questions: readonly OpenQuestion[]): object {
+  const t = translator(lang);
+  return renderCard(openTemplate, {
+    title: t('questions.open.title', { count: questions.length }),
+    empty: t('questions.open.empty'),
+    answerLabel: t('questions.open.answer'),
+    questions: questions.map(({ question, sent, queued, failedNames }) => ({
+      id: question.id,
+      text: truncate(question.text, 300),
+      asked: t('questions.open.asked', {
+        name: question.askedByName,
+        when: formatDateTime(question.escalatedAt ?? question.askedAt),
+      }),
+      delivery:
+        sent > 0
+          ? t('questions.open.delivered', { count: sent })
+          : queued > 0
+            ? t('questions.open.queued')
+            : t('questions.open.undelivered', { names: failedNames.join(', ') || '–' }),
+      deliveryColor: sent > 0 ? 'Default' : queued > 0 ? 'Default' : 'Attention',
+    })),
+  });
+}
+
+/** To the asker, when no member of the security function could be reached. */
+export function undeliveredCard(lang: Lang, question: Question): object {
+  const t = translator(lang);
+  return renderCard(undeliveredTemplate, {
+    title: t('questions.undelivered.title'),
+    question: t('question.yourQuestion', { question: truncate(question.text, 300) }),
+    body: t('questions.undelivered.body'),
   });
 }
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ApiRoute } from '../../platform/http/api';
 import { parseCard as parse, parseApi } from '../../platform/parse';
-import type { VerbRoute } from '../../platform/teams/routes';
+import type { CommandRoute, VerbRoute } from '../../platform/teams/routes';
 import type { QuestionService, QuestionWithAbilities } from './service';
 import { verbs } from './verbs';
 
@@ -37,6 +37,18 @@ export function questionVerbs(service: QuestionService): VerbRoute[] {
       verb: verbs.viewQuestion,
       handle: (caller, data) =>
         service.view(caller.personId, caller.lang, parse(questionRef, data).questionId),
+    },
+  ];
+}
+
+/** The security function's chat command: the open questions, with whether their cards reached anyone. */
+export function questionCommands(service: QuestionService): CommandRoute[] {
+  return [
+    {
+      name: 'questions.open',
+      matches: (text) =>
+        /^\s*(obesvarade frågor|öppna frågor|open questions|unanswered questions)\s*[?.!]?\s*$/i.test(text),
+      handle: (caller) => service.openQuestions(caller.personId, caller.lang),
     },
   ];
 }

@@ -6,10 +6,11 @@
 
 import { randomUUID } from 'node:crypto';
 import { auditEvent } from '../../platform/audit/model';
+import type { Delivery, Renderer, Sender } from '../../platform/delivery/port';
 import { AppError, badInput, notFound } from '../../platform/errors';
 import { langOf, t } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
-import { type Messenger, NotReachable, type SentMessage } from '../../platform/messaging';
+import type { Messenger, SentMessage } from '../../platform/messaging';
 import { type Actor, Actors } from '../../platform/org/actor';
 import type { Directory } from '../../platform/org/model';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
@@ -20,7 +21,22 @@ import { type Channel, channelsFor } from '../knowledge/channels';
 import type { KnowledgeService } from '../knowledge/service';
 import type { Question } from './model';
 import { questionPolicy as policy, questionAbilities, transitions } from './policy';
-import { answerCard, deliveredCard, MAX_ANSWER_CHARS, questionCard } from './present';
+import {
+  answerCard,
+  deliveredCard,
+  MAX_ANSWER_CHARS,
+  type OpenQuestion,
+  openQuestionsCard,
+  questionCard,
+  undeliveredCard,
+} from './present';
+
+/** The sender's kinds: the escalated question to each member of the security function, and the asker told when none was reached. */
+export const questionKinds = {
+  escalated: 'questions.escalated',
+  undelivered: 'questions.undelivered',
+} as const;
+const batchOf = (questionId: string) => `question:${questionId}`;
 
 /** The kinds of a question's cards: the asker's answer card, a security function member's question card. */
 const ASKER = 'asker';
@@ -52,6 +68,8 @@ export interface QuestionServiceDeps {
   channels?: Channel[];
   /** The store's group commit: a question is written in a transaction shared with other turns (see store/groupCommit.ts). */
   commits: GroupCommit<StoreWrite>;
+  /** The durable sender: escalation cards go out through it (it opens chats with people who never wrote to the bot). */
+  sender: Sender;
 }
 
 export class QuestionService {
@@ -69,6 +87,59 @@ export class QuestionService {
 
   securityFunction(): Promise<string[]> {
     return this.actors.securityFunction();
+  }
+
+  /** The escalation's renderers, registered with the sender by the composition root. */
+  renderers(): Record<string, Renderer> {
+    return {
+      [questionKinds.escalated]: {
+        render: async (questionId, personId) => {
+          const question = (await this.deps.store.questions.get(questionId))?.value;
+          // answered meanwhile: the member no longer needs the card
+          if (question?.status !== 'escalated') return undefined;
+          const member = await this.deps.directory.person(personId);
+          return questionCard(
+            langOf(member?.locale),
+            await this.actor(personId),
+            question,
+            await this.refreshIds(await this.securityFunction()),
+          );
+        },
+        // remembered as a copy of the function's card, so that an answer updates it for everyone
+        sent: (delivery, message) => this.copies.rememberDelivery(delivery, message, FUNCTION),
+        failed: (delivery) => this.escalationFailed(delivery),
+      },
+      [questionKinds.undelivered]: {
+        render: async (questionId, personId) => {
+          const question = (await this.deps.store.questions.get(questionId))?.value;
+          if (question?.status !== 'escalated') return undefined;
+          return undeliveredCard(langOf((await this.deps.directory.person(personId))?.locale), question);
+        },
+      },
+    };
+  }
+
+  /**
+   * When no member of the security function could be reached, the asker is told so (the question is
+   * kept and stands in the function's list of open questions), rather than believing it arrived.
+   */
+  private async escalationFailed(delivery: Delivery): Promise<void> {
+    const { sender, log } = this.deps;
+    const cards = (await sender.deliveries(delivery.batchId)).filter(
+      (d) => d.kind === questionKinds.escalated,
+    );
+    if (cards.some((d) => d.status === 'sent' || d.status === 'queued')) return;
+    const question = (await this.deps.store.questions.get(delivery.recordId))?.value;
+    if (question?.status !== 'escalated') return;
+    log.warn({ questionId: question.id }, 'no member of the security function could be reached');
+    await sender.enqueue(delivery.batchId, [
+      {
+        key: `${delivery.batchId}:undelivered`,
+        personId: question.askedBy,
+        kind: questionKinds.undelivered,
+        recordId: question.id,
+      },
+    ]);
   }
 
   actor(personId: string): Promise<Actor> {
@@ -223,12 +294,25 @@ export class QuestionService {
     }
     const now = clock().toISOString();
     let escalated: Question;
+    let wake: () => void = () => undefined;
     try {
+      // the question, its audit event and one card per member commit together; the sender delivers
+      // them after this turn (opening chats where needed, retrying, recording who was not reached)
       escalated = await store.transaction(async (tx) => {
         const next: Question = { ...stored.value, status: transitions.escalate.to, escalatedAt: now };
         const saved = await tx.questions.update(next, stored.version);
         await tx.auditEvents.append(
           transitionEvent(actorId, questionId, 'escalate', transitions.escalate, now),
+        );
+        wake = await this.deps.sender.enqueueWithin(
+          tx,
+          batchOf(questionId),
+          members.map((memberId) => ({
+            key: `${batchOf(questionId)}:escalate:${memberId}`,
+            personId: memberId,
+            kind: questionKinds.escalated,
+            recordId: questionId,
+          })),
         );
         return saved.value;
       });
@@ -239,22 +323,35 @@ export class QuestionService {
       }
       throw error;
     }
-    const refresh = await this.refreshIds(members);
-    for (const memberId of members) {
-      try {
-        const member = await this.deps.directory.person(memberId);
-        const memberActor = await this.actor(memberId);
-        const card = questionCard(langOf(member?.locale), memberActor, escalated, refresh);
-        const message = await this.deps.messenger.sendCard(memberId, card);
-        await this.copies.remember(questionId, message, { kind: FUNCTION });
-      } catch (error) {
-        log.warn(
-          { err: error, memberId, questionId, reachable: !(error instanceof NotReachable) },
-          'could not notify a security function member',
-        );
-      }
-    }
+    wake();
+    log.info({ questionId, members: members.length }, 'question escalated');
     return this.answerViewFor(actor, lang, escalated, { feedbackGiven: true });
+  }
+
+  /** "Obesvarade frågor": the escalated questions not yet answered, with whether their cards reached anyone. */
+  async openQuestions(actorId: string, lang: 'sv' | 'en'): Promise<object> {
+    const questions = (await this.queue(actorId)).map((q) => q.question);
+    const open: OpenQuestion[] = [];
+    for (const question of questions.sort((a, b) =>
+      (a.escalatedAt ?? '').localeCompare(b.escalatedAt ?? ''),
+    )) {
+      const cards = (await this.deps.sender.deliveries(batchOf(question.id))).filter(
+        (d) => d.kind === questionKinds.escalated,
+      );
+      const names = async (status: Delivery['status']) =>
+        Promise.all(
+          cards
+            .filter((d) => d.status === status)
+            .map(async (d) => (await this.deps.directory.person(d.personId))?.name ?? d.personId),
+        );
+      open.push({
+        question,
+        sent: cards.filter((d) => d.status === 'sent').length,
+        queued: cards.filter((d) => d.status === 'queued').length,
+        failedNames: await names('failed'),
+      });
+    }
+    return openQuestionsCard(lang, open);
   }
 
   /** The security function answers: delivered to the asker's chat, every copy of the card updated. */
@@ -306,7 +403,8 @@ export class QuestionService {
       throw error;
     }
     if (keep) await this.deps.knowledge.loadCurated();
-    const askerLang = langOf(answered.locale);
+    // the asker's language now (what Teams last sent for them), not when they asked
+    const askerLang = langOf((await this.deps.directory.person(answered.askedBy))?.locale ?? answered.locale);
     try {
       await messenger.sendCard(answered.askedBy, deliveredCard(askerLang, answered));
     } catch (error) {

@@ -40,6 +40,12 @@ export async function progressCard(ctx: ReviewContext, actorId: string, lang: La
   );
   const items: ListItem[] = [];
   for (const { cycle, reviews } of all) {
+    // a manager whose first card never arrived is not simply "to be filled in": the chief must act
+    const unreached = new Map<string, string>();
+    if (cycle.status === 'open')
+      for (const d of await ctx.deps.sender.deliveries(cycle.id))
+        if (d.status === 'failed' && d.key.startsWith(`review:${d.recordId}:assign:0:`))
+          unreached.set(d.recordId, t(`campaign.figures.failed.${d.failure?.reason ?? 'other'}`));
     if (cycle.status === 'closed') {
       items.push({
         text: t('review.progress.closedLine', {
@@ -56,11 +62,15 @@ export async function progressCard(ctx: ReviewContext, actorId: string, lang: La
       bold: true,
       details: reviews.map((r) => {
         const holder = holderOf(r);
-        return t('review.progress.unitLine', {
-          unit: r.unitName,
-          state: stateText(lang, r),
-          holder: holder ? names(holder) : '–',
-        });
+        const line = holder
+          ? t('review.progress.unitLine', {
+              unit: r.unitName,
+              state: stateText(lang, r),
+              holder: names(holder),
+            })
+          : t('review.progress.unitLineDone', { unit: r.unitName, state: stateText(lang, r) });
+        const failure = r.state === 'open' && r.round === 0 ? unreached.get(r.id) : undefined;
+        return failure ? `${line} ${t('review.progress.notReached', { reason: failure })}` : line;
       }),
       action: canOnCycle(actor, 'close', cycle)
         ? {
@@ -74,12 +84,38 @@ export async function progressCard(ctx: ReviewContext, actorId: string, lang: La
   return listCard(t('review.progress.title'), [], items);
 }
 
-/** Closes the cycle and writes the annual report; the chief is told where it is. */
+/** What closing the cycle now means, with the units not signed off by name, and the one button that closes. */
+function closeConfirmation(lang: Lang, cycle: ReviewCycle, reviews: readonly UnitReview[]): object {
+  const t = translator(lang);
+  const notDone = reviews.filter((r) => r.state !== 'signedOff');
+  return listCard(
+    t('review.close.confirmTitle', { year: cycle.year }),
+    [t('review.close.confirmBody', { year: cycle.year })],
+    [
+      {
+        text:
+          notDone.length > 0
+            ? t('review.close.notDone', { count: notDone.length, units: reviews.length })
+            : t('review.close.allDone', { units: reviews.length }),
+        details: notDone.map((r) => `${r.unitName}: ${stateText(lang, r)}`),
+        bold: true,
+        action: {
+          label: t('review.close.confirm', { year: cycle.year }),
+          verb: verbs.reviewClose,
+          data: { cycleId: cycle.id, confirm: 'true' },
+        },
+      },
+    ],
+  );
+}
+
+/** Closes the cycle (once confirmed) and writes the annual report; the chief is told where it is. */
 export async function close(
   ctx: ReviewContext,
   actorId: string,
   lang: Lang,
   cycleId: string,
+  confirmed = false,
 ): Promise<object> {
   const { store, directory } = ctx.deps;
   const t = translator(lang);
@@ -97,6 +133,8 @@ export async function close(
   cyclePolicy.authorize(actor, 'close', stored.value);
   const now = ctx.now();
   const reviews = (await store.unitReviews.find({ cycleId })).map((s) => s.value);
+  // closing cannot be undone: the first click shows what closing now would leave out, the second closes
+  if (!confirmed) return closeConfirmation(lang, stored.value, reviews);
   const followUps = await ctx.deps.followUps.ofCycle(cycleId);
   const names = await ctx.deps.people.names([
     actorId,

@@ -15,7 +15,7 @@ import { progressOf } from './rules';
 import {
   areaRef,
   areaValues,
-  cycleRef,
+  closeRef,
   decisionSchema,
   deputySchema,
   followUpRef,
@@ -121,7 +121,10 @@ export function reviewVerbRoutes(ctx: ReviewContext, followUps: FollowUpService)
     },
     {
       verb: verbs.reviewClose,
-      handle: (caller, data) => close(ctx, caller.personId, caller.lang, parseCard(cycleRef, data).cycleId),
+      handle: (caller, data) => {
+        const { cycleId, confirm } = parseCard(closeRef, data);
+        return close(ctx, caller.personId, caller.lang, cycleId, confirm);
+      },
     },
     {
       verb: verbs.reviewDeputy,

@@ -23,6 +23,13 @@ export const areaRef = seenSchema.extend({
 });
 export const decisionSchema = seenSchema.extend({ comment: z.string().max(2000).optional() });
 export const cycleRef = z.object({ cycleId: z.string().min(1).max(100) });
+/** Closing: the first click asks, the confirmation's button says confirm. */
+export const closeRef = cycleRef.extend({
+  confirm: z
+    .union([z.boolean(), z.string()])
+    .optional()
+    .transform((confirm) => confirm === true || confirm === 'true'),
+});
 export const deputySchema = z.object({
   deputyId: z.string().min(1).max(100),
   from: z.string().max(10),

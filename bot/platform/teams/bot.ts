@@ -17,6 +17,7 @@ import { langOf, t } from '../i18n';
 import type { Logger } from '../logger';
 import type { Directory } from '../org/model';
 import type { ConversationBook } from './conversations';
+import type { Greeter } from './help';
 import type { Caller, CommandRoute, FallbackRoute, VerbRoute } from './routes';
 
 export interface BotDeps {
@@ -27,7 +28,9 @@ export interface BotDeps {
   verbs: VerbRoute[];
   /** Free text that no command matched (a question; the questions feature owns it). */
   fallback: FallbackRoute;
-  welcome(caller: Caller): object;
+  welcome(caller: Caller): Promise<object>;
+  /** Keeps the two install events (installationUpdate, conversationUpdate) to one welcome. */
+  greeter: Greeter;
   maxQuestionChars: number;
 }
 
@@ -74,7 +77,8 @@ export class VarnBot extends TeamsActivityHandler {
   private async greet(context: TurnContext): Promise<void> {
     const caller = await this.caller(context);
     if (!caller) return;
-    await context.sendActivity(MessageFactory.attachment(attachment(this.deps.welcome(caller))));
+    if (!this.deps.greeter.shouldGreet(context.activity.conversation.id)) return;
+    await context.sendActivity(MessageFactory.attachment(attachment(await this.deps.welcome(caller))));
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {

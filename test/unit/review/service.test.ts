@@ -51,6 +51,10 @@ class FakeSender implements Sender {
   register(kind: string, renderer: Renderer) {
     this.renderers.set(kind, renderer);
   }
+  async enqueueWithin(_tx: unknown, batchId: string, messages: readonly Outgoing[]) {
+    await this.enqueue(batchId, messages);
+    return () => undefined;
+  }
   async enqueue(batchId: string, messages: readonly Outgoing[]) {
     for (const m of messages) {
       if (this.keys.has(m.key)) continue;
