@@ -303,7 +303,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     botAuth,
     bot,
     log,
-    tabDir: path.resolve(__dirname, '../../tab'),
+    // npm run build bundles tab/ into dist/tab (scripts/buildTab.mjs)
+    tabDir: path.resolve(__dirname, '../tab'),
+    tabConfig: config.tab
+      ? {
+          mode: 'tenant',
+          clientId: config.tab.clientId,
+          scope: `${config.tab.appIdUri}/access_as_user`,
+        }
+      : { mode: 'embedded' },
     documentsDir: config.knowledgeDir,
     // on SharePoint the links open the library, under the site's own permissions; nothing is served from here
     files: sharePoint ? undefined : documents,

@@ -65,6 +65,11 @@ export function questionApiRoutes(service: QuestionService): ApiRoute[] {
     },
     {
       method: 'GET',
+      path: '/my/questions',
+      handle: async ({ caller }) => ({ json: (await service.asked(caller.personId)).map(questionJson) }),
+    },
+    {
+      method: 'GET',
       path: '/questions/:id',
       handle: async ({ caller, params }) => {
         const { id } = parseInput(z.object({ id: z.string().uuid() }), params);

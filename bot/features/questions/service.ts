@@ -353,6 +353,13 @@ export class QuestionService {
     return question;
   }
 
+  /** The questions a person asked, newest first: only their own (the filter is the caller's id). */
+  async asked(actorId: string): Promise<Question[]> {
+    return (await this.deps.store.questions.find({ askedBy: actorId }))
+      .map((s) => s.value)
+      .sort((a, b) => b.askedAt.localeCompare(a.askedAt));
+  }
+
   /** Open questions for the security function's queue. */
   async queue(actorId: string): Promise<Question[]> {
     const actor = await this.actor(actorId);

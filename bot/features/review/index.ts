@@ -17,7 +17,7 @@ import { CardCopies } from './copies';
 import { FollowUpService } from './followups/service';
 import { type GoalTemplate, goalTemplateSchema, type ReviewSchedule } from './model';
 import { People } from './people';
-import { reviewApi, reviewCommands, reviewVerbs } from './routes';
+import { followUpApi, reviewApi, reviewCommands, reviewVerbs } from './routes';
 import { type AnnualReportWriter, ReviewService } from './service';
 
 export interface ReviewFeatureDeps {
@@ -71,6 +71,6 @@ export function createReviewFeature(deps: ReviewFeatureDeps): ReviewFeature {
     template,
     commands: reviewCommands(review),
     verbs: reviewVerbs(review, followUps),
-    api: reviewApi(review, { chain: template.chain, areas: template.areas }),
+    api: [...reviewApi(review, { chain: template.chain, areas: template.areas }), ...followUpApi(followUps)],
   };
 }

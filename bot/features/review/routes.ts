@@ -168,6 +168,17 @@ const openBody = z.object({
     .optional(),
 });
 
+/** The tab's "Mitt säkerhetsarbete": the follow-ups the caller owns or manages, not finished. */
+export function followUpApi(followUps: FollowUpService): ApiRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/my/followups',
+      handle: async ({ caller }) => ({ json: await followUps.mine(caller.personId) }),
+    },
+  ];
+}
+
 /** The tab's API: open a cycle, list cycles with their progress, one unit review's state. */
 export function reviewApi(
   review: ReviewService,
