@@ -303,8 +303,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     botAuth,
     bot,
     log,
-    // npm run build bundles tab/ into dist/tab (scripts/buildTab.mjs)
-    tabDir: path.resolve(__dirname, '../tab'),
+    // npm run build bundles tab/ into <repo>/dist/tab (scripts/buildTab.mjs), whether this runs from dist/ or from source
+    tabDir: path.join(
+      path.resolve(__dirname, path.basename(path.dirname(__dirname)) === 'dist' ? '../..' : '..'),
+      'dist/tab',
+    ),
     tabConfig: config.tab
       ? {
           mode: 'tenant',
