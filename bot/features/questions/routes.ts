@@ -1,5 +1,6 @@
 /** The questions feature's card verbs: parse (zod), then the service loads, authorizes, acts, presents. */
 import { z } from 'zod';
+import { AppError } from '../../platform/errors';
 import { type ApiRoute, parseInput } from '../../platform/http/api';
 import { parseVerbData as parse, type VerbRoute, verbs } from '../../platform/teams/routes';
 import type { Question } from './model';
@@ -40,6 +41,8 @@ export function questionVerbs(service: QuestionService): VerbRoute[] {
   ];
 }
 
+const conflict = () => new AppError({ id: 'conflict', status: 409, messageKey: 'error.alreadyHandled' });
+
 /** What the tab shows of a question: no card bookkeeping. */
 const questionJson = (q: Question) => ({
   id: q.id,
@@ -67,6 +70,20 @@ export function questionApiRoutes(service: QuestionService): ApiRoute[] {
       method: 'GET',
       path: '/my/questions',
       handle: async ({ caller }) => ({ json: (await service.asked(caller.personId)).map(questionJson) }),
+    },
+    {
+      method: 'POST',
+      path: '/questions/:id/answer',
+      handle: async ({ caller, params, body }) => {
+        const { id } = parseInput(z.object({ id: z.string().uuid() }), params);
+        const input = parseInput(z.object({ answer: z.string(), keep: z.boolean().optional() }), body);
+        await service.answer(caller.personId, caller.lang, id, input);
+        const question = await service.get(caller.personId, id);
+        // the question was no longer open (answered by someone else): nothing changed, and the caller is told
+        if (question.answeredBy !== caller.personId || question.answer !== input.answer.trim())
+          throw conflict();
+        return { json: questionJson(question) };
+      },
     },
     {
       method: 'GET',

@@ -176,6 +176,11 @@ export function followUpApi(followUps: FollowUpService): ApiRoute[] {
       path: '/my/followups',
       handle: async ({ caller }) => ({ json: await followUps.mine(caller.personId) }),
     },
+    {
+      method: 'GET',
+      path: '/followups',
+      handle: async ({ caller }) => ({ json: await followUps.visibleTo(caller.personId) }),
+    },
   ];
 }
 
@@ -217,6 +222,16 @@ export function reviewApi(
           })),
         })),
       }),
+    },
+    {
+      method: 'POST',
+      path: '/review/cycles/:id/close',
+      handle: async ({ caller, params }) => {
+        const { cycleId: id } = parse(cycleRef, { cycleId: params.id });
+        await review.close(caller.personId, caller.lang, id);
+        const closed = (await review.cycles(caller.personId)).find((c) => c.cycle.id === id);
+        return { json: { cycle: closed?.cycle } };
+      },
     },
     {
       method: 'GET',

@@ -1,2 +1,211 @@
-import type { ViewProps } from "../ui";
-export default function V({ t }: ViewProps) { return <p>{t("common.none")}</p>; }
+/**
+ * Kampanjer: the campaigns; one opens with the recipients' card as they get it (the server's own card
+ * JSON, rendered by the Adaptive Cards renderer, loaded lazily), its figures per unit as a chart with
+ * the same numbers in a table beside it, the CSV, duplicate and cancel.
+ */
+import { Button } from '@fluentui/react-components';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import type { Api } from '../api';
+import { formatDate, formatPercent, statusText } from '../i18n';
+import { DataTable, Loading, Notice, Problem, Section, Show, useLoad, type ViewProps } from '../ui';
+import type { CampaignRow } from './types';
+
+const BarChart = lazy(() => import('./chart'));
+
+interface Tally {
+  targeted: number;
+  delivered: number;
+  failed: number;
+  acknowledged: number;
+  quizPassed: number;
+}
+
+interface Figures {
+  campaign: CampaignRow;
+  figures: { total: Tally; units: (Tally & { unitId: string; unitName: string })[] };
+  at: string;
+}
+
+export default function Campaigns({ api, t, lang }: ViewProps) {
+  const [loaded, reload] = useLoad(() => api.get<{ campaigns: CampaignRow[] }>('/campaigns'), [api]);
+  const [chosen, setChosen] = useState<string | undefined>();
+  const [status, setStatus] = useState<string | undefined>();
+  const [problem, setProblem] = useState<string | undefined>();
+  const act = async (work: () => Promise<string>) => {
+    setStatus(undefined);
+    setProblem(undefined);
+    try {
+      setStatus(await work());
+      reload();
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    }
+  };
+  return (
+    <>
+      {status && <Notice intent="success">{status}</Notice>}
+      {problem && <Problem t={t} message={problem} />}
+      <Show t={t} loaded={loaded}>
+        {({ campaigns }) => (
+          <DataTable
+            caption={t('campaigns.list')}
+            rows={campaigns}
+            rowKey={(c) => c.id}
+            empty={t('common.none')}
+            columns={[
+              {
+                key: 'title',
+                title: t('col.title'),
+                cell: (c) => (
+                  <Button appearance="transparent" size="small" onClick={() => setChosen(c.id)}>
+                    {c.title}
+                  </Button>
+                ),
+              },
+              { key: 'status', title: t('col.status'), cell: (c) => statusText(t, c.status) },
+              { key: 'sent', title: t('col.sent'), cell: (c) => formatDate(lang, c.dispatchedAt) },
+              { key: 'closes', title: t('col.closes'), cell: (c) => formatDate(lang, c.closeAt) },
+            ]}
+          />
+        )}
+      </Show>
+      {chosen && (
+        <Campaign
+          key={chosen}
+          {...{ api, t, lang }}
+          id={chosen}
+          onAct={act}
+          onOpen={(id) => setChosen(id)}
+        />
+      )}
+    </>
+  );
+}
+
+function Campaign({
+  api,
+  t,
+  lang,
+  id,
+  onAct,
+  onOpen,
+}: Pick<ViewProps, 'api' | 't' | 'lang'> & {
+  id: string;
+  onAct: (work: () => Promise<string>) => void;
+  onOpen: (id: string) => void;
+}) {
+  const [loaded] = useLoad(
+    () =>
+      Promise.all([
+        api.get<{ campaign: CampaignRow }>(`/campaigns/${id}`),
+        api.get<{ card: object }>(`/campaigns/${id}/preview`),
+      ]),
+    [id],
+  );
+  return (
+    <Show t={t} loaded={loaded}>
+      {([{ campaign }, { card }]) => (
+        <Section title={campaign.title}>
+          <div className="varn-row">
+            <Button
+              onClick={() =>
+                onAct(async () => {
+                  const copy = await api.send<{ campaign: CampaignRow }>('POST', `/campaigns/${id}/duplicate`);
+                  onOpen(copy.campaign.id);
+                  return t('campaigns.duplicated', { title: campaign.title });
+                })
+              }
+            >
+              {t('campaigns.duplicate')}
+            </Button>
+            {(campaign.status === 'scheduled' || campaign.status === 'sending') && (
+              <Button
+                onClick={() =>
+                  onAct(async () => {
+                    await api.send('POST', `/campaigns/${id}/cancel`);
+                    return t('campaigns.cancelled', { title: campaign.title });
+                  })
+                }
+              >
+                {t('campaigns.cancel')}
+              </Button>
+            )}
+          </div>
+          <h3>{t('campaigns.preview')}</h3>
+          <CardPreview card={card} label={t('campaigns.preview')} />
+          {campaign.status !== 'draft' && <CampaignFigures {...{ api, t, lang }} id={id} />}
+        </Section>
+      )}
+    </Show>
+  );
+}
+
+/** The recipients' card, rendered from the server's JSON by the Adaptive Cards renderer (read-only here). */
+function CardPreview({ card, label }: { card: object; label: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    let live = true;
+    void import('adaptivecards').then((ac) => {
+      if (!live || !host.current) return;
+      const adaptive = new ac.AdaptiveCard();
+      adaptive.parse(card);
+      const rendered = adaptive.render();
+      host.current.replaceChildren(...(rendered ? [rendered] : []));
+      host.current.querySelectorAll('button, input, select, textarea').forEach((el) => {
+        el.setAttribute('disabled', '');
+      });
+    });
+    return () => {
+      live = false;
+    };
+  }, [card]);
+  return <div ref={host} className="varn-card-preview" role="group" aria-label={label} />;
+}
+
+function CampaignFigures({ api, t, lang, id }: Pick<ViewProps, 't' | 'lang'> & { api: Api; id: string }) {
+  const [loaded] = useLoad(() => api.get<Figures>(`/campaigns/${id}/figures`), [id]);
+  const share = (n: number, of: number) => (of ? formatPercent(lang, n / of) : '–');
+  return (
+    <Show t={t} loaded={loaded}>
+      {({ campaign, figures, at }) => (
+        <>
+          <h3>{t('campaigns.figures', { title: campaign.title })}</h3>
+          <p>
+            {t('campaigns.totalLine', {
+              targeted: figures.total.targeted,
+              acknowledged: figures.total.acknowledged,
+              share: share(figures.total.acknowledged, figures.total.targeted),
+              when: formatDate(lang, at),
+            })}
+          </p>
+          <Button onClick={() => api.download(`/campaigns/${id}/figures.csv`, 'kampanj.csv')}>{t('campaigns.csv')}</Button>
+          <div className="varn-figures">
+            <DataTable
+              caption={t('campaigns.perUnit')}
+              rows={figures.units}
+              rowKey={(u) => u.unitId}
+              empty={t('common.none')}
+              columns={[
+                { key: 'unit', title: t('col.unit'), cell: (u) => u.unitName },
+                { key: 'targeted', title: t('col.recipients'), cell: (u) => u.targeted },
+                { key: 'ack', title: t('col.acknowledged'), cell: (u) => u.acknowledged },
+                { key: 'share', title: t('col.share'), cell: (u) => share(u.acknowledged, u.targeted) },
+                { key: 'failed', title: t('col.notReached'), cell: (u) => u.failed },
+              ]}
+            />
+            <Suspense fallback={<Loading t={t} />}>
+              <BarChart
+                title={t('campaigns.chart')}
+                bars={figures.units.map((u) => ({
+                  label: u.unitName,
+                  share: u.targeted ? u.acknowledged / u.targeted : 0,
+                  text: share(u.acknowledged, u.targeted),
+                }))}
+              />
+            </Suspense>
+          </div>
+        </>
+      )}
+    </Show>
+  );
+}

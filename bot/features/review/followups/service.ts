@@ -218,6 +218,18 @@ export class FollowUpService {
     return this.card(lang, actorId, saved);
   }
 
+  /** Every follow-up the person may see (the security function: all; a manager: their units'; others: their own), with owners' names. */
+  async visibleTo(actorId: string): Promise<(FollowUp & { ownerName: string })[]> {
+    const actor = await this.deps.people.actor(actorId);
+    const visible = (await this.deps.store.followUps.list())
+      .map((s) => s.value)
+      .filter((f) => canOnFollowUp(actor, 'view', f));
+    const name = await this.deps.people.names(visible.map((f) => f.ownerId));
+    return visible
+      .sort((a, b) => a.due.localeCompare(b.due) || a.id.localeCompare(b.id))
+      .map((f) => ({ ...f, ownerName: name(f.ownerId) }));
+  }
+
   /** Follow-ups the person owns or manages, not finished. */
   async mine(personId: string): Promise<FollowUp[]> {
     const owned = await this.deps.store.followUps.find({ ownerId: personId });
