@@ -28,7 +28,8 @@ const sv = {
   'signin.failed': 'Inloggningen misslyckades. Försök igen om en stund.',
   'error.title': 'Något gick fel',
   'error.network': 'Värn svarar inte just nu. Försök igen om en stund.',
-  'error.forbiddenView': 'Den här vyn är inte tillgänglig för dig. Dina egna uppgifter finns under Mitt säkerhetsarbete.',
+  'error.forbiddenView':
+    'Den här vyn är inte tillgänglig för dig. Dina egna uppgifter finns under Mitt säkerhetsarbete.',
   'error.unknownView': 'Vyn finns inte. Välj en vy i menyn.',
   'common.none': 'Inget att visa.',
   'common.yes': 'Ja',
@@ -90,7 +91,8 @@ const sv = {
   'overview.title': 'Året i korthet',
   'overview.review': 'Årlig uppföljning {year}',
   'overview.noCycle': 'Ingen uppföljning är öppen.',
-  'overview.progress': '{done} av {units} enheter fastställda, {submitted} inskickade, {open} inte inskickade',
+  'overview.progress':
+    '{done} av {units} enheter fastställda, {submitted} inskickade, {open} inte inskickade',
   'overview.followups': '{open} öppna åtgärder, varav {overdue} försenade',
   'overview.questions': '{count} frågor väntar på svar',
   'overview.campaigns': 'Kampanjer',

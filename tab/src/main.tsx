@@ -36,7 +36,12 @@ const routes: Route[] = [
     allowed: (me) => isSecurityFunction(me) || isManager(me),
     view: lazy(() => import('./views/overview')),
   },
-  { id: 'review', title: 'nav.review', allowed: isSecurityFunction, view: lazy(() => import('./views/review')) },
+  {
+    id: 'review',
+    title: 'nav.review',
+    allowed: isSecurityFunction,
+    view: lazy(() => import('./views/review')),
+  },
   {
     id: 'followups',
     title: 'nav.followups',
@@ -139,8 +144,7 @@ function App() {
   if (session.state === 'starting') body = <Loading t={t} />;
   else if (session.state === 'noHost') body = <Problem t={t} message={t('signin.openInTeams')} />;
   else if (session.state === 'failed') body = <Problem t={t} message={session.message} />;
-  else if (session.state === 'signIn')
-    body = <DevSignIn t={t} lang={browserLang} onSignIn={signIn} />;
+  else if (session.state === 'signIn') body = <DevSignIn t={t} lang={browserLang} onSignIn={signIn} />;
   else
     body = (
       <Workspace
@@ -182,7 +186,10 @@ async function start(
     try {
       return setSession({ state: 'ready', api, me: await api.get<Me>('/me'), host });
     } catch (error) {
-      return setSession({ state: 'failed', message: error instanceof Error ? error.message : t('error.network') });
+      return setSession({
+        state: 'failed',
+        message: error instanceof Error ? error.message : t('error.network'),
+      });
     }
   }
   if (config.mode !== 'embedded') return setSession({ state: 'noHost' });
@@ -203,10 +210,13 @@ function DevSignIn({ t, lang, onSignIn }: { t: T; lang: Lang; onSignIn: (personI
   useEffect(() => {
     fetch('/api/dev/people', { headers: { 'accept-language': lang } })
       .then(async (r) => {
-        if (!r.ok) throw new ApiError(r.status, ((await r.json()) as { error: { message: string } }).error.message);
+        if (!r.ok)
+          throw new ApiError(r.status, ((await r.json()) as { error: { message: string } }).error.message);
         return (await r.json()) as Person[];
       })
-      .then(setPeople, (error: unknown) => setProblem(error instanceof Error ? error.message : t('error.network')));
+      .then(setPeople, (error: unknown) =>
+        setProblem(error instanceof Error ? error.message : t('error.network')),
+      );
   }, [lang, t]);
   useEffect(() => {
     const remembered = sessionStorage.getItem(SIGNED_IN_PERSON);

@@ -48,7 +48,8 @@ export function useLoad<V>(load: () => Promise<V>, deps: unknown[]): [Loaded<V>,
     load().then(
       (value) => live && setResult({ state: 'done', value }),
       (error: unknown) =>
-        live && setResult({ state: 'failed', message: error instanceof Error ? error.message : String(error) }),
+        live &&
+        setResult({ state: 'failed', message: error instanceof Error ? error.message : String(error) }),
     );
     return () => {
       live = false;
@@ -81,7 +82,15 @@ export function Notice({ children, intent = 'info' }: { children: ReactNode; int
 }
 
 /** Renders a loaded resource: a spinner, the server's message, or the content. */
-export function Show<V>({ t, loaded, children }: { t: T; loaded: Loaded<V>; children: (value: V) => ReactNode }) {
+export function Show<V>({
+  t,
+  loaded,
+  children,
+}: {
+  t: T;
+  loaded: Loaded<V>;
+  children: (value: V) => ReactNode;
+}) {
   if (loaded.state === 'loading') return <Loading t={t} />;
   if (loaded.state === 'failed') return <Problem t={t} message={loaded.message} />;
   return <>{children(loaded.value)}</>;

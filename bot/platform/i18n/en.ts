@@ -48,7 +48,8 @@ export const en: Record<keyof typeof sv, string> = {
   'question.alreadyAnswered': 'The question has already been answered by {name}.',
   'question.answerToEmployee': 'The security function has answered your question',
   'question.yourQuestion': 'Your question: {question}',
-  'error.alreadyHandled': 'Someone else has already dealt with this, so nothing changed. Reload to see where it stands.',
+  'error.alreadyHandled':
+    'Someone else has already dealt with this, so nothing changed. Reload to see where it stands.',
   'error.forbidden': 'You are not allowed to do this.',
   'error.notFound': 'What you are looking for does not exist (any more).',
   'error.badInput': 'I could not read what you sent. Please try again.',

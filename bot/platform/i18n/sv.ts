@@ -45,7 +45,8 @@ export const sv = {
   'question.alreadyAnswered': 'Frågan har redan besvarats av {name}.',
   'question.answerToEmployee': 'Säkerhetsfunktionen har svarat på din fråga',
   'question.yourQuestion': 'Din fråga: {question}',
-  'error.alreadyHandled': 'Någon annan har redan hanterat det här, så inget ändrades. Ladda om för att se läget.',
+  'error.alreadyHandled':
+    'Någon annan har redan hanterat det här, så inget ändrades. Ladda om för att se läget.',
   'error.forbidden': 'Du har inte behörighet att göra detta.',
   'error.notFound': 'Det du letar efter finns inte (längre).',
   'error.badInput': 'Det gick inte att tolka det du skickade. Försök igen.',

@@ -70,13 +70,7 @@ export default function Campaigns({ api, t, lang }: ViewProps) {
         )}
       </Show>
       {chosen && (
-        <Campaign
-          key={chosen}
-          {...{ api, t, lang }}
-          id={chosen}
-          onAct={act}
-          onOpen={(id) => setChosen(id)}
-        />
+        <Campaign key={chosen} {...{ api, t, lang }} id={chosen} onAct={act} onOpen={(id) => setChosen(id)} />
       )}
     </>
   );
@@ -110,7 +104,10 @@ function Campaign({
             <Button
               onClick={() =>
                 onAct(async () => {
-                  const copy = await api.send<{ campaign: CampaignRow }>('POST', `/campaigns/${id}/duplicate`);
+                  const copy = await api.send<{ campaign: CampaignRow }>(
+                    'POST',
+                    `/campaigns/${id}/duplicate`,
+                  );
                   onOpen(copy.campaign.id);
                   return t('campaigns.duplicated', { title: campaign.title });
                 })
@@ -142,7 +139,7 @@ function Campaign({
 
 /** The recipients' card, rendered from the server's JSON by the Adaptive Cards renderer (read-only here). */
 function CardPreview({ card, label }: { card: object; label: string }) {
-  const host = useRef<HTMLDivElement>(null);
+  const host = useRef<HTMLElement>(null);
   useEffect(() => {
     let live = true;
     void import('adaptivecards').then((ac) => {
@@ -159,7 +156,7 @@ function CardPreview({ card, label }: { card: object; label: string }) {
       live = false;
     };
   }, [card]);
-  return <div ref={host} className="varn-card-preview" role="group" aria-label={label} />;
+  return <section ref={host} className="varn-card-preview" aria-label={label} />;
 }
 
 function CampaignFigures({ api, t, lang, id }: Pick<ViewProps, 't' | 'lang'> & { api: Api; id: string }) {
@@ -178,7 +175,9 @@ function CampaignFigures({ api, t, lang, id }: Pick<ViewProps, 't' | 'lang'> & {
               when: formatDate(lang, at),
             })}
           </p>
-          <Button onClick={() => api.download(`/campaigns/${id}/figures.csv`, 'kampanj.csv')}>{t('campaigns.csv')}</Button>
+          <Button onClick={() => api.download(`/campaigns/${id}/figures.csv`, 'kampanj.csv')}>
+            {t('campaigns.csv')}
+          </Button>
           <div className="varn-figures">
             <DataTable
               caption={t('campaigns.perUnit')}

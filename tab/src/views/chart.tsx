@@ -15,7 +15,13 @@ export default function BarChart({ title, bars }: { title: string; bars: Bar[] }
   const width = 480;
   const height = bars.length * row + 8;
   return (
-    <svg role="img" aria-label={title} viewBox={`0 0 ${width} ${height}`} width="100%" style={{ maxWidth: width }}>
+    <svg
+      role="img"
+      aria-label={title}
+      viewBox={`0 0 ${width} ${height}`}
+      width="100%"
+      style={{ maxWidth: width }}
+    >
       <title>{title}</title>
       {bars.map((bar, i) => {
         const y = i * row + 4;

@@ -18,7 +18,11 @@ export default function Documents({ api, t, lang }: ViewProps) {
             { key: 'title', title: t('col.document'), cell: (d) => <Link href={d.link}>{d.title}</Link> },
             { key: 'owner', title: t('col.owner'), cell: (d) => d.owner ?? t('documents.noOwner') },
             { key: 'next', title: t('col.nextReview'), cell: (d) => formatDate(lang, d.nextReviewDate) },
-            { key: 'state', title: t('col.state'), cell: (d) => t(d.state === 'awaitingAnswer' ? 'state.open' : 'state.scheduled') },
+            {
+              key: 'state',
+              title: t('col.state'),
+              cell: (d) => t(d.state === 'awaitingAnswer' ? 'state.open' : 'state.scheduled'),
+            },
             {
               key: 'last',
               title: t('col.lastAnswer'),

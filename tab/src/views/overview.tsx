@@ -141,7 +141,8 @@ function ManagerOverview({ api, t, lang }: ViewProps) {
                 {
                   key: 'share',
                   title: t('col.share'),
-                  cell: (c) => (c.tally.targeted ? formatPercent(lang, c.tally.acknowledged / c.tally.targeted) : '–'),
+                  cell: (c) =>
+                    c.tally.targeted ? formatPercent(lang, c.tally.acknowledged / c.tally.targeted) : '–',
                 },
               ]}
             />

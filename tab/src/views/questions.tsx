@@ -75,7 +75,11 @@ function AnswerForm({
         <Field label={t('questions.answerLabel', { name: question.askedByName })}>
           <Textarea value={answer} onChange={(_e, d) => setAnswer(d.value)} resize="vertical" />
         </Field>
-        <Checkbox checked={keep} onChange={(_e, d) => setKeep(d.checked === true)} label={t('questions.keep')} />
+        <Checkbox
+          checked={keep}
+          onChange={(_e, d) => setKeep(d.checked === true)}
+          label={t('questions.keep')}
+        />
         {problem && <Problem t={t} message={problem} />}
         <div>
           <Button appearance="primary" type="submit" disabled={busy}>

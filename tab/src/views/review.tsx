@@ -64,7 +64,10 @@ export default function Review({ api, t, lang }: ViewProps) {
                 t={t}
                 onOpen={(year, deadline) =>
                   act(async () => {
-                    const opened = await api.send<CycleWithUnits>('POST', '/review/cycles', { year, deadline });
+                    const opened = await api.send<CycleWithUnits>('POST', '/review/cycles', {
+                      year,
+                      deadline,
+                    });
                     return t('review.opened', { year: opened.cycle.year, units: opened.progress.units });
                   })
                 }
@@ -84,7 +87,10 @@ export default function Review({ api, t, lang }: ViewProps) {
                 <CloseCycle
                   t={t}
                   cycle={current}
-                  openFollowUps={followUps.filter((f) => isOpenFollowUp(f) && f.id.startsWith(`${current.cycle.id}:`)).length}
+                  openFollowUps={
+                    followUps.filter((f) => isOpenFollowUp(f) && f.id.startsWith(`${current.cycle.id}:`))
+                      .length
+                  }
                   onClose={() =>
                     act(async () => {
                       await api.send('POST', `/review/cycles/${encodeURIComponent(current.cycle.id)}/close`);
@@ -114,7 +120,14 @@ export default function Review({ api, t, lang }: ViewProps) {
                 />
               </Section>
             )}
-            {unit && <UnitReview key={unit} {...{ api, t, lang }} reviewId={unit} onClose={() => setUnit(undefined)} />}
+            {unit && (
+              <UnitReview
+                key={unit}
+                {...{ api, t, lang }}
+                reviewId={unit}
+                onClose={() => setUnit(undefined)}
+              />
+            )}
             <Section title={t('review.cycles')}>
               <DataTable
                 caption={t('review.cycles')}
@@ -123,7 +136,11 @@ export default function Review({ api, t, lang }: ViewProps) {
                 empty={t('overview.noCycle')}
                 columns={[
                   { key: 'year', title: t('col.year'), cell: (c) => String(c.cycle.year) },
-                  { key: 'deadline', title: t('col.deadline'), cell: (c) => formatDate(lang, c.cycle.deadline) },
+                  {
+                    key: 'deadline',
+                    title: t('col.deadline'),
+                    cell: (c) => formatDate(lang, c.cycle.deadline),
+                  },
                   { key: 'status', title: t('col.status'), cell: (c) => statusText(t, c.cycle.status) },
                   {
                     key: 'report',
@@ -131,8 +148,12 @@ export default function Review({ api, t, lang }: ViewProps) {
                     cell: (c) =>
                       c.cycle.report ? (
                         <>
-                          <Link href={c.cycle.report.docx}>{t('review.reportDocx', { year: c.cycle.year })}</Link>{' '}
-                          <Link href={c.cycle.report.csv}>{t('review.reportCsv', { year: c.cycle.year })}</Link>
+                          <Link href={c.cycle.report.docx}>
+                            {t('review.reportDocx', { year: c.cycle.year })}
+                          </Link>{' '}
+                          <Link href={c.cycle.report.csv}>
+                            {t('review.reportCsv', { year: c.cycle.year })}
+                          </Link>
                         </>
                       ) : (
                         '–'
@@ -148,7 +169,10 @@ export default function Review({ api, t, lang }: ViewProps) {
   );
 }
 
-function OpenForm({ t, onOpen }: Pick<ViewProps, 't'> & { onOpen: (year: number, deadline: string) => void }) {
+function OpenForm({
+  t,
+  onOpen,
+}: Pick<ViewProps, 't'> & { onOpen: (year: number, deadline: string) => void }) {
   const [year, setYear] = useState(() => stockholmToday().slice(0, 4));
   const [deadline, setDeadline] = useState('');
   const yearOk = /^\d{4}$/.test(year);
@@ -162,7 +186,11 @@ function OpenForm({ t, onOpen }: Pick<ViewProps, 't'> & { onOpen: (year: number,
           if (yearOk && deadlineOk) onOpen(Number(year), deadline);
         }}
       >
-        <Field label={t('review.year')} required validationMessage={yearOk ? undefined : t('review.yearHint')}>
+        <Field
+          label={t('review.year')}
+          required
+          validationMessage={yearOk ? undefined : t('review.yearHint')}
+        >
           <Input value={year} inputMode="numeric" onChange={(_e, d) => setYear(d.value)} />
         </Field>
         <Field
@@ -231,7 +259,10 @@ function UnitReview({
   reviewId,
   onClose,
 }: Pick<ViewProps, 'api' | 't' | 'lang'> & { reviewId: string; onClose: () => void }) {
-  const [loaded] = useLoad(() => api.get<ReviewState>(`/review/reviews/${encodeURIComponent(reviewId)}`), [reviewId]);
+  const [loaded] = useLoad(
+    () => api.get<ReviewState>(`/review/reviews/${encodeURIComponent(reviewId)}`),
+    [reviewId],
+  );
   return (
     <Show t={t} loaded={loaded}>
       {({ review }) => {
@@ -249,7 +280,11 @@ function UnitReview({
               columns={[
                 { key: 'at', title: t('review.when'), cell: (s) => formatDate(lang, s.at) },
                 { key: 'step', title: t('col.step'), cell: (s) => s.step },
-                { key: 'decision', title: t('review.decision'), cell: (s) => t(s.decision === 'approved' ? 'review.approved' : 'review.returnedDecision') },
+                {
+                  key: 'decision',
+                  title: t('review.decision'),
+                  cell: (s) => t(s.decision === 'approved' ? 'review.approved' : 'review.returnedDecision'),
+                },
                 { key: 'comment', title: t('review.comment'), cell: (s) => s.comment ?? '–' },
               ]}
             />

@@ -20,7 +20,14 @@ export interface Cycle {
 export interface CycleWithUnits {
   cycle: Cycle;
   progress: Progress;
-  units: { reviewId: string; unitId: string; unitName: string; state: string; step: number; holderId: string }[];
+  units: {
+    reviewId: string;
+    unitId: string;
+    unitName: string;
+    state: string;
+    step: number;
+    holderId: string;
+  }[];
 }
 
 export interface FollowUpRow {
