@@ -21,7 +21,8 @@ export interface Api {
 
 export function createApi(options: {
   token: () => Promise<string>;
-  locale: string;
+  /** Teams' locale, or a language asked for; without it the server uses the person's own locale. */
+  locale: string | undefined;
   networkMessage: string;
 }): Api {
   const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
@@ -31,7 +32,7 @@ export function createApi(options: {
         method,
         headers: {
           authorization: `Bearer ${await options.token()}`,
-          'accept-language': options.locale,
+          ...(options.locale ? { 'accept-language': options.locale } : {}),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -347,7 +347,8 @@ export function translator(lang: Lang): T {
     catalogues[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = params[name];
       if (value === undefined) return whole;
-      return typeof value === 'number' ? numbers.format(value) : value;
+      // counts get the language's grouping (1 234 in Swedish); a year is a name, not a count
+      return typeof value === 'number' && name !== 'year' ? numbers.format(value) : String(value);
     });
 }
 

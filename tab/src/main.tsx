@@ -106,7 +106,9 @@ const SIGNED_IN_PERSON = 'varn.devPerson';
 function App() {
   const [session, setSession] = useState<Session>({ state: 'starting' });
   const [theme, setTheme] = useState<ThemeName>(browserTheme);
-  const browserLang = langOf(new URLSearchParams(window.location.search).get('lang') ?? navigator.language);
+  // outside Teams the chosen person's own locale decides, as Teams' would; ?lang= overrides it for development
+  const askedLang = new URLSearchParams(window.location.search).get('lang') ?? undefined;
+  const browserLang = langOf(askedLang ?? 'sv');
   const lang: Lang = session.state === 'ready' ? session.me.lang : browserLang;
   const t = useMemo(() => translator(lang), [lang]);
 
@@ -118,7 +120,7 @@ function App() {
     void start(translator(browserLang), setSession, setTheme);
   }, [browserLang]);
 
-  const signIn = async (personId: string) => {
+  const signIn = async (personId: string, locale: string) => {
     try {
       const response = await fetch('/api/dev/token', {
         method: 'POST',
@@ -131,7 +133,7 @@ function App() {
       sessionStorage.setItem(SIGNED_IN_PERSON, personId);
       const api = createApi({
         token: async () => token,
-        locale: browserLang,
+        locale: askedLang ?? locale,
         networkMessage: translator(browserLang)('error.network'),
       });
       setSession({ state: 'ready', api, me: await api.get<Me>('/me') });
@@ -200,9 +202,18 @@ interface Person {
   id: string;
   name: string;
   roles: string[];
+  locale: string;
 }
 
-function DevSignIn({ t, lang, onSignIn }: { t: T; lang: Lang; onSignIn: (personId: string) => void }) {
+function DevSignIn({
+  t,
+  lang,
+  onSignIn,
+}: {
+  t: T;
+  lang: Lang;
+  onSignIn: (personId: string, locale: string) => void;
+}) {
   const [people, setPeople] = useState<Person[] | undefined>();
   const [chosen, setChosen] = useState(() => sessionStorage.getItem(SIGNED_IN_PERSON) ?? '');
   const [problem, setProblem] = useState<string | undefined>();
@@ -220,7 +231,8 @@ function DevSignIn({ t, lang, onSignIn }: { t: T; lang: Lang; onSignIn: (personI
   }, [lang, t]);
   useEffect(() => {
     const remembered = sessionStorage.getItem(SIGNED_IN_PERSON);
-    if (remembered && people?.some((p) => p.id === remembered)) onSignIn(remembered);
+    const person = people?.find((p) => p.id === remembered);
+    if (person) onSignIn(person.id, person.locale);
   }, [people, onSignIn]);
   return (
     <main className="varn-main varn-signin">
@@ -232,7 +244,8 @@ function DevSignIn({ t, lang, onSignIn }: { t: T; lang: Lang; onSignIn: (personI
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            if (chosen) onSignIn(chosen);
+            const person = people.find((p) => p.id === chosen);
+            if (person) onSignIn(person.id, person.locale);
           }}
         >
           <label htmlFor={selectId}>{t('signin.person')}</label>

@@ -59,7 +59,8 @@ export const TAB_FRAME_ANCESTORS = [
 /**
  * The tab's Content-Security-Policy: its own scripts only, no inline script; inline styles because
  * Fluent UI (Griffel) inserts its style rules at run time; API calls to this origin only (nested app
- * authentication goes through the host's bridge, not the network); framed by Teams and Microsoft 365 only.
+ * authentication goes through the host's bridge, not the network) and teams-js's origin list; framed by
+ * Teams and Microsoft 365 only.
  */
 export const TAB_SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': [
@@ -67,7 +68,8 @@ export const TAB_SECURITY_HEADERS: Record<string, string> = {
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: https:",
-    "connect-src 'self'",
+    // teams-js reads its current list of valid host origins from Microsoft's CDN (and falls back to its own list offline)
+    "connect-src 'self' https://res.cdn.office.net",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

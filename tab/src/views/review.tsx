@@ -106,7 +106,6 @@ export default function Review({ api, t, lang }: ViewProps) {
                   columns={[
                     { key: 'unit', title: t('col.unit'), cell: (u) => u.unitName },
                     { key: 'state', title: t('col.state'), cell: (u) => statusText(t, u.state) },
-                    { key: 'step', title: t('col.step'), cell: (u) => u.step },
                     {
                       key: 'show',
                       title: t('review.details'),
