@@ -5,6 +5,7 @@ import type { ApiRoute } from '../../platform/http/api';
 import { type CommandRoute, type VerbRoute, verbs } from '../../platform/teams/routes';
 import type { FollowUpService } from './followups/service';
 import { chainRoles } from './model';
+import { holderOf } from './policy';
 import { progressOf } from './rules';
 import type { ReviewService } from './service';
 
@@ -220,6 +221,21 @@ export function reviewApi(
             step: r.step,
             holderId: r.holderId,
           })),
+        })),
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/my/reviews',
+      handle: async ({ caller }) => ({
+        json: (await review.reviewsFor(caller.personId)).map(({ review: r, cycle }) => ({
+          reviewId: r.id,
+          unitName: r.unitName,
+          state: r.state,
+          year: cycle.year,
+          deadline: cycle.deadline,
+          cycleStatus: cycle.status,
+          waitingForMe: holderOf(r) === caller.personId,
         })),
       }),
     },

@@ -1002,6 +1002,22 @@ export class ReviewService {
     });
   }
 
+  /** The reviews of the units the person manages and those waiting for their signature, newest cycle first. */
+  async reviewsFor(actorId: string): Promise<{ review: UnitReview; cycle: ReviewCycle }[]> {
+    const { store } = this.deps;
+    const found = new Map<string, UnitReview>();
+    for (const s of [
+      ...(await store.unitReviews.find({ managerId: actorId })),
+      ...(await store.unitReviews.find({ holderId: actorId })),
+    ])
+      found.set(s.value.id, s.value);
+    const result: { review: UnitReview; cycle: ReviewCycle }[] = [];
+    for (const review of found.values()) result.push({ review, cycle: await this.loadCycle(review.cycleId) });
+    return result.sort(
+      (a, b) => b.cycle.year - a.cycle.year || a.review.unitName.localeCompare(b.review.unitName),
+    );
+  }
+
   /** A unit review's state for the tab API, if the caller may see it. */
   async reviewState(
     actorId: string,

@@ -20,6 +20,16 @@ interface Question {
   answer: string | null;
 }
 
+interface MyReview {
+  reviewId: string;
+  unitName: string;
+  state: string;
+  year: number;
+  deadline: string;
+  cycleStatus: string;
+  waitingForMe: boolean;
+}
+
 interface Waiting {
   id: string;
   title: string;
@@ -34,13 +44,38 @@ export default function Mine({ api, t, lang }: ViewProps) {
         api.get<FollowUp[]>('/my/followups'),
         api.get<Waiting[]>('/my/campaigns'),
         api.get<Question[]>('/my/questions'),
+        api.get<MyReview[]>('/my/reviews'),
       ]),
     [api],
   );
   return (
     <Show t={t} loaded={loaded}>
-      {([followUps, campaigns, questions]) => (
+      {([followUps, campaigns, questions, reviews]) => (
         <>
+          {reviews.length > 0 && (
+            <Section title={t('mine.reviews')}>
+              <p>{t('mine.reviewsHint')}</p>
+              <DataTable
+                caption={t('mine.reviews')}
+                rows={reviews}
+                rowKey={(r) => r.reviewId}
+                empty={t('common.none')}
+                columns={[
+                  { key: 'unit', title: t('col.unit'), cell: (r) => r.unitName },
+                  { key: 'year', title: t('col.year'), cell: (r) => String(r.year) },
+                  { key: 'deadline', title: t('col.deadline'), cell: (r) => formatDate(lang, r.deadline) },
+                  {
+                    key: 'state',
+                    title: t('col.state'),
+                    cell: (r) =>
+                      r.waitingForMe && r.cycleStatus === 'open'
+                        ? `${statusText(t, r.state)} (${t('mine.waitingForYou')})`
+                        : statusText(t, r.state),
+                  },
+                ]}
+              />
+            </Section>
+          )}
           <Section title={t('mine.followups')}>
             <DataTable
               caption={t('mine.followups')}
