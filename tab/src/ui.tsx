@@ -35,6 +35,18 @@ export const isSecurityFunction = (me: Me) =>
   me.roles.includes('securityChief') || me.roles.includes('securityOfficer');
 export const isManager = (me: Me) => me.roles.includes('unitManager');
 
+/** A record as the API returns it: with what the caller may do with it, decided on the server. */
+export interface WithAbilities {
+  abilities?: Record<string, boolean>;
+}
+
+/**
+ * May the caller do this with the record? The server's answer (`abilities`) when the record carries it;
+ * otherwise what the tab can tell from the record's state. The server refuses anything else regardless.
+ */
+export const allows = (record: WithAbilities, ability: string, fromState: boolean): boolean =>
+  (record.abilities?.[ability] ?? true) && fromState;
+
 type Loaded<V> = { state: 'loading' } | { state: 'done'; value: V } | { state: 'failed'; message: string };
 
 /** Loads once (and again on reload()); the error is the server's message in the user's language. */

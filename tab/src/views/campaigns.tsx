@@ -7,7 +7,7 @@ import { Button, Checkbox, Field, Input, Select, Textarea } from '@fluentui/reac
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { Api } from '../api';
 import { formatDate, formatPercent, statusText } from '../i18n';
-import { DataTable, Loading, Notice, Problem, Section, Show, useLoad, type ViewProps } from '../ui';
+import { allows, DataTable, Loading, Notice, Problem, Section, Show, useLoad, type ViewProps } from '../ui';
 import type { CampaignRow } from './types';
 
 const BarChart = lazy(() => import('./chart'));
@@ -108,21 +108,23 @@ function Campaign({
       {([{ campaign }, { card }]) => (
         <Section title={campaign.title}>
           <div className="varn-row">
-            <Button
-              onClick={() =>
-                onAct(async () => {
-                  const copy = await api.send<{ campaign: CampaignRow }>(
-                    'POST',
-                    `/campaigns/${id}/duplicate`,
-                  );
-                  onOpen(copy.campaign.id);
-                  return t('campaigns.duplicated', { title: campaign.title });
-                })
-              }
-            >
-              {t('campaigns.duplicate')}
-            </Button>
-            {(campaign.status === 'scheduled' || campaign.status === 'sending') && (
+            {allows(campaign, 'duplicate', true) && (
+              <Button
+                onClick={() =>
+                  onAct(async () => {
+                    const copy = await api.send<{ campaign: CampaignRow }>(
+                      'POST',
+                      `/campaigns/${id}/duplicate`,
+                    );
+                    onOpen(copy.campaign.id);
+                    return t('campaigns.duplicated', { title: campaign.title });
+                  })
+                }
+              >
+                {t('campaigns.duplicate')}
+              </Button>
+            )}
+            {allows(campaign, 'cancel', campaign.status === 'scheduled' || campaign.status === 'sending') && (
               <Button
                 onClick={() =>
                   onAct(async () => {

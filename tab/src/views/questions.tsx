@@ -2,7 +2,7 @@
 import { Button, Checkbox, Field, Textarea } from '@fluentui/react-components';
 import { useState } from 'react';
 import { formatDate } from '../i18n';
-import { Notice, Problem, Section, Show, useLoad, type ViewProps } from '../ui';
+import { allows, Notice, Problem, Section, Show, useLoad, type ViewProps } from '../ui';
 import type { QuestionRow } from './types';
 
 export default function Questions({ api, t, lang }: ViewProps) {
@@ -18,18 +18,20 @@ export default function Questions({ api, t, lang }: ViewProps) {
               <p>{t('questions.none')}</p>
             ) : (
               <ul className="varn-list">
-                {questions.map((q) => (
-                  <li key={q.id}>
-                    <AnswerForm
-                      {...{ api, t, lang }}
-                      question={q}
-                      onAnswered={() => {
-                        setStatus(t('questions.sent', { name: q.askedByName }));
-                        reload();
-                      }}
-                    />
-                  </li>
-                ))}
+                {questions
+                  .filter((q) => allows(q, 'answer', true))
+                  .map((q) => (
+                    <li key={q.id}>
+                      <AnswerForm
+                        {...{ api, t, lang }}
+                        question={q}
+                        onAnswered={() => {
+                          setStatus(t('questions.sent', { name: q.askedByName }));
+                          reload();
+                        }}
+                      />
+                    </li>
+                  ))}
               </ul>
             )
           }

@@ -1,3 +1,5 @@
+import type { WithAbilities } from '../ui';
+
 /** The API's records as the views read them (the fields they use). */
 export interface Progress {
   units: number;
@@ -43,7 +45,7 @@ export interface FollowUpRow {
   notes: { at: string; from?: string; to?: string; comment?: string }[];
 }
 
-export interface QuestionRow {
+export interface QuestionRow extends WithAbilities {
   id: string;
   text: string;
   status: string;
@@ -53,7 +55,7 @@ export interface QuestionRow {
   answer: string | null;
 }
 
-export interface CampaignRow {
+export interface CampaignRow extends WithAbilities {
   id: string;
   title: string;
   status: string;
@@ -61,7 +63,7 @@ export interface CampaignRow {
   closeAt?: string;
 }
 
-export interface DocumentRow {
+export interface DocumentRow extends WithAbilities {
   documentId: string;
   title: string;
   link: string;
