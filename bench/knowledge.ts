@@ -5,12 +5,14 @@
  *  - index build time, and the process's memory (RSS) once the large index is built and has answered
  * It runs with the V8 flags `npm start` gives the service (package.json; it restarts itself with them).
  */
+
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { KnowledgeIndex } from '../bot/features/knowledge/index';
+import { collections } from '../bot/collections';
 import type { DocumentRecord, Passage } from '../bot/features/knowledge/model';
 import { parseText } from '../bot/features/knowledge/parse';
 import { toPassages } from '../bot/features/knowledge/passages';
+import { KnowledgeIndex } from '../bot/features/knowledge/searchIndex';
 import { KnowledgeService } from '../bot/features/knowledge/service';
 import { FileSystemSource } from '../bot/features/knowledge/source';
 import { createLogger } from '../bot/platform/logger';
@@ -111,7 +113,7 @@ function generatedCorpus(
 }
 
 async function knowledgeBench() {
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(':memory:', collections);
   const service = new KnowledgeService(store, createLogger('silent'));
   let start = performance.now();
   await service.import(new FileSystemSource([path.join(root, 'content/documents')]));

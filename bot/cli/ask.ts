@@ -4,9 +4,11 @@
  * from standard input and writes one line per question: {"id","answers":[{doc,section,text,score}],"abstained"}.
  * The same code path as the bot. Without --jsonl, asks the questions given as arguments and prints them readably.
  */
+
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { collections } from '../collections';
 import { presentForJson } from '../features/knowledge/answer';
 import { KnowledgeService } from '../features/knowledge/service';
 import { FileSystemSource } from '../features/knowledge/source';
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createLogger(process.env.LOG_LEVEL ?? 'silent');
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(':memory:', collections);
   const knowledge = new KnowledgeService(store, log);
   const report = await knowledge.import(new FileSystemSource([values.knowledge]));
   for (const failure of report.failed) process.stderr.write(`not imported: ${failure.reason}\n`);

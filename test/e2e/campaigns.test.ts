@@ -740,4 +740,43 @@ describe('the tab API', () => {
     expect((await api(malin, 'DELETE', `/campaign-authors/${erik.aadObjectId}`)).status).toBe(204);
     expect((await api(erik, 'POST', '/campaigns', body)).status).toBe(403);
   });
+
+  const abilitiesIn = (json: Record<string, unknown> | undefined) =>
+    (json?.campaign as { abilities?: Record<string, boolean> } | undefined)?.abilities;
+
+  test('each campaign goes to the tab with what the caller may do with it now, so the tab hides what the server would refuse', async () => {
+    setNow('2026-12-05T08:00:00Z');
+    const created = await api(malin, 'POST', '/campaigns', { ...body, title: 'Lösenord' });
+    const draft = created.json?.campaign as { id: string; abilities: Record<string, boolean> };
+    expect(draft.abilities).toEqual({
+      edit: true,
+      duplicate: true,
+      preview: true,
+      send: true,
+      cancel: true,
+      seeFigures: true,
+    });
+    const sent = await api(malin, 'POST', `/campaigns/${draft.id}/send`);
+    expect(abilitiesIn(sent.json)).toMatchObject({
+      edit: false,
+      send: false,
+      cancel: true,
+      duplicate: true,
+    });
+    // what the tab says it may not do, the server refuses
+    expect((await api(malin, 'PUT', `/campaigns/${draft.id}`, body)).status).toBe(409);
+    const listed = await api(malin, 'GET', '/campaigns');
+    const inList = (
+      (listed.json?.campaigns ?? []) as { id: string; abilities: Record<string, boolean> }[]
+    ).find((c) => c.id === draft.id);
+    expect(inList?.abilities).toMatchObject({ edit: false, send: false, cancel: true });
+    const cancelled = await api(malin, 'POST', `/campaigns/${draft.id}/cancel`);
+    expect(abilitiesIn(cancelled.json)).toMatchObject({
+      edit: false,
+      send: false,
+      cancel: false,
+      seeFigures: true,
+    });
+    await settle();
+  });
 });

@@ -3,6 +3,7 @@
  * /api/messages, the bot's replies received at the channel's serviceUrl).
  */
 
+import { collections } from '../../bot/collections';
 import type { Store } from '../../bot/platform/store';
 import { openSqliteStore } from '../../bot/platform/store/sqlite';
 import { person, type Running, startApp } from '../support/app';
@@ -264,13 +265,13 @@ test('when the answer card arrives, its question is already stored, and once the
     text: 'Vem ansvarar för säkerhetsskyddet?',
     status: 'asked',
   });
-  expect((await app.store.questions.get(questionId))?.value).toMatchObject({
-    askerCard: { activityId: reply.id },
-  });
+  expect((await app.store.sentCards.find({ recordId: questionId })).map((c) => c.value)).toEqual([
+    expect.objectContaining({ kind: 'asker', activityId: reply.id }),
+  ]);
 });
 
 test('when the question cannot be stored, the employee is told so in their language, gets no answer, and nothing is stored', async () => {
-  const inner = openSqliteStore(':memory:');
+  const inner = openSqliteStore(':memory:', collections);
   let failing = false;
   // the store fails inside the transaction, after the question's insert: the rollback must take it back
   const store: Store = {
@@ -306,4 +307,45 @@ test('when the question cannot be stored, the employee is told so in their langu
   } finally {
     await broken.close();
   }
+});
+
+test('a question stored before the shared card copies (its cards kept on the record) still has its cards updated when answered', async () => {
+  const { app, channel } = running;
+  // a card in Johanna's chat that no copy in sentCards knows about for this question
+  const older = await ask(johanna, 'Vem ansvarar för informationssäkerheten?');
+  const reply = await ask(johanna, 'Får jag använda ett eget USB-minne?');
+  const questionId = String(
+    actionsOf(cardOf(reply)).find((a) => a.verb === 'questions.escalate')?.data?.questionId,
+  );
+  const stored = await app.store.questions.get(questionId);
+  if (!stored) throw new Error('the question is not stored');
+  // as it was stored before: the asker's card on the record only
+  await app.store.questions.update(
+    {
+      ...stored.value,
+      status: 'escalated',
+      escalatedAt: new Date().toISOString(),
+      askerCard: {
+        personId: johanna.aadObjectId,
+        conversationId: channel.conversationFor(johanna).id,
+        activityId: older.id ?? '',
+      },
+      functionCards: [],
+    },
+    stored.version,
+  );
+  const mark = channel.mark();
+  await channel.execute(erik, 'questions.answer', {
+    questionId,
+    answer: 'Nej, använd regionens krypterade minnen.',
+  });
+  const updated = (id: string | undefined) =>
+    channel.waitFor(
+      (a, e) =>
+        e.kind === 'update' && a.conversation?.id === channel.conversationFor(johanna).id && a.id === id,
+      { since: mark },
+    );
+  // the card kept on the record, and the one remembered as a copy
+  await updated(older.id);
+  await updated(reply.id);
 });

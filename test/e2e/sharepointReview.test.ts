@@ -10,13 +10,14 @@
  * must be the same: the same records, the same audit trail, the same cards to the same people,
  * one list item per record and one file per report: nothing lost, nothing doubled.
  */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type App, createApp } from '../../bot/app';
+import { collections } from '../../bot/collections';
 import { loadConfig } from '../../bot/config';
 import { createLogger } from '../../bot/platform/logger';
-import { collections } from '../../bot/platform/store/schema';
 import { listSpecOf } from '../../bot/platform/store/sharepoint/provisioning/schema';
 import { person, root, sample, type TestClock, testClock } from '../support/app';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type BotResponse, type Channel, startChannel } from '../support/channel';

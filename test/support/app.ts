@@ -1,8 +1,10 @@
 /** Boots the real app on 127.0.0.1:0 with an in-memory store and the sample content; outside calls blocked. */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type App, type AppOverrides, createApp } from '../../bot/app';
+import { collections } from '../../bot/collections';
 import { loadConfig } from '../../bot/config';
 import { createLogger } from '../../bot/platform/logger';
 import type { Store } from '../../bot/platform/store';
@@ -85,7 +87,7 @@ export async function startApp(
     ...env,
   });
   const overrides: AppOverrides = {
-    store: options.store ?? openSqliteStore(options.dbFile ?? ':memory:'),
+    store: options.store ?? openSqliteStore(options.dbFile ?? ':memory:', collections),
     log: createLogger('silent'),
   };
   if (options.clock) overrides.clock = options.clock;

@@ -132,6 +132,31 @@ describe.each(people)('as %s', (_who, name, views, forbidden) => {
   );
 });
 
+test('at 320 px wide every view of the chief reflows without sideways scrolling, and the menu works by keyboard alone', async () => {
+  const page = await rig.open('Malin Forsberg', 'mine');
+  await page.setViewportSize({ width: 320, height: 640 });
+  const wide: string[] = [];
+  for (const view of ['mine', 'overview', 'review', 'followups', 'campaigns', 'questions', 'documents']) {
+    await visit(page, view);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 320) wide.push(`${view}: ${width}px`);
+  }
+  expect(wide).toEqual([]);
+  // keyboard only: Tab to the menu's "Frågor", Enter opens it, and focus is visible where it lands
+  await visit(page, 'mine');
+  await page.keyboard.press('Tab');
+  for (let i = 0; i < 10; i++) {
+    if ((await page.evaluate(() => document.activeElement?.textContent)) === 'Frågor') break;
+    await page.keyboard.press('Tab');
+  }
+  expect(
+    await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle),
+  ).not.toBe('none');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: 'Frågor' }).waitFor();
+  await page.context().close();
+});
+
 test('an employee sees the campaign waiting for them, their own page only', async () => {
   const page = await rig.open('Johanna Persson', 'mine');
   await settled(page);

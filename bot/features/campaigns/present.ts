@@ -2,6 +2,7 @@
 import { renderCard } from '../../platform/cards';
 import { formatDateTime, type Lang, type Translate, translator } from '../../platform/i18n';
 import type { Unit } from '../../platform/org/model';
+import { instantToStockholm } from '../../platform/time';
 import composeAudienceTemplate from './cards/compose-audience.json';
 import composeContentTemplate from './cards/compose-content.json';
 import composeResponseTemplate from './cards/compose-response.json';
@@ -19,7 +20,6 @@ import {
   MAX_QUIZ_QUESTIONS,
 } from './model';
 import { FAILURE_REASONS, type Figures, MAX_TITLE_CHARS, type Problem, type Tally } from './rules';
-import { instantToStockholm } from './time';
 
 export const problemText = (t: Translate, problem: Problem): string => {
   const params = { ...problem.params };

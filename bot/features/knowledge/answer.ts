@@ -1,5 +1,5 @@
 /** What an answer looks like outside the index: for the JSON interface and for cards. */
-import type { SearchResult } from './index';
+import type { SearchResult } from './searchIndex';
 
 export interface AnswerView {
   doc: string;

@@ -8,9 +8,9 @@ import type { Logger } from '../../platform/logger';
 import type { Store } from '../../platform/store';
 import type { AnswerView } from './answer';
 import { DocumentReadError, extractDocument } from './extract';
-import { defaultRankOptions, KnowledgeIndex, type RankOptions, type SearchResult } from './index';
 import type { DocumentRecord, Passage } from './model';
 import { toPassages } from './passages';
+import { defaultRankOptions, KnowledgeIndex, type RankOptions, type SearchResult } from './searchIndex';
 import type { DocumentSource } from './source';
 
 export interface ImportReport {

@@ -1,12 +1,13 @@
 /** Presenters: a question and the viewer's abilities → card data. No I/O, no config. */
 import { renderCard } from '../../platform/cards';
 import { formatDateTime, type Lang, translator } from '../../platform/i18n';
+import type { Actor } from '../../platform/org/actor';
 import type { AnswerView } from '../knowledge/answer';
 import answerTemplate from './cards/answer.json';
 import deliveredTemplate from './cards/delivered.json';
 import questionTemplate from './cards/question.json';
 import type { Question } from './model';
-import { type Actor, can } from './policy';
+import { questionPolicy } from './policy';
 
 export const MAX_ANSWER_CHARS = 2000;
 
@@ -46,10 +47,10 @@ export function answerCard(lang: Lang, actor: Actor, input: AnswerCardInput): ob
         ? t('abstain.otherOrganisation', { organisations: input.organisation })
         : t('abstain.body'),
     status: input.status ?? statusLine(lang, question),
-    canFeedback: !abstained && !input.feedbackGiven && can(actor, 'feedback', question),
+    canFeedback: !abstained && !input.feedbackGiven && questionPolicy.can(actor, 'feedback', question),
     yesLabel: t('answer.yes'),
     noLabel: t('answer.no'),
-    canEscalate: can(actor, 'escalate', question),
+    canEscalate: questionPolicy.can(actor, 'escalate', question),
     escalateLabel: t('answer.escalate'),
     questionId: question.id,
   });
@@ -88,7 +89,7 @@ export function questionCard(lang: Lang, actor: Actor, question: Question, refre
       name: question.answeredByName ?? '',
       when: question.answeredAt ? formatDateTime(question.answeredAt) : '',
     }),
-    canAnswer: can(actor, 'answer', question),
+    canAnswer: questionPolicy.can(actor, 'answer', question),
     answerLabel: t('question.answerLabel'),
     answerPlaceholder: t('question.answerPlaceholder'),
     answerRequired: t('error.answerRequired'),

@@ -6,18 +6,29 @@
 
 import { randomUUID } from 'node:crypto';
 import { auditEvent } from '../../platform/audit/model';
-import { AppError, badInput, forbidden, notFound } from '../../platform/errors';
+import { AppError, badInput, notFound } from '../../platform/errors';
 import { langOf, t } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
 import { type Messenger, NotReachable, type SentMessage } from '../../platform/messaging';
+import { type Actor, Actors } from '../../platform/org/actor';
 import type { Directory } from '../../platform/org/model';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
 import type { GroupCommit, StoreWrite } from '../../platform/store/groupCommit';
+import { CardCopies } from '../../platform/teams/copies';
 import type { AnswerView } from '../knowledge/answer';
 import type { KnowledgeService } from '../knowledge/service';
 import type { Question } from './model';
-import { type Actor, can, transitions } from './policy';
+import { questionPolicy as policy, questionAbilities, transitions } from './policy';
 import { answerCard, deliveredCard, MAX_ANSWER_CHARS, questionCard } from './present';
+
+/** The kinds of a question's cards: the asker's answer card, a security function member's question card. */
+const ASKER = 'asker';
+const FUNCTION = 'function';
+
+export interface QuestionWithAbilities {
+  question: Question;
+  abilities: Record<(typeof questionAbilities)[number], boolean>;
+}
 
 export interface Asker {
   id: string;
@@ -41,20 +52,24 @@ export interface QuestionServiceDeps {
 }
 
 export class QuestionService {
-  constructor(private readonly deps: QuestionServiceDeps) {}
+  private readonly actors: Actors;
+  private readonly copies: CardCopies;
 
-  async securityFunction(): Promise<string[]> {
-    if (this.deps.securityFunctionIds.length > 0) return this.deps.securityFunctionIds;
-    const { directory } = this.deps;
-    const people = [
-      ...(await directory.withRole('securityChief')),
-      ...(await directory.withRole('securityOfficer')),
-    ];
-    return [...new Set(people.map((p) => p.id))];
+  constructor(private readonly deps: QuestionServiceDeps) {
+    this.actors = new Actors({
+      directory: deps.directory,
+      clock: deps.clock,
+      securityFunctionIds: deps.securityFunctionIds,
+    });
+    this.copies = new CardCopies({ store: deps.store, messenger: deps.messenger, log: deps.log });
   }
 
-  async actor(personId: string): Promise<Actor> {
-    return { id: personId, securityFunction: (await this.securityFunction()).includes(personId) };
+  securityFunction(): Promise<string[]> {
+    return this.actors.securityFunction();
+  }
+
+  actor(personId: string): Promise<Actor> {
+    return this.actors.of(personId);
   }
 
   /**
@@ -88,7 +103,6 @@ export class QuestionService {
       shown: answers.map((a) => ({ documentTitle: a.title, section: a.section, text: a.text })),
       ...(summary ? { summary } : {}),
       curated: false,
-      functionCards: [],
     };
     await this.commit(question.id, async (tx) => {
       await tx.questions.insert(question);
@@ -116,7 +130,7 @@ export class QuestionService {
     const remember: StoreWrite = async (tx) => {
       const stored = await tx.questions.get(questionId);
       if (!stored) throw new Error(`question ${questionId} is not stored`);
-      await tx.questions.update({ ...stored.value, askerCard: message }, stored.version);
+      await this.copies.remember(questionId, message, { kind: ASKER, into: tx });
     };
     try {
       await this.deps.commits.write(remember, questionId);
@@ -152,17 +166,6 @@ export class QuestionService {
     return stored;
   }
 
-  private async mutate(questionId: string, change: (q: Question) => Question): Promise<Question> {
-    for (let attempt = 0; ; attempt++) {
-      const stored = await this.load(questionId);
-      try {
-        return (await this.deps.store.questions.update(change(stored.value), stored.version)).value;
-      } catch (error) {
-        if (!(error instanceof VersionConflict) || attempt >= 3) throw error;
-      }
-    }
-  }
-
   private answerViewFor(
     actor: Actor,
     lang: 'sv' | 'en',
@@ -190,7 +193,7 @@ export class QuestionService {
     const { store, clock } = this.deps;
     const { value: question } = await this.load(questionId);
     const actor = await this.actor(actorId);
-    if (!can(actor, 'feedback', question)) throw forbidden();
+    policy.authorize(actor, 'feedback', question);
     const id = `${questionId}:${actorId}`;
     const record = { id, questionId, personId: actorId, helpful, at: clock().toISOString() };
     const existing = await store.feedback.get(id);
@@ -207,8 +210,8 @@ export class QuestionService {
     const { store, clock, log } = this.deps;
     const stored = await this.load(questionId);
     const actor = await this.actor(actorId);
-    if (stored.value.askedBy !== actorId) throw forbidden();
-    if (!can(actor, 'escalate', stored.value)) {
+    policy.authorize(actor, 'asker', stored.value);
+    if (!policy.can(actor, 'escalate', stored.value)) {
       return this.answerViewFor(actor, lang, stored.value, { feedbackGiven: true });
     }
     const members = await this.securityFunction();
@@ -237,14 +240,13 @@ export class QuestionService {
       throw error;
     }
     const refresh = await this.refreshIds(members);
-    const sent: Question['functionCards'] = [];
     for (const memberId of members) {
       try {
         const member = await this.deps.directory.person(memberId);
         const memberActor = await this.actor(memberId);
         const card = questionCard(langOf(member?.locale), memberActor, escalated, refresh);
         const message = await this.deps.messenger.sendCard(memberId, card);
-        sent.push(message);
+        await this.copies.remember(questionId, message, { kind: FUNCTION });
       } catch (error) {
         log.warn(
           { err: error, memberId, questionId, reachable: !(error instanceof NotReachable) },
@@ -252,7 +254,6 @@ export class QuestionService {
         );
       }
     }
-    await this.mutate(questionId, (q) => ({ ...q, functionCards: [...q.functionCards, ...sent] }));
     return this.answerViewFor(actor, lang, escalated, { feedbackGiven: true });
   }
 
@@ -265,10 +266,10 @@ export class QuestionService {
   ): Promise<object> {
     const { store, clock, messenger, log } = this.deps;
     const actor = await this.actor(actorId);
-    if (!actor.securityFunction) throw forbidden();
+    policy.authorize(actor, 'viewQueue', undefined);
     const stored = await this.load(questionId);
     const refresh = await this.refreshIds(await this.securityFunction());
-    if (!can(actor, 'answer', stored.value)) return questionCard(lang, actor, stored.value, refresh);
+    if (!policy.can(actor, 'answer', stored.value)) return questionCard(lang, actor, stored.value, refresh);
     const answer = typeof input.answer === 'string' ? input.answer.trim() : '';
     if (answer === '') throw badInput('error.answerRequired');
     if (answer.length > MAX_ANSWER_CHARS) throw badInput('error.answerTooLong', { max: MAX_ANSWER_CHARS });
@@ -308,31 +309,27 @@ export class QuestionService {
     const askerLang = langOf(answered.locale);
     try {
       await messenger.sendCard(answered.askedBy, deliveredCard(askerLang, answered));
-      if (answered.askerCard) {
-        const askerActor = await this.actor(answered.askedBy);
-        await messenger.updateCard(
-          answered.askerCard,
-          this.answerViewFor(askerActor, askerLang, answered, { feedbackGiven: true }),
-        );
-      }
     } catch (error) {
       log.error({ err: error, questionId }, 'the answer could not be delivered to the asker');
     }
-    for (const copy of answered.functionCards) {
-      if (copy.personId === actorId) continue;
-      try {
+    // every copy: the asker's card, and the security function's (the answerer's own is the reply)
+    const legacy = [
+      ...(answered.askerCard ? [{ ...answered.askerCard, kind: ASKER }] : []),
+      ...(answered.functionCards ?? []).map((copy) => ({ ...copy, kind: FUNCTION })),
+    ];
+    await this.copies.update(
+      questionId,
+      async (copy) => {
+        if (copy.kind === ASKER)
+          return this.answerViewFor(await this.actor(answered.askedBy), askerLang, answered, {
+            feedbackGiven: true,
+          });
+        if (copy.personId === actorId) return undefined;
         const member = await this.deps.directory.person(copy.personId);
-        await messenger.updateCard(
-          copy,
-          questionCard(langOf(member?.locale), await this.actor(copy.personId), answered, refresh),
-        );
-      } catch (error) {
-        log.warn(
-          { err: error, questionId, personId: copy.personId },
-          'could not update a copy of the question card',
-        );
-      }
-    }
+        return questionCard(langOf(member?.locale), await this.actor(copy.personId), answered, refresh);
+      },
+      legacy,
+    );
     return questionCard(lang, actor, answered, refresh);
   }
 
@@ -340,31 +337,39 @@ export class QuestionService {
   async view(actorId: string, lang: 'sv' | 'en', questionId: string): Promise<object> {
     const { value: question } = await this.load(questionId);
     const actor = await this.actor(actorId);
-    if (!can(actor, 'view', question)) throw forbidden();
+    policy.authorize(actor, 'view', question);
     if (question.askedBy === actorId && !actor.securityFunction)
       return this.answerViewFor(actor, lang, question, { feedbackGiven: true });
     return questionCard(lang, actor, question, await this.refreshIds(await this.securityFunction()));
   }
 
-  /** One question, for whoever the policy lets see it. */
-  async get(actorId: string, questionId: string): Promise<Question> {
+  /** One question, for whoever the policy lets see it, with what they may do with it. */
+  async get(actorId: string, questionId: string): Promise<QuestionWithAbilities> {
     const { value: question } = await this.load(questionId);
-    if (!can(await this.actor(actorId), 'view', question)) throw forbidden();
-    return question;
+    const actor = await this.actor(actorId);
+    policy.authorize(actor, 'view', question);
+    return { question, abilities: policy.abilitiesOf(actor, question, questionAbilities) };
   }
 
   /** The questions a person asked, newest first: only their own (the filter is the caller's id). */
-  async asked(actorId: string): Promise<Question[]> {
+  async asked(actorId: string): Promise<QuestionWithAbilities[]> {
+    const actor = await this.actor(actorId);
     return (await this.deps.store.questions.find({ askedBy: actorId }))
-      .map((s) => s.value)
-      .sort((a, b) => b.askedAt.localeCompare(a.askedAt));
+      .map(({ value: question }) => ({
+        question,
+        abilities: policy.abilitiesOf(actor, question, questionAbilities),
+      }))
+      .sort((a, b) => b.question.askedAt.localeCompare(a.question.askedAt));
   }
 
-  /** Open questions for the security function's queue. */
-  async queue(actorId: string): Promise<Question[]> {
+  /** Open questions for the security function's queue, each with what the actor may do with it. */
+  async queue(actorId: string): Promise<QuestionWithAbilities[]> {
     const actor = await this.actor(actorId);
-    if (!can(actor, 'viewQueue')) throw forbidden();
-    return (await this.deps.store.questions.find({ status: 'escalated' })).map((s) => s.value);
+    policy.authorize(actor, 'viewQueue', undefined);
+    return (await this.deps.store.questions.find({ status: 'escalated' })).map(({ value: question }) => ({
+      question,
+      abilities: policy.abilitiesOf(actor, question, questionAbilities),
+    }));
   }
 
   private async refreshIds(members: string[]): Promise<string[]> {

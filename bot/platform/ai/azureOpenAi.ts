@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { AnswerView } from '../../features/knowledge/answer';
-import type { RankedPassage } from '../../features/knowledge/index';
+import type { RankedPassage } from '../../features/knowledge/searchIndex';
 import type { Reranker, Summariser } from '../../features/knowledge/service';
 import type { Lang } from '../i18n';
 

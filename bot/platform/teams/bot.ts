@@ -17,7 +17,7 @@ import { langOf, t } from '../i18n';
 import type { Logger } from '../logger';
 import type { Directory } from '../org/model';
 import type { ConversationBook } from './conversations';
-import type { Caller, CommandRoute, VerbRoute } from './routes';
+import type { Caller, CommandRoute, FallbackRoute, VerbRoute } from './routes';
 
 export interface BotDeps {
   directory: Directory;
@@ -25,11 +25,8 @@ export interface BotDeps {
   log: Logger;
   commands: CommandRoute[];
   verbs: VerbRoute[];
-  /** Answers free text (a question). Returns the card and a callback for the sent message's id. */
-  ask(
-    caller: Caller,
-    text: string,
-  ): Promise<{ card: object; sent?: (activityId: string, conversationId: string) => Promise<void> }>;
+  /** Free text that no command matched (a question; the questions feature owns it). */
+  fallback: FallbackRoute;
   welcome(caller: Caller): object;
   maxQuestionChars: number;
 }
@@ -129,7 +126,7 @@ export class VarnBot extends TeamsActivityHandler {
       await context.sendActivity(MessageFactory.attachment(attachment(card)));
       return;
     }
-    const { card, sent } = await this.deps.ask(caller, text);
+    const { card, sent } = await this.deps.fallback.handle(caller, text);
     const response = await context.sendActivity(MessageFactory.attachment(attachment(card)));
     if (sent && response?.id) await sent(response.id, context.activity.conversation.id);
   }

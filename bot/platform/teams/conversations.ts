@@ -13,6 +13,11 @@ export class ConversationBook {
     private readonly clock: () => Date,
   ) {}
 
+  /** The person's Teams user id (for mentions), from their stored conversation. */
+  async teamsIdOf(personId: string): Promise<string | undefined> {
+    return (await this.find(personId))?.reference.user?.id;
+  }
+
   /**
    * Keeps the person's 1:1 reference. The reference is stored without the turn's activity id, so an
    * unchanged conversation costs no write, and once this process has seen it, no read either.

@@ -17,7 +17,7 @@ import {
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { formatDate, statusText, stockholmToday } from '../i18n';
-import { DataTable, Notice, Problem, Section, Show, useLoad, type ViewProps } from '../ui';
+import { allows, DataTable, Notice, Problem, Section, Show, useLoad, type ViewProps } from '../ui';
 import { type CycleWithUnits, type FollowUpRow, isOpenFollowUp } from './types';
 
 interface ReviewState {
@@ -84,20 +84,25 @@ export default function Review({ api, t, lang }: ViewProps) {
                   })}
                   . {t('col.deadline')}: {formatDate(lang, current.cycle.deadline)}
                 </p>
-                <CloseCycle
-                  t={t}
-                  cycle={current}
-                  openFollowUps={
-                    followUps.filter((f) => isOpenFollowUp(f) && f.id.startsWith(`${current.cycle.id}:`))
-                      .length
-                  }
-                  onClose={() =>
-                    act(async () => {
-                      await api.send('POST', `/review/cycles/${encodeURIComponent(current.cycle.id)}/close`);
-                      return t('review.closed', { year: current.cycle.year });
-                    })
-                  }
-                />
+                {allows(current, 'close', true) && (
+                  <CloseCycle
+                    t={t}
+                    cycle={current}
+                    openFollowUps={
+                      followUps.filter((f) => isOpenFollowUp(f) && f.id.startsWith(`${current.cycle.id}:`))
+                        .length
+                    }
+                    onClose={() =>
+                      act(async () => {
+                        await api.send(
+                          'POST',
+                          `/review/cycles/${encodeURIComponent(current.cycle.id)}/close`,
+                        );
+                        return t('review.closed', { year: current.cycle.year });
+                      })
+                    }
+                  />
+                )}
                 <DataTable
                   caption={t('review.unitsTable', { year: current.cycle.year })}
                   rows={current.units}

@@ -19,7 +19,7 @@ export interface Cycle {
   report?: { docx: string; csv: string };
 }
 
-export interface CycleWithUnits {
+export interface CycleWithUnits extends WithAbilities {
   cycle: Cycle;
   progress: Progress;
   units: {

@@ -16,8 +16,8 @@ import {
   VersionConflict,
   type Where,
 } from '../port';
-import { type CollectionSpec, collections } from '../schema';
-import { migrations } from './migrations';
+import type { AnySpec, CollectionSpec, CollectionSpecs } from '../schema';
+import { collectionsWithoutTable, migrationSql, migrations } from './migrations';
 
 interface Row {
   id: string;
@@ -188,7 +188,12 @@ class SqliteLog<T extends { id: string }> implements AppendOnly<T> {
   }
 }
 
-export function migrate(db: DatabaseSync): number[] {
+export function migrate(db: DatabaseSync, collections: CollectionSpecs): number[] {
+  const missing = collectionsWithoutTable(collections);
+  if (missing.length > 0)
+    throw new Error(
+      `no SQLite migration creates a table for ${missing.join(', ')}: add one in migrations.ts`,
+    );
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
@@ -202,7 +207,7 @@ export function migrate(db: DatabaseSync): number[] {
     if (done.has(migration.version)) continue;
     db.exec('BEGIN IMMEDIATE');
     try {
-      for (const statement of migration.statements) db.exec(statement);
+      for (const statement of migrationSql(migration, collections)) db.exec(statement);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,
@@ -221,35 +226,27 @@ export function migrate(db: DatabaseSync): number[] {
   return applied;
 }
 
-/** Opens (and migrates) the SQLite store at `file`, or in memory for ':memory:'. */
-export function openSqliteStore(file: string): Store {
+/**
+ * Opens (and migrates) the SQLite store at `file`, or in memory for ':memory:', with a table for each
+ * of the collected `collections` (bot/collections.ts).
+ */
+export function openSqliteStore(file: string, collections: CollectionSpecs): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   db.exec(
     'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON',
   );
-  migrate(db);
+  migrate(db, collections);
   const gate = new Gate();
 
-  const build = (ready: () => Promise<void> | undefined): Omit<Store, 'transaction' | 'close'> => ({
-    documents: new SqliteCollection(db, collections.documents, ready),
-    passages: new SqliteCollection(db, collections.passages, ready),
-    questions: new SqliteCollection(db, collections.questions, ready),
-    feedback: new SqliteCollection(db, collections.feedback, ready),
-    conversations: new SqliteCollection(db, collections.conversations, ready),
-    auditEvents: new SqliteLog(db, collections.auditEvents, ready),
-    reviewCycles: new SqliteCollection(db, collections.reviewCycles, ready),
-    unitReviews: new SqliteCollection(db, collections.unitReviews, ready),
-    deputies: new SqliteCollection(db, collections.deputies, ready),
-    sentCards: new SqliteCollection(db, collections.sentCards, ready),
-    followUps: new SqliteCollection(db, collections.followUps, ready),
-    deliveries: new SqliteCollection(db, collections.deliveries, ready),
-    jobs: new SqliteCollection(db, collections.jobs, ready),
-    documentReviews: new SqliteCollection(db, collections.documentReviews, ready),
-    campaigns: new SqliteCollection(db, collections.campaigns, ready),
-    campaignRecipients: new SqliteCollection(db, collections.campaignRecipients, ready),
-    campaignAuthors: new SqliteCollection(db, collections.campaignAuthors, ready),
-  });
+  const specs = Object.entries(collections) as [string, AnySpec][];
+  const build = (ready: () => Promise<void> | undefined): Omit<Store, 'transaction' | 'close'> =>
+    Object.fromEntries(
+      specs.map(([member, spec]) => [
+        member,
+        spec.appendOnly ? new SqliteLog(db, spec, ready) : new SqliteCollection(db, spec, ready),
+      ]),
+    ) as unknown as Omit<Store, 'transaction' | 'close'>;
 
   let closed = false;
   const outside = build(() => gate.current());
