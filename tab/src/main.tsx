@@ -351,6 +351,8 @@ style.textContent = `
   .varn-figures { display: flex; flex-wrap: wrap; gap: 1rem; }
   .varn-figures > * { flex: 1 1 18rem; min-width: 0; }
   :focus-visible { outline: 2px solid var(--colorStrokeFocus2); outline-offset: 2px; }
+  /* Fluent's links show focus with a double underline only; a link in the tab gets the same ring as a button */
+  .varn-app a:focus-visible { outline: 2px solid var(--colorStrokeFocus2) !important; outline-offset: 2px; }
 `;
 document.head.append(style);
 
