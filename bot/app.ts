@@ -205,7 +205,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     botAuth,
     bot,
     log,
-    tabDir: path.resolve(__dirname, '../../tab'),
+    // npm run build bundles tab/ into <repo>/dist/tab (scripts/buildTab.mjs), whether this runs from dist/ or from source
+    tabDir: path.join(
+      path.resolve(__dirname, path.basename(path.dirname(__dirname)) === 'dist' ? '../..' : '..'),
+      'dist/tab',
+    ),
+    tabConfig: config.tab
+      ? {
+          mode: 'tenant',
+          clientId: config.tab.clientId,
+          scope: `${config.tab.appIdUri}/access_as_user`,
+        }
+      : { mode: 'embedded' },
     documentsDir: config.knowledgeDir,
     // on SharePoint the links open the library, under the site's own permissions; nothing is served from here
     files: sharePoint ? undefined : documents,

@@ -449,6 +449,17 @@ export class QuestionService {
     return { question, abilities: policy.abilitiesOf(actor, question, questionAbilities) };
   }
 
+  /** The questions a person asked, newest first: only their own (the filter is the caller's id). */
+  async asked(actorId: string): Promise<QuestionWithAbilities[]> {
+    const actor = await this.actor(actorId);
+    return (await this.deps.store.questions.find({ askedBy: actorId }))
+      .map(({ value: question }) => ({
+        question,
+        abilities: policy.abilitiesOf(actor, question, questionAbilities),
+      }))
+      .sort((a, b) => b.question.askedAt.localeCompare(a.question.askedAt));
+  }
+
   /** Open questions for the security function's queue, each with what the actor may do with it. */
   async queue(actorId: string): Promise<QuestionWithAbilities[]> {
     const actor = await this.actor(actorId);

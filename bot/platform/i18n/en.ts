@@ -72,6 +72,8 @@ export const en: Record<keyof typeof sv, string> = {
   'questions.undelivered.title': 'Your question has not reached the security function yet',
   'questions.undelivered.body':
     'Nobody in the security function could be reached in Teams just now. Your question is kept and stands in their list of open questions; the answer will come here in the chat.',
+  'error.alreadyHandled':
+    'Someone else has already dealt with this, so nothing changed. Reload to see where it stands.',
   'error.forbidden': 'You are not allowed to do this.',
   'error.notFound': 'What you are looking for does not exist (any more).',
   'error.badInput': 'I could not read what you sent. Please try again.',

@@ -71,6 +71,8 @@ export const sv = {
   'questions.undelivered.title': 'Din fråga har inte nått säkerhetsfunktionen ännu',
   'questions.undelivered.body':
     'Ingen i säkerhetsfunktionen kunde nås i Teams just nu. Frågan är sparad och står i deras lista över obesvarade frågor; svaret kommer hit i chatten.',
+  'error.alreadyHandled':
+    'Någon annan har redan hanterat det här, så inget ändrades. Ladda om för att se läget.',
   'error.forbidden': 'Du har inte behörighet att göra detta.',
   'error.notFound': 'Det du letar efter finns inte (längre).',
   'error.badInput': 'Det gick inte att tolka det du skickade. Försök igen.',
