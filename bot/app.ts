@@ -29,11 +29,13 @@ import type { Sender } from './platform/delivery/port';
 import { DeliveryService, type SenderOptions } from './platform/delivery/service';
 import { LocalDocumentStore } from './platform/documents/local';
 import type { DocumentStore } from './platform/documents/port';
-import { AppError } from './platform/errors';
+import { AppError, EXIT, StartupError } from './platform/errors';
 import { createGraph, type Graph, GraphRequestError, type GraphSetup } from './platform/graph';
 import type { ApiRoute, Authenticator } from './platform/http/api';
 import { TokenAuthenticator } from './platform/http/auth';
 import { embeddedPolicy, mountEmbeddedLogin } from './platform/http/embeddedLogin';
+import { LinkSigner, signLinksMiddleware } from './platform/http/links';
+import { RateLimiter } from './platform/http/rateLimit';
 import { createServer } from './platform/http/server';
 import { entraPolicy, LocalSigningKey } from './platform/http/tokens';
 import { langOf, t } from './platform/i18n';
@@ -46,8 +48,8 @@ import type { Scheduler } from './platform/schedule/port';
 import { JobScheduler } from './platform/schedule/service';
 import type { Store } from './platform/store';
 import { type GroupCommit, type StoreWrite, storeGroupCommit } from './platform/store/groupCommit';
-import { connectSharePoint, StartupError } from './platform/store/sharepoint/connect';
-import { openSqliteStore } from './platform/store/sqlite';
+import { connectSharePoint } from './platform/store/sharepoint/connect';
+import { openSqliteStoreAtStart } from './platform/store/sqlite';
 import { VarnBot } from './platform/teams/bot';
 import { ConversationBook } from './platform/teams/conversations';
 import { GraphAppInstaller } from './platform/teams/graphInstaller';
@@ -106,8 +108,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     !overrides.store && config.sharePoint
       ? await connectSharePoint(config.sharePoint, { ...overrides.graph, log, localDbPath: config.dbPath })
       : undefined;
-  const store = overrides.store ?? sharePoint?.store ?? openSqliteStore(config.dbPath);
-  const fileDirectory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
+  const store = overrides.store ?? sharePoint?.store ?? openSqliteStoreAtStart(config.dbPath);
+  const fileDirectory = readOrganisationFile(config.contentDir);
   // one Graph client for everything that talks to Microsoft 365 (the SharePoint store's, when it is connected)
   const graph =
     sharePoint?.graph ??
@@ -128,6 +130,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           log,
         )
       : fileDirectory;
+  await checkSecurityFunction(config.securityFunction, directory);
   const documents: DocumentStore =
     overrides.documents ??
     sharePoint?.library ??
@@ -142,6 +145,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const botAuth = createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials);
   // the turn adapter's calls count in the sender's app-wide rate window (created below, used at run time)
   const adapter = new CloudAdapter(countingConnectorCalls(botAuth, () => sender.countCall()));
+  // links to files and documents leave in chat signed, with an expiry (the files need a right to read them)
+  const links = new LinkSigner(config.linkSigningKeyPath, config.fileLinkMs, clock);
+  links.load();
+  adapter.use(signLinksMiddleware(links, config.publicUrl));
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error({ err: error, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
@@ -180,6 +187,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials),
     ),
   );
+  outbound.use(signLinksMiddleware(links, config.publicUrl));
   const sender = new DeliveryService({
     store,
     messenger: new TeamsMessenger(outbound, config.bot.appId ?? '', book),
@@ -284,6 +292,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // the tab API: Entra ID SSO tokens in tenant mode; the app's own local tokens on the embedded default
   const tenantId = directory.organisation.tenantId;
   const localKey = new LocalSigningKey(config.localSigningKeyPath);
+  if (!config.tab) localKey.check();
   const authenticator: Authenticator = new TokenAuthenticator(
     config.tab ? entraPolicy({ ...config.tab, tenantId }) : embeddedPolicy(localKey, tenantId),
     directory,
@@ -301,19 +310,34 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const server = createServer({
     adapter,
     botAuth,
+    appId: config.bot.appId,
     bot,
     log,
     tabDir: path.resolve(__dirname, '../../tab'),
     documentsDir: config.knowledgeDir,
     // on SharePoint the links open the library, under the site's own permissions; nothing is served from here
     files: sharePoint ? undefined : documents,
-    health: async () => ({
-      mode: config.embedded ? 'embedded' : 'tenant',
-      store: sharePoint ? 'sharepoint' : 'sqlite',
-      passages: knowledge.passageCount,
-    }),
+    fileAccess: {
+      signer: links,
+      authenticator,
+      directory,
+      audit: (event) => store.auditEvents.append(event),
+      log,
+      clock,
+    },
+    health: async () => {
+      const state = (await store.check?.()) ?? { ok: true };
+      return {
+        status: state.ok ? 'ok' : 'failing',
+        mode: config.embedded ? 'embedded' : 'tenant',
+        store: sharePoint ? 'sharepoint' : 'sqlite',
+        ...(state.ok ? {} : { storeProblem: state.problem }),
+        passages: knowledge.passageCount,
+      };
+    },
     api,
     authenticator,
+    rateLimit: new RateLimiter(config.rateLimitPerMinute),
   });
   if (!config.tab) {
     const people = async () => {
@@ -339,7 +363,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     scheduler,
     log,
     listen: async () => {
-      const port = await new Promise<number>((resolve) => {
+      const port = await new Promise<number>((resolve, reject) => {
+        server.once('error', (error: NodeJS.ErrnoException) =>
+          reject(
+            new StartupError(
+              `PORT ${config.port} / HOST ${config.host}: cannot listen there (${error.code === 'EADDRINUSE' ? 'the port is in use by another program' : error.code === 'EACCES' ? 'not allowed for this user' : error.code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : error.message})`,
+              { cause: error, exitCode: EXIT.unavailable },
+            ),
+          ),
+        );
         server.listen(config.port, config.host, () => resolve((server.address() as { port: number }).port));
       });
       sender.start();
@@ -354,6 +386,31 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await store.close();
     },
   };
+}
+
+/** The organisation file of the content folder; a missing or broken one stops the start naming the path. */
+function readOrganisationFile(contentDir: string): FileDirectory {
+  const file = path.join(contentDir, 'organisation.json');
+  try {
+    return FileDirectory.fromFile(file);
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new StartupError(
+      `VARN_CONTENT_DIR (${contentDir}): ${missing ? `no organisation file at ${file}` : (error as Error).message}`,
+      { cause: error, exitCode: EXIT.config },
+    );
+  }
+}
+
+/** Everyone named in VARN_SECURITY_FUNCTION must be a person of the directory, or escalations reach no one. */
+async function checkSecurityFunction(ids: string[], directory: Directory): Promise<void> {
+  const unknown: string[] = [];
+  for (const id of ids) if (!(await directory.person(id))) unknown.push(id);
+  if (unknown.length > 0)
+    throw new StartupError(
+      `VARN_SECURITY_FUNCTION: ${unknown.map((id) => `"${id}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a person in the directory; give aadObjectIds of people in it, or leave it unset for the people with the role securityChief or securityOfficer`,
+      { exitCode: EXIT.config },
+    );
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import type { SharePointConfig } from '../../../config';
+import { StartupError } from '../../errors';
 import { CredentialError, createGraph, type Graph, GraphRequestError, type GraphSetup } from '../../graph';
 import type { Store } from '..';
 import { openSqliteStore } from '../sqlite';
@@ -14,12 +15,7 @@ import { openSharePointStore } from '.';
 import { LibrarySource, SharePointLibrary } from './library';
 import { type ProvisionReport, provision, resolveSite } from './provisioning/provision';
 
-export class StartupError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StartupError';
-  }
-}
+export { StartupError };
 
 export interface SharePointConnection {
   graph: Graph;
