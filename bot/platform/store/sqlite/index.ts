@@ -234,7 +234,9 @@ export function sqliteProblem(error: unknown): {
   if (primary === 8 || e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM')
     return { kind: 'readOnly', text }; // SQLITE_READONLY
   if (primary === 13 || e.code === 'ENOSPC') return { kind: 'full', text }; // SQLITE_FULL
-  if (primary === 10 || primary === 14 || e.code === 'ENOTDIR') return { kind: 'io', text }; // SQLITE_IOERR, SQLITE_CANTOPEN
+  // SQLITE_IOERR, SQLITE_CANTOPEN, or a folder that cannot be made (a file in its way, a missing parent)
+  if (primary === 10 || primary === 14 || ['ENOTDIR', 'EEXIST', 'ENOENT'].includes(e.code ?? ''))
+    return { kind: 'io', text };
   return { kind: 'other', text };
 }
 
