@@ -19,7 +19,7 @@ import { en } from '../../bot/platform/i18n/en';
 import { sv } from '../../bot/platform/i18n/sv';
 import { verbs } from '../../bot/platform/teams/routes';
 import { person, type Running, root, sample, startApp } from '../support/app';
-import type { ChannelActivity, ChannelUser } from '../support/channel';
+import type { ChannelUser } from '../support/channel';
 import { openCycleForm } from '../support/review';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 700);
@@ -29,11 +29,11 @@ jest.setTimeout(30 * 60_000);
 // ---------------------------------------------------------------------------------------------------------------
 // The catalogue as patterns: a refusal must be one of these, in the caller's language
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const patterns = (catalogue: Record<string, string>) =>
   Object.entries(catalogue).map(
     ([key, template]) =>
-      [key, new RegExp(`^${escape(template).replace(/\\\{\w+\\\}/g, '[\\s\\S]*')}$`)] as const,
+      [key, new RegExp(`^${escapeRegExp(template).replace(/\\\{\w+\\\}/g, '[\\s\\S]*')}$`)] as const,
   );
 const catalogues = { sv: patterns(sv), en: patterns(en) };
 const keyOf = (lang: 'sv' | 'en', message: string) =>
