@@ -212,7 +212,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     log: log.child({ component: 'scheduler' }),
     clock,
-    options: { pollMs: config.schedulerPollMs },
+    options: { pollMs: config.schedulerPollMs, leaseMs: config.schedulerLeaseMs },
   });
   // writes of concurrent turns share one transaction; each turn goes on once its batch has committed
   const commits = storeGroupCommit(store);

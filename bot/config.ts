@@ -141,6 +141,12 @@ const envSchema = z
       .min(0.01, 'a number of seconds above 0')
       .max(3600)
       .default(60),
+    VARN_SCHEDULER_LEASE_SECONDS: z.coerce
+      .number()
+      .int('a whole number of seconds')
+      .min(1, 'a number of seconds from 1')
+      .max(86_400, 'at most 86400 seconds (a day)')
+      .default(600),
     VARN_SENDER_LEASE_SECONDS: z.coerce
       .number()
       .int('a whole number of seconds')
@@ -352,6 +358,8 @@ export interface Config {
   teamsServiceUrl: string;
   /** How often the scheduler looks for due jobs. */
   schedulerPollMs: number;
+  /** How long a running job's claim holds: after a crash mid-run, the job runs again once this has passed. */
+  schedulerLeaseMs: number;
   /**
    * How long the sender's claim on a delivery holds: after a crash, a delivery claimed but not recorded
    * is sent again once this has passed (bot/delivery/service.ts).
@@ -490,6 +498,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     teamsServiceUrl: e.VARN_TEAMS_SERVICE_URL,
     schedulerPollMs: Math.round(e.VARN_SCHEDULER_POLL_SECONDS * 1000),
+    schedulerLeaseMs: e.VARN_SCHEDULER_LEASE_SECONDS * 1000,
     senderLeaseMs: e.VARN_SENDER_LEASE_SECONDS * 1000,
     openAi:
       e.AZURE_OPENAI_ENDPOINT && e.AZURE_OPENAI_API_KEY && e.AZURE_OPENAI_EMBEDDING_DEPLOYMENT
