@@ -140,10 +140,12 @@ async function admit(
   const parsed = activitySchema.safeParse(body);
   if (!parsed.success) throw new Refusal(400, 'bad_activity', 'messages.badActivity');
   const activity = parsed.data;
-  if (activity.type === 'invoke' && activity.name === 'adaptiveCard/action') {
-    if (!cardActionValue.safeParse(activity.value).success)
-      throw new Refusal(400, 'bad_activity', 'messages.badActivity');
-  }
+  // the one invoke the bot answers is a Universal Action; any other (or none) would be botbuilder's 501
+  if (
+    activity.type === 'invoke' &&
+    (activity.name !== 'adaptiveCard/action' || !cardActionValue.safeParse(activity.value).success)
+  )
+    throw new Refusal(400, 'bad_activity', 'messages.badActivity');
 
   let claims: { getClaimValue(type: string): string | null } | undefined;
   try {

@@ -67,12 +67,22 @@ export function createServer(deps: ServerDeps): restify.Server {
     const status = (error as { statusCode?: number }).statusCode;
     deps.log.warn({ path: req.path(), status, err: error }, 'request failed');
     // unknown paths and methods under the tab's API answer in its JSON shape and the caller's language
-    if (isApiPath(req.path()) && !res.headersSent) {
-      const lang = langOf(requestedLocale(req.header('accept-language')));
-      if (status === 405) sendError(res, 405, 'method_not_allowed', t(lang, 'api.methodNotAllowed'));
-      else sendError(res, 404, 'not_found', t(lang, 'error.notFound'));
-    }
-    return callback();
+    if (!isApiPath(req.path()) || res.headersSent) return callback();
+    // the caller's language: Accept-Language, else the signed-in person's own (a bad token just says nothing)
+    const requested = requestedLocale(req.header('accept-language'));
+    const caller = deps.authenticator
+      ? deps.authenticator
+          .authenticate(req.header('authorization') || undefined, requested)
+          .catch(() => undefined)
+      : Promise.resolve(undefined);
+    void caller.then((who) => {
+      const lang = who?.lang ?? langOf(requested);
+      if (!res.headersSent) {
+        if (status === 405) sendError(res, 405, 'method_not_allowed', t(lang, 'api.methodNotAllowed'));
+        else sendError(res, 404, 'not_found', t(lang, 'error.notFound'));
+      }
+      callback();
+    });
   });
   return server;
 }
