@@ -10,7 +10,7 @@
  * every refusal is a message of the catalogue in the caller's language; a refused input changes no record.
  * Inputs that were accepted (a card, a 2xx) may change records and are counted apart.
  *
- * FUZZ_RUNS (default 700 per generator) and FUZZ_SEED reproduce a run; the figures are printed as JSON.
+ * FUZZ_RUNS (default 1000 per generator) and FUZZ_SEED reproduce a run; the figures are printed as JSON.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,7 +22,7 @@ import { person, type Running, root, sample, startApp } from '../support/app';
 import type { ChannelUser } from '../support/channel';
 import { openCycleForm } from '../support/review';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 700);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 jest.setTimeout(30 * 60_000);
 
@@ -294,10 +294,10 @@ test('activities with wrongly typed fields, or any JSON, get 400 with a catalogu
                 }
               : {}),
           }) as unknown as Record<string, unknown>;
-          // `name` and `value` only have a type to break on an invoke; `text` on a message must not be a string
-          if ((field === 'value' || field === 'name') && kind !== 'invoke') return;
-          if (field === 'value') base.value = { action: value };
-          else base[field] = value;
+          // `name` and `value` have a type to break on an invoke only; elsewhere the text is broken instead
+          const broken = (field === 'value' || field === 'name') && kind !== 'invoke' ? 'text' : field;
+          if (broken === 'value') base.value = { action: value };
+          else base[broken] = value;
           lang = typeof base.locale === 'string' && /^en/i.test(base.locale) ? 'en' : 'sv';
           body = base;
         } else {
