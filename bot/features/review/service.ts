@@ -102,6 +102,16 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Times a transition is decided again on a record someone else wrote meanwhile, before the click is called stale. */
 const MOVE_ATTEMPTS = 5;
 
+/**
+ * A transition's consequences (the next holder's card, the follow-ups' cards and overdue jobs, the card
+ * copies updated) as one job written by the transition's own transaction (an outbox): carried out at once
+ * after the commit, and by the next start if the process dies first. Every step in it is idempotent
+ * (deliveries by key, jobs by id), so a second run sends nothing twice.
+ */
+const CONSEQUENCES_JOB = 'review.consequences';
+const consequencesJobId = (review: UnitReview) =>
+  `review:${review.id}:consequences:${review.round}:${review.step}:${review.state}`;
+
 export class ReviewService {
   constructor(private readonly deps: ReviewDeps) {
     const remember = {
@@ -115,6 +125,7 @@ export class ReviewService {
     }
     deps.scheduler.register('review.reminder', (job) => this.remind(job));
     deps.scheduler.register('review.escalation', (job) => this.escalate(job));
+    deps.scheduler.register(CONSEQUENCES_JOB, (job) => this.consequences(job));
   }
 
   // ---- loading ----
@@ -485,7 +496,6 @@ export class ReviewService {
     );
     const problems = submissionProblems(cycle, stored.value, this.today(), isPerson);
     const now = this.deps.clock().toISOString();
-    let created: FollowUp[] = [];
     const result = await this.move(
       actorId,
       'submit',
@@ -496,7 +506,7 @@ export class ReviewService {
       {
         refuse: problems.length > 0,
         within: async (tx, review) => {
-          created = await this.storeFollowUps(tx, actorId, cycle, review, now);
+          await this.storeFollowUps(tx, actorId, cycle, review, now);
         },
       },
     );
@@ -508,8 +518,7 @@ export class ReviewService {
       });
     }
     if (result.kind !== 'moved') return this.card(actorId, lang, result.review, cycle);
-    await this.deps.followUps.announce(cycle.id, created);
-    await this.afterMove(result.review, cycle);
+    await this.deps.scheduler.runNow(consequencesJobId(result.review));
     return this.card(actorId, lang, result.review, cycle);
   }
 
@@ -632,7 +641,7 @@ export class ReviewService {
       }),
       { comment, missingComment: action === 'return' && comment === '' },
     );
-    if (result.kind === 'moved') await this.afterMove(result.review, cycle);
+    if (result.kind === 'moved') await this.deps.scheduler.runNow(consequencesJobId(result.review));
     return this.card(actorId, lang, result.review, cycle);
   }
 
@@ -677,6 +686,15 @@ export class ReviewService {
         const saved = await this.deps.store.transaction(async (tx) => {
           const result = await tx.unitReviews.update(next, current.version);
           await options.within?.(tx, next);
+          await this.deps.scheduler.schedule(
+            {
+              id: consequencesJobId(next),
+              kind: CONSEQUENCES_JOB,
+              dueAt: now,
+              payload: { reviewId: next.id, action },
+            },
+            { tx },
+          );
           await tx.auditEvents.append(
             event(actorId, 'unitReview', next.id, action, now, {
               fromState: decision.from,
@@ -694,6 +712,24 @@ export class ReviewService {
         if (attempt >= MOVE_ATTEMPTS) return { kind: 'stale', review: current.value };
       }
     }
+  }
+
+  /** The consequences job: what the transition named in its id causes (see CONSEQUENCES_JOB). */
+  private async consequences(job: Job): Promise<void> {
+    const stored = await this.deps.store.unitReviews.get(job.payload.reviewId ?? '');
+    if (!stored) return;
+    const review = stored.value;
+    const cycle = await this.loadCycle(review.cycleId);
+    if (job.payload.action === 'submit') {
+      const followUps = (await this.deps.store.followUps.find({ sourceId: review.id })).map((f) => f.value);
+      await this.deps.followUps.announce(
+        cycle.id,
+        followUps.filter((f) => f.sourceType === 'review' && f.status === 'open'),
+      );
+    }
+    // moved on since (someone acted on it already): that transition has its own job, with the cards it needs
+    if (consequencesJobId(review) !== job.id) return;
+    await this.afterMove(review, cycle);
   }
 
   /** After a step: the next holder's card, and every earlier card updated to the current state. */
