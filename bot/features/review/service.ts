@@ -686,15 +686,17 @@ export class ReviewService {
         const saved = await this.deps.store.transaction(async (tx) => {
           const result = await tx.unitReviews.update(next, current.version);
           await options.within?.(tx, next);
-          await this.deps.scheduler.schedule(
-            {
-              id: consequencesJobId(next),
-              kind: CONSEQUENCES_JOB,
-              dueAt: now,
-              payload: { reviewId: next.id, action },
-            },
-            { tx },
-          );
+          // a save changes the draft only; the steps of the chain have consequences
+          if (action !== 'save')
+            await this.deps.scheduler.schedule(
+              {
+                id: consequencesJobId(next),
+                kind: CONSEQUENCES_JOB,
+                dueAt: now,
+                payload: { reviewId: next.id, action },
+              },
+              { tx },
+            );
           await tx.auditEvents.append(
             event(actorId, 'unitReview', next.id, action, now, {
               fromState: decision.from,
