@@ -7,10 +7,12 @@
  *  - acknowledgements and quiz answers through the service (each: reload, authorize, versioned write, audit event)
  *  - figures per unit, the CSV export, and choosing who gets a reminder
  */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { collections } from '../bot/collections';
 import { CampaignService } from '../bot/features/campaigns/service';
 import { DeliveryService } from '../bot/platform/delivery/service';
 import { createLogger } from '../bot/platform/logger';
@@ -65,7 +67,7 @@ function organisation(people: number): OrganisationFile {
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-bench-campaigns-'));
-  const store = openSqliteStore(path.join(dir, 'varn.sqlite'));
+  const store = openSqliteStore(path.join(dir, 'varn.sqlite'), collections);
   const directory = new FileDirectory(organisation(recipients));
   const log = createLogger('silent');
   const never = async () => {

@@ -5,6 +5,7 @@
  * machine disturbs both alike. Prints JSON when run alone (`node dist/bench/http.js [--rounds N] [--file]`);
  * measures, never asserts.
  */
+
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +16,7 @@ import {
   TeamsActivityHandler,
 } from 'botbuilder';
 import { createApp } from '../bot/app';
+import { collections } from '../bot/collections';
 import { loadConfig } from '../bot/config';
 import { createServer } from '../bot/platform/http/server';
 import { createLogger } from '../bot/platform/logger';
@@ -88,7 +90,10 @@ export async function httpBench(
     LOG_LEVEL: 'silent',
     VARN_CONTENT_DIR: path.join(root, 'content'),
   });
-  const app = await createApp(config, { store: openSqliteStore(options.dbPath ?? ':memory:'), log });
+  const app = await createApp(config, {
+    store: openSqliteStore(options.dbPath ?? ':memory:', collections),
+    log,
+  });
   const varnPort = await app.listen();
   const tenantId = app.directory.organisation.tenantId;
 

@@ -8,11 +8,13 @@
  *
  * Run alone with `npm run --silent build && node dist/bench/review.js`, or as part of `npm run bench`.
  */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createApp } from '../bot/app';
+import { collections } from '../bot/collections';
 import { loadConfig } from '../bot/config';
 import type { GoalTemplate } from '../bot/features/review/model';
 import { createLogger } from '../bot/platform/logger';
@@ -134,7 +136,7 @@ export async function reviewBench() {
     VARN_DATA_DIR: dir,
     VARN_KNOWLEDGE_DIR: path.join(root, 'content/documents'),
   });
-  const store = counting(openSqliteStore(path.join(dir, 'varn.sqlite')), counts);
+  const store = counting(openSqliteStore(path.join(dir, 'varn.sqlite'), collections), counts);
   const app = await createApp(config, { store, log, clock: () => new Date('2026-11-23T08:00:00Z') });
   const port = await app.listen();
   const channel = await startChannel({

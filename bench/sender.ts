@@ -11,6 +11,7 @@
  * `node dist/bench/sender.js` runs only this; `npm run bench` runs it with the others.
  * BENCH_SENDER_RECIPIENTS changes the number of recipients (default 10000).
  */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { createApp } from '../bot/app';
+import { collections } from '../bot/collections';
 import { loadConfig } from '../bot/config';
 import { createLogger } from '../bot/platform/logger';
 import type { OrganisationFile } from '../bot/platform/org/model';
@@ -60,6 +62,9 @@ function generatedOrganisation(count: number): { dir: string; people: Organisati
     path.join(dir, 'organisation.json'),
     JSON.stringify({ ...sample, people: [...sample.people, ...people] }),
   );
+  // the rest of the sample content the app reads at start (the review's goals, the channels)
+  fs.cpSync(path.join(root, 'content/review'), path.join(dir, 'review'), { recursive: true });
+  fs.copyFileSync(path.join(root, 'content/channels.json'), path.join(dir, 'channels.json'));
   return { dir, people };
 }
 
@@ -98,7 +103,7 @@ async function scenario(name: string, recipients: number, withConversations: boo
     VARN_DB_PATH: dbFile,
     VARN_TEAMS_SERVICE_URL: channel.serviceUrl,
   });
-  const store = openSqliteStore(dbFile);
+  const store = openSqliteStore(dbFile, collections);
   const app = await createApp(config, { store, log: createLogger('silent') });
   app.sender.register('bench.notice', { render: async (recordId, personId) => card(recordId, personId) });
   const port = await app.listen();

@@ -13,15 +13,17 @@
  *    created and audited, the submission audited), and the same writes with the inserts in one $batch.
  * Prints JSON; measures, never asserts. `npm run bench` (or `node dist/bench/sharepoint.js` after a build).
  */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { collections } from '../bot/collections';
 import type { FollowUp } from '../bot/features/review/followups/model';
 import type { Assessment, UnitReview } from '../bot/features/review/model';
 import type { AuditEvent } from '../bot/platform/audit/model';
 import { type BatchRequest, Graph } from '../bot/platform/graph';
-import { type CollectionSpec, collections } from '../bot/platform/store/schema';
+import type { CollectionSpec } from '../bot/platform/store/schema';
 import { SharePointList } from '../bot/platform/store/sharepoint/collection';
 import { connectSharePoint, type SharePointConnection } from '../bot/platform/store/sharepoint/connect';
 import { listSpecOf } from '../bot/platform/store/sharepoint/provisioning/schema';
@@ -96,6 +98,7 @@ async function siteWith(
 ): Promise<SharePointConnection> {
   const site = local.control.createSite({ path: `/sites/${name}` });
   const connection = await connectSharePoint(sharePointConfig(local, site), {
+    collections,
     networkClient: local.msalNetworkClient,
     localDbPath: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'varn-bench-')), 'varn.sqlite'),
   });

@@ -4,9 +4,11 @@
  * from standard input and writes one line per question: {"id","answers":[{doc,section,text,score}],"abstained"}.
  * The same code path as the bot. Without --jsonl, asks the questions given as arguments and prints them readably.
  */
+
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { collections } from '../collections';
 import { presentForJson } from '../features/knowledge/answer';
 import { KnowledgeService } from '../features/knowledge/service';
 import { FileSystemSource } from '../features/knowledge/source';
@@ -17,7 +19,11 @@ const line = z.object({ id: z.union([z.string(), z.number()]).transform(String),
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
-    options: { knowledge: { type: 'string' }, jsonl: { type: 'boolean', default: false } },
+    options: {
+      knowledge: { type: 'string' },
+      jsonl: { type: 'boolean', default: false },
+      signals: { type: 'boolean', default: false },
+    },
     allowPositionals: true,
   });
   if (!values.knowledge) {
@@ -25,7 +31,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createLogger(process.env.LOG_LEVEL ?? 'silent');
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(':memory:', collections);
   const knowledge = new KnowledgeService(store, log);
   const report = await knowledge.import(new FileSystemSource([values.knowledge]));
   for (const failure of report.failed) process.stderr.write(`not imported: ${failure.reason}\n`);
@@ -33,8 +39,9 @@ async function main(): Promise<void> {
   if (!values.jsonl) {
     for (const question of positionals) {
       const result = await knowledge.search(question);
-      process.stdout.write(`\n? ${question}  [${result.language}; ${result.intents.join(',') || '-'}]\n`);
-      if (result.abstained) process.stdout.write(`  (abstains: ${result.reason})\n`);
+      process.stdout.write(
+        `\n? ${question}  [${result.language}; ${result.intents.join(',') || '-'}] ${result.confidence}${result.reason ? ` (${result.reason})` : ''}\n`,
+      );
       for (const a of presentForJson(result).answers) {
         process.stdout.write(`  ${a.score.toFixed(2)} ${a.doc} § ${a.section}\n    ${a.text}\n`);
       }
@@ -56,7 +63,9 @@ async function main(): Promise<void> {
       continue;
     }
     const result = await knowledge.search(parsed.question);
-    process.stdout.write(`${JSON.stringify({ id: parsed.id, ...presentForJson(result) })}\n`);
+    // --signals adds what the decision read, for calibrating it (bench/eval/calibrate.mjs)
+    const extra = values.signals ? { signals: result.signals ?? null, reason: result.reason ?? null } : {};
+    process.stdout.write(`${JSON.stringify({ id: parsed.id, ...presentForJson(result), ...extra })}\n`);
   }
   await store.close();
 }

@@ -3,6 +3,7 @@
  * On SharePoint the files are first uploaded to the library's governing documents, then the
  * library is imported (only what changed since the last import).
  */
+import { collections } from '../collections';
 import 'dotenv/config';
 import { ConfigError, loadConfig } from '../config';
 import { KnowledgeService } from '../features/knowledge/service';
@@ -20,9 +21,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const sharePoint = config.sharePoint
-    ? await connectSharePoint(config.sharePoint, { log, localDbPath: config.dbPath })
+    ? await connectSharePoint(config.sharePoint, { log, localDbPath: config.dbPath, collections })
     : undefined;
-  const store = sharePoint?.store ?? openSqliteStore(config.dbPath);
+  const store = sharePoint?.store ?? openSqliteStore(config.dbPath, collections);
   const knowledge = new KnowledgeService(store, log);
   await knowledge.load();
   const files = new FileSystemSource(paths, `${config.publicUrl}/documents`);

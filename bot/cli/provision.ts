@@ -4,6 +4,7 @@
  * again changes nothing. Exit codes: 0 done, 1 something needs attention, 78 configuration.
  */
 import 'dotenv/config';
+import { collections } from '../collections';
 import { ConfigError, loadConfig } from '../config';
 import { CredentialError, createGraph } from '../platform/graph';
 import { createLogger } from '../platform/logger';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   }
   const graph = createGraph(config.sharePoint, { log: createLogger(process.env.LOG_LEVEL ?? 'warn') });
   const siteId = await resolveSite(graph, config.sharePoint.site);
-  const report = await provision(graph, siteId, { dryRun });
+  const report = await provision(graph, siteId, { collections, dryRun });
   const verb = dryRun ? 'would change' : 'changed';
   process.stdout.write(`site ${siteId}\n`);
   if (report.applied.length === 0) process.stdout.write('up to date: nothing to change\n');

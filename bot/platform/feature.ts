@@ -9,7 +9,7 @@
 import type { Renderer } from './delivery/port';
 import type { ApiRoute } from './http/api';
 import type { JobHandler } from './schedule/port';
-import type { CommandRoute, VerbRoute } from './teams/routes';
+import type { CommandRoute, FallbackRoute, VerbRoute } from './teams/routes';
 
 export interface Feature {
   /** The feature's folder name, e.g. 'review'. */
@@ -26,4 +26,11 @@ export interface Feature {
   renderers: Readonly<Record<string, Renderer>>;
   /** The names of the store collections the feature owns. */
   collections: readonly string[];
+  /** Free text no command matched; exactly one feature (questions) provides it. */
+  fallback?: FallbackRoute;
+  /**
+   * Work at start, after every feature's jobs and renderers are registered and before the app
+   * listens (in the order the app lists the features: knowledge imports before governance reads).
+   */
+  start?(): Promise<void>;
 }

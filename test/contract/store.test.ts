@@ -2,9 +2,11 @@
  * The Store contract: one suite, the same assertions, run against every adapter: SQLite, and
  * SharePoint through the local Graph endpoint (a new, provisioned site per test).
  */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { collections } from '../../bot/collections';
 import { DuplicateId, RecordNotFound, type Store, VersionConflict } from '../../bot/platform/store';
 import { openSqliteStore } from '../../bot/platform/store/sqlite';
 import { migrations } from '../../bot/platform/store/sqlite/migrations';
@@ -19,7 +21,7 @@ beforeAll(async () => {
 afterAll(async () => graph.close());
 
 const adapters: [string, () => Promise<Store>][] = [
-  ['sqlite', async () => openSqliteStore(':memory:')],
+  ['sqlite', async () => openSqliteStore(':memory:', collections)],
   ['sharepoint', async () => (await connectTestSite(graph)).store],
 ];
 
@@ -147,10 +149,10 @@ describe.each(adapters)('%s store', (_name, open) => {
 test('sqlite: data survives a restart, and migrations are applied once', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-store-'));
   const file = path.join(dir, 'varn.sqlite');
-  const first = openSqliteStore(file);
+  const first = openSqliteStore(file, collections);
   await first.questions.insert(question('q1'));
   await first.close();
-  const second = openSqliteStore(file);
+  const second = openSqliteStore(file, collections);
   expect((await second.questions.get('q1'))?.value.id).toBe('q1');
   await second.close();
   const { DatabaseSync } = require('node:sqlite');
@@ -163,7 +165,7 @@ test('sqlite: data survives a restart, and migrations are applied once', async (
 test('sqlite: the audit log refuses edits and deletions even from outside the product', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-store-'));
   const file = path.join(dir, 'varn.sqlite');
-  const store = openSqliteStore(file);
+  const store = openSqliteStore(file, collections);
   await store.auditEvents.append(auditEvent('e1', 'q1', 'escalate'));
   await store.close();
   const { DatabaseSync } = require('node:sqlite');
@@ -171,7 +173,7 @@ test('sqlite: the audit log refuses edits and deletions even from outside the pr
   expect(() => db.exec("UPDATE auditEvents SET data = '{}'")).toThrow(/append-only/);
   expect(() => db.exec('DELETE FROM auditEvents')).toThrow(/append-only/);
   db.close();
-  const reopened = openSqliteStore(file);
+  const reopened = openSqliteStore(file, collections);
   expect((await reopened.auditEvents.find({ recordId: 'q1' })).map((e) => e.action)).toEqual(['escalate']);
   await reopened.close();
 });

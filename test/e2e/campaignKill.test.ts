@@ -24,10 +24,12 @@
  *   1-2 duplicated). Only a slower send would narrow it, at the cost of the 50 calls a second.
  * So the bound asserted here is the honest one: duplicates ≤ deliveries claimed but not recorded at the kill.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { collections } from '../../bot/collections';
 import type { Delivery } from '../../bot/platform/delivery/port';
 import { openSqliteStore } from '../../bot/platform/store/sqlite';
 import { person, root, sample } from '../support/app';
@@ -100,7 +102,7 @@ const isCampaignCard = (a: ChannelActivity): boolean =>
 
 /** The deliveries of the batch as the SQLite file has them now (a short-lived second connection). */
 async function deliveriesIn(dbFile: string, batchId: string): Promise<Delivery[]> {
-  const store = openSqliteStore(dbFile);
+  const store = openSqliteStore(dbFile, collections);
   try {
     return (await store.deliveries.find({ batchId })).map((d) => d.value);
   } finally {
@@ -152,7 +154,7 @@ test(`when the service is killed mid-send to ${RECIPIENTS} people and started ag
       title: TITLE,
       text: 'Läs **säkerhetspolicyn** innan första passet.',
     });
-    const store = openSqliteStore(dbFile);
+    const store = openSqliteStore(dbFile, collections);
     const [draft] = await store.campaigns.find({ createdBy: malin.aadObjectId });
     await store.close();
     const campaignId = draft?.value.id ?? '';

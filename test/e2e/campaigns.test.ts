@@ -268,8 +268,22 @@ describe('a campaign to Hälso- och sjukvårdsförvaltningen with its units', ()
     }
     for (const user of [james, annaKarin, kristina, malin])
       expect(campaignCards(user, TITLE)).toHaveLength(0);
-    // what Johanna got is exactly what the preview showed
-    expect(campaignCards(johanna, TITLE)[0]?.body).toEqual(previewFrame);
+    // what Johanna got is what the preview showed, except that the preview's quiz does not hold the
+    // chief's own buttons hostage (not required) and names the recipients' buttons instead of offering them
+    const got = campaignCards(johanna, TITLE)[0]?.body as unknown[];
+    const required = (body: unknown[]) => JSON.stringify(body).match(/"isRequired":true/g)?.length ?? 0;
+    expect(required(got)).toBe(2);
+    expect(required(previewFrame)).toBe(0);
+    const shown = (body: unknown[]) =>
+      (
+        JSON.parse(JSON.stringify(body, (k, v) => (k === 'isRequired' ? undefined : v))) as Record<
+          string,
+          unknown
+        >[]
+      )
+        .filter((e) => e.type !== 'ActionSet' || !JSON.stringify(e).includes('"verb"'))
+        .filter((e) => !String(e.text ?? '').startsWith('Mottagarna får knapparna'));
+    expect(shown(got)).toEqual(shown(previewFrame));
     // Priya reads English
     expect(textOf(campaignCards(priya, TITLE)[0])).toContain('I have read this');
 
@@ -381,7 +395,9 @@ describe('a campaign to Hälso- och sjukvårdsförvaltningen with its units', ()
     const card = await run(malin, 'campaigns.figures', { campaignId });
     expect(card.text).toContain('Akutmottagningen Norrviken');
     expect(card.text).toContain('– har blockerat appen');
-    expect(card.text).toContain('Skickad · 2026-11-23'); // as of the app's clock, in Stockholm time
+    // and who: the author can follow them up
+    expect(card.text).toContain('James Whitfield – har blockerat appen');
+    expect(card.text).toContain('Skickad 2026-11-23 09:01 · siffrorna 2026-11-23'); // when it went out and when counted, in Stockholm time
     // Johanna may not see the figures
     expect((await run(johanna, 'campaigns.figures', { campaignId })).text).toContain('Bara säkerhetschefen');
 
@@ -739,5 +755,44 @@ describe('the tab API', () => {
     expect(audit.map((e) => [e.action, e.actorId])).toEqual([['name-author', malin.aadObjectId]]);
     expect((await api(malin, 'DELETE', `/campaign-authors/${erik.aadObjectId}`)).status).toBe(204);
     expect((await api(erik, 'POST', '/campaigns', body)).status).toBe(403);
+  });
+
+  const abilitiesIn = (json: Record<string, unknown> | undefined) =>
+    (json?.campaign as { abilities?: Record<string, boolean> } | undefined)?.abilities;
+
+  test('each campaign goes to the tab with what the caller may do with it now, so the tab hides what the server would refuse', async () => {
+    setNow('2026-12-05T08:00:00Z');
+    const created = await api(malin, 'POST', '/campaigns', { ...body, title: 'Lösenord' });
+    const draft = created.json?.campaign as { id: string; abilities: Record<string, boolean> };
+    expect(draft.abilities).toEqual({
+      edit: true,
+      duplicate: true,
+      preview: true,
+      send: true,
+      cancel: true,
+      seeFigures: true,
+    });
+    const sent = await api(malin, 'POST', `/campaigns/${draft.id}/send`);
+    expect(abilitiesIn(sent.json)).toMatchObject({
+      edit: false,
+      send: false,
+      cancel: true,
+      duplicate: true,
+    });
+    // what the tab says it may not do, the server refuses
+    expect((await api(malin, 'PUT', `/campaigns/${draft.id}`, body)).status).toBe(409);
+    const listed = await api(malin, 'GET', '/campaigns');
+    const inList = (
+      (listed.json?.campaigns ?? []) as { id: string; abilities: Record<string, boolean> }[]
+    ).find((c) => c.id === draft.id);
+    expect(inList?.abilities).toMatchObject({ edit: false, send: false, cancel: true });
+    const cancelled = await api(malin, 'POST', `/campaigns/${draft.id}/cancel`);
+    expect(abilitiesIn(cancelled.json)).toMatchObject({
+      edit: false,
+      send: false,
+      cancel: false,
+      seeFigures: true,
+    });
+    await settle();
   });
 });

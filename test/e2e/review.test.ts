@@ -341,7 +341,9 @@ describe('a whole cycle', () => {
     });
     const toMikael = lastCardOf(mikael);
     expect(validateCard(toMikael)).toEqual([]);
-    expect(textOf(toMikael)).toContain('Återsänd av Per Åkesson: ”Beskriv hur kontinuitetsplanen övats.”');
+    expect(textOf(toMikael)).toContain(
+      'Återsänd av Per Åkesson – komplettera och skicka igen. Kommentar: ”Beskriv hur kontinuitetsplanen övats.”',
+    );
     expect(actionsOf(toMikael).map((a) => a.verb)).toContain('review.submit');
 
     log.act(per, 'godkänner Akutmottagningens uppföljning (dubbelklick)');
@@ -509,7 +511,15 @@ describe('a whole cycle', () => {
     expect(textOf(progress)).toContain('2026: 3 av 3 godkända');
     const close = actionsOf(progress).find((a) => a.verb === 'review.close');
     log.act(malin, 'stänger uppföljningen 2026');
-    const closed = answer(await channel.execute(malin, 'review.close', close?.data));
+    // the first click asks: closing cannot be undone; nothing is closed yet
+    const asked = answer(await channel.execute(malin, 'review.close', close?.data));
+    expect(validateCard(asked)).toEqual([]);
+    expect(textOf(asked)).toContain('Stängningen går inte att ångra');
+    expect(textOf(asked)).toContain('Alla 3 enheter är godkända i alla led');
+    expect((await app.store.reviewCycles.get('cycle-2026'))?.value.status).toBe('open');
+    const confirm = actionsOf(asked).find((a) => a.verb === 'review.close');
+    expect(confirm?.title).toBe('Ja, stäng uppföljningen 2026');
+    const closed = answer(await channel.execute(malin, 'review.close', confirm?.data));
     expect(validateCard(closed)).toEqual([]);
     // the links in the chief's card are signed for her (the files are served to those who may read them)
     const links = textOf(closed).match(/http:\/\/[^ "]+\.(docx|csv)\?exp=\d+&for=[^ "&]+&sig=[^ "]+/g) ?? [];

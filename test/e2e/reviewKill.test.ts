@@ -15,6 +15,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { collections } from '../../bot/collections';
 import type { UnitReview } from '../../bot/features/review/model';
 import { openSqliteStore } from '../../bot/platform/store/sqlite';
 import { person, root, sample } from '../support/app';
@@ -96,7 +97,7 @@ function organisation(dir: string): ChannelUser[] {
 }
 
 async function records(dbFile: string) {
-  const store = openSqliteStore(dbFile);
+  const store = openSqliteStore(dbFile, collections);
   try {
     return {
       reviews: (await store.unitReviews.list()).map((r) => r.value as UnitReview),
@@ -155,7 +156,7 @@ test(`when ${UNITS} managers submit at once and the service is killed at ${ROUND
     expect(
       (await channel.execute(malin, 'review.openCycle', openCycleForm({ deadline: '2027-12-15' }))).status,
     ).toBe(200);
-    const store = openSqliteStore(prepared);
+    const store = openSqliteStore(prepared, collections);
     const reviewOf = new Map<string, string>();
     for (const m of managers) {
       const [review] = await store.unitReviews.find({ managerId: m.aadObjectId as string });

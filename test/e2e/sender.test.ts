@@ -2,10 +2,12 @@
  * The shared sender over real HTTP: the local channel plays Teams (its connector API enforces Teams'
  * rate limits and answers 429 and 403 when told to); the app sends proactively from its worker.
  */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { App } from '../../bot/app';
+import { collections } from '../../bot/collections';
 import type { Outgoing } from '../../bot/platform/delivery/port';
 import { deliveryId } from '../../bot/platform/delivery/service';
 import { openSqliteStore } from '../../bot/platform/store/sqlite';
@@ -295,7 +297,7 @@ describe('the shared sender across a restart', () => {
     const received = newMessages(channel, [u]);
     await first.app.close();
     // what a crash leaves behind: queued, claimed by a process that is gone, its lease over
-    const store = openSqliteStore(dbFile);
+    const store = openSqliteStore(dbFile, collections);
     const key = `b-crash:${u.aadObjectId}`;
     await store.deliveries.insert({
       id: deliveryId(key),

@@ -10,13 +10,14 @@
  * must be the same: the same records, the same audit trail, the same cards to the same people,
  * one list item per record and one file per report: nothing lost, nothing doubled.
  */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type App, createApp } from '../../bot/app';
+import { collections } from '../../bot/collections';
 import { loadConfig } from '../../bot/config';
 import { createLogger } from '../../bot/platform/logger';
-import { collections } from '../../bot/platform/store/schema';
 import { listSpecOf } from '../../bot/platform/store/sharepoint/provisioning/schema';
 import { person, root, sample, type TestClock, testClock } from '../support/app';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type BotResponse, type Channel, startChannel } from '../support/channel';
@@ -179,7 +180,7 @@ async function journey(run: Run): Promise<unknown[]> {
   await idle();
 
   clock.set('2026-12-02T09:00:00.000Z');
-  read(await channel.execute(malin, 'review.close', { cycleId: 'cycle-2026' }));
+  read(await channel.execute(malin, 'review.close', { cycleId: 'cycle-2026', confirm: 'true' }));
   await idle();
   return seen;
 }

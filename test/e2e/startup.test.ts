@@ -9,6 +9,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { collections } from '../../bot/collections';
 import { openSqliteStore } from '../../bot/platform/store/sqlite';
 import { root } from '../support/app';
 
@@ -98,7 +99,7 @@ test('a store that is not a database, or has damaged pages, stops the start nami
 
   // a real store with records, then a page in its middle overwritten
   const damaged = path.join(tmp(), 'varn.sqlite');
-  const store = openSqliteStore(damaged);
+  const store = openSqliteStore(damaged, collections);
   for (let i = 0; i < 400; i++)
     await store.feedback.insert({
       id: `f${i}`,

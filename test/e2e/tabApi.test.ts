@@ -178,6 +178,24 @@ test('an escalated question: the security chief sees it in the queue, the asker 
   expect(bad.body?.error.message).toContain('id');
 });
 
+test('a question goes to the tab with what the caller may do with it, so the tab hides what the server would refuse', async () => {
+  const { question } = await running.app.questions.ask(
+    { id: johanna.aadObjectId, name: 'Johanna Persson', locale: 'sv-SE' },
+    'Måste jag låsa skärmen när jag går på lunch?',
+  );
+  const asked = await call(`/questions/${question.id}`, await issuer.valid(johanna.aadObjectId));
+  expect(asked.body?.abilities).toEqual({ view: true, feedback: true, escalate: true, answer: false });
+  const stored = await running.app.store.questions.get(question.id);
+  await running.app.store.questions.update({ ...question, status: 'escalated' }, stored?.version ?? '');
+  const asker = await call(`/questions/${question.id}`, await issuer.valid(johanna.aadObjectId));
+  expect(asker.body?.abilities).toEqual({ view: true, feedback: true, escalate: false, answer: false });
+  const queue = await call('/questions', await issuer.valid(malin.aadObjectId));
+  const inQueue = (queue.body as unknown as { id: string; abilities: object }[]).find(
+    (q) => q.id === question.id,
+  );
+  expect(inQueue?.abilities).toEqual({ view: true, feedback: false, escalate: false, answer: true });
+});
+
 test("unknown API paths answer 404 in JSON; the embedded default's development login does not exist in tenant mode", async () => {
   const unknown = await call('/nothing-here', await issuer.valid(malin.aadObjectId));
   expect(unknown.status).toBe(404);

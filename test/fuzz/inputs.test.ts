@@ -17,7 +17,6 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { en } from '../../bot/platform/i18n/en';
 import { sv } from '../../bot/platform/i18n/sv';
-import { verbs } from '../../bot/platform/teams/routes';
 import { person, type Running, root, sample, startApp } from '../support/app';
 import type { ChannelUser } from '../support/channel';
 import { openCycleForm } from '../support/review';
@@ -48,8 +47,8 @@ const keyOf = (lang: 'sv' | 'en', message: string) =>
 // ---------------------------------------------------------------------------------------------------------------
 // What the cards really send: every verb, every key of their data and inputs
 
-function cardVocabulary(): { verbs: string[]; keys: string[] } {
-  const found = { verbs: new Set<string>(Object.values(verbs)), keys: new Set<string>() };
+function cardVocabulary(registered: readonly string[]): { verbs: string[]; keys: string[] } {
+  const found = { verbs: new Set<string>(registered), keys: new Set<string>() };
   const walk = (node: unknown) => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
@@ -93,7 +92,7 @@ const everyone: ChannelUser[] = [...Object.values(people), manager];
 
 let running: Running;
 let realIds: string[] = [];
-const vocabulary = cardVocabulary();
+let vocabulary: { verbs: string[]; keys: string[] } = { verbs: [], keys: [] };
 const figures = {
   seed: SEED,
   runsPerGenerator: RUNS,
@@ -131,6 +130,8 @@ async function fingerprint(): Promise<string> {
 beforeAll(async () => {
   running = await startApp({ VARN_RATE_LIMIT_PER_MINUTE: '0' });
   const { channel, app } = running;
+  // every verb a feature registers, and every verb and data key the card templates use
+  vocabulary = cardVocabulary(app.features.flatMap((f) => f.verbs.map((v) => v.verb)));
   for (const user of everyone) await channel.installBot(user);
   // records for the generated ids to hit: an open review, a campaign, an escalated question
   await channel.execute(people.chief, 'review.openCycle', openCycleForm());

@@ -12,12 +12,13 @@ import {
 import type restify from 'restify';
 import { z } from 'zod';
 import { badInput, notFound } from '../../bot/platform/errors';
-import { type ApiRoute, parseInput } from '../../bot/platform/http/api';
+import type { ApiRoute } from '../../bot/platform/http/api';
 import { TokenAuthenticator } from '../../bot/platform/http/auth';
 import { createServer } from '../../bot/platform/http/server';
 import { entraPolicy } from '../../bot/platform/http/tokens';
 import { createLogger } from '../../bot/platform/logger';
 import { FileDirectory } from '../../bot/platform/org/fileDirectory';
+import { parseApi } from '../../bot/platform/parse';
 import { person, root, sample } from '../support/app';
 import { startTokenIssuer, type TokenIssuer } from '../support/tokens';
 
@@ -31,7 +32,7 @@ const routes: ApiRoute[] = [
     method: 'POST',
     path: '/notes',
     handle: async ({ caller, body }) => {
-      const input = parseInput(
+      const input = parseApi(
         z.object({ title: z.string().min(1).max(100), priority: z.number().int().min(1).max(5) }),
         body,
       );

@@ -2,7 +2,7 @@
  * The Azure OpenAI adapter against a local server that speaks the same REST shape (test/support/azureOpenAi.ts).
  */
 
-import type { RankedPassage } from '../../bot/features/knowledge/index';
+import type { RankedPassage } from '../../bot/features/knowledge/searchIndex';
 import {
   AzureOpenAiClient,
   type AzureOpenAiSettings,
@@ -47,6 +47,7 @@ const candidate = (id: string, text: string, score: number): RankedPassage => ({
   },
   score,
   coverage: 1,
+  knownCoverage: 1,
 });
 
 const lexicalFirst = candidate('a', 'Säkerhetschefen samordnar säkerhetsarbetet i regionen.', 2);

@@ -1,9 +1,11 @@
 /** Importing governing documents from a folder: formats, structure, re-import, broken files. */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { collections } from '../../bot/collections';
 import { KnowledgeService } from '../../bot/features/knowledge/service';
 import { FileSystemSource } from '../../bot/features/knowledge/source';
 import { createLogger } from '../../bot/platform/logger';
@@ -57,7 +59,7 @@ test('docx, pdf, md and txt import into passages; broken and unsupported files a
   fs.writeFileSync(path.join(dir, 'trasig.pdf'), '%PDF-1.4 garbage');
   fs.writeFileSync(path.join(dir, 'bild.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
 
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(':memory:', collections);
   const knowledge = new KnowledgeService(store, log);
   const report = await knowledge.import(new FileSystemSource([dir]));
   expect(report.imported.sort()).toEqual(['besok.docx', 'nycklar.pdf', 'policy.md']);
@@ -82,7 +84,7 @@ test('docx, pdf, md and txt import into passages; broken and unsupported files a
 test('re-importing a changed document replaces its passages; an unchanged one is left alone', async () => {
   const file = path.join(dir, 'rutin.md');
   fs.writeFileSync(file, '# Rutin\n\nSkrivaren på plan 3 ska låsas varje kväll.\n');
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(':memory:', collections);
   const knowledge = new KnowledgeService(store, log);
   await knowledge.import(new FileSystemSource([dir]));
   expect((await knowledge.import(new FileSystemSource([dir]))).unchanged).toEqual(['rutin.md']);

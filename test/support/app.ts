@@ -1,8 +1,10 @@
 /** Boots the real app on 127.0.0.1:0 with an in-memory store and the sample content; outside calls blocked. */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type App, type AppOverrides, createApp } from '../../bot/app';
+import { collections } from '../../bot/collections';
 import { loadConfig } from '../../bot/config';
 import { createLogger } from '../../bot/platform/logger';
 import type { Store } from '../../bot/platform/store';
@@ -82,10 +84,15 @@ export async function startApp(
     VARN_CONTENT_DIR: path.join(root, 'content'),
     // generated files (reports) go to a fresh folder, never into the working tree
     VARN_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'varn-data-')),
+    // no nightly retention job unless a test asks for one, so each test's scheduler runs only its own jobs
+    VARN_RETENTION_REPORTS: 'never',
+    VARN_RETENTION_QUESTIONS: 'never',
+    VARN_RETENTION_QUIZ_ANSWERS: 'never',
+    VARN_RETENTION_AUDIT: 'never',
     ...env,
   });
   const overrides: AppOverrides = {
-    store: options.store ?? openSqliteStore(options.dbFile ?? ':memory:'),
+    store: options.store ?? openSqliteStore(options.dbFile ?? ':memory:', collections),
     log: createLogger('silent'),
   };
   if (options.clock) overrides.clock = options.clock;

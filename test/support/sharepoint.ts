@@ -3,9 +3,11 @@
  * configuration that points the app at it (msal-node through the endpoint's token service), and
  * the connected store.
  */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { collections } from '../../bot/collections';
 import type { SharePointConfig } from '../../bot/config';
 import { createGraph, type Graph } from '../../bot/platform/graph';
 import { connectSharePoint, type SharePointConnection } from '../../bot/platform/store/sharepoint/connect';
@@ -55,6 +57,7 @@ export async function connectTestSite(
   });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-sp-'));
   const connection = await connectSharePoint(sharePointConfig(graph, site, options.config), {
+    collections,
     networkClient: graph.msalNetworkClient,
     localDbPath: path.join(dir, 'varn.sqlite'),
   });

@@ -1,7 +1,9 @@
 /** Presenters: a campaign, a recipient's record and the viewer's abilities → cards. No I/O, no config. */
 import { renderCard } from '../../platform/cards';
+import type { FailureReason } from '../../platform/delivery/port';
 import { formatDateTime, type Lang, type Translate, translator } from '../../platform/i18n';
 import type { Unit } from '../../platform/org/model';
+import { instantToStockholm } from '../../platform/time';
 import composeAudienceTemplate from './cards/compose-audience.json';
 import composeContentTemplate from './cards/compose-content.json';
 import composeResponseTemplate from './cards/compose-response.json';
@@ -19,7 +21,6 @@ import {
   MAX_QUIZ_QUESTIONS,
 } from './model';
 import { FAILURE_REASONS, type Figures, MAX_TITLE_CHARS, type Problem, type Tally } from './rules';
-import { instantToStockholm } from './time';
 
 export const problemText = (t: Translate, problem: Problem): string => {
   const params = { ...problem.params };
@@ -45,6 +46,12 @@ export interface RecipientView {
   reminder: boolean;
   /** Teams ids (29:…) whose clients refresh the card (the recipient's own). */
   refreshUserIds: string[];
+  /**
+   * The author's preview: the quiz is shown but not required and the recipients' buttons are named,
+   * not offered, so that nothing in the preview blocks the author's own actions (Teams validates every
+   * required input on a card before any action that does not say `associatedInputs: "none"`).
+   */
+  preview?: boolean;
 }
 
 /** The card a recipient sees (and, in a preview, the author). */
@@ -56,7 +63,15 @@ export function recipientCard(lang: Lang, view: RecipientView): object {
   const answered = recipient?.quiz;
   const optionLabel = (q: number, a: number | null | undefined) =>
     a === null || a === undefined ? '' : (quiz?.questions[q]?.options[a] ?? '');
+  const canAcknowledge = campaign.requiresAcknowledgement && !recipient?.acknowledgedAt && !closed;
+  const quizOpen = !!quiz && !answered && !closed;
+  const buttons = [
+    ...(canAcknowledge ? [t('campaign.acknowledge')] : []),
+    ...(quizOpen ? [t('campaign.quizSubmit')] : []),
+  ];
   return renderCard(recipientTemplate, {
+    preview: view.preview === true,
+    previewButtons: buttons.length ? t('campaign.preview.buttons', { buttons: buttons.join(', ') }) : '',
     campaignId: campaign.id,
     refreshLabel: t('campaign.refresh'),
     refreshUserIds: view.refreshUserIds.slice(0, 60),
@@ -75,9 +90,9 @@ export function recipientCard(lang: Lang, view: RecipientView): object {
     acknowledgedText: recipient?.acknowledgedAt
       ? t('campaign.acknowledged', { when: formatDateTime(recipient.acknowledgedAt) })
       : '',
-    canAcknowledge: campaign.requiresAcknowledgement && !recipient?.acknowledgedAt && !closed,
+    canAcknowledge,
     acknowledgeLabel: t('campaign.acknowledge'),
-    quizOpen: !!quiz && !answered && !closed,
+    quizOpen,
     quizIntro: quiz ? t('campaign.quizIntro', { count: quiz.questions.length, passMark: quiz.passMark }) : '',
     answerRequired: t('campaign.answerRequired'),
     questions: (quiz?.questions ?? []).map((q, i) => ({
@@ -272,6 +287,17 @@ function responseText(t: Translate, campaign: Pick<Campaign, 'requiresAcknowledg
   return campaign.requiresAcknowledgement ? t('campaign.response.acknowledge') : t('campaign.response.none');
 }
 
+/** When the campaign went out (the moment it was handed to the sender, as every card shows it), or when it will. */
+function sendFact(t: Translate, campaign: Campaign): { title: string; value: string } {
+  if (campaign.dispatchedAt)
+    return { title: t('campaign.fact.sentAt'), value: formatDateTime(campaign.dispatchedAt) };
+  if (campaign.sendAt) return { title: t('campaign.fact.sendAt'), value: formatDateTime(campaign.sendAt) };
+  return {
+    title: t('campaign.fact.sendAt'),
+    value: campaign.status === 'draft' ? t('campaign.fact.sendNow') : t('campaign.fact.sendingNow'),
+  };
+}
+
 export interface PreviewView {
   campaign: Campaign;
   /** The card recipients get, exactly as sent (rendered by recipientCard). */
@@ -298,10 +324,7 @@ export function previewCard(lang: Lang, view: PreviewView): object {
         value: `${audienceText(t, campaign.audience, view.units, view.groups)} (${t('campaign.fact.count', { count: view.recipients })})`,
       },
       { title: t('campaign.fact.response'), value: responseText(t, campaign) },
-      {
-        title: t('campaign.fact.sendAt'),
-        value: campaign.sendAt ? formatDateTime(campaign.sendAt) : t('campaign.fact.sendNow'),
-      },
+      sendFact(t, campaign),
       {
         title: t('campaign.fact.reminders'),
         value: campaign.reminderAt.length ? campaign.reminderAt.map(formatDateTime).join(', ') : none,
@@ -354,12 +377,38 @@ function tallyFacts(t: Translate, tally: Tally): { title: string; value: string 
   return facts;
 }
 
-export function figuresCard(lang: Lang, campaign: Campaign, figures: Figures, at: string): object {
+/** The campaign's state as a person reads it; a sent campaign says when it went out (the same time on every card). */
+const statusText = (t: Translate, campaign: Campaign): string =>
+  campaign.dispatchedAt && campaign.status !== 'draft'
+    ? t('campaign.status.withTime', {
+        status: t(`campaign.status.${campaign.status}`),
+        when: formatDateTime(campaign.dispatchedAt),
+      })
+    : t(`campaign.status.${campaign.status}`);
+
+/** How many unreached people a figures card names; the rest are counted (the CSV and the tab have them all). */
+const MAX_UNREACHED_SHOWN = 30;
+
+export function figuresCard(
+  lang: Lang,
+  campaign: Campaign,
+  figures: Figures,
+  at: string,
+  unreached: readonly { name: string; reason: FailureReason }[] = [],
+): object {
   const t = translator(lang);
   return renderCard(figuresTemplate, {
+    unreachedLabel: t('campaign.figures.unreached'),
+    unreached: unreached.slice(0, MAX_UNREACHED_SHOWN).map((u) => ({
+      line: `${u.name} ${t(`campaign.figures.failed.${u.reason}`)}`,
+    })),
+    unreachedMore:
+      unreached.length > MAX_UNREACHED_SHOWN
+        ? t('campaign.figures.unreachedMore', { count: unreached.length - MAX_UNREACHED_SHOWN })
+        : '',
     heading: t('campaign.figures.heading', { title: campaign.title }),
     subheading: t('campaign.figures.subheading', {
-      status: t(`campaign.status.${campaign.status}`),
+      status: statusText(t, campaign),
       when: formatDateTime(at),
     }),
     totals: tallyFacts(t, figures.total),
@@ -391,18 +440,26 @@ export function figuresCard(lang: Lang, campaign: Campaign, figures: Figures, at
   });
 }
 
-export function listCard(lang: Lang, campaigns: readonly Campaign[]): object {
+export function listCard(lang: Lang, campaigns: readonly { campaign: Campaign; tally?: Tally }[]): object {
   const t = translator(lang);
   return renderCard(listTemplate, {
     heading: t('campaign.list.heading'),
     empty: t('campaign.list.empty'),
-    campaigns: campaigns.map((c) => ({
+    campaigns: campaigns.map(({ campaign: c, tally }) => ({
       id: c.id,
       title: c.title || '–',
       line: t('campaign.list.line', {
         status: t(`campaign.status.${c.status}`),
         when: formatDateTime(c.dispatchedAt ?? c.sendAt ?? c.updatedAt),
       }),
+      figures: tally
+        ? t('campaign.list.figures', {
+            delivered: tally.delivered,
+            targeted: tally.targeted,
+            acknowledged: tally.acknowledged,
+            failed: tally.failed,
+          })
+        : '',
     })),
     openLabel: t('campaign.list.open'),
     newLabel: t('campaign.list.new'),

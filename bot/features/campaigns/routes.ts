@@ -6,10 +6,17 @@ import { z } from 'zod';
 import { badInput } from '../../platform/errors';
 import type { ApiRequest, ApiResponse, ApiRoute } from '../../platform/http/api';
 import { formatDateTime, type Lang, t, translator } from '../../platform/i18n';
+import { parseCard as parse, parseApi } from '../../platform/parse';
 import type { Caller, CommandRoute, VerbRoute } from '../../platform/teams/routes';
-import { verbs } from '../../platform/teams/routes';
-import { type CampaignContent, campaignContentSchema, MAX_QUIZ_QUESTIONS, type QuizQuestion } from './model';
-import { inState } from './policy';
+import { stockholmToInstant } from '../../platform/time';
+import {
+  type Campaign,
+  type CampaignContent,
+  campaignContentSchema,
+  MAX_QUIZ_QUESTIONS,
+  type QuizQuestion,
+} from './model';
+import { campaignAbilities, campaignPolicy, inState } from './policy';
 import {
   type ComposeStep,
   composeCard,
@@ -24,13 +31,7 @@ import {
 } from './present';
 import type { Problem } from './rules';
 import { type CampaignService, contentOf, defaultContent } from './service';
-import { stockholmToInstant } from './time';
-
-function parse<T>(schema: z.ZodType<T>, data: unknown): T {
-  const result = schema.safeParse(data);
-  if (!result.success) throw badInput();
-  return result.data;
-}
+import { verbs } from './verbs';
 
 const campaignRef = z.object({ campaignId: z.string().uuid() });
 const steps = ['content', 'response', 'audience'] as const;
@@ -152,7 +153,12 @@ export function campaignBot(service: CampaignService): { verbs: VerbRoute[]; com
     const { units, groups } = await service.choices();
     return previewCard(caller.lang, {
       campaign,
-      recipientCard: recipientCard(caller.lang, { campaign, reminder: false, refreshUserIds: [] }),
+      recipientCard: recipientCard(caller.lang, {
+        campaign,
+        reminder: false,
+        refreshUserIds: [],
+        preview: true,
+      }),
       recipients,
       problems: extra.problems ?? problems,
       status: extra.status,
@@ -162,7 +168,7 @@ export function campaignBot(service: CampaignService): { verbs: VerbRoute[]; com
         edit: inState(campaign, 'edit'),
         send: inState(campaign, 'send'),
         cancel: campaign.status === 'scheduled' || campaign.status === 'sending',
-        figures: actor.securityChief || actor.author ? campaign.status !== 'draft' : false,
+        figures: campaignPolicy.can(actor, 'seeFigures', { campaign }) && campaign.status !== 'draft',
       },
     });
   };
@@ -249,11 +255,11 @@ export function campaignBot(service: CampaignService): { verbs: VerbRoute[]; com
     {
       verb: verbs.campaignFigures,
       handle: async (caller, data) => {
-        const { campaign, figures, at } = await service.figures(
+        const { campaign, figures, at, unreached } = await service.figures(
           caller.personId,
           parse(campaignRef, data).campaignId,
         );
-        return figuresCard(caller.lang, campaign, figures, at);
+        return figuresCard(caller.lang, campaign, figures, at, unreached);
       },
     },
     {
@@ -293,7 +299,7 @@ export function campaignBot(service: CampaignService): { verbs: VerbRoute[]; com
       matches: (s) => /^\s*(kampanjer|campaigns)\s*[.!]?\s*$/i.test(s),
       handle: async (caller) =>
         (await service.can(caller.personId, 'seeFigures'))
-          ? listCard(caller.lang, await service.list(caller.personId))
+          ? listCard(caller.lang, await service.overview(caller.personId))
           : noticeCard(t(caller.lang, 'error.forbidden'), t(caller.lang, 'campaign.notAuthor')),
     },
     {
@@ -331,23 +337,35 @@ const problemsResponse = (lang: Lang, problems: Problem[]): ApiResponse => {
   };
 };
 
-const idOf = (request: ApiRequest) => parse(z.string().uuid(), request.params.id);
+const idOf = (request: ApiRequest) =>
+  parseApi(z.object({ id: z.string().uuid() }), { id: request.params.id }).id;
 
 /** The routes the tab uses (mounted under /api by http/, which authenticates the caller first). */
 export function campaignApi(service: CampaignService): ApiRoute[] {
+  /** A campaign as the tab receives it: with what the caller may do with it now. */
+  const withAbilities = async (caller: Caller, campaign: Campaign) => ({
+    ...campaign,
+    abilities: campaignAbilities(await service.actor(caller.personId), campaign),
+  });
   return [
     {
       method: 'GET',
       path: '/campaigns',
-      handle: async ({ caller }) => ({ json: { campaigns: await service.list(caller.personId) } }),
+      handle: async ({ caller }) => {
+        const campaigns = await service.list(caller.personId);
+        const actor = await service.actor(caller.personId);
+        return {
+          json: { campaigns: campaigns.map((c) => ({ ...c, abilities: campaignAbilities(actor, c) })) },
+        };
+      },
     },
     {
       method: 'POST',
       path: '/campaigns',
       handle: async ({ caller, body }) => {
-        const result = await service.create(caller.personId, parse(apiContent, body));
+        const result = await service.create(caller.personId, parseApi(apiContent, body));
         return result.campaign
-          ? { status: 201, json: { campaign: result.campaign } }
+          ? { status: 201, json: { campaign: await withAbilities(caller, result.campaign) } }
           : problemsResponse(caller.lang, result.problems);
       },
     },
@@ -362,7 +380,7 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
         const tr = translator(request.caller.lang);
         return {
           json: {
-            campaign,
+            campaign: await withAbilities(request.caller, campaign),
             recipients,
             problems: problems.map((p) => ({ field: p.field, message: problemText(tr, p) })),
           },
@@ -373,11 +391,11 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
       method: 'PUT',
       path: '/campaigns/:id',
       handle: async (request) => {
-        const content = parse(apiContent, request.body);
+        const content = parseApi(apiContent, request.body);
         const result = await service.edit(request.caller.personId, idOf(request), () => content);
         return result.problems.length
           ? problemsResponse(request.caller.lang, result.problems)
-          : { json: { campaign: result.campaign } };
+          : { json: { campaign: await withAbilities(request.caller, result.campaign) } };
       },
     },
     {
@@ -385,7 +403,12 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
       path: '/campaigns/:id/duplicate',
       handle: async (request) => ({
         status: 201,
-        json: { campaign: await service.duplicate(request.caller.personId, idOf(request)) },
+        json: {
+          campaign: await withAbilities(
+            request.caller,
+            await service.duplicate(request.caller.personId, idOf(request)),
+          ),
+        },
       }),
     },
     {
@@ -395,7 +418,12 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
         const { campaign } = await service.inspect(request.caller.personId, idOf(request));
         return {
           json: {
-            card: recipientCard(request.caller.lang, { campaign, reminder: false, refreshUserIds: [] }),
+            card: recipientCard(request.caller.lang, {
+              campaign,
+              reminder: false,
+              refreshUserIds: [],
+              preview: true,
+            }),
           },
         };
       },
@@ -407,13 +435,21 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
         const result = await service.send(request.caller.personId, idOf(request));
         return result.problems.length
           ? problemsResponse(request.caller.lang, result.problems)
-          : { json: { campaign: result.campaign, recipients: result.recipients } };
+          : {
+              json: {
+                campaign: await withAbilities(request.caller, result.campaign),
+                recipients: result.recipients,
+              },
+            };
       },
     },
     {
       method: 'POST',
       path: '/campaigns/:id/cancel',
-      handle: async (request) => ({ json: await service.cancel(request.caller.personId, idOf(request)) }),
+      handle: async (request) => {
+        const { campaign, stopped } = await service.cancel(request.caller.personId, idOf(request));
+        return { json: { campaign: await withAbilities(request.caller, campaign), stopped } };
+      },
     },
     {
       method: 'GET',
@@ -438,7 +474,7 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
       handle: async (request) => {
         await service.nameAuthor(
           request.caller.personId,
-          parse(z.string().min(1), request.params.personId),
+          parseApi(z.object({ personId: z.string().min(1) }), request.params).personId,
           true,
         );
         return { status: 204 };
@@ -450,11 +486,23 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
       handle: async (request) => {
         await service.nameAuthor(
           request.caller.personId,
-          parse(z.string().min(1), request.params.personId),
+          parseApi(z.object({ personId: z.string().min(1) }), request.params).personId,
           false,
         );
         return { status: 204 };
       },
+    },
+    {
+      method: 'GET',
+      path: '/my/campaigns',
+      handle: async ({ caller }) => ({
+        json: (await service.awaiting(caller.personId)).map((c) => ({
+          id: c.id,
+          title: c.title,
+          dispatchedAt: c.dispatchedAt ?? null,
+          closeAt: c.closeAt ?? null,
+        })),
+      }),
     },
     {
       method: 'GET',

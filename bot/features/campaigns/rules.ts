@@ -4,7 +4,9 @@
  */
 import type { Delivery, FailureReason } from '../../platform/delivery/port';
 import type { MessageKey } from '../../platform/i18n';
+import { withSubUnits } from '../../platform/org/actor';
 import type { Person, Unit } from '../../platform/org/model';
+import { stockholmDay } from '../../platform/time';
 import {
   type Audience,
   type Campaign,
@@ -16,7 +18,6 @@ import {
   MIN_QUIZ_QUESTIONS,
   type Quiz,
 } from './model';
-import { stockholmDay } from './time';
 
 export const MAX_TITLE_CHARS = 120;
 export const MAX_EXPLANATION_CHARS = 500;
@@ -214,22 +215,6 @@ export interface OrganisationSnapshot {
   groupMembers: ReadonlyMap<string, readonly string[]>;
 }
 
-/** The units under `unitIds` (themselves included), following parentId down the line organisation. */
-export function withSubUnits(unitIds: readonly string[], units: readonly Unit[]): Set<string> {
-  const result = new Set(unitIds);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const unit of units) {
-      if (unit.parentId && result.has(unit.parentId) && !result.has(unit.id)) {
-        result.add(unit.id);
-        grew = true;
-      }
-    }
-  }
-  return result;
-}
-
 /** The people an audience reaches, each once, in the directory's order. */
 export function resolveAudience(audience: Audience, org: OrganisationSnapshot): Person[] {
   switch (audience.kind) {
@@ -399,12 +384,4 @@ function overTime(recipients: readonly CampaignRecipient[], deliveries: readonly
     for (const e of events) if (e.day === day) running[e.field] += 1;
     return { day, ...running };
   });
-}
-
-/** The units a manager answers for: the units they manage and everything below them. */
-export function unitsOfManager(personId: string, units: readonly Unit[]): Set<string> {
-  return withSubUnits(
-    units.filter((u) => u.managerId === personId).map((u) => u.id),
-    units,
-  );
 }

@@ -7,12 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type AuditEvent, auditEvent } from '../../platform/audit/model';
-import type { Delivery, Outgoing, Sender } from '../../platform/delivery/port';
+import type { Delivery, FailureReason, Outgoing, Renderer, Sender } from '../../platform/delivery/port';
 import { AppError, badInput, forbidden, notFound } from '../../platform/errors';
 import { langOf } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
+import { type Actor, Actors } from '../../platform/org/actor';
 import type { Directory, Unit } from '../../platform/org/model';
-import type { Scheduler } from '../../platform/schedule/port';
+import type { JobHandler, Scheduler } from '../../platform/schedule/port';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
 import { figuresCsv } from './csv';
 import {
@@ -26,7 +27,14 @@ import {
   jobKinds,
   recipientId,
 } from './model';
-import { type CampaignAbility, type CampaignActor, can, inState, transitions } from './policy';
+import {
+  AUTHOR_GRANT,
+  type CampaignAbility,
+  type CampaignSubject,
+  inState,
+  campaignPolicy as policy,
+  transitions,
+} from './policy';
 import { recipientCard } from './present';
 import {
   cardBytes,
@@ -37,7 +45,6 @@ import {
   resolveAudience,
   scoreQuiz,
   type Tally,
-  unitsOfManager,
   validateContent,
 } from './rules';
 
@@ -60,54 +67,68 @@ export const defaultContent = (): CampaignContent => ({
   reminderAt: [],
 });
 
-const WRITER_REFUSAL = 'campaign.notAuthor' as const;
 const SYSTEM = 'system';
 
-export class CampaignService {
-  constructor(private readonly deps: CampaignServiceDeps) {}
+/** A recipient the campaign's card did not reach, and why. */
+export interface Unreached {
+  personId: string;
+  name: string;
+  reason: FailureReason;
+}
 
-  /** Registers the renderers with the sender and the jobs with the scheduler (the composition root calls it once). */
+export class CampaignService {
+  private readonly actors: Actors;
+
+  constructor(private readonly deps: CampaignServiceDeps) {
+    this.actors = new Actors({
+      directory: deps.directory,
+      clock: deps.clock,
+      // the security chief names authors; the name is a grant the actor carries
+      grants: [async (personId) => ((await deps.store.campaignAuthors.get(personId)) ? [AUTHOR_GRANT] : [])],
+    });
+  }
+
+  /** The scheduler jobs: dispatch, reminders, close. */
+  jobs(): Record<string, JobHandler> {
+    return {
+      [jobKinds.send]: (job) => this.dispatch(job.payload.campaignId ?? ''),
+      [jobKinds.reminder]: (job) => this.remind(job.payload.campaignId ?? '', Number(job.payload.index)),
+      [jobKinds.close]: (job) => this.close(job.payload.campaignId ?? ''),
+    };
+  }
+
+  /** The sender's renderers: the campaign message and its reminder, per recipient. */
+  renderers(): Record<string, Renderer> {
+    return {
+      [deliveryKinds.message]: {
+        render: (campaignId, personId) => this.renderFor(campaignId, personId, false),
+      },
+      [deliveryKinds.reminder]: {
+        render: (campaignId, personId) => this.renderFor(campaignId, personId, true),
+      },
+    };
+  }
+
+  /** Registers the jobs and renderers with the scheduler and the sender (the app does this from the feature's face). */
   register(): void {
-    const { sender, scheduler } = this.deps;
-    sender.register(deliveryKinds.message, {
-      render: (campaignId, personId) => this.renderFor(campaignId, personId, false),
-    });
-    sender.register(deliveryKinds.reminder, {
-      render: (campaignId, personId) => this.renderFor(campaignId, personId, true),
-    });
-    scheduler.register(jobKinds.send, (job) => this.dispatch(job.payload.campaignId ?? ''));
-    scheduler.register(jobKinds.reminder, (job) =>
-      this.remind(job.payload.campaignId ?? '', Number(job.payload.index)),
-    );
-    scheduler.register(jobKinds.close, (job) => this.close(job.payload.campaignId ?? ''));
+    for (const [kind, renderer] of Object.entries(this.renderers()))
+      this.deps.sender.register(kind, renderer);
+    for (const [kind, handler] of Object.entries(this.jobs())) this.deps.scheduler.register(kind, handler);
   }
 
   // ---------------------------------------------------------------------------------------------
   // who is acting
 
-  async actor(personId: string): Promise<CampaignActor> {
-    const { directory, store } = this.deps;
-    const person = await directory.person(personId);
-    const author = !!person && !!(await store.campaignAuthors.get(personId));
-    return {
-      id: personId,
-      securityChief: !!person?.roles.includes('securityChief'),
-      author,
-      managedUnits: person ? unitsOfManager(personId, await directory.units()) : new Set(),
-    };
+  actor(personId: string): Promise<Actor> {
+    return this.actors.of(personId);
   }
 
-  private authorize(
-    actor: CampaignActor,
-    ability: CampaignAbility,
-    subject?: Parameters<typeof can>[2],
-  ): void {
-    if (!can(actor, ability, subject))
-      throw forbidden(ability === 'respond' ? 'campaign.error.notRecipient' : WRITER_REFUSAL);
+  private authorize(actor: Actor, ability: CampaignAbility, subject?: CampaignSubject): void {
+    policy.authorize(actor, ability, subject);
   }
 
   async can(personId: string, ability: CampaignAbility): Promise<boolean> {
-    return can(await this.actor(personId), ability);
+    return policy.can(await this.actor(personId), ability, undefined);
   }
 
   /** The security chief names (or removes) an author. */
@@ -262,7 +283,7 @@ export class CampaignService {
   async inspect(
     actorId: string,
     campaignId: string,
-  ): Promise<{ campaign: Campaign; problems: Problem[]; recipients: number; actor: CampaignActor }> {
+  ): Promise<{ campaign: Campaign; problems: Problem[]; recipients: number; actor: Actor }> {
     const actor = await this.actor(actorId);
     this.authorize(actor, 'preview');
     const { value: campaign } = await this.load(campaignId);
@@ -513,7 +534,7 @@ export class CampaignService {
   async view(actorId: string, lang: 'sv' | 'en', campaignId: string): Promise<object> {
     const { value: campaign } = await this.load(campaignId);
     const recipient = (await this.deps.store.campaignRecipients.get(recipientId(campaignId, actorId)))?.value;
-    if (!recipient || recipient.personId !== actorId) throw forbidden('campaign.error.notRecipient');
+    this.authorize(await this.actor(actorId), 'viewDelivery', { campaign, recipient });
     return recipientCard(lang, {
       campaign,
       recipient,
@@ -548,6 +569,8 @@ export class CampaignService {
           throw badInput('campaign.error.badAnswer');
         return a;
       });
+      // the card requires every answer; a client that skips its validation is held to the same rule
+      if (!recipient.quiz && given.some((a) => a === null)) throw badInput('campaign.error.quizIncomplete');
       if (recipient.quiz) return undefined;
       return { ...recipient, quiz: { answers: given, ...scoreQuiz(quiz, given), answeredAt: now } };
     });
@@ -563,25 +586,20 @@ export class CampaignService {
     const { store, clock } = this.deps;
     const { value: campaign } = await this.load(campaignId);
     const id = recipientId(campaignId, actorId);
+    const actor = await this.actor(actorId);
     for (let attempt = 0; ; attempt++) {
       const stored = await store.campaignRecipients.get(id);
       if (!stored) {
-        const actor = await this.actor(actorId);
         // an author pressing the buttons of a preview
-        if (can(actor, 'preview'))
+        if (policy.can(actor, 'preview', { campaign }))
           throw new AppError({ id: 'preview_only', status: 400, messageKey: 'campaign.previewOnly' });
+        // no delivery of the caller's own to respond to
         throw forbidden('campaign.error.notRecipient');
       }
       // responding needs no role: only that the record is the caller's own and the campaign is out
-      const self: CampaignActor = {
-        id: actorId,
-        securityChief: false,
-        author: false,
-        managedUnits: new Set(),
-      };
-      if (!can(self, 'respond', { campaign, recipient: stored.value })) {
+      if (!policy.can(actor, 'respond', { campaign, recipient: stored.value })) {
         if (stored.value.personId === actorId) throw conflict('campaign.closedNoResponse');
-        throw forbidden('campaign.error.notRecipient');
+        policy.authorize(actor, 'respond', { campaign, recipient: stored.value });
       }
       const now = clock().toISOString();
       const next = change(campaign, stored.value, now);
@@ -628,10 +646,23 @@ export class CampaignService {
   async figures(
     actorId: string,
     campaignId: string,
-  ): Promise<{ campaign: Campaign; figures: Figures; at: string }> {
+  ): Promise<{ campaign: Campaign; figures: Figures; at: string; unreached: Unreached[] }> {
     this.authorize(await this.actor(actorId), 'seeFigures');
     const { value: campaign } = await this.load(campaignId);
-    return { campaign, figures: await this.figuresOf(campaign), at: this.deps.clock().toISOString() };
+    // who the campaign did not reach, and why: the figures say how many, the author must know who to follow up
+    const unreached: Unreached[] = [];
+    for (const d of await this.messageDeliveries(campaignId)) {
+      if (d.status !== 'failed') continue;
+      const name = (await this.deps.directory.person(d.personId))?.name ?? d.personId;
+      unreached.push({ personId: d.personId, name, reason: d.failure?.reason ?? 'other' });
+    }
+    unreached.sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+    return {
+      campaign,
+      figures: await this.figuresOf(campaign),
+      at: this.deps.clock().toISOString(),
+      unreached,
+    };
   }
 
   private async figuresOf(campaign: Campaign): Promise<Figures> {
@@ -686,6 +717,28 @@ export class CampaignService {
       });
     }
     return { unitNames, campaigns };
+  }
+
+  /** The list the chat shows: every campaign, with its figures once it has gone out. */
+  async overview(actorId: string): Promise<{ campaign: Campaign; tally?: Tally }[]> {
+    const campaigns = await this.list(actorId);
+    return Promise.all(
+      campaigns.map(async (campaign) =>
+        campaign.dispatchedAt ? { campaign, tally: (await this.figuresOf(campaign)).total } : { campaign },
+      ),
+    );
+  }
+
+  /** Campaigns out to the person that still wait for their acknowledgement (only their own recipient records). */
+  async awaiting(personId: string): Promise<Campaign[]> {
+    const mine = (await this.deps.store.campaignRecipients.find({ personId })).map((r) => r.value);
+    const waiting: Campaign[] = [];
+    for (const recipient of mine) {
+      if (recipient.acknowledgedAt) continue;
+      const campaign = (await this.deps.store.campaigns.get(recipient.campaignId))?.value;
+      if (campaign?.status === 'sending' && campaign.requiresAcknowledgement) waiting.push(campaign);
+    }
+    return waiting;
   }
 
   async list(actorId: string): Promise<Campaign[]> {

@@ -34,7 +34,10 @@ export interface DocumentReview {
   nextReviewDate: string;
   periodYears: number;
   state: DocumentReviewState;
-  /** Where the open task's cards are, so they can be updated for everyone. */
-  cards: SentMessage[];
+  /**
+   * Where the open task's cards were kept before they moved to the shared `sentCards` copies
+   * (platform/teams/copies.ts); still read, so that a review stored earlier updates those cards too.
+   */
+  cards?: SentMessage[];
   answers: DocumentReviewAnswer[];
 }

@@ -1,22 +1,17 @@
 /**
  * Who may do what with a governing document's review: one declared policy, used by the card
- * handlers (and the tab later). Only the document's owner, or the security chief, may answer.
+ * handlers, the cards and the tab API. Only the document's owner, or the security chief, may answer.
  */
+import { type Actor, hasRole } from '../../platform/org/actor';
+import { definePolicy } from '../../platform/policy';
 import type { DocumentReview } from './model';
 
-export interface GovernanceActor {
-  id: string;
-  securityChief: boolean;
-}
+const responsible = (actor: Actor, review: DocumentReview) =>
+  review.ownerIds.includes(actor.id) || hasRole(actor, 'securityChief');
 
-export type DocumentReviewAbility = 'view' | 'answer';
+export const documentReviewPolicy = definePolicy<DocumentReview>()({
+  view: responsible,
+  answer: (actor, review) => responsible(actor, review) && review.state === 'awaitingAnswer',
+});
 
-export function can(actor: GovernanceActor, ability: DocumentReviewAbility, review: DocumentReview): boolean {
-  const responsible = review.ownerIds.includes(actor.id) || actor.securityChief;
-  switch (ability) {
-    case 'view':
-      return responsible;
-    case 'answer':
-      return responsible && review.state === 'awaitingAnswer';
-  }
-}
+export type DocumentReviewAbility = (typeof documentReviewPolicy.abilities)[number];

@@ -1,16 +1,17 @@
 /** The review card: a document's review and the viewer's abilities → card. No I/O, no config. */
 import { renderCard } from '../../platform/cards';
 import { formatDateTime, type Lang, translator } from '../../platform/i18n';
+import type { Actor } from '../../platform/org/actor';
 import type { DocumentRecord } from '../knowledge/model';
 import reviewTemplate from './cards/review.json';
 import type { DocumentReview } from './model';
-import { can, type GovernanceActor } from './policy';
+import { documentReviewPolicy } from './policy';
 
 export const MAX_COMMENT_CHARS = 1000;
 
 export function reviewCard(
   lang: Lang,
-  actor: GovernanceActor,
+  actor: Actor,
   review: DocumentReview,
   document: DocumentRecord | undefined,
   refreshUserIds: string[],
@@ -19,7 +20,7 @@ export function reviewCard(
   const last = review.answers.at(-1);
   const answered = review.state === 'scheduled' && last !== undefined;
   const awaiting = review.state === 'awaitingAnswer';
-  const canAnswer = can(actor, 'answer', review);
+  const canAnswer = documentReviewPolicy.can(actor, 'answer', review);
   const facts = [
     { title: t('governance.owner'), value: review.ownerText ?? '' },
     { title: t('governance.adoptedBy'), value: document?.adoptedBy ?? '' },

@@ -1,9 +1,11 @@
 /** The document review's card verbs: parse (zod), then the service loads, authorizes, acts, presents. */
 import { z } from 'zod';
 import type { ApiRoute } from '../../platform/http/api';
-import { parseVerbData as parse, type VerbRoute, verbs } from '../../platform/teams/routes';
+import { parseCard as parse } from '../../platform/parse';
+import type { VerbRoute } from '../../platform/teams/routes';
 import { OUTCOMES } from './model';
 import type { GovernanceService } from './service';
+import { verbs } from './verbs';
 
 const reviewRef = z.object({ documentId: z.string().min(1).max(200) });
 const answer = reviewRef.extend({
@@ -37,7 +39,7 @@ export function governanceApiRoutes(service: GovernanceService): ApiRoute[] {
       method: 'GET',
       path: '/governance/reviews',
       handle: async ({ caller }) => ({
-        json: (await service.listFor(caller.personId)).map(({ review, canAnswer }) => ({
+        json: (await service.listFor(caller.personId)).map(({ review, abilities }) => ({
           documentId: review.documentId,
           title: review.title,
           link: review.link,
@@ -45,7 +47,7 @@ export function governanceApiRoutes(service: GovernanceService): ApiRoute[] {
           nextReviewDate: review.nextReviewDate,
           state: review.state,
           lastAnswer: review.answers.at(-1) ?? null,
-          abilities: { answer: canAnswer },
+          abilities,
         })),
       }),
     },

@@ -3,6 +3,7 @@
  * where. Plain functions over plain data.
  */
 import type { Role } from '../../platform/org/model';
+import { addYears, isValidDay } from '../../platform/time';
 import type { DocumentReview, DocumentReviewState } from './model';
 
 /** The state machine: the review date opens the task, the owner's answer closes it until the next date. */
@@ -32,28 +33,8 @@ export function reviewPeriodOf(text: string | undefined): number | undefined {
   return undefined;
 }
 
-export function isValidDate(date: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === date;
-}
-
 /** An unanswered review is brought back to the owner (and the security chief) this many days after it opened. */
 export const REMINDER_AFTER_DAYS = 14;
-
-export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
-
-/** A date `years` on; 29 February becomes 28 February in a common year. */
-export function addYears(date: string, years: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(y + years, m - 1, d));
-  if (target.getUTCMonth() !== m - 1) target.setUTCDate(0);
-  return target.toISOString().slice(0, 10);
-}
 
 /**
  * When a document is next reviewed, from what it says: a date ("Nästa revidering: 2027-03-18"),
@@ -67,9 +48,9 @@ export function nextReviewOf(
 ): { date: string; periodYears: number } | undefined {
   const period = reviewPeriodOf(metadata.nextReview);
   const explicit = metadata.nextReview ? ISO_DATE.exec(metadata.nextReview)?.[0] : undefined;
-  if (explicit && isValidDate(explicit)) return { date: explicit, periodYears: period ?? 1 };
+  if (explicit && isValidDay(explicit)) return { date: explicit, periodYears: period ?? 1 };
   const adopted = metadata.adoptedDate ? ISO_DATE.exec(metadata.adoptedDate)?.[0] : undefined;
-  if (!period || !adopted || !isValidDate(adopted)) return undefined;
+  if (!period || !adopted || !isValidDay(adopted)) return undefined;
   let date = addYears(adopted, period);
   for (let k = 2; date < today; k++) date = addYears(adopted, period * k);
   return { date, periodYears: period };
@@ -96,17 +77,3 @@ export function ownerRoleOf(owner: string | undefined): Role | undefined {
 /** Whether a stored review is still the one a job was scheduled for. */
 export const isDue = (review: Pick<DocumentReview, 'state' | 'nextReviewDate'>, date: string) =>
   review.state === 'scheduled' && review.nextReviewDate === date;
-
-/** The instant it is `hour`:00 in Europe/Stockholm on `date` (summer and winter time alike). */
-export function stockholmTime(date: string, hour = 8): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const guess = Date.UTC(y, m - 1, d, hour);
-  const local = Number(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Stockholm',
-      hour: '2-digit',
-      hourCycle: 'h23',
-    }).format(new Date(guess)),
-  );
-  return new Date(guess - (local - hour) * 3_600_000).toISOString();
-}

@@ -1,26 +1,20 @@
 import { type AuditEvent, auditEvent } from '../../platform/audit/model';
-import type { Delivery, Sender } from '../../platform/delivery/port';
-import { badInput, forbidden, notFound } from '../../platform/errors';
-import { formatDate, type Lang, langOf } from '../../platform/i18n';
+import type { Delivery, Renderer, Sender } from '../../platform/delivery/port';
+import { badInput, notFound } from '../../platform/errors';
+import { type Lang, langOf } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
 import type { Messenger, SentMessage } from '../../platform/messaging';
+import { type Actor, Actors } from '../../platform/org/actor';
 import type { Directory } from '../../platform/org/model';
-import type { Job, Scheduler } from '../../platform/schedule/port';
+import type { Job, JobHandler, Scheduler } from '../../platform/schedule/port';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
+import { CardCopies } from '../../platform/teams/copies';
+import { addDays, addYears, stockholmDay, stockholmTime } from '../../platform/time';
 import type { DocumentRecord } from '../knowledge/model';
 import type { DocumentReview, DocumentReviewOutcome } from './model';
-import { can, type GovernanceActor } from './policy';
+import { type DocumentReviewAbility, documentReviewPolicy as policy } from './policy';
 import { MAX_COMMENT_CHARS, reviewCard } from './present';
-import {
-  addDays,
-  addYears,
-  isDue,
-  nextReviewOf,
-  ownerRoleOf,
-  REMINDER_AFTER_DAYS,
-  stockholmTime,
-  transitions,
-} from './rules';
+import { isDue, nextReviewOf, ownerRoleOf, REMINDER_AFTER_DAYS, transitions } from './rules';
 
 /** The scheduler's job kind and the sender's card kinds. */
 export const REVIEW_JOB = 'governance.documentReview';
@@ -47,45 +41,68 @@ export interface AnswerInput {
   comment?: string;
 }
 
+/** The reviews' notices go out at 08:00 Stockholm time. */
+const NOTIFY_HOUR = 8;
+const dueAt = (date: string) => stockholmTime(date, NOTIFY_HOUR).toISOString();
+
+/** The copies of one review period's cards: a document is reviewed again every period. */
+const periodOf = (documentId: string, date: string) => `${documentId}@${date}`;
+
 const event = (e: Omit<AuditEvent, 'id' | 'recordType'>): AuditEvent =>
   auditEvent({ recordType: RECORD_TYPE, ...e });
 
 export class GovernanceService {
-  constructor(private readonly deps: GovernanceDeps) {}
+  private readonly actors: Actors;
+  private readonly copies: CardCopies;
 
-  /** Registers the job and the cards with the scheduler and the sender (once, at start). */
+  constructor(private readonly deps: GovernanceDeps) {
+    this.actors = new Actors({ directory: deps.directory, clock: deps.clock });
+    this.copies = new CardCopies({ store: deps.store, messenger: deps.messenger, log: deps.log });
+  }
+
+  /** The scheduler jobs: opening a document's review on its date, and the reminder. */
+  jobs(): Record<string, JobHandler> {
+    return {
+      [REVIEW_JOB]: (job: Job) => this.open(job.payload.documentId ?? '', job.payload.date ?? ''),
+      [REMINDER_JOB]: (job: Job) => this.remind(job.payload.documentId ?? '', job.payload.date ?? ''),
+    };
+  }
+
+  /** The sender's renderers: the review task card, and the notice of a revision. */
+  renderers(): Record<string, Renderer> {
+    return {
+      [REVIEW_CARD]: {
+        render: async (documentId, personId) => {
+          const review = await this.deps.store.documentReviews.get(documentId);
+          // the task was answered before the card went out: nothing to send
+          if (review?.value.state !== 'awaitingAnswer') return undefined;
+          return this.cardFor(personId, review.value);
+        },
+        sent: (delivery: Delivery, message: SentMessage) => this.remember(delivery, message),
+      },
+      [REVISION_NOTICE]: {
+        render: async (documentId, personId) => {
+          const review = await this.deps.store.documentReviews.get(documentId);
+          return review ? this.cardFor(personId, review.value) : undefined;
+        },
+        sent: (delivery: Delivery, message: SentMessage) => this.remember(delivery, message),
+      },
+    };
+  }
+
+  /** Registers the jobs and renderers with the scheduler and the sender (the app does this from the feature's face). */
   register(): void {
-    const { scheduler, sender } = this.deps;
-    scheduler.register(REVIEW_JOB, (job: Job) =>
-      this.open(job.payload.documentId ?? '', job.payload.date ?? ''),
-    );
-    scheduler.register(REMINDER_JOB, (job: Job) =>
-      this.remind(job.payload.documentId ?? '', job.payload.date ?? ''),
-    );
-    sender.register(REVIEW_CARD, {
-      render: async (documentId, personId) => {
-        const review = await this.deps.store.documentReviews.get(documentId);
-        // the task was answered before the card went out: nothing to send
-        if (review?.value.state !== 'awaitingAnswer') return undefined;
-        return this.cardFor(personId, review.value);
-      },
-      sent: (delivery: Delivery, message: SentMessage) => this.remember(delivery.recordId, message),
-    });
-    sender.register(REVISION_NOTICE, {
-      render: async (documentId, personId) => {
-        const review = await this.deps.store.documentReviews.get(documentId);
-        return review ? this.cardFor(personId, review.value) : undefined;
-      },
-      sent: (delivery: Delivery, message: SentMessage) => this.remember(delivery.recordId, message),
-    });
+    for (const [kind, handler] of Object.entries(this.jobs())) this.deps.scheduler.register(kind, handler);
+    for (const [kind, renderer] of Object.entries(this.renderers()))
+      this.deps.sender.register(kind, renderer);
   }
 
   private async chiefIds(): Promise<string[]> {
     return (await this.deps.directory.withRole('securityChief')).map((p) => p.id);
   }
 
-  private async actor(personId: string): Promise<GovernanceActor> {
-    return { id: personId, securityChief: (await this.chiefIds()).includes(personId) };
+  private actor(personId: string): Promise<Actor> {
+    return this.actors.of(personId);
   }
 
   /** The owner as the directory knows them: the role the document names, else the security chief. */
@@ -96,7 +113,7 @@ export class GovernanceService {
   }
 
   private today(): string {
-    return formatDate(this.deps.clock().toISOString());
+    return stockholmDay(this.deps.clock());
   }
 
   private jobId(review: Pick<DocumentReview, 'documentId' | 'nextReviewDate'>): string {
@@ -111,7 +128,7 @@ export class GovernanceService {
     await this.deps.scheduler.schedule({
       id: this.jobId(review),
       kind: REVIEW_JOB,
-      dueAt: stockholmTime(review.nextReviewDate),
+      dueAt: dueAt(review.nextReviewDate),
       payload: { documentId: review.documentId, date: review.nextReviewDate },
     });
   }
@@ -156,7 +173,6 @@ export class GovernanceService {
           ...facts,
           nextReviewDate: next.date,
           state: 'scheduled',
-          cards: [],
           answers: [],
         };
         await store.transaction(async (tx) => {
@@ -229,7 +245,9 @@ export class GovernanceService {
     let stored = await store.documentReviews.get(documentId);
     if (!stored) return;
     if (isDue(stored.value, date)) {
-      const opened: DocumentReview = { ...stored.value, state: transitions.open.to, cards: [] };
+      // a new period: its cards are remembered as copies of this period; the last period's legacy list goes
+      const { cards: _lastPeriod, ...rest } = stored.value;
+      const opened: DocumentReview = { ...rest, state: transitions.open.to };
       try {
         await store.transaction(async (tx) => {
           await tx.documentReviews.update(opened, stored?.version ?? '');
@@ -255,7 +273,7 @@ export class GovernanceService {
     await this.deps.scheduler.schedule({
       id: this.reminderJobId(review),
       kind: REMINDER_JOB,
-      dueAt: stockholmTime(addDays(date, REMINDER_AFTER_DAYS)),
+      dueAt: dueAt(addDays(date, REMINDER_AFTER_DAYS)),
       payload: { documentId, date },
     });
   }
@@ -286,25 +304,10 @@ export class GovernanceService {
     ]);
   }
 
-  private async remember(documentId: string, message: SentMessage): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const stored = await this.load(documentId);
-      if (
-        stored.value.cards.some(
-          (c) => c.activityId === message.activityId && c.conversationId === message.conversationId,
-        )
-      )
-        return;
-      try {
-        await this.deps.store.documentReviews.update(
-          { ...stored.value, cards: [...stored.value.cards, message] },
-          stored.version,
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof VersionConflict)) throw error;
-      }
-    }
+  /** A card out about a review period (the delivery's batch ends with the period's date). */
+  private remember(delivery: Delivery, message: SentMessage): Promise<void> {
+    const date = delivery.batchId.slice(delivery.batchId.lastIndexOf(':') + 1);
+    return this.copies.remember(periodOf(delivery.recordId, date), message, { id: delivery.key });
   }
 
   private async refreshIds(review: DocumentReview): Promise<string[]> {
@@ -329,29 +332,31 @@ export class GovernanceService {
   }
 
   /** The reviews the person may see (the documents they own; every one for the security chief), with what they may do. */
-  async listFor(actorId: string): Promise<{ review: DocumentReview; canAnswer: boolean }[]> {
+  async listFor(
+    actorId: string,
+  ): Promise<{ review: DocumentReview; abilities: Record<DocumentReviewAbility, boolean> }[]> {
     const actor = await this.actor(actorId);
     return (await this.deps.store.documentReviews.list())
       .map((stored) => stored.value)
-      .filter((review) => can(actor, 'view', review))
+      .filter((review) => policy.can(actor, 'view', review))
       .sort((a, b) => a.nextReviewDate.localeCompare(b.nextReviewDate))
-      .map((review) => ({ review, canAnswer: can(actor, 'answer', review) }));
+      .map((review) => ({ review, abilities: policy.abilitiesOf(actor, review) }));
   }
 
   /** The current card for whoever may see it (refresh, a stale card). */
   async view(actorId: string, lang: Lang, documentId: string): Promise<object> {
     const { value: review } = await this.load(documentId);
-    if (!can(await this.actor(actorId), 'view', review)) throw forbidden();
+    policy.authorize(await this.actor(actorId), 'view', review);
     return this.cardFor(actorId, review, lang);
   }
 
   /** The owner's (or the security chief's) answer. A second click or a stale card shows the current state. */
   async answer(actorId: string, lang: Lang, documentId: string, input: AnswerInput): Promise<object> {
-    const { store, clock, log, sender } = this.deps;
+    const { store, clock, sender } = this.deps;
     const stored = await this.load(documentId);
     const actor = await this.actor(actorId);
-    if (!can(actor, 'view', stored.value)) throw forbidden();
-    if (!can(actor, 'answer', stored.value)) return this.cardFor(actorId, stored.value, lang);
+    policy.authorize(actor, 'view', stored.value);
+    if (!policy.can(actor, 'answer', stored.value)) return this.cardFor(actorId, stored.value, lang);
     const comment = input.comment?.trim() || undefined;
     if (comment && comment.length > MAX_COMMENT_CHARS)
       throw badInput('governance.commentTooLong', { max: MAX_COMMENT_CHARS });
@@ -398,16 +403,11 @@ export class GovernanceService {
     }
     await this.schedule(answered);
     await this.deps.scheduler.cancel(this.reminderJobId(before));
-    for (const copy of before.cards) {
-      try {
-        await this.deps.messenger.updateCard(copy, await this.cardFor(copy.personId, answered));
-      } catch (error) {
-        log.warn(
-          { err: error, documentId, personId: copy.personId },
-          'could not update a copy of the review card',
-        );
-      }
-    }
+    await this.copies.update(
+      periodOf(documentId, before.nextReviewDate),
+      (copy) => this.cardFor(copy.personId, answered),
+      before.cards,
+    );
     if (input.outcome === 'needsRevision') {
       const others = (await this.chiefIds()).filter((id) => id !== actorId);
       await sender.enqueue(

@@ -1,32 +1,13 @@
 /**
  * Where governing documents come from, behind a port: a folder or files on disk here; the
- * SharePoint document library in production (bot/store/sharepoint/library.ts, LibrarySource).
+ * SharePoint document library in production (platform/store/sharepoint/library.ts, LibrarySource).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { DocumentSource, SourceFile } from '../../platform/documents/source';
 
-/**
- * Where governing documents are kept in a document library (the SharePoint library's folder the
- * knowledge import reads; generated reports live in their own folders and are not imported).
- */
-export const GOVERNING_FOLDER = 'Styrande dokument';
-
-export interface SourceFile {
-  /** Stable across re-imports: the same key replaces the same document. */
-  key: string;
-  name: string;
-  /** A link that opens the document. */
-  link: string;
-  read(): Promise<Uint8Array>;
-}
-
-export interface DocumentSource {
-  /** The files to import: every file, or (a source that knows what changed) only the changed ones. */
-  list(): Promise<SourceFile[]>;
-  /** Keys of documents that left the source since the last import (asked after `list`). */
-  removed?(): Promise<string[]>;
-}
+export { type DocumentSource, GOVERNING_FOLDER, type SourceFile } from '../../platform/documents/source';
 
 /** Files and folders on disk (folders are read recursively; hidden files are skipped). */
 export class FileSystemSource implements DocumentSource {

@@ -22,6 +22,8 @@ export interface Question {
   status: QuestionStatus;
   /** What the bot showed (quotes), for the security function's context. */
   shown: ShownAnswer[];
+  /** How sure the bot was: answer, uncertain (the quotes may help), none (nothing relevant). */
+  confidence?: 'answer' | 'uncertain' | 'none';
   /** The AI phrasing shown above the quotes (only with Azure OpenAI configured). */
   summary?: string;
   escalatedAt?: string;
@@ -31,9 +33,13 @@ export interface Question {
   answeredAt?: string;
   /** Kept as a curated answer that later, similar questions find first. */
   curated: boolean;
-  /** The asker's answer card, and the cards sent to the security function: all are updated when one answers. */
+  /**
+   * Where the asker's card and the security function's cards were kept before they moved to the
+   * shared `sentCards` copies (platform/teams/copies.ts); still read, so that a question stored
+   * earlier updates those cards too when it is answered.
+   */
   askerCard?: SentMessage;
-  functionCards: SentMessage[];
+  functionCards?: SentMessage[];
 }
 
 export interface Feedback {

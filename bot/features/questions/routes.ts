@@ -1,9 +1,11 @@
 /** The questions feature's card verbs: parse (zod), then the service loads, authorizes, acts, presents. */
 import { z } from 'zod';
-import { type ApiRoute, parseInput } from '../../platform/http/api';
-import { parseVerbData as parse, type VerbRoute, verbs } from '../../platform/teams/routes';
-import type { Question } from './model';
-import type { QuestionService } from './service';
+import { AppError } from '../../platform/errors';
+import type { ApiRoute } from '../../platform/http/api';
+import { parseCard as parse, parseApi } from '../../platform/parse';
+import type { CommandRoute, VerbRoute } from '../../platform/teams/routes';
+import type { QuestionService, QuestionWithAbilities } from './service';
+import { verbs } from './verbs';
 
 const questionRef = z.object({ questionId: z.string().uuid() });
 const feedback = questionRef.extend({
@@ -40,8 +42,22 @@ export function questionVerbs(service: QuestionService): VerbRoute[] {
   ];
 }
 
+/** The security function's chat command: the open questions, with whether their cards reached anyone. */
+export function questionCommands(service: QuestionService): CommandRoute[] {
+  return [
+    {
+      name: 'questions.open',
+      matches: (text) =>
+        /^\s*(obesvarade frågor|öppna frågor|open questions|unanswered questions)\s*[?.!]?\s*$/i.test(text),
+      handle: (caller) => service.openQuestions(caller.personId, caller.lang),
+    },
+  ];
+}
+
+const conflict = () => new AppError({ id: 'conflict', status: 409, messageKey: 'error.alreadyHandled' });
+
 /** What the tab shows of a question: no card bookkeeping. */
-const questionJson = (q: Question) => ({
+const questionJson = ({ question: q, abilities }: QuestionWithAbilities) => ({
   id: q.id,
   text: q.text,
   status: q.status,
@@ -53,6 +69,7 @@ const questionJson = (q: Question) => ({
   answeredByName: q.answeredByName ?? null,
   answeredAt: q.answeredAt ?? null,
   curated: q.curated,
+  abilities,
 });
 
 /** The questions feature's tab API: the security function's queue, and one question for whoever may see it. */
@@ -65,9 +82,29 @@ export function questionApiRoutes(service: QuestionService): ApiRoute[] {
     },
     {
       method: 'GET',
+      path: '/my/questions',
+      handle: async ({ caller }) => ({ json: (await service.asked(caller.personId)).map(questionJson) }),
+    },
+    {
+      method: 'POST',
+      path: '/questions/:id/answer',
+      handle: async ({ caller, params, body }) => {
+        const { id } = parseApi(z.object({ id: z.string().uuid() }), params);
+        const input = parseApi(z.object({ answer: z.string(), keep: z.boolean().optional() }), body);
+        await service.answer(caller.personId, caller.lang, id, input);
+        const answered = await service.get(caller.personId, id);
+        const question = answered.question;
+        // the question was no longer open (answered by someone else): nothing changed, and the caller is told
+        if (question.answeredBy !== caller.personId || question.answer !== input.answer.trim())
+          throw conflict();
+        return { json: questionJson(answered) };
+      },
+    },
+    {
+      method: 'GET',
       path: '/questions/:id',
       handle: async ({ caller, params }) => {
-        const { id } = parseInput(z.object({ id: z.string().uuid() }), params);
+        const { id } = parseApi(z.object({ id: z.string().uuid() }), params);
         return { json: questionJson(await service.get(caller.personId, id)) };
       },
     },

@@ -6,18 +6,46 @@
 
 import { randomUUID } from 'node:crypto';
 import { auditEvent } from '../../platform/audit/model';
-import { AppError, badInput, forbidden, notFound } from '../../platform/errors';
+import type { Delivery, Renderer, Sender } from '../../platform/delivery/port';
+import { AppError, badInput, notFound } from '../../platform/errors';
 import { langOf, t } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
-import { type Messenger, NotReachable, type SentMessage } from '../../platform/messaging';
+import type { Messenger, SentMessage } from '../../platform/messaging';
+import { type Actor, Actors } from '../../platform/org/actor';
 import type { Directory } from '../../platform/org/model';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
 import type { GroupCommit, StoreWrite } from '../../platform/store/groupCommit';
-import type { AnswerView } from '../knowledge/answer';
+import { CardCopies } from '../../platform/teams/copies';
+import { type AnswerView, answerViewOf } from '../knowledge/answer';
+import { type Channel, channelsFor } from '../knowledge/channels';
 import type { KnowledgeService } from '../knowledge/service';
 import type { Question } from './model';
-import { type Actor, can, transitions } from './policy';
-import { answerCard, deliveredCard, MAX_ANSWER_CHARS, questionCard } from './present';
+import { questionPolicy as policy, questionAbilities, transitions } from './policy';
+import {
+  answerCard,
+  deliveredCard,
+  MAX_ANSWER_CHARS,
+  type OpenQuestion,
+  openQuestionsCard,
+  questionCard,
+  undeliveredCard,
+} from './present';
+
+/** The sender's kinds: the escalated question to each member of the security function, and the asker told when none was reached. */
+export const questionKinds = {
+  escalated: 'questions.escalated',
+  undelivered: 'questions.undelivered',
+} as const;
+const batchOf = (questionId: string) => `question:${questionId}`;
+
+/** The kinds of a question's cards: the asker's answer card, a security function member's question card. */
+const ASKER = 'asker';
+const FUNCTION = 'function';
+
+export interface QuestionWithAbilities {
+  question: Question;
+  abilities: Record<(typeof questionAbilities)[number], boolean>;
+}
 
 export interface Asker {
   id: string;
@@ -36,25 +64,86 @@ export interface QuestionServiceDeps {
   securityFunctionIds: string[];
   /** Teams user ids (29:…) of people, for card refresh; optional. */
   teamsIdOf: (personId: string) => Promise<string | undefined>;
+  /** Where questions the documents cannot answer belong instead (content/channels.json); none when absent. */
+  channels?: Channel[];
   /** The store's group commit: a question is written in a transaction shared with other turns (see store/groupCommit.ts). */
   commits: GroupCommit<StoreWrite>;
+  /** The durable sender: escalation cards go out through it (it opens chats with people who never wrote to the bot). */
+  sender: Sender;
 }
 
 export class QuestionService {
-  constructor(private readonly deps: QuestionServiceDeps) {}
+  private readonly actors: Actors;
+  private readonly copies: CardCopies;
 
-  async securityFunction(): Promise<string[]> {
-    if (this.deps.securityFunctionIds.length > 0) return this.deps.securityFunctionIds;
-    const { directory } = this.deps;
-    const people = [
-      ...(await directory.withRole('securityChief')),
-      ...(await directory.withRole('securityOfficer')),
-    ];
-    return [...new Set(people.map((p) => p.id))];
+  constructor(private readonly deps: QuestionServiceDeps) {
+    this.actors = new Actors({
+      directory: deps.directory,
+      clock: deps.clock,
+      securityFunctionIds: deps.securityFunctionIds,
+    });
+    this.copies = new CardCopies({ store: deps.store, messenger: deps.messenger, log: deps.log });
   }
 
-  async actor(personId: string): Promise<Actor> {
-    return { id: personId, securityFunction: (await this.securityFunction()).includes(personId) };
+  securityFunction(): Promise<string[]> {
+    return this.actors.securityFunction();
+  }
+
+  /** The escalation's renderers, registered with the sender by the composition root. */
+  renderers(): Record<string, Renderer> {
+    return {
+      [questionKinds.escalated]: {
+        render: async (questionId, personId) => {
+          const question = (await this.deps.store.questions.get(questionId))?.value;
+          // answered meanwhile: the member no longer needs the card
+          if (question?.status !== 'escalated') return undefined;
+          const member = await this.deps.directory.person(personId);
+          return questionCard(
+            langOf(member?.locale),
+            await this.actor(personId),
+            question,
+            await this.refreshIds(await this.securityFunction()),
+          );
+        },
+        // remembered as a copy of the function's card, so that an answer updates it for everyone
+        sent: (delivery, message) => this.copies.rememberDelivery(delivery, message, FUNCTION),
+        failed: (delivery) => this.escalationFailed(delivery),
+      },
+      [questionKinds.undelivered]: {
+        render: async (questionId, personId) => {
+          const question = (await this.deps.store.questions.get(questionId))?.value;
+          if (question?.status !== 'escalated') return undefined;
+          return undeliveredCard(langOf((await this.deps.directory.person(personId))?.locale), question);
+        },
+      },
+    };
+  }
+
+  /**
+   * When no member of the security function could be reached, the asker is told so (the question is
+   * kept and stands in the function's list of open questions), rather than believing it arrived.
+   */
+  private async escalationFailed(delivery: Delivery): Promise<void> {
+    const { sender, log } = this.deps;
+    const cards = (await sender.deliveries(delivery.batchId)).filter(
+      (d) => d.kind === questionKinds.escalated,
+    );
+    if (cards.some((d) => d.status === 'sent' || d.status === 'queued')) return;
+    const question = (await this.deps.store.questions.get(delivery.recordId))?.value;
+    if (question?.status !== 'escalated') return;
+    log.warn({ questionId: question.id }, 'no member of the security function could be reached');
+    await sender.enqueue(delivery.batchId, [
+      {
+        key: `${delivery.batchId}:undelivered`,
+        personId: question.askedBy,
+        kind: questionKinds.undelivered,
+        recordId: question.id,
+      },
+    ]);
+  }
+
+  actor(personId: string): Promise<Actor> {
+    return this.actors.of(personId);
   }
 
   /**
@@ -67,14 +156,7 @@ export class QuestionService {
     const { knowledge, clock } = this.deps;
     const result = await knowledge.search(text);
     const curated = await knowledge.searchCurated(text);
-    const answers: AnswerView[] = result.answers.map((a) => ({
-      doc: a.document.fileName,
-      title: a.document.title,
-      section: a.passage.section,
-      text: a.passage.text,
-      link: a.document.link,
-      score: a.score,
-    }));
+    const answers: AnswerView[] = result.answers.map(answerViewOf);
     const summary =
       answers.length > 0 ? await knowledge.summarise(text, answers, langOf(asker.locale)) : undefined;
     const question: Question = {
@@ -86,9 +168,9 @@ export class QuestionService {
       askedAt: clock().toISOString(),
       status: 'asked',
       shown: answers.map((a) => ({ documentTitle: a.title, section: a.section, text: a.text })),
+      confidence: result.confidence,
       ...(summary ? { summary } : {}),
       curated: false,
-      functionCards: [],
     };
     await this.commit(question.id, async (tx) => {
       await tx.questions.insert(question);
@@ -99,7 +181,9 @@ export class QuestionService {
       answers,
       curated: curated.map((c) => ({ text: c.answer })),
       summary,
+      confidence: result.confidence,
       abstainReason: result.abstained ? result.reason : undefined,
+      channels: result.confidence === 'none' ? channelsFor(text, this.deps.channels ?? []) : [],
       organisation: this.deps.directory.organisation.name,
       feedbackGiven: false,
     });
@@ -116,7 +200,7 @@ export class QuestionService {
     const remember: StoreWrite = async (tx) => {
       const stored = await tx.questions.get(questionId);
       if (!stored) throw new Error(`question ${questionId} is not stored`);
-      await tx.questions.update({ ...stored.value, askerCard: message }, stored.version);
+      await this.copies.remember(questionId, message, { kind: ASKER, into: tx });
     };
     try {
       await this.deps.commits.write(remember, questionId);
@@ -152,17 +236,6 @@ export class QuestionService {
     return stored;
   }
 
-  private async mutate(questionId: string, change: (q: Question) => Question): Promise<Question> {
-    for (let attempt = 0; ; attempt++) {
-      const stored = await this.load(questionId);
-      try {
-        return (await this.deps.store.questions.update(change(stored.value), stored.version)).value;
-      } catch (error) {
-        if (!(error instanceof VersionConflict) || attempt >= 3) throw error;
-      }
-    }
-  }
-
   private answerViewFor(
     actor: Actor,
     lang: 'sv' | 'en',
@@ -181,6 +254,7 @@ export class QuestionService {
       })),
       curated: [],
       summary: question.summary,
+      confidence: question.confidence,
       organisation: this.deps.directory.organisation.name,
       ...extra,
     });
@@ -190,7 +264,7 @@ export class QuestionService {
     const { store, clock } = this.deps;
     const { value: question } = await this.load(questionId);
     const actor = await this.actor(actorId);
-    if (!can(actor, 'feedback', question)) throw forbidden();
+    policy.authorize(actor, 'feedback', question);
     const id = `${questionId}:${actorId}`;
     const record = { id, questionId, personId: actorId, helpful, at: clock().toISOString() };
     const existing = await store.feedback.get(id);
@@ -207,8 +281,8 @@ export class QuestionService {
     const { store, clock, log } = this.deps;
     const stored = await this.load(questionId);
     const actor = await this.actor(actorId);
-    if (stored.value.askedBy !== actorId) throw forbidden();
-    if (!can(actor, 'escalate', stored.value)) {
+    policy.authorize(actor, 'asker', stored.value);
+    if (!policy.can(actor, 'escalate', stored.value)) {
       return this.answerViewFor(actor, lang, stored.value, { feedbackGiven: true });
     }
     const members = await this.securityFunction();
@@ -220,12 +294,25 @@ export class QuestionService {
     }
     const now = clock().toISOString();
     let escalated: Question;
+    let wake: () => void = () => undefined;
     try {
+      // the question, its audit event and one card per member commit together; the sender delivers
+      // them after this turn (opening chats where needed, retrying, recording who was not reached)
       escalated = await store.transaction(async (tx) => {
         const next: Question = { ...stored.value, status: transitions.escalate.to, escalatedAt: now };
         const saved = await tx.questions.update(next, stored.version);
         await tx.auditEvents.append(
           transitionEvent(actorId, questionId, 'escalate', transitions.escalate, now),
+        );
+        wake = await this.deps.sender.enqueueWithin(
+          tx,
+          batchOf(questionId),
+          members.map((memberId) => ({
+            key: `${batchOf(questionId)}:escalate:${memberId}`,
+            personId: memberId,
+            kind: questionKinds.escalated,
+            recordId: questionId,
+          })),
         );
         return saved.value;
       });
@@ -236,24 +323,35 @@ export class QuestionService {
       }
       throw error;
     }
-    const refresh = await this.refreshIds(members);
-    const sent: Question['functionCards'] = [];
-    for (const memberId of members) {
-      try {
-        const member = await this.deps.directory.person(memberId);
-        const memberActor = await this.actor(memberId);
-        const card = questionCard(langOf(member?.locale), memberActor, escalated, refresh);
-        const message = await this.deps.messenger.sendCard(memberId, card);
-        sent.push(message);
-      } catch (error) {
-        log.warn(
-          { err: error, memberId, questionId, reachable: !(error instanceof NotReachable) },
-          'could not notify a security function member',
-        );
-      }
-    }
-    await this.mutate(questionId, (q) => ({ ...q, functionCards: [...q.functionCards, ...sent] }));
+    wake();
+    log.info({ questionId, members: members.length }, 'question escalated');
     return this.answerViewFor(actor, lang, escalated, { feedbackGiven: true });
+  }
+
+  /** "Obesvarade frågor": the escalated questions not yet answered, with whether their cards reached anyone. */
+  async openQuestions(actorId: string, lang: 'sv' | 'en'): Promise<object> {
+    const questions = (await this.queue(actorId)).map((q) => q.question);
+    const open: OpenQuestion[] = [];
+    for (const question of questions.sort((a, b) =>
+      (a.escalatedAt ?? '').localeCompare(b.escalatedAt ?? ''),
+    )) {
+      const cards = (await this.deps.sender.deliveries(batchOf(question.id))).filter(
+        (d) => d.kind === questionKinds.escalated,
+      );
+      const names = async (status: Delivery['status']) =>
+        Promise.all(
+          cards
+            .filter((d) => d.status === status)
+            .map(async (d) => (await this.deps.directory.person(d.personId))?.name ?? d.personId),
+        );
+      open.push({
+        question,
+        sent: cards.filter((d) => d.status === 'sent').length,
+        queued: cards.filter((d) => d.status === 'queued').length,
+        failedNames: await names('failed'),
+      });
+    }
+    return openQuestionsCard(lang, open);
   }
 
   /** The security function answers: delivered to the asker's chat, every copy of the card updated. */
@@ -265,10 +363,10 @@ export class QuestionService {
   ): Promise<object> {
     const { store, clock, messenger, log } = this.deps;
     const actor = await this.actor(actorId);
-    if (!actor.securityFunction) throw forbidden();
+    policy.authorize(actor, 'viewQueue', undefined);
     const stored = await this.load(questionId);
     const refresh = await this.refreshIds(await this.securityFunction());
-    if (!can(actor, 'answer', stored.value)) return questionCard(lang, actor, stored.value, refresh);
+    if (!policy.can(actor, 'answer', stored.value)) return questionCard(lang, actor, stored.value, refresh);
     const answer = typeof input.answer === 'string' ? input.answer.trim() : '';
     if (answer === '') throw badInput('error.answerRequired');
     if (answer.length > MAX_ANSWER_CHARS) throw badInput('error.answerTooLong', { max: MAX_ANSWER_CHARS });
@@ -305,34 +403,31 @@ export class QuestionService {
       throw error;
     }
     if (keep) await this.deps.knowledge.loadCurated();
-    const askerLang = langOf(answered.locale);
+    // the asker's language now (what Teams last sent for them), not when they asked
+    const askerLang = langOf((await this.deps.directory.person(answered.askedBy))?.locale ?? answered.locale);
     try {
       await messenger.sendCard(answered.askedBy, deliveredCard(askerLang, answered));
-      if (answered.askerCard) {
-        const askerActor = await this.actor(answered.askedBy);
-        await messenger.updateCard(
-          answered.askerCard,
-          this.answerViewFor(askerActor, askerLang, answered, { feedbackGiven: true }),
-        );
-      }
     } catch (error) {
       log.error({ err: error, questionId }, 'the answer could not be delivered to the asker');
     }
-    for (const copy of answered.functionCards) {
-      if (copy.personId === actorId) continue;
-      try {
+    // every copy: the asker's card, and the security function's (the answerer's own is the reply)
+    const legacy = [
+      ...(answered.askerCard ? [{ ...answered.askerCard, kind: ASKER }] : []),
+      ...(answered.functionCards ?? []).map((copy) => ({ ...copy, kind: FUNCTION })),
+    ];
+    await this.copies.update(
+      questionId,
+      async (copy) => {
+        if (copy.kind === ASKER)
+          return this.answerViewFor(await this.actor(answered.askedBy), askerLang, answered, {
+            feedbackGiven: true,
+          });
+        if (copy.personId === actorId) return undefined;
         const member = await this.deps.directory.person(copy.personId);
-        await messenger.updateCard(
-          copy,
-          questionCard(langOf(member?.locale), await this.actor(copy.personId), answered, refresh),
-        );
-      } catch (error) {
-        log.warn(
-          { err: error, questionId, personId: copy.personId },
-          'could not update a copy of the question card',
-        );
-      }
-    }
+        return questionCard(langOf(member?.locale), await this.actor(copy.personId), answered, refresh);
+      },
+      legacy,
+    );
     return questionCard(lang, actor, answered, refresh);
   }
 
@@ -340,24 +435,39 @@ export class QuestionService {
   async view(actorId: string, lang: 'sv' | 'en', questionId: string): Promise<object> {
     const { value: question } = await this.load(questionId);
     const actor = await this.actor(actorId);
-    if (!can(actor, 'view', question)) throw forbidden();
+    policy.authorize(actor, 'view', question);
     if (question.askedBy === actorId && !actor.securityFunction)
       return this.answerViewFor(actor, lang, question, { feedbackGiven: true });
     return questionCard(lang, actor, question, await this.refreshIds(await this.securityFunction()));
   }
 
-  /** One question, for whoever the policy lets see it. */
-  async get(actorId: string, questionId: string): Promise<Question> {
+  /** One question, for whoever the policy lets see it, with what they may do with it. */
+  async get(actorId: string, questionId: string): Promise<QuestionWithAbilities> {
     const { value: question } = await this.load(questionId);
-    if (!can(await this.actor(actorId), 'view', question)) throw forbidden();
-    return question;
+    const actor = await this.actor(actorId);
+    policy.authorize(actor, 'view', question);
+    return { question, abilities: policy.abilitiesOf(actor, question, questionAbilities) };
   }
 
-  /** Open questions for the security function's queue. */
-  async queue(actorId: string): Promise<Question[]> {
+  /** The questions a person asked, newest first: only their own (the filter is the caller's id). */
+  async asked(actorId: string): Promise<QuestionWithAbilities[]> {
     const actor = await this.actor(actorId);
-    if (!can(actor, 'viewQueue')) throw forbidden();
-    return (await this.deps.store.questions.find({ status: 'escalated' })).map((s) => s.value);
+    return (await this.deps.store.questions.find({ askedBy: actorId }))
+      .map(({ value: question }) => ({
+        question,
+        abilities: policy.abilitiesOf(actor, question, questionAbilities),
+      }))
+      .sort((a, b) => b.question.askedAt.localeCompare(a.question.askedAt));
+  }
+
+  /** Open questions for the security function's queue, each with what the actor may do with it. */
+  async queue(actorId: string): Promise<QuestionWithAbilities[]> {
+    const actor = await this.actor(actorId);
+    policy.authorize(actor, 'viewQueue', undefined);
+    return (await this.deps.store.questions.find({ status: 'escalated' })).map(({ value: question }) => ({
+      question,
+      abilities: policy.abilitiesOf(actor, question, questionAbilities),
+    }));
   }
 
   private async refreshIds(members: string[]): Promise<string[]> {

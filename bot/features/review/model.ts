@@ -150,15 +150,8 @@ export interface Deputy {
   createdAt: string;
 }
 
-/** A card sent to someone about a record, remembered so it can be updated for everyone. */
-export interface SentCard {
-  /** The delivery key. */
-  id: string;
-  recordId: string;
-  personId: string;
-  conversationId: string;
-  activityId: string;
-}
+/** A card sent to someone about a record (the platform's one mechanism, platform/teams/copies.ts). */
+export type { SentCard } from '../../platform/teams/copies';
 
 export const reviewId = (cycleId: string, unitId: string) => `${cycleId}:${unitId}`;
 export const cycleIdOf = (year: number) => `cycle-${year}`;

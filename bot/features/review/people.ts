@@ -1,37 +1,36 @@
 /**
- * Who is acting: a person's roles from the directory and the people they stand in for today
- * (deputies). Shared by the review and follow-ups services.
+ * Who is acting and who they are to the review: the platform's Actor (roles and the people they
+ * stand in for today), today's Stockholm day, deputies, names and languages. Shared by the review's
+ * commands and its follow-ups.
  */
+import { type Actor, Actors, activeOn } from '../../platform/org/actor';
 import type { Directory } from '../../platform/org/model';
 import type { Store } from '../../platform/store';
-import type { ReviewActor } from './policy';
-import { activeOn, stockholmDay } from './rules';
+import { stockholmDay } from '../../platform/time';
 
 export class People {
+  private readonly actors: Actors;
+
   constructor(
     private readonly store: Store,
     private readonly directory: Directory,
     private readonly clock: () => Date,
-  ) {}
+  ) {
+    this.actors = new Actors({ directory, clock, deputies: store.deputies });
+  }
 
   today(): string {
     return stockholmDay(this.clock());
   }
 
-  async actor(personId: string): Promise<ReviewActor> {
-    const person = await this.directory.person(personId);
-    const today = this.today();
-    const deputyFor = (await this.store.deputies.find({ deputyId: personId }))
-      .map((d) => d.value)
-      .filter((d) => activeOn(today, d))
-      .map((d) => d.principalId);
-    return { id: personId, roles: person?.roles ?? [], deputyFor };
+  actor(personId: string): Promise<Actor> {
+    return this.actors.of(personId);
   }
 
   /** The people standing in for `principalId` today. */
   async deputiesOf(principalId: string): Promise<string[]> {
     const today = this.today();
-    return (await this.store.deputies.find({ principalId: principalId }))
+    return (await this.store.deputies.find({ principalId }))
       .map((d) => d.value)
       .filter((d) => activeOn(today, d))
       .map((d) => d.deputyId);

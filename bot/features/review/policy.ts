@@ -1,32 +1,30 @@
 /**
- * Who may do what in the yearly review: one declared policy per record type, used by the card
- * handlers, the tab API and the cards themselves (a card shows only the buttons its viewer may use).
- * Plain functions over plain data.
+ * Who may do what in the yearly review: one declared policy per record type (platform/policy.ts),
+ * used by the commands (`authorize`), the tab API (`abilitiesOf`) and the cards themselves (a card
+ * shows only the buttons its viewer may use). The rules read only who the actor is, their roles and
+ * whom they stand in for today.
  */
-import type { Role } from '../../platform/org/model';
+import type { Actor } from '../../platform/org/actor';
+import { definePolicy } from '../../platform/policy';
 import type { ReviewCycle, UnitReview } from './model';
 
-export interface ReviewActor {
-  id: string;
-  roles: readonly Role[];
-  /** The people this actor stands in for today (active deputy periods). */
-  deputyFor: readonly string[];
-}
+/** The part of the platform's Actor the review's rules read. */
+export type ReviewActor = Pick<Actor, 'id' | 'roles' | 'deputyFor'>;
 
-export type CycleAbility = 'open' | 'close' | 'viewProgress';
-export type ReviewAbility = 'view' | 'edit' | 'submit' | 'approve' | 'return';
+const cycleRules = {
+  open: (actor: ReviewActor) => actor.roles.includes('securityChief'),
+  close: (actor: ReviewActor, cycle: ReviewCycle | undefined) =>
+    actor.roles.includes('securityChief') && cycle?.status === 'open',
+  viewProgress: (actor: ReviewActor) =>
+    actor.roles.includes('securityChief') || actor.roles.includes('securityOfficer'),
+};
+export type CycleAbility = keyof typeof cycleRules;
 
-export function canOnCycle(actor: ReviewActor, ability: CycleAbility, cycle?: ReviewCycle): boolean {
-  const chief = actor.roles.includes('securityChief');
-  switch (ability) {
-    case 'open':
-      return chief;
-    case 'close':
-      return chief && cycle?.status === 'open';
-    case 'viewProgress':
-      return chief || actor.roles.includes('securityOfficer');
-  }
-}
+/** The cycle's policy (opening needs no cycle yet: pass undefined). */
+export const cyclePolicy = definePolicy<ReviewCycle | undefined>()(cycleRules);
+
+export const canOnCycle = (actor: ReviewActor, ability: CycleAbility, cycle?: ReviewCycle): boolean =>
+  cycleRules[ability](actor, cycle);
 
 /**
  * How the actor acts for `holderId`: as themselves (`{}`), as deputy (`{ onBehalfOf }`), or not at all.
@@ -56,26 +54,36 @@ export function holderOf(review: Pick<UnitReview, 'state' | 'managerId' | 'chain
   }
 }
 
-export function canOnReview(
+/** A unit review is decided on together with its cycle (a closed cycle allows nothing but looking). */
+export interface ReviewInCycle {
+  review: UnitReview;
+  cycle: ReviewCycle;
+}
+
+const managerMay = (actor: ReviewActor, { review, cycle }: ReviewInCycle) =>
+  cycle.status === 'open' &&
+  (review.state === 'open' || review.state === 'returned') &&
+  actingFor(actor, review.managerId) !== undefined;
+const approverMay = (actor: ReviewActor, { review, cycle }: ReviewInCycle) =>
+  cycle.status === 'open' && review.state === 'submitted' && actingFor(actor, holderOf(review)) !== undefined;
+
+const reviewRules = {
+  view: (actor: ReviewActor, { review }: ReviewInCycle) =>
+    actor.roles.includes('securityChief') ||
+    actor.roles.includes('securityOfficer') ||
+    participants(review).some((id) => actingFor(actor, id) !== undefined),
+  edit: managerMay,
+  submit: managerMay,
+  approve: approverMay,
+  return: approverMay,
+};
+export type ReviewAbility = keyof typeof reviewRules;
+
+export const reviewPolicy = definePolicy<ReviewInCycle>()(reviewRules);
+
+export const canOnReview = (
   actor: ReviewActor,
   ability: ReviewAbility,
   review: UnitReview,
   cycle: ReviewCycle,
-): boolean {
-  if (ability === 'view') {
-    if (actor.roles.includes('securityChief') || actor.roles.includes('securityOfficer')) return true;
-    return participants(review).some((id) => actingFor(actor, id) !== undefined);
-  }
-  if (cycle.status !== 'open') return false;
-  switch (ability) {
-    case 'edit':
-    case 'submit':
-      return (
-        (review.state === 'open' || review.state === 'returned') &&
-        actingFor(actor, review.managerId) !== undefined
-      );
-    case 'approve':
-    case 'return':
-      return review.state === 'submitted' && actingFor(actor, holderOf(review)) !== undefined;
-  }
-}
+): boolean => reviewRules[ability](actor, { review, cycle });

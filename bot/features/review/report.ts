@@ -4,7 +4,7 @@
  */
 import type { AuditEvent } from '../../platform/audit/model';
 import type { AnnualReportInput, SignOffEntry, UnitReportState } from '../annualReport/model';
-import type { FollowUp } from './followups/model';
+import type { FollowUp } from './followups';
 import type { ReviewCycle, UnitReview } from './model';
 
 export interface ReportContext {

@@ -1,46 +1,36 @@
-/** The review's chat commands, card verbs and tab API routes: parse (zod), then the service loads, authorizes, acts, presents. */
-import { z } from 'zod';
-import { badInput } from '../../platform/errors';
+/**
+ * The review's chat commands, card verbs and tab API routes. Each handler reads as parse (schema.ts),
+ * then the named command (which loads, authorizes, acts) and what it presents.
+ */
 import type { ApiRoute } from '../../platform/http/api';
-import { type CommandRoute, type VerbRoute, verbs } from '../../platform/teams/routes';
-import type { FollowUpService } from './followups/service';
-import { chainRoles } from './model';
+import { parseApi, parseCard } from '../../platform/parse';
+import { type CommandRoute, type VerbRoute, wholeMessage as whole } from '../../platform/teams/routes';
+import { close, cycles, progressCard } from './closing';
+import type { ReviewContext } from './context';
+import { deputyForm, setDeputy } from './deputies';
+import type { FollowUpService } from './followups';
+import { openCycle, openForm, openFromForm } from './open';
+import { cyclePolicy, holderOf } from './policy';
 import { progressOf } from './rules';
-import type { ReviewService } from './service';
+import {
+  areaRef,
+  areaValues,
+  closeRef,
+  cycleRef,
+  decisionSchema,
+  deputySchema,
+  followUpRef,
+  followUpUpdateSchema,
+  openBody,
+  openCycleForm,
+  reviewRef,
+  seenSchema,
+} from './schema';
+import { approve, returnReview, save, submit } from './transitions';
+import { verbs } from './verbs';
+import { area, mine, reviewState, reviewsFor, view } from './viewing';
 
-const number = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
-const reviewRef = z.object({ reviewId: z.string().min(1).max(200) });
-const seen = reviewRef.extend({ round: number, step: number });
-const area = seen.extend({
-  areaId: z.string().min(1).max(50),
-  back: z.union([z.boolean(), z.string()]).optional(),
-});
-const decision = seen.extend({ comment: z.string().max(2000).optional() });
-const cycleRef = z.object({ cycleId: z.string().min(1).max(100) });
-const deputy = z.object({
-  deputyId: z.string().min(1).max(100),
-  from: z.string().max(10),
-  to: z.string().max(10),
-});
-const followUpRef = z.object({ followUpId: z.string().min(1).max(300) });
-const followUpUpdate = followUpRef.extend({
-  status: z.string().optional(),
-  comment: z.string().max(2000).optional(),
-  seen: z.string().optional(),
-});
-
-function parse<T>(schema: z.ZodType<T>, data: unknown): T {
-  const result = schema.safeParse(data);
-  if (!result.success) throw badInput();
-  return result.data;
-}
-
-const whole = (...patterns: string[]) => {
-  const re = new RegExp(`^\\s*(${patterns.join('|')})\\s*[.!?]?\\s*$`, 'i');
-  return (text: string) => re.test(text);
-};
-
-export function reviewCommands(review: ReviewService): CommandRoute[] {
+export function reviewCommands(ctx: ReviewContext): CommandRoute[] {
   return [
     {
       name: 'review.open',
@@ -49,7 +39,7 @@ export function reviewCommands(review: ReviewService): CommandRoute[] {
         'ny uppföljning',
         'open (the )?(yearly |annual )?review',
       ),
-      handle: (caller) => review.openForm(caller.personId, caller.lang),
+      handle: (caller) => openForm(ctx, caller.personId, caller.lang),
     },
     {
       name: 'review.progress',
@@ -59,132 +49,134 @@ export function reviewCommands(review: ReviewService): CommandRoute[] {
         'uppföljningens läge',
         'review progress',
       ),
-      handle: (caller) => review.progressCard(caller.personId, caller.lang),
+      handle: (caller) => progressCard(ctx, caller.personId, caller.lang),
     },
     {
       name: 'review.mine',
       matches: whole('min(a)? uppföljning(ar)?', 'mina åtgärder', 'my review(s)?', 'my follow-ups'),
-      handle: (caller) => review.mine(caller.personId, caller.lang),
+      handle: (caller) => mine(ctx, caller.personId, caller.lang),
     },
     {
       name: 'review.deputy',
       matches: whole('ersättare', 'utse ersättare', 'deputy', 'name (a )?deputy'),
-      handle: (caller) => review.deputyForm(caller.personId, caller.lang),
+      handle: (caller) => deputyForm(ctx, caller.personId, caller.lang),
     },
   ];
 }
 
-export function reviewVerbs(review: ReviewService, followUps: FollowUpService): VerbRoute[] {
+export function reviewVerbRoutes(ctx: ReviewContext, followUps: FollowUpService): VerbRoute[] {
   return [
     {
       verb: verbs.reviewOpenCycle,
-      handle: (caller, data) => review.openFromForm(caller.personId, caller.lang, data),
+      handle: (caller, data) =>
+        openFromForm(ctx, caller.personId, caller.lang, openCycleForm(ctx.deps.template, data)),
     },
     {
       verb: verbs.reviewView,
-      handle: (caller, data) => review.view(caller.personId, caller.lang, parse(reviewRef, data).reviewId),
+      handle: (caller, data) => view(ctx, caller.personId, caller.lang, parseCard(reviewRef, data).reviewId),
     },
     {
       verb: verbs.reviewArea,
       handle: (caller, data) => {
-        const input = parse(area, data);
-        return review.area(caller.personId, caller.lang, input.reviewId, input.areaId, input);
+        const input = parseCard(areaRef, data);
+        return area(ctx, caller.personId, caller.lang, input.reviewId, input.areaId, input);
       },
     },
     {
       verb: verbs.reviewSave,
       handle: (caller, data) => {
-        const input = parse(area, data);
-        return review.save(
+        const input = parseCard(areaRef, data);
+        const values = areaValues(data);
+        return save(
+          ctx,
           caller.personId,
           caller.lang,
           input.reviewId,
           input.areaId,
           input,
-          data,
-          input.back === true || input.back === 'true',
+          values,
+          input.back,
         );
       },
     },
     {
       verb: verbs.reviewSubmit,
       handle: (caller, data) => {
-        const input = parse(seen, data);
-        return review.submit(caller.personId, caller.lang, input.reviewId, input);
+        const input = parseCard(seenSchema, data);
+        return submit(ctx, caller.personId, caller.lang, input.reviewId, input);
       },
     },
     {
       verb: verbs.reviewApprove,
       handle: (caller, data) => {
-        const input = parse(seen, data);
-        return review.approve(caller.personId, caller.lang, input.reviewId, input);
+        const input = parseCard(seenSchema, data);
+        return approve(ctx, caller.personId, caller.lang, input.reviewId, input);
       },
     },
     {
       verb: verbs.reviewReturn,
       handle: (caller, data) => {
-        const input = parse(decision, data);
-        return review.returnReview(caller.personId, caller.lang, input.reviewId, input, input.comment ?? '');
+        const input = parseCard(decisionSchema, data);
+        return returnReview(ctx, caller.personId, caller.lang, input.reviewId, input, input.comment ?? '');
       },
     },
     {
       verb: verbs.reviewClose,
-      handle: (caller, data) => review.close(caller.personId, caller.lang, parse(cycleRef, data).cycleId),
+      handle: (caller, data) => {
+        const { cycleId, confirm } = parseCard(closeRef, data);
+        return close(ctx, caller.personId, caller.lang, cycleId, confirm);
+      },
     },
     {
       verb: verbs.reviewDeputy,
-      handle: (caller, data) => review.setDeputy(caller.personId, caller.lang, parse(deputy, data)),
+      handle: (caller, data) => setDeputy(ctx, caller.personId, caller.lang, parseCard(deputySchema, data)),
     },
     {
       verb: verbs.followUpView,
       handle: (caller, data) =>
-        followUps.view(caller.personId, caller.lang, parse(followUpRef, data).followUpId),
+        followUps.view(caller.personId, caller.lang, parseCard(followUpRef, data).followUpId),
     },
     {
       verb: verbs.followUpUpdate,
       handle: (caller, data) => {
-        const input = parse(followUpUpdate, data);
+        const input = parseCard(followUpUpdateSchema, data);
         return followUps.update(caller.personId, caller.lang, input.followUpId, input);
       },
     },
   ];
 }
 
-const openBody = z.object({
-  year: z.number().int(),
-  deadline: z.string(),
-  scope: z.union([z.literal('all'), z.object({ subtree: z.string().min(1) })]).default('all'),
-  chain: z.array(z.enum(chainRoles)).min(1).optional(),
-  areas: z
-    .array(
-      z.object({
-        id: z.string().regex(/^[a-z][a-z0-9]*$/),
-        name: z.object({ sv: z.string().min(1), en: z.string().min(1) }),
-        goals: z.array(
-          z.object({ id: z.string().regex(/^[a-z][a-z0-9]*$/), text: z.string().min(1).max(500) }),
-        ),
-      }),
-    )
-    .optional(),
-});
+/** The tab's follow-ups: the caller's own open ones ("Mitt säkerhetsarbete"), and all they may see. */
+export function followUpApi(followUps: FollowUpService): ApiRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/my/followups',
+      handle: async ({ caller }) => ({ json: await followUps.mine(caller.personId) }),
+    },
+    {
+      method: 'GET',
+      path: '/followups',
+      handle: async ({ caller }) => ({ json: await followUps.visibleTo(caller.personId) }),
+    },
+  ];
+}
 
 /** The tab's API: open a cycle, list cycles with their progress, one unit review's state. */
-export function reviewApi(
-  review: ReviewService,
-  defaults: { chain: import('./model').ChainRole[]; areas: import('./model').Area[] },
-): ApiRoute[] {
+export function reviewApi(ctx: ReviewContext): ApiRoute[] {
+  const { template } = ctx.deps;
   return [
     {
       method: 'POST',
       path: '/review/cycles',
       handle: async ({ caller, body }) => {
-        const input = parse(openBody, body);
-        const { cycle, reviews } = await review.openCycle(caller.personId, {
+        const input = parseApi(openBody, body);
+        const { cycle, reviews } = await openCycle(ctx, caller.personId, {
           year: input.year,
           deadline: input.deadline,
           scope: input.scope,
-          chain: input.chain ?? defaults.chain,
-          areas: input.areas ?? defaults.areas,
+          chain: input.chain ?? template.chain,
+          areas: input.areas ?? template.areas,
         });
         return { status: 201, json: { cycle, progress: progressOf(cycle, reviews) } };
       },
@@ -192,26 +184,56 @@ export function reviewApi(
     {
       method: 'GET',
       path: '/review/cycles',
-      handle: async ({ caller }) => ({
-        json: (await review.cycles(caller.personId)).map(({ cycle, reviews }) => ({
-          cycle,
-          progress: progressOf(cycle, reviews),
-          units: reviews.map((r) => ({
-            reviewId: r.id,
-            unitId: r.unitId,
-            unitName: r.unitName,
-            state: r.state,
-            step: r.step,
-            holderId: r.holderId,
+      handle: async ({ caller }) => {
+        const all = await cycles(ctx, caller.personId);
+        const actor = await ctx.actor(caller.personId);
+        return {
+          json: all.map(({ cycle, reviews }) => ({
+            cycle,
+            abilities: cyclePolicy.abilitiesOf(actor, cycle, ['close']),
+            progress: progressOf(cycle, reviews),
+            units: reviews.map((r) => ({
+              reviewId: r.id,
+              unitId: r.unitId,
+              unitName: r.unitName,
+              state: r.state,
+              step: r.step,
+              holderId: r.holderId,
+            })),
           })),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/my/reviews',
+      handle: async ({ caller }) => ({
+        json: (await reviewsFor(ctx, caller.personId)).map(({ review: r, cycle }) => ({
+          reviewId: r.id,
+          unitName: r.unitName,
+          state: r.state,
+          year: cycle.year,
+          deadline: cycle.deadline,
+          cycleStatus: cycle.status,
+          waitingForMe: holderOf(r) === caller.personId,
         })),
       }),
+    },
+    {
+      method: 'POST',
+      path: '/review/cycles/:id/close',
+      handle: async ({ caller, params }) => {
+        const { cycleId: id } = parseApi(cycleRef, { cycleId: params.id });
+        await close(ctx, caller.personId, caller.lang, id);
+        const closed = (await cycles(ctx, caller.personId)).find((c) => c.cycle.id === id);
+        return { json: { cycle: closed?.cycle } };
+      },
     },
     {
       method: 'GET',
       path: '/review/reviews/:id',
       handle: async ({ caller, params }) => ({
-        json: await review.reviewState(caller.personId, params.id ?? ''),
+        json: await reviewState(ctx, caller.personId, params.id ?? ''),
       }),
     },
   ];

@@ -3,6 +3,7 @@
  * which units take part, when reminders and escalations fall due, and who an escalation goes to.
  */
 import type { OrganisationFile, Person, Unit } from '../../platform/org/model';
+import { addDays, stockholmTime } from '../../platform/time';
 import {
   type Assessment,
   type ChainRole,
@@ -147,33 +148,6 @@ export function resolveChain(
 
 // ---- time: deadlines are days in Europe/Stockholm ----
 
-const TZ = 'Europe/Stockholm';
-const dayFormat = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: TZ,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-const offsetFormat = new Intl.DateTimeFormat('en-US', { timeZone: TZ, timeZoneName: 'longOffset' });
-
-/** The day (yyyy-mm-dd) it is in Stockholm at `now`. */
-export const stockholmDay = (now: Date): string => dayFormat.format(now);
-
-/** The instant of `hour`:00 Stockholm time on `day`. */
-export function stockholmTime(day: string, hour: number): Date {
-  const guess = new Date(`${day}T${String(hour).padStart(2, '0')}:00:00Z`);
-  const offset = offsetFormat.formatToParts(guess).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(offset);
-  const minutes = match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
-  return new Date(guess.getTime() - minutes * 60_000);
-}
-
-export function addDays(day: string, days: number): string {
-  const d = new Date(`${day}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 export const NOTIFY_HOUR = 8;
 
 export interface PlannedJob {
@@ -247,7 +221,3 @@ export function progressOf(cycle: ReviewCycle, reviews: readonly UnitReview[]): 
     goals: goalIds.length * reviews.length,
   };
 }
-
-/** A deputy period is active on `today` (both days included). */
-export const activeOn = (today: string, period: { from: string; to: string }) =>
-  period.from <= today && today <= period.to;

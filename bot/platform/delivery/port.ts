@@ -9,6 +9,7 @@
  * that waits in the queue is current when it goes out (and a renderer may say it is no longer needed).
  */
 import type { SentMessage } from '../messaging';
+import type { Store } from '../store';
 
 export interface Outgoing {
   /** Unique and stable, e.g. `review:<reviewId>:submit:<personId>`; the same key enqueued twice is one delivery. */
@@ -58,6 +59,8 @@ export interface Renderer {
   render(recordId: string, personId: string): Promise<object | undefined>;
   /** Called once after a successful send, e.g. to remember the message so it can be updated later. */
   sent?(delivery: Delivery, message: SentMessage): Promise<void>;
+  /** Called once when the delivery has failed for good (not when it will be retried), e.g. to tell someone. */
+  failed?(delivery: Delivery): Promise<void>;
 }
 
 export interface BatchProgress {
@@ -72,6 +75,12 @@ export interface Sender {
   register(kind: string, renderer: Renderer): void;
   /** Records the deliveries (idempotent by key) and wakes the worker; returns at once. */
   enqueue(batchId: string, messages: readonly Outgoing[]): Promise<void>;
+  /**
+   * Records the deliveries inside the caller's transaction, so that a state change and its cards
+   * commit together (an outbox). Call the returned function once the transaction has committed: it
+   * wakes the worker (without it, the worker finds them at its next poll).
+   */
+  enqueueWithin(tx: Store, batchId: string, messages: readonly Outgoing[]): Promise<() => void>;
   /** Stops further sends of the batch promptly; returns how many queued deliveries were cancelled. */
   cancel(batchId: string): Promise<number>;
   progress(batchId: string): Promise<BatchProgress>;

@@ -129,6 +129,21 @@ export class DeliveryService implements Sender {
   }
 
   async enqueue(batchId: string, messages: readonly Outgoing[]): Promise<void> {
+    const added = await this.deps.store.transaction((tx) => this.record(tx, batchId, messages));
+    this.queued(batchId, added, messages.length);
+  }
+
+  async enqueueWithin(tx: Store, batchId: string, messages: readonly Outgoing[]): Promise<() => void> {
+    const added = await this.record(tx, batchId, messages);
+    return () => this.queued(batchId, added, messages.length);
+  }
+
+  /** Writes the new deliveries (and their audit events) in the given transaction. */
+  private async record(
+    tx: Store,
+    batchId: string,
+    messages: readonly Outgoing[],
+  ): Promise<Stored<Delivery>[]> {
     if (!batchId) throw new Error('enqueue needs a batch id');
     for (const m of messages) {
       if (!m.key || !m.personId || !m.recordId)
@@ -136,32 +151,33 @@ export class DeliveryService implements Sender {
       if (!this.renderers.has(m.kind)) throw new Error(`enqueue: no renderer registered for ${m.kind}`);
     }
     const now = this.now();
-    const added = await this.deps.store.transaction(async (tx) => {
-      const added: Stored<Delivery>[] = [];
-      for (const m of messages) {
-        const id = deliveryId(m.key);
-        if (await tx.deliveries.get(id)) continue;
-        const delivery: Delivery = {
-          id,
-          key: m.key,
-          batchId,
-          personId: m.personId,
-          kind: m.kind,
-          recordId: m.recordId,
-          status: 'queued',
-          attempts: 0,
-          notBefore: now,
-          createdAt: now,
-        };
-        added.push(await tx.deliveries.insert(delivery));
-        await tx.auditEvents.append(this.event(delivery, 'enqueue', undefined, 'queued', now));
-      }
-      return added;
-    });
+    const added: Stored<Delivery>[] = [];
+    for (const m of messages) {
+      const id = deliveryId(m.key);
+      if (await tx.deliveries.get(id)) continue;
+      const delivery: Delivery = {
+        id,
+        key: m.key,
+        batchId,
+        personId: m.personId,
+        kind: m.kind,
+        recordId: m.recordId,
+        status: 'queued',
+        attempts: 0,
+        notBefore: now,
+        createdAt: now,
+      };
+      added.push(await tx.deliveries.insert(delivery));
+      await tx.auditEvents.append(this.event(delivery, 'enqueue', undefined, 'queued', now));
+    }
+    return added;
+  }
+
+  /** Hands committed deliveries to the worker. */
+  private queued(batchId: string, added: Stored<Delivery>[], given: number): void {
     this.cancelledBatches.delete(batchId);
     for (const stored of added) this.pending.set(stored.value.id, stored);
-    if (added.length > 0)
-      this.deps.log.info({ batchId, added: added.length, given: messages.length }, 'deliveries queued');
+    if (added.length > 0) this.deps.log.info({ batchId, added: added.length, given }, 'deliveries queued');
     this.wake();
   }
 
@@ -361,7 +377,8 @@ export class DeliveryService implements Sender {
       }
       const reachedBy = await this.reach(d);
       if (typeof reachedBy === 'object') {
-        await this.finish(claimed, 'failed', { failure: reachedBy });
+        const failed = await this.finish(claimed, 'failed', { failure: reachedBy });
+        if (failed) await this.failedHook(renderer, failed.value);
         return;
       }
       const message = await this.call(d.personId, 'send', () =>
@@ -508,7 +525,9 @@ export class DeliveryService implements Sender {
     let reason = verdict.fail;
     if (reason !== 'other' && !(await this.deps.directory.person(d.personId))) reason = 'leftOrganisation';
     this.deps.log.info({ deliveryId: d.id, reason, detail: verdict.detail }, 'delivery failed');
-    await this.finish(claimed, 'failed', { failure: { reason, detail: verdict.detail } });
+    const failed = await this.finish(claimed, 'failed', { failure: { reason, detail: verdict.detail } });
+    const renderer = this.renderers.get(d.kind);
+    if (failed && renderer) await this.failedHook(renderer, failed.value);
   }
 
   /** Records the outcome (and drops the claim) with the audit event, in one transaction. */
@@ -561,6 +580,17 @@ export class DeliveryService implements Sender {
       this.deps.log.error(
         { err: error, deliveryId: delivery.id, kind: delivery.kind },
         'the sent hook failed',
+      );
+    }
+  }
+
+  private async failedHook(renderer: Renderer, delivery: Delivery): Promise<void> {
+    try {
+      await renderer.failed?.(delivery);
+    } catch (error) {
+      this.deps.log.error(
+        { err: error, deliveryId: delivery.id, kind: delivery.kind },
+        'the failed hook failed',
       );
     }
   }

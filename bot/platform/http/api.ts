@@ -3,8 +3,6 @@
  * validated on the server: signature, issuer, audience, tenant) before any route runs, and turns
  * AppErrors into JSON errors in the caller's language. A route never reads identity from the body.
  */
-import type { z } from 'zod';
-import { badInput } from '../errors';
 import type { Caller } from '../teams/routes';
 
 export interface ApiRequest {
@@ -35,15 +33,4 @@ export interface ApiRoute {
  */
 export interface Authenticator {
   authenticate(authorization: string | undefined, locale: string | undefined): Promise<Caller | undefined>;
-}
-
-/**
- * Validates a body or query against a zod schema at the edge; a failure is a 400 naming the fields,
- * in the caller's language, and nothing changes.
- */
-export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const fields = [...new Set(result.error.issues.map((issue) => issue.path.join('.') || '–'))].join(', ');
-  throw badInput('api.badInput', { fields });
 }

@@ -30,6 +30,8 @@ export class JobScheduler implements Scheduler {
   /** runDue calls run one after another, whoever calls (the timer, a test). */
   private chain: Promise<unknown> = Promise.resolve();
   private readonly warnedUnknown = new Set<string>();
+  /** One-shot timers for jobs due before the next poll. */
+  private readonly wakes = new Set<NodeJS.Timeout>();
 
   constructor(private readonly deps: SchedulerDeps) {
     this.options = { pollMs: 60_000, leaseMs: 10 * 60_000, maxAttempts: 3, retryMs: 60_000, ...deps.options };
@@ -69,6 +71,7 @@ export class JobScheduler implements Scheduler {
             await tx.jobs.insert(created);
             await tx.auditEvents.append(this.event(created, 'schedule', undefined, `due ${dueAt}`));
           });
+          this.wakeAt(dueAt);
           return;
         }
         // a job that ran (or is running) stays as it is: scheduling is idempotent, a new run needs a new id
@@ -92,6 +95,7 @@ export class JobScheduler implements Scheduler {
         };
         if (existing.value.status !== 'pending') updated.attempts = 0;
         await this.write(existing, updated, 'reschedule', `due ${dueAt}`);
+        this.wakeAt(dueAt);
         return;
       } catch (error) {
         if (!(error instanceof VersionConflict || error instanceof DuplicateId)) throw error;
@@ -174,18 +178,37 @@ export class JobScheduler implements Scheduler {
 
   start(): void {
     if (this.timer) return;
-    const tick = () => {
-      this.runDue().catch((error: unknown) => this.deps.log.error({ err: error }, 'running due jobs failed'));
-    };
-    this.timer = setInterval(tick, this.options.pollMs);
+    this.timer = setInterval(() => this.tick(), this.options.pollMs);
     this.timer.unref();
-    tick(); // jobs that fell due while the service was down
+    this.tick(); // jobs that fell due while the service was down
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    for (const wake of this.wakes) clearTimeout(wake);
+    this.wakes.clear();
     await this.chain;
+  }
+
+  private tick(): void {
+    this.runDue().catch((error: unknown) => this.deps.log.error({ err: error }, 'running due jobs failed'));
+  }
+
+  /**
+   * A job that falls due before the next poll runs when it is due, not up to a poll later: a campaign
+   * sent "now" goes out now. Only while the scheduler runs (tests that call runDue themselves are not woken).
+   */
+  private wakeAt(dueAt: string): void {
+    if (!this.timer) return;
+    const delay = Math.max(0, Date.parse(dueAt) - this.deps.clock().getTime());
+    if (delay >= this.options.pollMs) return;
+    const wake = setTimeout(() => {
+      this.wakes.delete(wake);
+      if (this.timer) this.tick();
+    }, delay);
+    wake.unref();
+    this.wakes.add(wake);
   }
 
   private async runDueNow(): Promise<number> {

@@ -1,35 +1,14 @@
-import type { Campaign, CampaignAuthor, CampaignRecipient } from '../../features/campaigns/model';
-import type { DocumentReview } from '../../features/governance/model';
-import type { DocumentRecord, Passage } from '../../features/knowledge/model';
-import type { Feedback, Question } from '../../features/questions/model';
-import type { FollowUp } from '../../features/review/followups/model';
-import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../../features/review/model';
-import type { AuditEvent } from '../audit/model';
-import type { Delivery } from '../delivery/port';
-import type { Job } from '../schedule/port';
-import type { ConversationRecord } from '../teams/model';
-import type { AppendOnly, Collection } from './port';
+import type { StoreCollections } from './schema';
 
 export * from './port';
+export type { CollectionSpec, CollectionSpecs, Collections } from './schema';
+export { appendOnlyCollection, collection } from './schema';
 
-export interface Store {
-  documents: Collection<DocumentRecord>;
-  passages: Collection<Passage>;
-  questions: Collection<Question>;
-  feedback: Collection<Feedback>;
-  conversations: Collection<ConversationRecord>;
-  auditEvents: AppendOnly<AuditEvent>;
-  reviewCycles: Collection<ReviewCycle>;
-  unitReviews: Collection<UnitReview>;
-  deputies: Collection<Deputy>;
-  sentCards: Collection<SentCard>;
-  followUps: Collection<FollowUp>;
-  deliveries: Collection<Delivery>;
-  jobs: Collection<Job>;
-  documentReviews: Collection<DocumentReview>;
-  campaigns: Collection<Campaign>;
-  campaignRecipients: Collection<CampaignRecipient>;
-  campaignAuthors: Collection<CampaignAuthor>;
+/**
+ * The store: one member per collection the features declared (derived from the collected specs, see
+ * ./schema.ts and bot/collections.ts), and a transaction.
+ */
+export interface Store extends StoreCollections {
   /**
    * Runs `work` as one unit: all of its writes land or none do. Work inside must only use the
    * store handed to it. (SQLite: a transaction. SharePoint has none: each write lands as it is

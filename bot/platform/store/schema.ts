@@ -1,58 +1,81 @@
 /**
- * The collections Värn keeps, declared once. Each names the fields it is filtered on (indexed:
- * SQLite generated columns, SharePoint indexed columns). Record types live with their features.
+ * How a collection is declared. The store knows no feature: each feature declares the collections
+ * of its records in its own `collections.ts` (with `collection()` or `appendOnlyCollection()`), the
+ * composition level (bot/collections.ts) collects them and fills in `Collections`, and the `Store`
+ * type (./index.ts) and both adapters are derived from what was collected. Each spec names the
+ * fields it is filtered on (indexed: SQLite generated columns, SharePoint indexed columns).
  */
-
-import type { Campaign, CampaignAuthor, CampaignRecipient } from '../../features/campaigns/model';
-import type { DocumentReview } from '../../features/governance/model';
-import type { DocumentRecord, Passage } from '../../features/knowledge/model';
-import type { Feedback, Question } from '../../features/questions/model';
-import type { FollowUp } from '../../features/review/followups/model';
-import type { Deputy, ReviewCycle, SentCard, UnitReview } from '../../features/review/model';
-import type { AuditEvent } from '../audit/model';
-import type { Delivery } from '../delivery/port';
-import type { Job } from '../schedule/port';
-import type { ConversationRecord } from '../teams/model';
+import type { AppendOnly, Collection } from './port';
 
 /** How an indexed field is stored where the store types its columns (SharePoint); text unless said otherwise. */
 export type IndexedType = 'text' | 'number' | 'boolean';
 
-export interface CollectionSpec<T> {
+export interface CollectionSpec<T, A extends boolean = boolean> {
   name: string;
   indexed: readonly (keyof T & string)[];
-  appendOnly?: boolean;
+  appendOnly?: A;
   /** Indexed fields that are not text (numbers, booleans). */
   types?: Partial<Record<keyof T & string, IndexedType>>;
+  /**
+   * Derived from the document library (the knowledge index): on SharePoint these stay in the local
+   * SQLite file and have no list.
+   */
+  derived?: boolean;
+  /** Never set: carries the record type so that the Store's member can be derived from the spec. */
+  readonly record?: T;
 }
 
-const spec = <T>(
+export interface CollectionOptions<T> {
+  types?: Partial<Record<keyof T & string, IndexedType>>;
+  derived?: boolean;
+}
+
+/** A collection of versioned records. */
+export const collection = <T extends { id: string }>(
   name: string,
   indexed: readonly (keyof T & string)[],
-  appendOnly = false,
-  types: Partial<Record<keyof T & string, IndexedType>> = {},
-): CollectionSpec<T> => ({
+  options: CollectionOptions<T> = {},
+): CollectionSpec<T, false> => ({
   name,
   indexed,
-  appendOnly,
-  types,
+  appendOnly: false,
+  types: options.types ?? {},
+  ...derived(options),
 });
 
-export const collections = {
-  documents: spec<DocumentRecord>('documents', ['sourceKey', 'organisation']),
-  passages: spec<Passage>('passages', ['documentId']),
-  questions: spec<Question>('questions', ['status', 'askedBy', 'curated'], false, { curated: 'boolean' }),
-  feedback: spec<Feedback>('feedback', ['questionId', 'personId']),
-  conversations: spec<ConversationRecord>('conversations', ['personId']),
-  auditEvents: spec<AuditEvent>('auditEvents', ['recordType', 'recordId', 'actorId'], true),
-  reviewCycles: spec<ReviewCycle>('reviewCycles', ['year', 'status']),
-  unitReviews: spec<UnitReview>('unitReviews', ['cycleId', 'managerId', 'holderId', 'state']),
-  deputies: spec<Deputy>('deputies', ['principalId', 'deputyId']),
-  sentCards: spec<SentCard>('sentCards', ['recordId']),
-  followUps: spec<FollowUp>('followUps', ['cycleId', 'ownerId', 'managerId', 'sourceId', 'status']),
-  deliveries: spec<Delivery>('deliveries', ['batchId', 'status', 'personId']),
-  jobs: spec<Job>('jobs', ['status', 'kind']),
-  documentReviews: spec<DocumentReview>('documentReviews', ['documentId', 'state']),
-  campaigns: spec<Campaign>('campaigns', ['status', 'createdBy']),
-  campaignRecipients: spec<CampaignRecipient>('campaignRecipients', ['campaignId', 'personId', 'unitId']),
-  campaignAuthors: spec<CampaignAuthor>('campaignAuthors', ['personId']),
-} as const;
+/** A log that can only be appended to. */
+export const appendOnlyCollection = <T extends { id: string }>(
+  name: string,
+  indexed: readonly (keyof T & string)[],
+  options: CollectionOptions<T> = {},
+): CollectionSpec<T, true> => ({
+  name,
+  indexed,
+  appendOnly: true,
+  types: options.types ?? {},
+  ...derived(options),
+});
+
+const derived = (options: CollectionOptions<never>) => (options.derived ? { derived: true } : {});
+
+// biome-ignore lint/suspicious/noExplicitAny: a spec of any record type
+export type AnySpec = CollectionSpec<any>;
+/** The collected specs by the Store member's name (bot/collections.ts). */
+export type CollectionSpecs = Readonly<Record<string, AnySpec>>;
+
+/**
+ * The collections Värn keeps, by Store member: filled in by the composition (bot/collections.ts,
+ * by module augmentation from the specs it collects). Empty here, because the store knows no feature.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by bot/collections.ts
+export interface Collections {}
+
+/** The Store member a spec stands for. */
+export type CollectionOf<S> =
+  S extends CollectionSpec<infer T extends { id: string }, true>
+    ? AppendOnly<T>
+    : S extends CollectionSpec<infer T extends { id: string }, false>
+      ? Collection<T>
+      : never;
+
+export type StoreCollections = { [K in keyof Collections]: CollectionOf<Collections[K]> };

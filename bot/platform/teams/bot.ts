@@ -22,7 +22,8 @@ import { langOf, t } from '../i18n';
 import type { Logger } from '../logger';
 import type { Directory } from '../org/model';
 import type { ConversationBook } from './conversations';
-import type { Caller, CommandRoute, VerbRoute } from './routes';
+import type { Greeter } from './help';
+import type { Caller, CommandRoute, FallbackRoute, VerbRoute } from './routes';
 
 export interface BotDeps {
   directory: Directory;
@@ -30,12 +31,11 @@ export interface BotDeps {
   log: Logger;
   commands: CommandRoute[];
   verbs: VerbRoute[];
-  /** Answers free text (a question). Returns the card and a callback for the sent message's id. */
-  ask(
-    caller: Caller,
-    text: string,
-  ): Promise<{ card: object; sent?: (activityId: string, conversationId: string) => Promise<void> }>;
-  welcome(caller: Caller): object;
+  /** Free text that no command matched (a question; the questions feature owns it). */
+  fallback: FallbackRoute;
+  welcome(caller: Caller): Promise<object>;
+  /** Keeps the two install events (installationUpdate, conversationUpdate) to one welcome. */
+  greeter: Greeter;
   maxQuestionChars: number;
 }
 
@@ -88,7 +88,8 @@ export class VarnBot extends TeamsActivityHandler {
   private async greet(context: TurnContext): Promise<void> {
     const caller = await this.caller(context);
     if (!caller) return;
-    await context.sendActivity(MessageFactory.attachment(attachment(this.deps.welcome(caller))));
+    if (!this.deps.greeter.shouldGreet(context.activity.conversation.id)) return;
+    await context.sendActivity(MessageFactory.attachment(attachment(await this.deps.welcome(caller))));
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
@@ -148,7 +149,7 @@ export class VarnBot extends TeamsActivityHandler {
       await context.sendActivity(MessageFactory.attachment(attachment(card)));
       return;
     }
-    const { card, sent } = await this.deps.ask(caller, text);
+    const { card, sent } = await this.deps.fallback.handle(caller, text);
     const response = await context.sendActivity(MessageFactory.attachment(attachment(card)));
     if (sent && response?.id) await sent(response.id, context.activity.conversation.id);
   }

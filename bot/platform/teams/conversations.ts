@@ -7,11 +7,18 @@ export class ConversationBook {
   private learnedServiceUrl: string | undefined;
   /** What this process last stored or read per person, so that an unchanged conversation costs no store call at all. */
   private readonly known = new Map<string, string>();
+  /** The locale Teams last sent per person, read from the store once and kept current by remember(). */
+  private locales: Promise<Map<string, string>> | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly clock: () => Date,
   ) {}
+
+  /** The person's Teams user id (for mentions), from their stored conversation. */
+  async teamsIdOf(personId: string): Promise<string | undefined> {
+    return (await this.find(personId))?.reference.user?.id;
+  }
 
   /**
    * Keeps the person's 1:1 reference. The reference is stored without the turn's activity id, so an
@@ -49,6 +56,26 @@ export class ConversationBook {
       if (!(error instanceof DuplicateId || error instanceof VersionConflict)) throw error;
     }
     this.known.set(personId, fingerprint);
+    if (locale) (await this.localeMap()).set(personId, locale);
+  }
+
+  /** The locale Teams last sent for the person (undefined before they ever wrote to the bot). */
+  async localeOf(personId: string): Promise<string | undefined> {
+    return (await this.localeMap()).get(personId);
+  }
+
+  private localeMap(): Promise<Map<string, string>> {
+    this.locales ??= this.store.conversations.list().then(
+      (records) =>
+        new Map(
+          records.filter((r) => r.value.locale).map((r) => [r.value.personId, r.value.locale as string]),
+        ),
+      (error: unknown) => {
+        this.locales = undefined;
+        throw error;
+      },
+    );
+    return this.locales;
   }
 
   async find(personId: string): Promise<ConversationRecord | undefined> {

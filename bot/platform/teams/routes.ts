@@ -1,41 +1,11 @@
 /**
- * Routing is a table: each feature registers its chat commands and card verbs; the bot only
- * collects them. Verbs are typed constants.
+ * Routing is a table: each feature registers its chat commands and card verbs (the constants live in
+ * the feature's verbs.ts); the bot only collects them and dispatches.
  */
-import type { z } from 'zod';
-import { badInput } from '../errors';
 import type { Lang } from '../i18n';
 
-export const verbs = {
-  feedback: 'knowledge.feedback',
-  escalate: 'questions.escalate',
-  answer: 'questions.answer',
-  viewQuestion: 'questions.view',
-  reviewOpenCycle: 'review.openCycle',
-  reviewView: 'review.view',
-  reviewArea: 'review.area',
-  reviewSave: 'review.save',
-  reviewSubmit: 'review.submit',
-  reviewApprove: 'review.approve',
-  reviewReturn: 'review.return',
-  reviewClose: 'review.close',
-  reviewDeputy: 'review.deputy',
-  followUpView: 'followup.view',
-  followUpUpdate: 'followup.update',
-  answerDocumentReview: 'governance.answerReview',
-  viewDocumentReview: 'governance.viewReview',
-  // campaigns
-  campaignCompose: 'campaigns.compose',
-  campaignPreview: 'campaigns.preview',
-  campaignDuplicate: 'campaigns.duplicate',
-  campaignSend: 'campaigns.send',
-  campaignCancel: 'campaigns.cancel',
-  campaignFigures: 'campaigns.figures',
-  campaignAcknowledge: 'campaigns.acknowledge',
-  campaignQuiz: 'campaigns.quiz',
-  campaignView: 'campaigns.view',
-} as const;
-export type Verb = (typeof verbs)[keyof typeof verbs];
+/** A card verb's wire name, e.g. 'review.approve'; each feature declares its own in its verbs.ts. */
+export type Verb = string;
 
 /** Who acts, as established by the server from the activity (never from card data). */
 export interface Caller {
@@ -58,9 +28,19 @@ export interface CommandRoute {
   handle(caller: Caller): Promise<object>;
 }
 
-/** Card data through the verb's schema: what does not fit is bad input (a clear message, nothing changes). */
-export function parseVerbData<T>(schema: z.ZodType<T>, data: unknown): T {
-  const result = schema.safeParse(data);
-  if (!result.success) throw badInput();
-  return result.data;
+/** A command's `matches`: the whole message is one of the patterns (case-insensitive, a final . ! or ? allowed). */
+export const wholeMessage = (...patterns: string[]) => {
+  const re = new RegExp(`^\\s*(${patterns.join('|')})\\s*[.!?]?\\s*$`, 'i');
+  return (text: string) => re.test(text);
+};
+
+/**
+ * What free text (no command matched) goes to: one feature owns it (questions: it is a question).
+ * Returns the card and, optionally, what to do with the sent message's id.
+ */
+export interface FallbackRoute {
+  handle(
+    caller: Caller,
+    text: string,
+  ): Promise<{ card: object; sent?: (activityId: string, conversationId: string) => Promise<void> }>;
 }

@@ -2,9 +2,11 @@
  * Provisioning against the local Graph endpoint: from an empty site, again (nothing changes, few
  * requests), and after drift done behind Värn's back.
  */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { collections } from '../../../bot/collections';
 import { connectSharePoint, StartupError } from '../../../bot/platform/store/sharepoint/connect';
 import { provision, resolveSite } from '../../../bot/platform/store/sharepoint/provisioning/provision';
 import {
@@ -21,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => graph.close());
 
-const ourLists = sharePointSchema().filter((l) => !l.adopt);
+const ourLists = sharePointSchema(collections).filter((l) => !l.adopt);
 
 function newSite(): SiteInfo {
   return graph.control.createSite({ path: `/sites/prov-${Math.random().toString(36).slice(2, 8)}` });
@@ -36,6 +38,7 @@ const listNames = (site: SiteInfo) =>
 async function connect(site: SiteInfo, provisionAtStart = true) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-prov-'));
   return connectSharePoint(sharePointConfig(graph, site, { provisionAtStart }), {
+    collections,
     networkClient: graph.msalNetworkClient,
     localDbPath: path.join(dir, 'varn.sqlite'),
   });
@@ -45,7 +48,7 @@ test('an empty site gets every list with typed, indexed columns; a second run ch
   const site = newSite();
   const client = testGraph(graph, site);
   const siteId = await resolveSite(client, site.byPath);
-  const first = await provision(client, siteId);
+  const first = await provision(client, siteId, { collections });
   expect(first.applied.filter((line) => line.startsWith('create list'))).toHaveLength(ourLists.length);
   expect(first.applied.filter((line) => line.endsWith('to Documents'))).toHaveLength(
     librarySpec.columns.length,
@@ -67,7 +70,7 @@ test('an empty site gets every list with typed, indexed columns; a second run ch
   );
 
   graph.control.resetStats();
-  const second = await provision(client, siteId);
+  const second = await provision(client, siteId, { collections });
   expect(second.applied).toEqual([]);
   expect(second.findings).toEqual([]);
   expect(second.lists).toEqual(first.lists);
@@ -162,6 +165,7 @@ describe('bad configuration gives one clear message at start (no crash, no retry
     const site = newSite();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'varn-prov-'));
     const error = await connectSharePoint(sharePointConfig(graph, site, { clientSecret: 'wrong' }), {
+      collections,
       networkClient: graph.msalNetworkClient,
       localDbPath: path.join(dir, 'varn.sqlite'),
     }).catch((e: unknown) => e);

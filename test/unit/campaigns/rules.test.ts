@@ -3,20 +3,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { figuresCsv } from '../../../bot/features/campaigns/csv';
 import type { Campaign, CampaignContent, CampaignRecipient } from '../../../bot/features/campaigns/model';
-import { type CampaignActor, can } from '../../../bot/features/campaigns/policy';
+import { AUTHOR_GRANT, campaignPolicy } from '../../../bot/features/campaigns/policy';
 import {
   computeFigures,
   needsReminder,
   resolveAudience,
   scoreQuiz,
-  unitsOfManager,
   type ValidationContext,
   validateContent,
 } from '../../../bot/features/campaigns/rules';
-import { instantToStockholm, stockholmToInstant } from '../../../bot/features/campaigns/time';
 import type { Delivery } from '../../../bot/platform/delivery/port';
+import { unitsOfManager } from '../../../bot/platform/org/actor';
 import { FileDirectory } from '../../../bot/platform/org/fileDirectory';
 import { organisationFileSchema } from '../../../bot/platform/org/model';
+import { instantToStockholm, stockholmToInstant } from '../../../bot/platform/time';
+import { actorOf } from '../../support/actor';
 
 const org = organisationFileSchema.parse(
   JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../content/organisation.json'), 'utf8')),
@@ -307,13 +308,16 @@ describe('figures and reminders', () => {
 });
 
 describe('policy', () => {
-  const actor = (over: Partial<CampaignActor> = {}): CampaignActor => ({
-    id: 'p',
-    securityChief: false,
-    author: false,
-    managedUnits: new Set(),
-    ...over,
-  });
+  const actor = (over: { id?: string; securityChief?: boolean; author?: boolean } = {}) =>
+    actorOf(over.id ?? 'p', {
+      roles: over.securityChief ? ['securityChief'] : ['employee'],
+      grants: new Set(over.author ? [AUTHOR_GRANT] : []),
+    });
+  const can = (
+    a: ReturnType<typeof actor>,
+    ability: Parameters<typeof campaignPolicy.can>[1],
+    subject?: Parameters<typeof campaignPolicy.can>[2],
+  ) => campaignPolicy.can(a, ability, subject);
   test('the chief and named authors write; others do not', () => {
     for (const ability of ['compose', 'send', 'cancel', 'seeFigures'] as const) {
       expect(can(actor({ securityChief: true }), ability)).toBe(true);

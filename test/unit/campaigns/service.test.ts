@@ -3,8 +3,10 @@
  * and a messenger that records what it is asked to send: a job that runs again after a crash sends
  * nothing twice.
  */
+
 import fs from 'node:fs';
 import path from 'node:path';
+import { collections } from '../../../bot/collections';
 import { CampaignService } from '../../../bot/features/campaigns/service';
 import { DeliveryService } from '../../../bot/platform/delivery/service';
 import { createLogger } from '../../../bot/platform/logger';
@@ -36,7 +38,7 @@ function setup() {
     },
     updateCard: async () => undefined,
   };
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(':memory:', collections);
   const log = createLogger('silent');
   const directory = new FileDirectory(org);
   const sender = new DeliveryService({

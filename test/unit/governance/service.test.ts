@@ -3,7 +3,9 @@
  * sample organisation, a controlled clock, and in-test fakes for the scheduler, the sender and
  * Teams (they keep what they are given, and send what the sender would).
  */
+
 import path from 'node:path';
+import { collections } from '../../../bot/collections';
 import { GovernanceService, REVIEW_JOB } from '../../../bot/features/governance/service';
 import type { DocumentRecord } from '../../../bot/features/knowledge/model';
 import type {
@@ -85,6 +87,10 @@ class FakeSender implements Sender {
   register(kind: string, renderer: Renderer) {
     this.renderers.set(kind, renderer);
   }
+  async enqueueWithin(_tx: unknown, batchId: string, messages: readonly Outgoing[]) {
+    await this.enqueue(batchId, messages);
+    return () => undefined;
+  }
   async enqueue(batchId: string, messages: readonly Outgoing[]) {
     for (const m of messages) {
       if (this.queue.has(m.key)) continue;
@@ -153,7 +159,7 @@ let sender: FakeSender;
 let service: GovernanceService;
 
 beforeEach(async () => {
-  store = openSqliteStore(':memory:');
+  store = openSqliteStore(':memory:', collections);
   now = new Date('2026-11-22T09:00:00Z');
   scheduler = new FakeScheduler();
   teams = new FakeTeams();
@@ -399,4 +405,30 @@ test('unanswered after 14 days, the owner gets the card again and the security c
   await service.remind('doc-rd', '2027-03-18');
   await sender.drain();
   expect(teams.sent.length).toBe(4);
+});
+
+test('a review stored with its cards on the record (before the shared copies) still updates those cards, and a new period starts clean', async () => {
+  await service.sync();
+  await arrive('2027-03-18T07:00:00Z');
+  expect(teams.sent.map((s) => s.message.activityId)).toEqual(['m1']);
+  // as the review was stored before: the card's place kept on the record itself
+  const stored = await store.documentReviews.get('doc-policy');
+  if (!stored) throw new Error('missing');
+  await store.documentReviews.update(
+    { ...stored.value, cards: [{ personId: MALIN, conversationId: `a:${MALIN}`, activityId: 'old-card' }] },
+    stored.version,
+  );
+  await service.answer(MALIN, 'sv', 'doc-policy', { outcome: 'noChange' });
+  expect(
+    teams.updates.map((u) => [u.message.activityId, texts(u.card).includes('Nästa översyn: 2028-03-18')]),
+  ).toEqual([
+    ['m1', true],
+    ['old-card', true],
+  ]);
+  // next year's answer updates next year's card only
+  await arrive('2028-03-18T07:00:00Z');
+  teams.updates = [];
+  await service.answer(MALIN, 'sv', 'doc-policy', { outcome: 'noChange' });
+  expect(teams.updates.map((u) => u.message.activityId)).toEqual(['m2']);
+  expect((await store.documentReviews.get('doc-policy'))?.value.cards).toBeUndefined();
 });

@@ -1,7 +1,7 @@
-import { KnowledgeIndex } from '../../../bot/features/knowledge/index';
 import type { DocumentRecord, Passage } from '../../../bot/features/knowledge/model';
 import { parseText } from '../../../bot/features/knowledge/parse';
 import { toPassages } from '../../../bot/features/knowledge/passages';
+import { KnowledgeIndex } from '../../../bot/features/knowledge/searchIndex';
 
 function load(files: Record<string, string>): KnowledgeIndex {
   const documents: DocumentRecord[] = [];

@@ -46,7 +46,7 @@ describe('the .docx in Swedish', () => {
     expect(rowOf(summary, 'Ej uppfyllt')[1]).toBe('2');
     expect(rowOf(summary, 'Brister')[1]).toBe('4');
     expect(rowOf(summary, 'Brister utan åtgärd eller motivering')[1]).toBe('1');
-    expect(rowOf(summary, 'Åtgärder')[1]).toBe('3 (Öppen 2, Pågår 1)');
+    expect(rowOf(summary, 'Åtgärder')[1]).toBe('3 (Ej påbörjad 2, Pågår 1)');
     expect(rowOf(summary, 'Försenade åtgärder')[1]).toBe('1');
   });
 
@@ -146,7 +146,7 @@ describe('the .docx in Swedish', () => {
       'Genomför en övning av IT-avbrott',
       'Johanna Persson',
       '2026-11-01',
-      'Öppen (försenad)',
+      'Ej påbörjad (försenad)',
     ]);
     expect(rowOf(gaps, 'Norrvikens museum').slice(3, 6)).toEqual([
       'Ej uppfyllt',
@@ -160,7 +160,7 @@ describe('the .docx in Swedish', () => {
       'Utbilda ny personal i brandskydd',
       'Ingrid Falk',
       '2027-03-01',
-      'Öppen',
+      'Ej påbörjad',
     ]);
   });
 });
@@ -222,7 +222,7 @@ describe('the CSV', () => {
       Åtgärd: 'Genomför en övning av IT-avbrott',
       Ansvarig: 'Johanna Persson',
       'Klart senast': '2026-11-01',
-      'Åtgärdens status': 'Öppen (försenad)',
+      'Åtgärdens status': 'Ej påbörjad (försenad)',
     });
     expect(new Set(header).size).toBe(header.length);
     expect(find('Norrvikens museum', 'Informationen är klassad')).toMatchObject({

@@ -10,10 +10,9 @@ import {
   followUpJobTimes,
   participatingUnits,
   resolveChain,
-  stockholmDay,
-  stockholmTime,
 } from '../../../bot/features/review/rules';
 import { organisationFileSchema } from '../../../bot/platform/org/model';
+import { stockholmDay, stockholmTime } from '../../../bot/platform/time';
 
 const root = path.resolve(__dirname, '../../..');
 const org = organisationFileSchema.parse(

@@ -3,9 +3,12 @@
  * (the real ones are exercised over HTTP in test/e2e/review.test.ts): the store, the directory and
  * the rules are the real ones.
  */
+
 import path from 'node:path';
+import { collections } from '../../../bot/collections';
 import type { AnnualReportInput } from '../../../bot/features/annualReport/model';
 import { createReviewFeature } from '../../../bot/features/review/index';
+import { areaValues } from '../../../bot/features/review/schema';
 import type {
   BatchProgress,
   Delivery,
@@ -47,6 +50,10 @@ class FakeSender implements Sender {
   constructor(private readonly messenger: FakeMessenger) {}
   register(kind: string, renderer: Renderer) {
     this.renderers.set(kind, renderer);
+  }
+  async enqueueWithin(_tx: unknown, batchId: string, messages: readonly Outgoing[]) {
+    await this.enqueue(batchId, messages);
+    return () => undefined;
   }
   async enqueue(batchId: string, messages: readonly Outgoing[]) {
     for (const m of messages) {
@@ -116,7 +123,7 @@ class FakeScheduler implements Scheduler {
 test('open → fill → submit → return → resubmit → approve up the chain → reminders → close', async () => {
   let now = new Date('2026-11-23T08:00:00Z');
   const clock = () => now;
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(':memory:', collections);
   const messenger = new FakeMessenger();
   const sender = new FakeSender(messenger);
   const scheduler = new FakeScheduler(clock);
@@ -137,6 +144,8 @@ test('open → fill → submit → return → resubmit → approve up the chain 
     },
     teamsIdOf: async (personId) => `29:${personId}`,
   });
+  for (const [kind, renderer] of Object.entries(feature.renderers)) sender.register(kind, renderer);
+  for (const [kind, handler] of Object.entries(feature.jobs)) scheduler.register(kind, handler);
   const { review } = feature;
   const [malin, per, lena, mikael, annaKarin, johanna] = await Promise.all(
     [
@@ -174,7 +183,7 @@ test('open → fill → submit → return → resubmit → approve up the chain 
         reviewId,
         area.id,
         { round: r?.round ?? 0, step: 0 },
-        { ...data, ...overrides },
+        areaValues({ ...data, ...overrides }),
         true,
       );
     }

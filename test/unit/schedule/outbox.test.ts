@@ -2,13 +2,15 @@
  * The scheduler's outbox: a job written by the transaction of the change that causes it exists exactly
  * when the change does, and runNow carries it out at once, once.
  */
+
+import { collections } from '../../../bot/collections';
 import { createLogger } from '../../../bot/platform/logger';
 import type { Job } from '../../../bot/platform/schedule/port';
 import { JobScheduler } from '../../../bot/platform/schedule/service';
 import { openSqliteStore } from '../../../bot/platform/store/sqlite';
 
 const setup = () => {
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(':memory:', collections);
   const scheduler = new JobScheduler({
     store,
     log: createLogger('silent'),

@@ -1,4 +1,5 @@
-import { type CollectionSpec, collections } from '../../../bot/platform/store/schema';
+import { collections } from '../../../bot/collections';
+import type { CollectionSpec } from '../../../bot/platform/store/schema';
 import {
   type ActualList,
   columnTypeOf,
@@ -12,7 +13,7 @@ import {
   sharePointSchema,
 } from '../../../bot/platform/store/sharepoint/provisioning/schema';
 
-const desired = sharePointSchema();
+const desired = sharePointSchema(collections);
 const questions = desired.find((l) => l.key === 'questions');
 
 /** The site as provisioning leaves it: every declared list with its columns. */

@@ -1,3 +1,4 @@
+import { collections } from '../../../bot/collections';
 import type { Question } from '../../../bot/features/questions/model';
 import {
   GroupCommit,
@@ -122,7 +123,7 @@ const question = (id: string): Question => ({
 });
 
 test('on SQLite, a batch is one transaction: one failing write leaves none of the batch stored, and every writer is told', async () => {
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStore(':memory:', collections);
   const group = storeGroupCommit(store);
   await group.write(async (tx) => {
     await tx.questions.insert(question('taken'));

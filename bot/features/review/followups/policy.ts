@@ -4,16 +4,12 @@
  *   open ⇄ inProgress ──▶ done
  *     └────────┴────────▶ cancelled          (done and cancelled are final)
  */
-import type { Role } from '../../../platform/org/model';
+import type { Actor } from '../../../platform/org/actor';
+import { definePolicy } from '../../../platform/policy';
 import type { FollowUp, FollowUpStatus } from './model';
 
-export interface FollowUpActor {
-  id: string;
-  roles: readonly Role[];
-  deputyFor: readonly string[];
-}
-
-export type FollowUpAbility = 'view' | 'update';
+/** The part of the platform's Actor the follow-ups' rules read. */
+export type FollowUpActor = Pick<Actor, 'id' | 'roles' | 'deputyFor'>;
 
 export const followUpTransitions: Record<FollowUpStatus, readonly FollowUpStatus[]> = {
   open: ['inProgress', 'done', 'cancelled'],
@@ -34,12 +30,20 @@ export function actingOnFollowUp(
   return principal ? { onBehalfOf: principal } : undefined;
 }
 
-export function canOnFollowUp(actor: FollowUpActor, ability: FollowUpAbility, followUp: FollowUp): boolean {
-  const involved = actingOnFollowUp(actor, followUp) !== undefined;
-  if (ability === 'view')
-    return involved || actor.roles.includes('securityChief') || actor.roles.includes('securityOfficer');
-  return involved && !isFinal(followUp.status);
-}
+const followUpRules = {
+  view: (actor: FollowUpActor, followUp: FollowUp) =>
+    actingOnFollowUp(actor, followUp) !== undefined ||
+    actor.roles.includes('securityChief') ||
+    actor.roles.includes('securityOfficer'),
+  update: (actor: FollowUpActor, followUp: FollowUp) =>
+    actingOnFollowUp(actor, followUp) !== undefined && !isFinal(followUp.status),
+};
+export type FollowUpAbility = keyof typeof followUpRules;
+
+export const followUpPolicy = definePolicy<FollowUp>()(followUpRules);
+
+export const canOnFollowUp = (actor: FollowUpActor, ability: FollowUpAbility, followUp: FollowUp): boolean =>
+  followUpRules[ability](actor, followUp);
 
 /** May the status move from `from` to `to`? A comment without a status change keeps the status. */
 export const canMove = (from: FollowUpStatus, to: FollowUpStatus) =>

@@ -5,18 +5,20 @@
  * audit event in the same transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Delivery, Sender } from '../../../platform/delivery/port';
-import { badInput, forbidden, notFound } from '../../../platform/errors';
+import { auditEvent } from '../../../platform/audit/model';
+import type { Delivery, Renderer, Sender } from '../../../platform/delivery/port';
+import { badInput, notFound } from '../../../platform/errors';
 import { type Lang, langOf, translator } from '../../../platform/i18n';
 import type { SentMessage } from '../../../platform/messaging';
-import type { Job, Scheduler } from '../../../platform/schedule/port';
+import type { Job, JobHandler, Scheduler } from '../../../platform/schedule/port';
 import { type Store, VersionConflict } from '../../../platform/store';
-import type { CardCopies } from '../copies';
-import type { ReviewSchedule } from '../model';
+import type { CardCopies } from '../../../platform/teams/copies';
+import { isGap, type ReviewCycle, type ReviewSchedule, type UnitReview } from '../model';
 import type { People } from '../people';
 import { followUpJobTimes } from '../rules';
+import type { FollowUps } from './index';
 import { type FollowUp, type FollowUpStatus, followUpStatuses } from './model';
-import { actingOnFollowUp, canMove, canOnFollowUp, isFinal } from './policy';
+import { actingOnFollowUp, canMove, followUpPolicy, isFinal } from './policy';
 import { followUpCard } from './present';
 
 export const followUpKinds = {
@@ -37,24 +39,101 @@ export interface FollowUpDeps {
   teamsIdOf: (personId: string) => Promise<string | undefined>;
 }
 
-export class FollowUpService {
-  constructor(private readonly deps: FollowUpDeps) {
-    const remember = {
-      sent: (delivery: Delivery, message: SentMessage) => deps.copies.remember(delivery, message),
+export class FollowUpService implements FollowUps {
+  constructor(private readonly deps: FollowUpDeps) {}
+
+  /** The sender's renderers, one per delivery kind; each remembers the sent card so a later change updates it. */
+  renderers(): Record<string, Renderer> {
+    const sent = (delivery: Delivery, message: SentMessage) =>
+      this.deps.copies.rememberDelivery(delivery, message);
+    return {
+      [followUpKinds.assign]: { render: (id, person) => this.render(id, person, 'assign'), sent },
+      [followUpKinds.overdueOwner]: { render: (id, person) => this.render(id, person, 'overdueOwner'), sent },
+      [followUpKinds.overdueManager]: {
+        render: (id, person) => this.render(id, person, 'overdueManager'),
+        sent,
+      },
     };
-    deps.sender.register(followUpKinds.assign, {
-      render: (id, person) => this.render(id, person, 'assign'),
-      ...remember,
-    });
-    deps.sender.register(followUpKinds.overdueOwner, {
-      render: (id, person) => this.render(id, person, 'overdueOwner'),
-      ...remember,
-    });
-    deps.sender.register(followUpKinds.overdueManager, {
-      render: (id, person) => this.render(id, person, 'overdueManager'),
-      ...remember,
-    });
-    deps.scheduler.register(OVERDUE_JOB, (job) => this.overdue(job));
+  }
+
+  /** The scheduler's job: an overdue follow-up's reminder. */
+  jobs(): Record<string, JobHandler> {
+    return { [OVERDUE_JOB]: (job) => this.overdue(job) };
+  }
+
+  /** Creates or updates the FollowUp of every gap that has one, in the review's transaction (stable ids: a resubmission updates). */
+  async recordGaps(
+    tx: Store,
+    actorId: string,
+    cycle: ReviewCycle,
+    review: UnitReview,
+    now: string,
+  ): Promise<FollowUp[]> {
+    const result: FollowUp[] = [];
+    for (const area of cycle.areas) {
+      for (const goal of area.goals) {
+        const a = review.assessments[goal.id];
+        if (!a?.followUp || !isGap(a.rating)) continue;
+        const id = `${review.id}:${goal.id}`;
+        const existing = await tx.followUps.get(id);
+        const base = {
+          what: a.followUp.what,
+          ownerId: a.followUp.ownerId,
+          due: a.followUp.due,
+          goalText: goal.text,
+          updatedAt: now,
+        };
+        if (existing) {
+          const same =
+            existing.value.what === base.what &&
+            existing.value.ownerId === base.ownerId &&
+            existing.value.due === base.due;
+          if (same) continue;
+          const next = { ...existing.value, ...base };
+          await tx.followUps.update(next, existing.version);
+          await tx.auditEvents.append(
+            auditEvent({
+              at: now,
+              actorId,
+              recordType: 'followUp',
+              recordId: id,
+              action: 'revise',
+              fromState: existing.value.status,
+              toState: next.status,
+            }),
+          );
+          result.push(next);
+        } else {
+          const followUp: FollowUp = {
+            id,
+            sourceType: 'review',
+            sourceId: review.id,
+            goalId: goal.id,
+            cycleId: cycle.id,
+            unitId: review.unitId,
+            unitName: review.unitName,
+            managerId: review.managerId,
+            status: 'open',
+            notes: [],
+            createdAt: now,
+            ...base,
+          };
+          await tx.followUps.insert(followUp);
+          await tx.auditEvents.append(
+            auditEvent({
+              at: now,
+              actorId,
+              recordType: 'followUp',
+              recordId: id,
+              action: 'create',
+              toState: 'open',
+            }),
+          );
+          result.push(followUp);
+        }
+      }
+    }
+    return result;
   }
 
   /** After a submission stored the follow-ups: the owner's card and the overdue reminders. */
@@ -118,7 +197,10 @@ export class FollowUpService {
     return this.card(lang, personId, f, {
       intro:
         purpose === 'assign'
-          ? t('followup.intro', { manager: names(f.managerId), unit: f.unitName })
+          ? t(f.sourceType === 'report' ? 'followup.introReport' : 'followup.intro', {
+              manager: names(f.managerId),
+              unit: f.unitName,
+            })
           : undefined,
       banner:
         purpose === 'overdueOwner'
@@ -153,7 +235,7 @@ export class FollowUpService {
     const stored = await this.deps.store.followUps.get(followUpId);
     if (!stored) throw notFound();
     const actor = await this.deps.people.actor(actorId);
-    if (!canOnFollowUp(actor, 'view', stored.value)) throw forbidden();
+    followUpPolicy.authorize(actor, 'view', stored.value);
     return this.card(lang, actorId, stored.value);
   }
 
@@ -169,11 +251,11 @@ export class FollowUpService {
     if (!stored) throw notFound();
     const f = stored.value;
     const actor = await this.deps.people.actor(actorId);
-    if (!canOnFollowUp(actor, 'view', f)) throw forbidden();
+    followUpPolicy.authorize(actor, 'view', f);
     // an old card (the record moved on) or a finished follow-up: the current view, no second change
     if ((typeof input.seen === 'string' && input.seen !== f.updatedAt) || isFinal(f.status))
       return this.card(lang, actorId, f);
-    if (!canOnFollowUp(actor, 'update', f)) throw forbidden();
+    followUpPolicy.authorize(actor, 'update', f);
     const to = followUpStatuses.find((s) => s === input.status) as FollowUpStatus | undefined;
     const comment = typeof input.comment === 'string' ? input.comment.trim().slice(0, 1000) : '';
     if (!to || !canMove(f.status, to)) throw badInput('followup.badStatus');
@@ -212,10 +294,31 @@ export class FollowUpService {
         return this.card(lang, actorId, (await store.followUps.get(followUpId))?.value ?? f);
       throw error;
     }
-    await this.deps.copies.update(saved.id, async (personId) =>
+    await this.deps.copies.update(saved.id, async ({ personId }) =>
       this.card(langOf(await this.deps.people.lang(personId)), personId, saved),
     );
     return this.card(lang, actorId, saved);
+  }
+
+  async ofCycle(cycleId: string): Promise<FollowUp[]> {
+    return (await this.deps.store.followUps.find({ cycleId })).map((s) => s.value);
+  }
+
+  /**
+   * Every follow-up the person may see (the security function: all; a manager: their units'; others:
+   * their own), with the owner's name and what the person may do with it.
+   */
+  async visibleTo(
+    actorId: string,
+  ): Promise<(FollowUp & { ownerName: string; abilities: Record<string, boolean> })[]> {
+    const actor = await this.deps.people.actor(actorId);
+    const visible = (await this.deps.store.followUps.list())
+      .map((s) => s.value)
+      .filter((f) => followUpPolicy.can(actor, 'view', f));
+    const name = await this.deps.people.names(visible.map((f) => f.ownerId));
+    return visible
+      .sort((a, b) => a.due.localeCompare(b.due) || a.id.localeCompare(b.id))
+      .map((f) => ({ ...f, ownerName: name(f.ownerId), abilities: followUpPolicy.abilitiesOf(actor, f) }));
   }
 
   /** Follow-ups the person owns or manages, not finished. */

@@ -5,11 +5,13 @@
  * in a StartupError whose message says what to change; main.ts prints it and exits with 78
  * (configuration error) instead of crashing, so a supervisor does not restart it in a loop.
  */
+
 import path from 'node:path';
 import type { SharePointConfig } from '../../../config';
 import { StartupError } from '../../errors';
 import { CredentialError, createGraph, type Graph, GraphRequestError, type GraphSetup } from '../../graph';
 import type { Store } from '..';
+import type { CollectionSpecs } from '../schema';
 import { openSqliteStore } from '../sqlite';
 import { openSharePointStore } from '.';
 import { LibrarySource, SharePointLibrary } from './library';
@@ -31,6 +33,8 @@ export interface ConnectOptions extends GraphSetup {
   /** The local SQLite file holding the derived index (documents, passages). */
   localDbPath: string;
   graph?: Graph;
+  /** The collected specs (bot/collections.ts): the lists to provision and the store's members. */
+  collections: CollectionSpecs;
 }
 
 export async function connectSharePoint(
@@ -42,7 +46,10 @@ export async function connectSharePoint(
   let siteId: string;
   try {
     siteId = await resolveSite(graph, config.site);
-    report = await provision(graph, siteId, { dryRun: !config.provisionAtStart });
+    report = await provision(graph, siteId, {
+      collections: options.collections,
+      dryRun: !config.provisionAtStart,
+    });
   } catch (error) {
     if (error instanceof CredentialError) {
       throw new StartupError(
@@ -77,8 +84,15 @@ export async function connectSharePoint(
     { siteId, lists: Object.keys(report.lists).length, requests: report.requests },
     'SharePoint site ready',
   );
-  const local = openSqliteStore(options.localDbPath);
-  const store = openSharePointStore({ graph, siteId, lists: report.lists, local, log: options.log });
+  const local = openSqliteStore(options.localDbPath, options.collections);
+  const store = openSharePointStore({
+    graph,
+    siteId,
+    lists: report.lists,
+    local,
+    log: options.log,
+    collections: options.collections,
+  });
   const library = new SharePointLibrary(graph, siteId);
   const source = new LibrarySource(
     library,

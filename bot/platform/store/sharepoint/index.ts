@@ -18,15 +18,17 @@
 import type { Graph } from '../../graph/client';
 import type { Logger } from '../../logger';
 import type { Store } from '..';
-import { type CollectionSpec, collections } from '../schema';
+import type { CollectionSpec, CollectionSpecs } from '../schema';
 import { SharePointCollection, SharePointList, SharePointLog, type Undo } from './collection';
-import { derivedCollections, type ListSpec, listSpecOf } from './provisioning/schema';
+import { type ListSpec, listSpecOf } from './provisioning/schema';
 
 export interface SharePointStoreOptions {
   graph: Graph;
   siteId: string;
   /** The list id of each collection (ProvisionReport.lists). */
   lists: Readonly<Record<string, string>>;
+  /** The collected specs (bot/collections.ts): a list each, except the derived ones. */
+  collections: CollectionSpecs;
   /** Holds the derived collections (documents, passages): a SQLite store in the data directory. */
   local: Store;
   log?: Logger;
@@ -36,10 +38,10 @@ type Members = Record<string, unknown>;
 
 export function openSharePointStore(options: SharePointStoreOptions): Store {
   const { graph, siteId, local, log } = options;
-  const specs = Object.values(collections) as CollectionSpec<{ id: string }>[];
+  const specs = Object.values(options.collections) as CollectionSpec<{ id: string }>[];
   const lists = new Map<string, SharePointList<{ id: string }>>();
   for (const spec of specs) {
-    if (derivedCollections.has(spec.name)) continue;
+    if (spec.derived) continue;
     const listId = options.lists[spec.name];
     if (!listId) throw new Error(`no SharePoint list for ${spec.name}: run npm run provision`);
     lists.set(

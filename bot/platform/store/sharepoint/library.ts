@@ -16,7 +16,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type DocumentSource, GOVERNING_FOLDER, type SourceFile } from '../../../features/knowledge/source';
 import {
   checkName,
   contentTypeOf,
@@ -24,6 +23,7 @@ import {
   type DocumentStore,
   folderSegments,
 } from '../../documents/port';
+import { type DocumentSource, GOVERNING_FOLDER, type SourceFile } from '../../documents/source';
 import { type Graph, GraphRequestError } from '../../graph/client';
 import { CONTENT_TYPE_COLUMN, columnName, libraryMetadataKeys } from './provisioning/schema';
 

@@ -17,8 +17,8 @@ import {
   VersionConflict,
   type Where,
 } from '../port';
-import { type CollectionSpec, collections } from '../schema';
-import { migrations } from './migrations';
+import type { AnySpec, CollectionSpec, CollectionSpecs } from '../schema';
+import { collectionsWithoutTable, migrationSql, migrations } from './migrations';
 
 interface Row {
   id: string;
@@ -187,9 +187,33 @@ class SqliteLog<T extends { id: string }> implements AppendOnly<T> {
     ).all(...params) as unknown as Row[];
     return rows.map((row) => JSON.parse(row.data) as T);
   }
+  async cull(ids: readonly string[]): Promise<number> {
+    for (let open = this.ready(); open; open = this.ready()) await open;
+    if (ids.length === 0) return 0;
+    // the log's delete trigger lets a row go only while the retention job holds its permit (migration 12)
+    this.db.exec('SAVEPOINT cull');
+    try {
+      statement(this.db, 'INSERT INTO retention_permit (id) VALUES (1)').run();
+      let removed = 0;
+      for (const id of ids)
+        removed += Number(statement(this.db, `DELETE FROM "${this.spec.name}" WHERE id = ?`).run(id).changes);
+      statement(this.db, 'DELETE FROM retention_permit').run();
+      this.db.exec('RELEASE cull');
+      return removed;
+    } catch (error) {
+      this.db.exec('ROLLBACK TO cull');
+      this.db.exec('RELEASE cull');
+      throw error;
+    }
+  }
 }
 
-export function migrate(db: DatabaseSync): number[] {
+export function migrate(db: DatabaseSync, collections: CollectionSpecs): number[] {
+  const missing = collectionsWithoutTable(collections);
+  if (missing.length > 0)
+    throw new Error(
+      `no SQLite migration creates a table for ${missing.join(', ')}: add one in migrations.ts`,
+    );
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
@@ -203,7 +227,7 @@ export function migrate(db: DatabaseSync): number[] {
     if (done.has(migration.version)) continue;
     db.exec('BEGIN IMMEDIATE');
     try {
-      for (const statement of migration.statements) db.exec(statement);
+      for (const statement of migrationSql(migration, collections)) db.exec(statement);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,
@@ -244,9 +268,9 @@ export function sqliteProblem(error: unknown): {
  * Opens the store for the service's start: checks the file (`PRAGMA quick_check`) and that it can be
  * written, and turns every failure into a StartupError naming the setting and the path.
  */
-export function openSqliteStoreAtStart(file: string): Store {
+export function openSqliteStoreAtStart(file: string, collections: CollectionSpecs): Store {
   try {
-    return openSqliteStore(file, { quickCheck: true });
+    return openSqliteStore(file, collections, { quickCheck: true });
   } catch (error) {
     const { kind, text } = sqliteProblem(error);
     const what: Record<typeof kind, [string, number]> = {
@@ -267,8 +291,15 @@ export function openSqliteStoreAtStart(file: string): Store {
   }
 }
 
-/** Opens (and migrates) the SQLite store at `file`, or in memory for ':memory:'. */
-export function openSqliteStore(file: string, options: { quickCheck?: boolean } = {}): Store {
+/**
+ * Opens (and migrates) the SQLite store at `file`, or in memory for ':memory:', with a table for each
+ * of the collected `collections` (bot/collections.ts); `quickCheck` checks the file first (at start).
+ */
+export function openSqliteStore(
+  file: string,
+  collections: CollectionSpecs,
+  options: { quickCheck?: boolean } = {},
+): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   db.exec(
@@ -284,7 +315,7 @@ export function openSqliteStore(file: string, options: { quickCheck?: boolean } 
     // a write that is taken back: a read-only file or folder shows here, not at the first user's turn
     db.exec('BEGIN IMMEDIATE; CREATE TABLE varn_write_probe (x); ROLLBACK');
   }
-  migrate(db);
+  migrate(db, collections);
   const gate = new Gate();
   /** The last failure a write met (a full disk, a damaged page), reported by check() until a write succeeds. */
   let lastFailure: string | undefined;
@@ -293,25 +324,14 @@ export function openSqliteStore(file: string, options: { quickCheck?: boolean } 
     if (db.isTransaction) db.exec('ROLLBACK');
   };
 
-  const build = (ready: () => Promise<void> | undefined): Omit<Store, 'transaction' | 'close'> => ({
-    documents: new SqliteCollection(db, collections.documents, ready),
-    passages: new SqliteCollection(db, collections.passages, ready),
-    questions: new SqliteCollection(db, collections.questions, ready),
-    feedback: new SqliteCollection(db, collections.feedback, ready),
-    conversations: new SqliteCollection(db, collections.conversations, ready),
-    auditEvents: new SqliteLog(db, collections.auditEvents, ready),
-    reviewCycles: new SqliteCollection(db, collections.reviewCycles, ready),
-    unitReviews: new SqliteCollection(db, collections.unitReviews, ready),
-    deputies: new SqliteCollection(db, collections.deputies, ready),
-    sentCards: new SqliteCollection(db, collections.sentCards, ready),
-    followUps: new SqliteCollection(db, collections.followUps, ready),
-    deliveries: new SqliteCollection(db, collections.deliveries, ready),
-    jobs: new SqliteCollection(db, collections.jobs, ready),
-    documentReviews: new SqliteCollection(db, collections.documentReviews, ready),
-    campaigns: new SqliteCollection(db, collections.campaigns, ready),
-    campaignRecipients: new SqliteCollection(db, collections.campaignRecipients, ready),
-    campaignAuthors: new SqliteCollection(db, collections.campaignAuthors, ready),
-  });
+  const specs = Object.entries(collections) as [string, AnySpec][];
+  const build = (ready: () => Promise<void> | undefined): Omit<Store, 'transaction' | 'close'> =>
+    Object.fromEntries(
+      specs.map(([member, spec]) => [
+        member,
+        spec.appendOnly ? new SqliteLog(db, spec, ready) : new SqliteCollection(db, spec, ready),
+      ]),
+    ) as unknown as Omit<Store, 'transaction' | 'close'>;
 
   let closed = false;
   const outside = build(() => gate.current());

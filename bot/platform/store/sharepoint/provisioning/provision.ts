@@ -4,6 +4,7 @@
  * changes nothing. Used by `npm run provision` and at start when VARN_SHAREPOINT_PROVISION is on.
  */
 import { type BatchRequest, Graph, GraphRequestError } from '../../../graph/client';
+import type { CollectionSpecs } from '../../schema';
 import {
   type ActualList,
   type Change,
@@ -113,6 +114,8 @@ export interface ProvisionReport {
 }
 
 export interface ProvisionOptions {
+  /** The collected specs (bot/collections.ts): the lists are derived from them. */
+  collections: CollectionSpecs;
   /** Plan only: report what would change. */
   dryRun?: boolean;
 }
@@ -120,10 +123,10 @@ export interface ProvisionOptions {
 export async function provision(
   graph: Graph,
   siteId: string,
-  options: ProvisionOptions = {},
+  options: ProvisionOptions,
 ): Promise<ProvisionReport> {
   return graph.operation('provision', async () => {
-    const desired = sharePointSchema();
+    const desired = sharePointSchema(options.collections);
     const site = await readSite(graph, siteId, desired);
     const planned = plan(desired, site.lists);
     const lists = { ...planned.found };

@@ -1,7 +1,7 @@
 /**
  * The SharePoint schema, declared once and used by provisioning and by the SharePoint adapter.
- * It is derived from the Store's collection specs (bot/store/schema.ts), so a collection added
- * there gets its list here without anyone editing this file:
+ * It is derived from the collection specs the features declare (collected in bot/collections.ts),
+ * so a collection added there gets its list here without anyone editing this file:
  *
  * - one generic list per collection, recognised by a marker in its description (`[varn:<name>]`)
  *   and by its URL name, so a list an administrator renamed is still ours and is not duplicated;
@@ -16,8 +16,9 @@
  * two resource units per item on every re-import, fill the customer's search and retention with
  * copies of text that already lives in the library, and add nothing that a rebuild cannot
  * restore. They stay in the local SQLite cache of the service; a lost cache is a full re-import.
+ * Their specs say so (`derived: true`).
  */
-import { type CollectionSpec, collections, type IndexedType } from '../../schema';
+import type { CollectionSpec, CollectionSpecs, IndexedType } from '../../schema';
 
 export type ColumnType = IndexedType | 'note' | 'dateTime';
 
@@ -45,9 +46,6 @@ export interface ListSpec {
   columns: ColumnSpec[];
   appendOnly: boolean;
 }
-
-/** Collections kept outside SharePoint (derived from the library; see above). */
-export const derivedCollections: ReadonlySet<string> = new Set(['documents', 'passages']);
 
 export const ID_COLUMN = 'VarnId';
 export const RECORD_COLUMN = 'VarnRecord';
@@ -144,8 +142,7 @@ export const library: ListSpec = {
 };
 
 /** Every list Värn needs, derived from the Store's collections. */
-export function sharePointSchema(
-  specs: readonly CollectionSpec<unknown>[] = Object.values(collections) as CollectionSpec<unknown>[],
-): ListSpec[] {
-  return [...specs.filter((s) => !derivedCollections.has(s.name)).map(listSpecOf), library];
+export function sharePointSchema(collections: CollectionSpecs): ListSpec[] {
+  const specs = Object.values(collections) as CollectionSpec<unknown>[];
+  return [...specs.filter((s) => !s.derived).map(listSpecOf), library];
 }

@@ -1,0 +1,1186 @@
+/**
+ * The knowledge index: passages in memory with an inverted index of analysed terms, ranked with
+ * BM25 over the passage text (its section heading and document title weigh in less). A question
+ * becomes term groups — one per concept, each with alternatives (the stem, compound parts,
+ * synonyms, English→Swedish words, spelling corrections) — so a concept counts once however it is
+ * phrased. Intent and organisation adjust the rank; the decision (decision.ts) reads coverage, margin and
+ * answer types to say answer, uncertain or none. Plain code, no I/O.
+ */
+import {
+  compoundParts,
+  detectLanguage,
+  dictionaryWords,
+  isStopword,
+  type Language,
+  particleVerbs,
+  spellSv,
+  splitCompound,
+  stemEn,
+  stemSv,
+  tokenize,
+} from './analysis';
+import {
+  type Confidence,
+  type DecisionCalibration,
+  type DecisionSignals,
+  decide,
+  defaultCalibration,
+} from './decision';
+import {
+  asksForPerson,
+  DATE_TEXT,
+  EXPLICIT_DATE,
+  EXPLICIT_NAME,
+  headingIntents,
+  type Intent,
+  intentBoostOf,
+  intentsOf,
+  passageIntents,
+  personLine,
+} from './intent';
+import type { DocumentRecord, Passage } from './model';
+import { regionNamesOf } from './places';
+import { type Postings, PostingsBuilder } from './postings';
+import { editDistance, SurfaceVocabulary } from './spelling';
+import { thesaurusSv } from './thesaurus';
+import { enToSv, svSynonyms } from './vocabulary';
+
+const K1 = 1.2;
+const B = 0.5;
+const HEADING_WEIGHT = 0.5;
+const TITLE_WEIGHT = 0.2;
+const PART_WEIGHT = 0.5;
+/** Words of organisation names that do not tell one organisation from another. */
+const GENERIC_ORGANISATION_WORDS = new Set([
+  'region',
+  'regionen',
+  'regionens',
+  'landstinget',
+  'landstingets',
+  'landsting',
+  'kommun',
+  'kommunen',
+  'kommunens',
+  'stad',
+  'staden',
+  'stads',
+  'län',
+  'länsstyrelsen',
+  'county',
+  'municipality',
+  'city',
+  'of',
+]);
+
+/** Ranking settings (the decision's thresholds are in decision.ts). */
+export interface RankOptions {
+  maxAnswers: number;
+  /** Minimum share of the known concepts (idf-weighted) a passage after the best must cover to be shown. */
+  minCoverage: number;
+  /** A second or third document is shown only when it scores at least this share of the best. */
+  relativeCutoff: number;
+  /** How much a word no document uses weighs in coverage, as a share of the question's typical known word. */
+  unknownWeight: number;
+  /** A further passage of an answering document fills a free slot when it scores at least this share of the best. */
+  fillCutoff: number;
+  /** Extra weight for question concepts found in the passage's section heading. */
+  headingBoost: number;
+  /** The heading share a section earns when its heading names the kind of answer asked for ("Genomförande"). */
+  intentHeadingShare: number;
+  /** Extra weight for the opening passage of a section whose heading names what is asked about. */
+  leadBoost: number;
+  /** Score factor for passages that do not end as a sentence does. */
+  fragmentFactor: number;
+  /** Passages with fewer content words than this are penalised (unless a name is asked for). */
+  shortPassageWords: number;
+  /** Top-k pruning of common concepts (see search); off only to measure what it changes. */
+  prune: boolean;
+}
+
+export const defaultRankOptions: RankOptions = {
+  maxAnswers: 3,
+  minCoverage: 0.5,
+  relativeCutoff: 0.55,
+  fillCutoff: 0.3,
+  unknownWeight: 0.7,
+  headingBoost: 0.5,
+  leadBoost: 0.5,
+  intentHeadingShare: 0.5,
+  fragmentFactor: 0.75,
+  shortPassageWords: 8,
+  prune: true,
+};
+
+export interface RankedPassage {
+  passage: Passage;
+  document: DocumentRecord;
+  score: number;
+  /** Share of the question's concepts the passage covers (a concept no document uses counts as a typical one). */
+  coverage: number;
+  /** Share of the concepts the documents use that the passage covers. */
+  knownCoverage: number;
+}
+
+export interface SearchResult {
+  answers: RankedPassage[];
+  /** answer: the passages answer the question; uncertain: they are close; none: nothing is relevant. */
+  confidence: Confidence;
+  /** True exactly when confidence is none. */
+  abstained: boolean;
+  /** What the decision read (for calibration and logs). */
+  signals?: DecisionSignals;
+  /** Why it said none, for the user's message. */
+  reason?: 'no-match' | 'other-organisation' | 'empty' | 'answer-type';
+  language: Language;
+  intents: Intent[];
+  /** Organisations named in the question that no document speaks for. */
+  unknownOrganisations: string[];
+}
+
+interface Alternative {
+  term: string;
+  weight: number;
+}
+
+interface Group {
+  token: string;
+  alternatives: Alternative[];
+  /** Words that say what kind of answer is wanted (syfte, purpose, roll): they rank, but a policy need not use them. */
+  soft?: boolean;
+  /**
+   * Function words that still steer the answer ("under en incident", "före", "policyn", "kunna"): they add to the
+   * score, lighter, and never to coverage, so a passage without them is not held to have missed a concept.
+   */
+  light?: boolean;
+  /** Met only through a thesaurus synonym: it ranks like a light word, and the decision counts it as unknown. */
+  weak?: boolean;
+}
+
+/** Function words indexed although they are stop words: the phases before, during and after an event. */
+const PHASE_WORDS = new Set(['före', 'under', 'efter']);
+
+/** Weight of a light group's score, as a share of a content word's. */
+const LIGHT_WEIGHT = 0.5;
+/** Stop words that say when, or what about, in questions ("vad gör man under en incident", "vem följs policyn upp till"). */
+const LIGHT_WORDS: Record<string, string[]> = {
+  före: ['före'],
+  innan: ['före'],
+  under: ['under'],
+  efter: ['efter'],
+  efteråt: ['efter'],
+  policyn: ['policy'],
+};
+
+const SOFT_WORDS = new Set([
+  'syfte',
+  'syftet',
+  'syftar',
+  'purpose',
+  'purposes',
+  'why',
+  'varför',
+  'roll',
+  'rollen',
+  'role',
+  'innebörd',
+  'innebörden',
+  'meaning',
+  'aim',
+  'aims',
+  'datum',
+  'date',
+  'dag',
+  'heter',
+  'namn',
+  'namnet',
+  'name',
+]);
+
+/** Analyses document text into weighted terms: stems (1) and compound parts (0.5). */
+export function documentTerms(
+  text: string,
+  weight: number,
+  into: Map<string, number>,
+  language: Language = 'sv',
+): number {
+  let count = 0;
+  const tokens = tokenize(text);
+  if (language === 'sv') {
+    for (const { term } of particleVerbs(tokens)) {
+      const stem = stemSv(term);
+      into.set(stem, (into.get(stem) ?? 0) + weight);
+    }
+  }
+  for (const token of tokens) {
+    if (isStopword(token, language)) {
+      // "före", "under", "efter" mark the phases of a process ("Under: åtgärda det akuta läget")
+      if (PHASE_WORDS.has(token)) into.set(token, (into.get(token) ?? 0) + weight);
+      continue;
+    }
+    count++;
+    const stem = language === 'sv' ? stemSv(token) : stemEn(token);
+    into.set(stem, (into.get(stem) ?? 0) + weight);
+    if (token.includes('-')) {
+      for (const piece of token.split('-')) {
+        if (piece.length < 2) continue;
+        const s = stemSv(piece);
+        into.set(s, (into.get(s) ?? 0) + weight * PART_WEIGHT);
+      }
+    }
+    if (language === 'sv') {
+      const compound = compoundParts(token);
+      for (const part of compound?.parts ?? []) into.set(part, (into.get(part) ?? 0) + weight * PART_WEIGHT);
+      for (const part of compound?.subParts ?? [])
+        into.set(part, (into.get(part) ?? 0) + weight * PART_WEIGHT * 0.6);
+      for (const span of compound?.spans ?? []) into.set(span, (into.get(span) ?? 0) + weight * PART_WEIGHT);
+    }
+  }
+  return count;
+}
+
+let stemSynonyms: Map<string, string[]> | undefined;
+
+/** The everyday-word synonyms of a stem, for a compound's parts (avdel → avdelning → enhet, funktion …). */
+function synonymsOfStem(stem: string): string[] | undefined {
+  if (!stemSynonyms) {
+    stemSynonyms = new Map();
+    for (const [word, synonyms] of Object.entries(svSynonyms)) {
+      if (word.includes(' ')) continue;
+      const key = stemSv(word);
+      stemSynonyms.set(key, [...new Set([...(stemSynonyms.get(key) ?? []), ...synonyms])]);
+    }
+  }
+  return stemSynonyms.get(stem);
+}
+
+/** The English words and phrases the vocabulary translates, for correcting English typos. */
+const englishWords = Object.keys(enToSv);
+
+/** A thesaurus synonym's weight (a word of the question no document uses), and how many are tried. */
+const THESAURUS_WEIGHT = 0.7;
+const MAX_THESAURUS_SYNONYMS = 4;
+
+/** A concept is probed rather than walked when its postings exceed this share of the passages (and this many). */
+const PRUNE_SHARE = 0.05;
+const PRUNE_MIN_POSTINGS = 2000;
+
+/** Where `entry` is among the increasing entries of one term's postings, [begin, end); −1 when absent. */
+function findEntry(entries: Uint32Array, begin: number, end: number, entry: number): number {
+  let low = begin;
+  let high = end - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = entries[middle] as number;
+    if (at === entry) return middle;
+    if (at < entry) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
+}
+
+/** Per-entry flags, packed. */
+const LEAD = 1;
+const ENDS_SENTENCE = 2;
+
+export class KnowledgeIndex {
+  /** entry → the passage and its document (the caller's objects; the index keeps numbers beside them) */
+  private readonly passages: Passage[] = [];
+  private readonly documents: DocumentRecord[] = [];
+  private readonly documentIndex = new Map<string, number>();
+  private readonly entryDocument: Uint32Array;
+  private readonly entryLength: Uint16Array;
+  /** BM25's length normalisation per entry: K1 · (1 − B + B · length / average length) */
+  private readonly entryNorm: Float32Array;
+  private readonly entrySection: Uint32Array;
+  private readonly entryFlags: Uint8Array;
+  /** which intents' passage patterns the text meets, one bit per intent rule */
+  private readonly entryIntents: Uint32Array;
+  /** document → its entries, in order */
+  private readonly documentEntries: number[][] = [];
+  private readonly postings: Postings;
+  /** term → the sections whose headings hold it */
+  private readonly headings: Postings;
+  private readonly surface = new SurfaceVocabulary();
+  private readonly organisations = new Map<string, Set<string>>(); // lower-case distinctive name word → organisations
+  // scratch space for one search at a time (search is synchronous)
+  private readonly scores: Float64Array;
+  private readonly covered: Float64Array;
+  private readonly inHeading: Float64Array;
+  /** how many of the question's concepts the entry's section heading names */
+  private readonly headingHits: Uint8Array;
+  /** how many content words each section's headings have */
+  private readonly sectionWords: Uint8Array;
+  private readonly groupScore: Float64Array;
+  private readonly groupWeight: Float64Array;
+  private readonly groupStamp: Uint32Array;
+  private readonly sectionStamp: Uint32Array;
+  private readonly touched: Uint32Array;
+  private readonly seen: Uint8Array;
+  private readonly groupTouched: Uint32Array;
+  /** the highest idf among the concepts an entry covers (how specific its match is) */
+  private readonly bestIdf: Float64Array;
+  /** which of the question's concepts an entry covers, one bit per concept */
+  private readonly coveredMask: Uint32Array;
+  private readonly documentBest: Int32Array;
+  /** intent bits → the boost they earn for this question (0: not yet computed) */
+  private readonly intentFactor = new Map<number, number>();
+  private stamp = 0;
+
+  constructor(documents: DocumentRecord[], passages: Iterable<Passage>) {
+    const documentIndex = this.documentIndex;
+    for (const document of documents) {
+      documentIndex.set(document.id, this.documents.length);
+      this.documents.push(document);
+      this.documentEntries.push([]);
+    }
+    const titleTerms = new Map<number, Map<string, number>>();
+    const sections = new Map<string, number>();
+    const sectionStart: string[] = [];
+    const sectionHeadings: Map<string, number>[] = [];
+    const sectionWords: number[] = [];
+    const postings = new PostingsBuilder();
+    const headings = new PostingsBuilder();
+    const entryDocument: number[] = [];
+    const entryLength: number[] = [];
+    const entrySection: number[] = [];
+    const entryFlags: number[] = [];
+    const entryIntents: number[] = [];
+    let totalLength = 0;
+    for (const passage of passages) {
+      const d = documentIndex.get(passage.documentId);
+      if (d === undefined) continue;
+      const document = this.documents[d] as DocumentRecord;
+      const terms = new Map<string, number>();
+      const length = Math.min(Math.max(documentTerms(passage.text, 1, terms), 1), 65535);
+      const headingKey = `${d}\u0000${passage.sectionPath.join('\u0000')}`;
+      let section = sections.get(headingKey);
+      if (section === undefined) {
+        section = sections.size;
+        sections.set(headingKey, section);
+        const heading = new Map<string, number>();
+        // the document's title is indexed once, lighter, below; headings are the sections inside it
+        const headingText = passage.sectionPath.filter((h) => h !== document.title).join(' ');
+        documentTerms(headingText, HEADING_WEIGHT, heading);
+        headings.add(section, heading);
+        sectionWords.push(
+          Math.min(255, tokenize(headingText).filter((t) => !isStopword(t, 'sv') && !/\d/.test(t)).length),
+        );
+        sectionHeadings.push(heading);
+        sectionStart.push(firstSentence(passage.text));
+      }
+      const heading = sectionHeadings[section] as Map<string, number>;
+      let title = titleTerms.get(d);
+      if (!title) {
+        title = new Map();
+        documentTerms(`${document.title} ${document.organisation ?? ''}`, TITLE_WEIGHT, title);
+        titleTerms.set(d, title);
+      }
+      for (const extra of [heading, title]) {
+        for (const [term, tf] of extra) terms.set(term, (terms.get(term) ?? 0) + tf);
+      }
+      const entry = this.passages.length;
+      this.passages.push(passage);
+      (this.documentEntries[d] as number[]).push(entry);
+      entryDocument.push(d);
+      entryLength.push(length);
+      entrySection.push(section);
+      const lead = passage.text.startsWith(sectionStart[section] as string);
+      // a passage that does not end as a sentence does (a reference line, a letterhead)
+      const endsSentence = /[.!?:;)"”]$/.test(passage.text);
+      entryFlags.push((lead ? LEAD : 0) | (endsSentence ? ENDS_SENTENCE : 0));
+      entryIntents.push(passageIntents(passage.text, passage.section));
+      totalLength += length;
+      postings.add(entry, terms);
+      for (const token of tokenize(`${passage.text} ${passage.section}`)) this.surface.add(token);
+    }
+    const n = this.passages.length;
+    const averageLength = totalLength / Math.max(n, 1);
+    this.entryDocument = Uint32Array.from(entryDocument);
+    this.entryLength = Uint16Array.from(entryLength);
+    this.entryNorm = Float32Array.from(entryLength, (length) => K1 * (1 - B + (B * length) / averageLength));
+    this.entrySection = Uint32Array.from(entrySection);
+    this.entryFlags = Uint8Array.from(entryFlags);
+    this.entryIntents = Uint32Array.from(entryIntents);
+    this.postings = postings.build();
+    this.headings = headings.build();
+    this.scores = new Float64Array(n);
+    this.covered = new Float64Array(n);
+    this.inHeading = new Float64Array(n);
+    this.headingHits = new Uint8Array(n);
+    this.sectionWords = Uint8Array.from(sectionWords);
+    this.groupScore = new Float64Array(n);
+    this.groupWeight = new Float64Array(n);
+    this.groupStamp = new Uint32Array(n);
+    this.sectionStamp = new Uint32Array(sections.size);
+    this.touched = new Uint32Array(n);
+    this.seen = new Uint8Array(n);
+    this.groupTouched = new Uint32Array(n);
+    this.bestIdf = new Float64Array(n);
+    this.coveredMask = new Uint32Array(n);
+    this.documentBest = new Int32Array(this.documents.length).fill(-1);
+    for (const document of documents) {
+      if (!document.organisation) continue;
+      for (const word of tokenize(document.organisation)) {
+        if (GENERIC_ORGANISATION_WORDS.has(word) || word.length < 3) continue;
+        let set = this.organisations.get(word);
+        if (!set) {
+          set = new Set();
+          this.organisations.set(word, set);
+        }
+        set.add(document.organisation);
+      }
+    }
+  }
+
+  /** The organisations a question word names: exact, genitive (Hallands), or one typo away (haland). */
+  private organisationOf(word: string): Set<string> | undefined {
+    const exact =
+      this.organisations.get(word) ??
+      (word.endsWith('s') ? this.organisations.get(word.slice(0, -1)) : undefined);
+    if (exact) return exact;
+    // a county or its seat names its region (Halmstad, Hallands → Region Halland)
+    for (const name of regionNamesOf(word)) {
+      const region = this.organisations.get(name);
+      if (region) return region;
+    }
+    if (word.length < 5 || isStopword(word, 'sv') || isStopword(word, 'en')) return undefined;
+    for (const [name, set] of this.organisations) {
+      if (
+        name.length >= 5 &&
+        (editDistance(word, name, 1) <= 1 ||
+          (word.endsWith('s') && editDistance(word.slice(0, -1), name, 1) <= 1))
+      ) {
+        // a typo, unless the word is an ordinary word of the documents
+        if (!this.surface.has(word)) return set;
+      }
+    }
+    return undefined;
+  }
+
+  get size(): number {
+    return this.passages.length;
+  }
+
+  /** A word of the documents within one or two edits of a misspelt word (krisberedsap → krisberedskap). */
+  correct(word: string): string | undefined {
+    return this.surface.correct(word, (candidate) => this.postings.count(stemSv(candidate)));
+  }
+
+  /** An English word of the vocabulary one edit from a misspelt one (awarness → awareness). */
+  private correctEnglish(word: string): string | undefined {
+    if (word.length < 5 || enToSv[word]) return undefined;
+    for (const candidate of englishWords) {
+      if (Math.abs(candidate.length - word.length) <= 1 && editDistance(word, candidate, 1) <= 1)
+        return candidate;
+    }
+    return undefined;
+  }
+
+  private idf(term: string): number {
+    const df = this.postings.count(term);
+    const n = this.passages.length;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  private maxIdf(): number {
+    return Math.log(1 + (this.passages.length + 0.5) / 0.5);
+  }
+
+  private has(term: string): boolean {
+    return this.postings.has(term);
+  }
+
+  /** Swedish alternatives for a Swedish word or phrase. */
+  private svAlternatives(phrase: string, weight: number): Alternative[] {
+    const out: Alternative[] = [];
+    const tokens = tokenize(phrase).filter((t) => !isStopword(t, 'sv'));
+    const share = tokens.length > 1 ? 1 / Math.sqrt(tokens.length) : 1;
+    for (const token of tokens) {
+      out.push({ term: stemSv(token), weight: weight * share });
+      for (const part of splitCompound(token) ?? []) out.push({ term: part, weight: weight * share * 0.7 });
+    }
+    return out;
+  }
+
+  /** A Swedish compound of two translated words that the documents use (säkerhet + enhet → säkerhetsenhet). */
+  private composeCompound(first: string[], second: string[]): string | undefined {
+    for (const x of first.slice(0, 2)) {
+      for (const y of second.slice(0, 2)) {
+        if (x.includes(' ') || y.includes(' ')) continue;
+        for (const candidate of [`${x}s${y}`, `${x}${y}`, `${x.replace(/[ae]$/, '')}${y}`]) {
+          const stem = stemSv(candidate);
+          if (stem.length > stemSv(x).length + 2 && this.has(stem)) return candidate;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Turns a question into concept groups. */
+  analyseQuestion(question: string): { groups: Group[]; language: Language } {
+    const language = detectLanguage(question);
+    const lower = question.toLowerCase();
+    const tokens = tokenize(question);
+    const groups: Group[] = [];
+    const used = new Set<number>();
+
+    if (language === 'en') {
+      // multi-word English terms first ("crisis preparedness", "line manager")
+      for (let i = 0; i < tokens.length; i++) {
+        for (const size of [3, 2]) {
+          if (i + size > tokens.length || [...Array(size).keys()].some((k) => used.has(i + k))) continue;
+          const phrase = tokens.slice(i, i + size).join(' ');
+          const sv = enToSv[phrase];
+          if (sv) {
+            groups.push({ token: phrase, alternatives: sv.flatMap((w) => this.svAlternatives(w, 1)) });
+            for (let k = 0; k < size; k++) used.add(i + k);
+          }
+        }
+      }
+    }
+    if (language === 'en') {
+      // English noun + noun → the Swedish compound the documents use ("security unit" → säkerhetsenhet)
+      for (let i = 0; i + 1 < tokens.length; i++) {
+        const [a, b] = [tokens[i] as string, tokens[i + 1] as string];
+        if (used.has(i) || used.has(i + 1) || isStopword(a, 'en') || isStopword(b, 'en')) continue;
+        const compound = this.composeCompound(enToSv[a] ?? [], enToSv[b] ?? []);
+        if (compound) {
+          groups.push({
+            token: `${a} ${b}`,
+            alternatives: [{ term: stemSv(compound), weight: 1 }, ...this.svAlternatives(compound, 0.7)],
+          });
+          used.add(i);
+          used.add(i + 1);
+        }
+      }
+    }
+    // Swedish phrases: particle verbs ("följs … upp" → uppföljning) and multi-word everyday expressions
+    const particles = new Map<number, string>();
+    if (language === 'sv') {
+      for (const { verb, particle, term } of particleVerbs(tokens)) {
+        particles.set(verb, term);
+        used.add(particle);
+      }
+    }
+    for (let i = 0; i < tokens.length; i++) {
+      for (const size of [3, 2]) {
+        if (
+          i + size > tokens.length ||
+          [...Array(size).keys()].some((k) => used.has(i + k) || particles.has(i + k))
+        )
+          continue;
+        const phrase = tokens.slice(i, i + size).join(' ');
+        const sv = svSynonyms[phrase];
+        if (sv) {
+          groups.push({ token: phrase, alternatives: sv.flatMap((w) => this.svAlternatives(w, 0.9)) });
+          for (let k = 0; k < size; k++) used.add(i + k);
+        }
+      }
+    }
+    // "Region Blekinge": the generic word goes with the name, which steers rather than matches
+    const nextToName = (i: number) =>
+      [i - 1, i + 1].some((j) => tokens[j] !== undefined && this.isOrganisationWord(tokens[j] as string));
+    tokens.forEach((token, i) => {
+      if (GENERIC_ORGANISATION_WORDS.has(token) && nextToName(i)) used.add(i);
+    });
+    void lower;
+
+    tokens.forEach((token, i) => {
+      if (used.has(i) || this.isOrganisationWord(token)) return;
+      if (isStopword(token, language) && !particles.has(i)) {
+        const light = this.lightGroup(token, language);
+        if (light) groups.push(light);
+        return;
+      }
+      const alternatives: Alternative[] = [];
+      const sv = stemSv(token);
+      if (language === 'en') {
+        // "e-mail" and "email" are one word
+        const translated = enToSv[token] ?? enToSv[token.replace(/-/g, '')];
+        if (translated) for (const w of translated) alternatives.push(...this.svAlternatives(w, 1));
+        alternatives.push({ term: stemEn(token), weight: 0.8 }, { term: sv, weight: 0.8 });
+      } else if (particles.has(i)) {
+        const meaning = particles.get(i) as string;
+        alternatives.push({ term: stemSv(meaning), weight: 1 }, { term: sv, weight: 0.7 });
+        for (const w of svSynonyms[meaning] ?? []) alternatives.push(...this.svAlternatives(w, 0.8));
+      } else {
+        alternatives.push({ term: sv, weight: 1 });
+      }
+      const synonyms = svSynonyms[token] ?? svSynonyms[sv];
+      if (synonyms) for (const w of synonyms) alternatives.push(...this.svAlternatives(w, 0.85));
+      if (token.includes('-')) {
+        for (const piece of token.split('-'))
+          if (piece.length > 1) alternatives.push({ term: stemSv(piece), weight: 0.6 });
+      }
+      let parts = language === 'sv' ? splitCompound(token) : null;
+      if (parts && !alternatives.some((a) => this.has(a.term)) && token.length >= 9) {
+        // a typo inside a long compound (informationssäkehet): the dictionary may still split it into parts
+        // that miss the point; a word of the documents one or two edits away is what was meant
+        const corrected = this.correct(token);
+        if (corrected) {
+          alternatives.push({ term: stemSv(corrected), weight: 0.9 });
+          for (const w of svSynonyms[corrected] ?? []) alternatives.push(...this.svAlternatives(w, 0.8));
+          parts = splitCompound(corrected);
+        }
+      }
+      if (language === 'sv' && !alternatives.some((a) => this.has(a.term)) && enToSv[token]) {
+        // an English loanword in a Swedish question (phishing, backup, laptop)
+        for (const w of enToSv[token] ?? []) alternatives.push(...this.svAlternatives(w, 0.85));
+      }
+      if (!alternatives.some((a) => this.has(a.term)) && !parts) {
+        const corrected = language === 'sv' ? (this.correct(token) ?? spellSv(token)) : undefined;
+        const english = language === 'en' ? this.correctEnglish(token) : undefined;
+        if (english)
+          for (const w of enToSv[english] ?? []) alternatives.push(...this.svAlternatives(w, 0.85));
+        if (corrected) {
+          alternatives.push({ term: stemSv(corrected), weight: 0.85 });
+          for (const part of splitCompound(corrected) ?? []) alternatives.push({ term: part, weight: 0.5 });
+          const correctedSynonyms = svSynonyms[corrected];
+          if (correctedSynonyms)
+            for (const w of correctedSynonyms) alternatives.push(...this.svAlternatives(w, 0.8));
+        }
+      }
+      // a word no document uses: the thesaurus's synonyms that the documents do use (weak: they rank, but the
+      // decision still counts the word as unknown)
+      let weak = false;
+      if (language === 'sv' && !parts && !alternatives.some((a) => this.has(a.term))) {
+        for (const w of this.knownSynonyms(token)) {
+          alternatives.push(...this.svAlternatives(w, THESAURUS_WEIGHT));
+          weak = true;
+        }
+      }
+      if (parts && parts.length > 1 && !this.has(sv)) {
+        // a compound the documents do not use as such: each part is its own concept
+        for (const part of parts) {
+          const partAlternatives: Alternative[] = [{ term: part, weight: 0.9 }];
+          for (const w of svSynonyms[part] ?? synonymsOfStem(part) ?? enToSv[part] ?? [])
+            partAlternatives.push(...this.svAlternatives(w, 0.8));
+          const partWeak =
+            !partAlternatives.some((a) => this.has(a.term)) && !alternatives.some((a) => this.has(a.term));
+          if (partWeak)
+            for (const w of this.knownSynonyms(part))
+              partAlternatives.push(...this.svAlternatives(w, THESAURUS_WEIGHT));
+          groups.push({
+            token: `${token}:${part}`,
+            alternatives: dedupe([...alternatives, ...partAlternatives]),
+            weak: partWeak,
+          });
+        }
+        return;
+      }
+      if (parts) for (const part of parts) alternatives.push({ term: part, weight: 0.6 });
+      groups.push({ token, alternatives: dedupe(alternatives), soft: SOFT_WORDS.has(token), weak });
+    });
+    return { groups: groups.filter((g) => g.alternatives.length > 0), language };
+  }
+
+  /** The thesaurus's synonyms of a word that the documents use (single words, the first few). */
+  private knownSynonyms(word: string): string[] {
+    return thesaurusSv(word)
+      .filter((w) => !w.includes(' ') && this.has(stemSv(w.toLowerCase())))
+      .slice(0, MAX_THESAURUS_SYNONYMS)
+      .map((w) => w.toLowerCase());
+  }
+
+  /** A stop word that still steers the answer, as a light group; undefined for the others. */
+  private lightGroup(token: string, language: Language): Group | undefined {
+    const words = language === 'en' ? enToSv[token] : (LIGHT_WORDS[token] ?? svSynonyms[token] ?? undefined);
+    if (!words) return undefined;
+    if (words.every((w) => PHASE_WORDS.has(w))) {
+      // a phase (före, under, efter) is what is asked about when a document has phases: a concept of its own
+      const alternatives = words.map((term) => ({ term, weight: 1 }));
+      return alternatives.some((a) => this.has(a.term)) ? { token, alternatives, soft: true } : undefined;
+    }
+    const alternatives = dedupe(
+      words.flatMap((w) =>
+        PHASE_WORDS.has(w) ? [{ term: w, weight: LIGHT_WEIGHT }] : this.svAlternatives(w, LIGHT_WEIGHT),
+      ),
+    );
+    return alternatives.some((a) => this.has(a.term)) ? { token, alternatives, light: true } : undefined;
+  }
+
+  /** Organisations named in the question: known ones (to prefer) and unknown ones (to abstain). */
+  organisationsIn(question: string): { known: Set<string>; unknown: string[] } {
+    const known = new Set<string>();
+    const unknown: string[] = [];
+    for (const token of tokenize(question)) {
+      for (const org of this.organisationOf(token) ?? []) known.add(org);
+    }
+    const named =
+      /\b(?:region|regionen|landstinget|landsting)\s+(\p{L}+)|\b(\p{L}+)\s+(?=(?:kommun|stad|region|county|municipality)\b)|\b(\p{L}+)regionen\b/giu;
+    for (const m of question.matchAll(named)) {
+      const word = (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase();
+      if (!word || this.organisationOf(word)) continue;
+      // a name is not a word of the language: "region Blekinge", not "region gäller" or "kommunens egna"
+      if (isStopword(word, 'sv') || isStopword(word, 'en') || this.surface.has(word)) continue;
+      if (dictionaryWords().has(word) || dictionaryWords().has(word.replace(/s$/, ''))) continue;
+      unknown.push(word);
+    }
+    return { known, unknown };
+  }
+
+  /** Whether a question word names an organisation that has documents here (it then steers, not matches). */
+  isOrganisationWord(word: string): boolean {
+    return this.organisationOf(word) !== undefined;
+  }
+
+  search(
+    question: string,
+    options: RankOptions = defaultRankOptions,
+    calibration: DecisionCalibration = defaultCalibration,
+  ): SearchResult {
+    const { groups, language } = this.analyseQuestion(question);
+    const intents = intentsOf(question);
+    const { known, unknown } = this.organisationsIn(question);
+    const none = (reason: SearchResult['reason']): SearchResult => ({
+      answers: [],
+      confidence: 'none',
+      abstained: true,
+      reason,
+      language,
+      intents,
+      unknownOrganisations: unknown,
+    });
+    if (groups.every((g) => g.light) || this.passages.length === 0) return none('empty');
+    if (unknown.length > 0 && known.size === 0) return none('other-organisation');
+
+    const { scores, covered, inHeading, groupScore, groupWeight, groupStamp, touched, groupTouched, seen } =
+      this;
+    const { bestIdf, coveredMask } = this;
+    const { entry: postingEntry, start: postingStart } = this.postings;
+    let touchedCount = 0;
+    let knownIdf = 0;
+    let knownConcepts = 0;
+    let unknownConcepts = 0;
+    try {
+      // Top-k pruning in the manner of MaxScore: the rare concepts first; a concept whose postings are many
+      // (a word most passages use) only adds to the passages the rarer ones found, probed by binary search
+      // in its postings, instead of walking them all. A passage that has only common words cannot come first.
+      const postingsOf = (group: Group) =>
+        group.alternatives.reduce((sum, a) => sum + this.postings.count(a.term), 0);
+      const ordered = groups
+        .map((group) => ({ group, size: postingsOf(group) }))
+        .sort((a, b) => Number(a.group.light) - Number(b.group.light) || a.size - b.size);
+      const pruneAbove = Math.max(PRUNE_MIN_POSTINGS, this.passages.length * PRUNE_SHARE);
+      for (const { group, size } of ordered) {
+        // the best-scoring alternative of the concept, per entry
+        const stamp = this.nextStamp();
+        let groupCount = 0;
+        let groupIdf = 0;
+        const visit = (p: number, entry: number, alternativeWeight: number, idf: number) => {
+          const tf = this.postings.weightAt(p);
+          const score =
+            (alternativeWeight * idf * (tf * (K1 + 1))) / (tf + (this.entryNorm[entry] as number));
+          // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
+          const weight = alternativeWeight * Math.min(tf / 0.5, 1);
+          if (groupStamp[entry] !== stamp) {
+            groupStamp[entry] = stamp;
+            groupTouched[groupCount++] = entry;
+            groupScore[entry] = score;
+            groupWeight[entry] = weight;
+            return;
+          }
+          // the concept scores as its best-scoring alternative, and is covered as its best-covering one
+          if (score > (groupScore[entry] as number)) groupScore[entry] = score;
+          if (weight > (groupWeight[entry] as number)) groupWeight[entry] = weight;
+        };
+        const probe = options.prune && touchedCount > 0 && size > pruneAbove && touchedCount * 16 < size;
+        for (const alternative of group.alternatives) {
+          const id = this.postings.id(alternative.term);
+          if (id === undefined) continue;
+          const idf = this.idf(alternative.term);
+          groupIdf = Math.max(groupIdf, idf * alternative.weight);
+          const begin = postingStart[id] as number;
+          const end = postingStart[id + 1] as number;
+          if (probe) {
+            for (let t = 0; t < touchedCount; t++) {
+              const entry = touched[t] as number;
+              const p = findEntry(postingEntry, begin, end, entry);
+              if (p >= 0) visit(p, entry, alternative.weight, idf);
+            }
+            continue;
+          }
+          // the walk, inline (the hot loop: no call per posting)
+          for (let p = begin; p < end; p++) {
+            const entry = postingEntry[p] as number;
+            const tf = this.postings.weightAt(p);
+            const score =
+              (alternative.weight * idf * (tf * (K1 + 1))) / (tf + (this.entryNorm[entry] as number));
+            const weight = alternative.weight * Math.min(tf / 0.5, 1);
+            if (groupStamp[entry] !== stamp) {
+              groupStamp[entry] = stamp;
+              groupTouched[groupCount++] = entry;
+              groupScore[entry] = score;
+              groupWeight[entry] = weight;
+              continue;
+            }
+            if (score > (groupScore[entry] as number)) groupScore[entry] = score;
+            if (weight > (groupWeight[entry] as number)) groupWeight[entry] = weight;
+          }
+        }
+        if (group.weak && !group.soft) unknownConcepts++;
+        if (group.light || group.weak) {
+          for (let i = 0; i < groupCount; i++) {
+            const entry = groupTouched[i] as number;
+            if (!seen[entry]) {
+              seen[entry] = 1;
+              touched[touchedCount++] = entry;
+            }
+            scores[entry] = (scores[entry] as number) + (groupScore[entry] as number);
+          }
+          continue;
+        }
+        if (groupIdf === 0) {
+          // a concept no document uses: it lowers coverage (below), and touches no passage
+          if (!group.soft) unknownConcepts++;
+          continue;
+        }
+        const bit = 1 << Math.min(knownConcepts, 31);
+        knownConcepts++;
+        knownIdf += groupIdf;
+        // the sections whose headings name the concept
+        for (const alternative of group.alternatives) {
+          if (alternative.weight < 0.6) continue;
+          const id = this.headings.id(alternative.term);
+          if (id === undefined) continue;
+          const end = this.headings.start[id + 1] as number;
+          for (let p = this.headings.start[id] as number; p < end; p++)
+            this.sectionStamp[this.headings.entry[p] as number] = stamp;
+        }
+        for (let i = 0; i < groupCount; i++) {
+          const entry = groupTouched[i] as number;
+          if (!seen[entry]) {
+            seen[entry] = 1;
+            touched[touchedCount++] = entry;
+          }
+          if (this.sectionStamp[this.entrySection[entry] as number] === stamp) {
+            inHeading[entry] = (inHeading[entry] as number) + groupIdf;
+            this.headingHits[entry] = (this.headingHits[entry] as number) + 1;
+          }
+          const share = Math.min(groupWeight[entry] as number, 1);
+          scores[entry] = (scores[entry] as number) + (groupScore[entry] as number);
+          covered[entry] = (covered[entry] as number) + groupIdf * share;
+          if (share >= 0.5) coveredMask[entry] = (coveredMask[entry] as number) | bit;
+          if (groupIdf * share > (bestIdf[entry] as number)) bestIdf[entry] = groupIdf * share;
+        }
+      }
+      const concepts = knownConcepts + unknownConcepts;
+      if (knownConcepts === 0) return none(concepts === 0 ? 'empty' : 'no-match');
+      // an unknown concept weighs as much as a typical known concept of the question
+      const totalIdf = knownIdf + unknownConcepts * (knownIdf / knownConcepts) * options.unknownWeight;
+      const ranked = this.rank(
+        question,
+        touched.subarray(0, touchedCount),
+        { total: totalIdf, known: knownIdf },
+        intents,
+        known,
+        options,
+      );
+      const top = ranked.answers[0];
+      const signals: DecisionSignals = {
+        concepts,
+        unknownConcepts,
+        knownCoverage: top?.knownCoverage ?? 0,
+        coverage: top?.coverage ?? 0,
+        margin: ranked.margin,
+        agreement: ranked.agreement,
+        specificity: ranked.specificity,
+        answerTypeMissing:
+          ranked.answerTypeMissing ||
+          (top !== undefined &&
+            !holdsAnswerType(
+              question,
+              ranked.answers.map((a) => a.passage.text),
+            )),
+        otherOrganisation: false,
+        candidates: ranked.answers.length,
+      };
+      const decision = decide(signals, calibration);
+      if (decision.confidence === 'none')
+        return {
+          ...none(
+            decision.reason === 'covered' || decision.reason === 'partly-covered'
+              ? 'no-match'
+              : decision.reason,
+          ),
+          signals,
+        };
+      return {
+        signals,
+        answers: ranked.answers,
+        confidence: decision.confidence,
+        abstained: false,
+        language,
+        intents,
+        unknownOrganisations: unknown,
+      };
+    } finally {
+      for (let i = 0; i < touchedCount; i++) {
+        const entry = touched[i] as number;
+        scores[entry] = 0;
+        covered[entry] = 0;
+        inHeading[entry] = 0;
+        this.headingHits[entry] = 0;
+        seen[entry] = 0;
+        bestIdf[entry] = 0;
+        coveredMask[entry] = 0;
+      }
+    }
+  }
+
+  /** A new mark for the per-entry and per-section scratch arrays (cleared when the counter wraps). */
+  private nextStamp(): number {
+    if (this.stamp === 0xffffffff) {
+      this.stamp = 0;
+      this.groupStamp.fill(0);
+      this.sectionStamp.fill(0);
+    }
+    return ++this.stamp;
+  }
+
+  /**
+   * Final scores of the touched entries: coverage, intent, heading, length and organisation; best per document.
+   * Also the signals the decision reads beside coverage: the margin to the best passage of another section,
+   * whether the runners-up agree with the best, how specific the best passage's matched words are.
+   */
+  private rank(
+    question: string,
+    touched: Uint32Array,
+    idf: { total: number; known: number },
+    intents: Intent[],
+    known: Set<string>,
+    options: RankOptions,
+  ): {
+    answers: RankedPassage[];
+    margin: number;
+    agreement: number;
+    specificity: number;
+    answerTypeMissing: boolean;
+  } {
+    const { scores, covered, inHeading, documentBest } = this;
+    const totalIdf = idf.total;
+    const final = this.groupScore; // reused: the group pass is over
+    const answering: number[] = [];
+    const person = asksForPerson(intents);
+    // per document: 0 when the question names another organisation, more when it names the document's own
+    const organisationFactor = new Float32Array(this.documents.length).fill(1);
+    if (known.size > 0) {
+      this.documents.forEach((document, d) => {
+        if (document.organisation) organisationFactor[d] = known.has(document.organisation) ? 1.6 : 0;
+      });
+    }
+    const intentFactor = this.intentFactor;
+    const sectionAnswersIntent = new Set<number>();
+    let lastMask = -1;
+    let boost = 1;
+    let answersIntent = false;
+    const nothing = { answers: [], margin: 1, agreement: 0, specificity: 0, answerTypeMissing: false };
+    try {
+      for (let t = 0; t < touched.length; t++) {
+        const entry = touched[t] as number;
+        const d = this.entryDocument[entry] as number;
+        const factor = organisationFactor[d] as number;
+        if (factor === 0) {
+          // a question that names an organisation is answered from its documents (or from ones that name none)
+          final[entry] = Number.NEGATIVE_INFINITY;
+          continue;
+        }
+        const coverage = (covered[entry] as number) / totalIdf;
+        const flags = this.entryFlags[entry] as number;
+        const length = this.entryLength[entry] as number;
+        const mask = this.entryIntents[entry] as number;
+        if (mask !== lastMask) {
+          lastMask = mask;
+          const known = intentFactor.get(mask);
+          boost = known ?? intentBoostOf(intents, mask);
+          if (known === undefined) {
+            intentFactor.set(mask, boost);
+            if (headingIntents(intents, mask)) sectionAnswersIntent.add(mask);
+          }
+          answersIntent = sectionAnswersIntent.has(mask);
+        }
+        let score = (scores[entry] as number) * boost * (0.5 + coverage) * factor;
+        // a section whose heading names what is asked about answers it ("2.2 Informationssäkerhetssamordnare")
+        // … the more so the less else the heading names ("Krisberedskap" rather than "Mål för krisberedskapen")
+        const headingWords = this.sectionWords[this.entrySection[entry] as number] as number;
+        const precision =
+          headingWords > 0 ? Math.min(1, (this.headingHits[entry] as number) / headingWords) : 1;
+        let headingShare = ((inHeading[entry] as number) / totalIdf) * Math.sqrt(precision);
+        // a heading that names what kind of answer is wanted ("Genomförande" for "hur ska vi jobba med …"), in so
+        // far as the passage is about what is asked
+        if (answersIntent)
+          headingShare = Math.min(1, headingShare + options.intentHeadingShare * coverage * coverage);
+        score *= 1 + options.headingBoost * headingShare;
+        if (flags & LEAD && headingShare > 0) score *= 1 + options.leadBoost * headingShare;
+        // very short passages (signatures, lone headings) win on length alone; they answer only "who is …"
+        if (!person) {
+          if (length < options.shortPassageWords) score *= Math.sqrt(length / options.shortPassageWords);
+          // a fragment that is not a sentence (a reference line, a letterhead) answers less than a sentence does
+          if (!(flags & ENDS_SENTENCE)) score *= options.fragmentFactor;
+        }
+        final[entry] = score;
+        const current = documentBest[d] as number;
+        if (current < 0) answering.push(d);
+        if (current < 0 || score > (final[current] as number)) documentBest[d] = entry;
+      }
+      const view = (entry: number): RankedPassage => ({
+        passage: this.passages[entry] as Passage,
+        document: this.documents[this.entryDocument[entry] as number] as DocumentRecord,
+        score: final[entry] as number,
+        coverage: (covered[entry] as number) / totalIdf,
+        knownCoverage: (covered[entry] as number) / idf.known,
+      });
+      const bestOf = (d: number) => final[documentBest[d] as number] as number;
+      // a question only a date or a name answers: show the document's passage that holds one, or none
+      const wantsDate = EXPLICIT_DATE.test(question);
+      const wantsName = !wantsDate && EXPLICIT_NAME.test(question);
+      const fits = (text: string) => (wantsDate ? DATE_TEXT.test(text) : personLine(text));
+      const answers: RankedPassage[] = [];
+      const entries: number[] = [];
+      let typeMissing = false;
+      // the documents best first, picked one at a time: only the first few are ever looked at
+      const pool = answering.slice();
+      for (let d = nextBest(pool, bestOf); d >= 0; d = nextBest(pool, bestOf)) {
+        const top = answers[0];
+        // the documents come best first: once one falls below the cutoff, so do the rest
+        if (top && bestOf(d) < top.score * options.relativeCutoff) break;
+        let candidate = view(documentBest[d] as number);
+        if ((wantsDate || wantsName) && !fits(candidate.passage.text)) {
+          const adopted = candidate.document.adoptedDate;
+          const holders = (this.documentEntries[d] as number[])
+            .map((entry) => this.passages[entry] as Passage)
+            .filter((p) => fits(p.text));
+          // the passage that states the adoption date the metadata names, else the first that states a date
+          const holder =
+            (wantsDate && adopted ? holders.find((p) => p.text.includes(adopted)) : undefined) ?? holders[0];
+          if (!holder) {
+            typeMissing = true;
+            continue;
+          }
+          candidate = { ...candidate, passage: holder };
+        }
+        if (!top || candidate.knownCoverage >= options.minCoverage) {
+          answers.push(candidate);
+          entries.push(documentBest[d] as number);
+        }
+        if (answers.length >= options.maxAnswers) break;
+      }
+      const top = answers[0];
+      if (!top) return { ...nothing, answerTypeMissing: typeMissing };
+      if (!wantsDate && !wantsName && answers.length < options.maxAnswers) {
+        // the next-best passages of the answering documents (see fillFromSameDocuments)
+        const candidates: RankedPassage[] = [];
+        for (const answer of answers) {
+          for (const entry of this.documentEntries[this.documentIndex.get(answer.document.id) as number] ??
+            []) {
+            if (
+              this.seen[entry] &&
+              (final[entry] as number) >= top.score * options.fillCutoff &&
+              (covered[entry] as number) / idf.known >= options.minCoverage
+            )
+              candidates.push(view(entry));
+          }
+        }
+        fillFromSameDocuments(answers, candidates, options.maxAnswers);
+      }
+      // the margin: the best passage against the best of any other section
+      const topEntry = entries[0] as number;
+      const topSection = this.entrySection[topEntry] as number;
+      let rival = 0;
+      for (let t = 0; t < touched.length; t++) {
+        const entry = touched[t] as number;
+        if (this.entrySection[entry] === topSection) continue;
+        const score = final[entry] as number;
+        if (score > rival) rival = score;
+      }
+      // agreement: the runners-up shown come from the best passage's section, or cover the same concepts
+      const topMask = this.coveredMask[topEntry] as number;
+      const runners = answers.slice(1);
+      const agreeing = runners.filter((a) => {
+        const entry = this.passageEntry(a.passage);
+        if (entry === undefined) return false;
+        return (
+          this.entrySection[entry] === topSection || (topMask !== 0 && this.coveredMask[entry] === topMask)
+        );
+      }).length;
+      return {
+        answers,
+        margin: rival > 0 ? top.score / rival : Number.POSITIVE_INFINITY,
+        agreement: runners.length > 0 ? agreeing / runners.length : 1,
+        specificity: (this.bestIdf[topEntry] as number) / this.maxIdf(),
+        answerTypeMissing: false,
+      };
+    } finally {
+      for (const d of answering) documentBest[d] = -1;
+      intentFactor.clear();
+    }
+  }
+
+  /** The entry of a passage shown (by its position among its document's passages). */
+  private passageEntry(passage: Passage): number | undefined {
+    const d = this.documentIndex.get(passage.documentId);
+    if (d === undefined) return undefined;
+    return (this.documentEntries[d] as number[]).find((entry) => this.passages[entry] === passage);
+  }
+}
+
+/** Questions that ask for a phone number or an e-mail address, and the text that holds one. */
+const ASKS_PHONE =
+  /\b(telefonnummer\w*|telefonnr|tel\.? ?nr|numret|vilket nummer|ringer jag|phone numbers?|telephone|what number|which number)\b/i;
+const PHONE_TEXT =
+  /\b\d{2,4}[- ]?\d{2,3}(?:[ -]?\d{2}){1,3}\b|\b(?:internnummer|telefon|tel\.?|ring|nummer) \d{3,}\b|\b112\b/i;
+const ASKS_EMAIL =
+  /\b(e-?postadress\w*|mejladress\w*|mailadress\w*|e-?mail address(?:es)?|email address(?:es)?)\b/i;
+const EMAIL_TEXT = /[\p{L}\d._-]+@[\p{L}\d.-]+\.[a-z]{2,}/iu;
+
+/** Whether the passages can hold the kind of answer asked for (a phone number, an e-mail address); true when no kind is asked for. */
+export function holdsAnswerType(question: string, texts: string[]): boolean {
+  if (ASKS_PHONE.test(question) && !texts.some((t) => PHONE_TEXT.test(t))) return false;
+  if (ASKS_EMAIL.test(question) && !texts.some((t) => EMAIL_TEXT.test(t))) return false;
+  return true;
+}
+
+/**
+ * Takes the best of the candidates out of the list and returns it (−1 when none is left); of equal ones,
+ * the first. Picking the first few this way costs less than sorting them all.
+ */
+function nextBest(candidates: number[], scoreOf: (candidate: number) => number): number {
+  let at = -1;
+  let best = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < candidates.length; i++) {
+    const score = scoreOf(candidates[i] as number);
+    if (at < 0 || score > best) {
+      at = i;
+      best = score;
+    }
+  }
+  if (at < 0) return -1;
+  const [candidate] = candidates.splice(at, 1);
+  return candidate as number;
+}
+
+/**
+ * When fewer documents answer than there are slots, the next-best passages of the answering documents fill
+ * them — often a sibling of the best passage in the same section (the section's list goes on), or another
+ * section — never one that repeats a sentence already shown.
+ */
+function fillFromSameDocuments(answers: RankedPassage[], candidates: RankedPassage[], slots: number): void {
+  candidates.sort((a, b) => b.score - a.score);
+  for (const candidate of candidates) {
+    if (answers.length >= slots) break;
+    if (answers.some((a) => overlaps(a.passage.text, candidate.passage.text))) continue;
+    answers.push(candidate);
+  }
+}
+
+/** Whether two windows share a sentence (one holds the other's opening sentence). */
+const overlaps = (a: string, b: string): boolean =>
+  a.includes(firstSentence(b)) || b.includes(firstSentence(a));
+
+const firstSentence = (text: string): string => /^.*?[.!?:](?=\s|$)/s.exec(text)?.[0] ?? text;
+
+function dedupe(alternatives: Alternative[]): Alternative[] {
+  const best = new Map<string, number>();
+  for (const a of alternatives) best.set(a.term, Math.max(best.get(a.term) ?? 0, a.weight));
+  return [...best].map(([term, weight]) => ({ term, weight }));
+}
