@@ -232,10 +232,6 @@ test(`when ${UNITS} managers submit at once and the service is killed at ${ROUND
       const pendingAtKill = atKill.jobs.filter(
         (j) => j.kind === 'review.consequences' && j.status !== 'done',
       ).length;
-      if (process.env.KILL_DEBUG)
-        process.stdout.write(
-          `${JSON.stringify({ round, jobs: atKill.jobs.filter((j) => j.kind === 'review.consequences'), states: atKill.reviews.map((r) => [r.unitId, r.state]) })}\n`,
-        );
 
       const again = await startService(envFor(dbFile), dir);
       services.push(again);
