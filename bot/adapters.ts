@@ -18,8 +18,9 @@ import type { Config, GraphDirectoryConfig } from './config';
 import { DeliveryService, type SenderOptions } from './platform/delivery/service';
 import { LocalDocumentStore } from './platform/documents/local';
 import type { DocumentStore } from './platform/documents/port';
-import { AppError } from './platform/errors';
+import { AppError, EXIT } from './platform/errors';
 import { createGraph, type Graph, GraphRequestError, type GraphSetup } from './platform/graph';
+import { LinkSigner, signLinksMiddleware } from './platform/http/links';
 import { langOf, t } from './platform/i18n';
 import { createLogger, type Logger } from './platform/logger';
 import { FileDirectory } from './platform/org/fileDirectory';
@@ -32,7 +33,7 @@ import {
   type SharePointConnection,
   StartupError,
 } from './platform/store/sharepoint/connect';
-import { openSqliteStore } from './platform/store/sqlite';
+import { openSqliteStoreAtStart } from './platform/store/sqlite';
 import { ConversationBook } from './platform/teams/conversations';
 import { GraphAppInstaller } from './platform/teams/graphInstaller';
 import { InstalledByPolicy } from './platform/teams/installer';
@@ -69,8 +70,8 @@ export async function pickAdapters(config: Config, overrides: AppOverrides) {
           collections,
         })
       : undefined;
-  const store = overrides.store ?? sharePoint?.store ?? openSqliteStore(config.dbPath, collections);
-  const fileDirectory = FileDirectory.fromFile(path.join(config.contentDir, 'organisation.json'));
+  const store = overrides.store ?? sharePoint?.store ?? openSqliteStoreAtStart(config.dbPath, collections);
+  const fileDirectory = readOrganisationFile(config.contentDir);
   // one Graph client for everything that talks to Microsoft 365 (the SharePoint store's, when it is connected)
   const graph =
     sharePoint?.graph ??
@@ -93,6 +94,7 @@ export async function pickAdapters(config: Config, overrides: AppOverrides) {
       : fileDirectory;
   // one language per person: the locale Teams last sent for them (the conversation book keeps it), else the
   // directory's; every feature reads people through this directory, so every card follows the one choice
+  await checkSecurityFunction(config.securityFunction, sourceDirectory);
   const book = new ConversationBook(store, clock);
   const directory = withTeamsLocales(sourceDirectory, book);
   const documents: DocumentStore =
@@ -125,6 +127,10 @@ export function pickTeams(
   const botAuth = createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials);
   // the turn adapter's calls count in the sender's app-wide rate window (created below, used at run time)
   const adapter = new CloudAdapter(countingConnectorCalls(botAuth, () => sender.countCall()));
+  // links to files and documents leave in chat signed, with an expiry (the files need a right to read them)
+  const links = new LinkSigner(config.linkSigningKeyPath, config.fileLinkMs, clock);
+  links.load();
+  adapter.use(signLinksMiddleware(links, config.publicUrl));
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error({ err: error, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
@@ -141,6 +147,7 @@ export function pickTeams(
       createBotFrameworkAuthenticationFromConfiguration(botAuthSettings(config), credentials),
     ),
   );
+  outbound.use(signLinksMiddleware(links, config.publicUrl));
   const sender = new DeliveryService({
     store,
     messenger: new TeamsMessenger(outbound, config.bot.appId ?? '', book),
@@ -165,9 +172,9 @@ export function pickTeams(
     store,
     log: log.child({ component: 'scheduler' }),
     clock,
-    options: { pollMs: config.schedulerPollMs },
+    options: { pollMs: config.schedulerPollMs, leaseMs: config.schedulerLeaseMs },
   });
-  return { adapter, botAuth, book, messenger, sender, scheduler };
+  return { adapter, botAuth, book, messenger, sender, scheduler, links };
 }
 
 /**
@@ -224,4 +231,29 @@ async function readGraphDirectory(
     throw error;
   }
   return directory;
+}
+
+/** The organisation file of the content folder; a missing or broken one stops the start naming the path. */
+function readOrganisationFile(contentDir: string): FileDirectory {
+  const file = path.join(contentDir, 'organisation.json');
+  try {
+    return FileDirectory.fromFile(file);
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new StartupError(
+      `VARN_CONTENT_DIR (${contentDir}): ${missing ? `no organisation file at ${file}` : (error as Error).message}`,
+      { cause: error, exitCode: EXIT.config },
+    );
+  }
+}
+
+/** Everyone named in VARN_SECURITY_FUNCTION must be a person of the directory, or escalations reach no one. */
+async function checkSecurityFunction(ids: string[], directory: Directory): Promise<void> {
+  const unknown: string[] = [];
+  for (const id of ids) if (!(await directory.person(id))) unknown.push(id);
+  if (unknown.length > 0)
+    throw new StartupError(
+      `VARN_SECURITY_FUNCTION: ${unknown.map((id) => `"${id}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a person in the directory; give aadObjectIds of people in it, or leave it unset for the people with the role securityChief or securityOfficer`,
+      { exitCode: EXIT.config },
+    );
 }

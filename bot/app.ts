@@ -26,10 +26,12 @@ import { createReviewFeature, type ReviewCommands } from './features/review/inde
 import { azureOpenAiSemantic } from './platform/ai/azureOpenAi';
 import type { Sender } from './platform/delivery/port';
 import type { DocumentStore } from './platform/documents/port';
+import { EXIT, StartupError } from './platform/errors';
 import type { Feature } from './platform/feature';
 import type { Authenticator } from './platform/http/api';
 import { TokenAuthenticator } from './platform/http/auth';
 import { embeddedPolicy, mountEmbeddedLogin } from './platform/http/embeddedLogin';
+import { RateLimiter } from './platform/http/rateLimit';
 import { createServer } from './platform/http/server';
 import { entraPolicy, LocalSigningKey } from './platform/http/tokens';
 import type { Logger } from './platform/logger';
@@ -80,7 +82,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     config,
     overrides,
   );
-  const { adapter, botAuth, messenger, sender, scheduler } = pickTeams(config, overrides, {
+  const { adapter, botAuth, messenger, sender, scheduler, links } = pickTeams(config, overrides, {
     log,
     clock,
     store,
@@ -194,6 +196,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // the tab API: Entra ID SSO tokens in tenant mode; the app's own local tokens on the embedded default
   const tenantId = directory.organisation.tenantId;
   const localKey = new LocalSigningKey(config.localSigningKeyPath);
+  if (!config.tab) localKey.check();
   const authenticator: Authenticator = new TokenAuthenticator(
     config.tab ? entraPolicy({ ...config.tab, tenantId }) : embeddedPolicy(localKey, tenantId),
     directory,
@@ -203,6 +206,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const server = createServer({
     adapter,
     botAuth,
+    appId: config.bot.appId,
     bot,
     log,
     // npm run build bundles tab/ into <repo>/dist/tab (scripts/buildTab.mjs), whether this runs from dist/ or from source
@@ -220,13 +224,27 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     documentsDir: config.knowledgeDir,
     // on SharePoint the links open the library, under the site's own permissions; nothing is served from here
     files: sharePoint ? undefined : documents,
-    health: async () => ({
-      mode: config.embedded ? 'embedded' : 'tenant',
-      store: sharePoint ? 'sharepoint' : 'sqlite',
-      passages: knowledge.service.passageCount,
-    }),
+    fileAccess: {
+      signer: links,
+      authenticator,
+      directory,
+      audit: (event) => store.auditEvents.append(event),
+      log,
+      clock,
+    },
+    health: async () => {
+      const state = (await store.check?.()) ?? { ok: true };
+      return {
+        status: state.ok ? 'ok' : 'failing',
+        mode: config.embedded ? 'embedded' : 'tenant',
+        store: sharePoint ? 'sharepoint' : 'sqlite',
+        ...(state.ok ? {} : { storeProblem: state.problem }),
+        passages: knowledge.service.passageCount,
+      };
+    },
     api: [...orgApiRoutes(directory), ...features.flatMap((f) => f.api)],
     authenticator,
+    rateLimit: new RateLimiter(config.rateLimitPerMinute),
   });
   if (!config.tab) {
     const people = async () => {
@@ -254,7 +272,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     features,
     listen: async () => {
-      const port = await new Promise<number>((resolve) => {
+      const port = await new Promise<number>((resolve, reject) => {
+        server.once('error', (error: NodeJS.ErrnoException) =>
+          reject(
+            new StartupError(
+              `PORT ${config.port} / HOST ${config.host}: cannot listen there (${error.code === 'EADDRINUSE' ? 'the port is in use by another program' : error.code === 'EACCES' ? 'not allowed for this user' : error.code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : error.message})`,
+              { cause: error, exitCode: EXIT.unavailable },
+            ),
+          ),
+        );
         server.listen(config.port, config.host, () => resolve((server.address() as { port: number }).port));
       });
       sender.start();

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { isLoopbackHostname } from './platform/http/loopback';
 import { roleSchema } from './platform/org/model';
 
 const optionalString = z
@@ -133,8 +134,14 @@ const reportLinks = z
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: z.coerce.number().int('a whole number').min(0).max(65535).default(3978),
-    HOST: z.string().default('0.0.0.0'),
+    PORT: z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}$/, 'a port number from 1 to 65535 (0: any free port)')
+      .transform(Number)
+      .pipe(z.number().max(65535, 'a port number from 1 to 65535 (0: any free port)'))
+      .default(3978),
+    HOST: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MicrosoftAppId: optionalString.pipe(guid.optional()),
     MicrosoftAppPassword: optionalString,
@@ -149,6 +156,16 @@ const envSchema = z
     VARN_CONTENT_DIR: z.string().default('./content'),
     VARN_KNOWLEDGE_DIR: optionalString,
     VARN_SECURITY_FUNCTION: list,
+    VARN_RATE_LIMIT_PER_MINUTE: z.coerce
+      .number('a number of requests')
+      .int('a whole number of requests')
+      .min(0, '0 (no limit) or more requests')
+      .default(120),
+    VARN_FILE_LINK_DAYS: z.coerce
+      .number('a number of days')
+      .min(0.01, 'more than 0 days')
+      .max(366, 'at most 366 days')
+      .default(30),
     VARN_MAX_QUESTION_CHARS: z.coerce.number().int().min(20).max(4000).default(500),
     VARN_REVIEW_REMINDER_DAYS: days.default([14, 3]),
     VARN_REVIEW_ESCALATION_DAYS: days.default([1, 7]),
@@ -178,6 +195,12 @@ const envSchema = z
       .min(0.01, 'a number of seconds above 0')
       .max(3600)
       .default(60),
+    VARN_SCHEDULER_LEASE_SECONDS: z.coerce
+      .number()
+      .int('a whole number of seconds')
+      .min(1, 'a number of seconds from 1')
+      .max(86_400, 'at most 86400 seconds (a day)')
+      .default(600),
     VARN_SENDER_LEASE_SECONDS: z.coerce
       .number()
       .int('a whole number of seconds')
@@ -237,6 +260,14 @@ const envSchema = z
     VARN_TAB_JWKS_URL: optionalString.pipe(z.url('the https URL of the signing keys (JWKS)').optional()),
   })
   .superRefine((env, ctx) => {
+    if (!env.MicrosoftAppId && env.HOST && !isLoopbackHostname(env.HOST)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOST'],
+        message:
+          '127.0.0.1, ::1 or localhost on the embedded default: without a bot identity (MicrosoftAppId) anyone who reaches the port could act as anyone, so it listens on this machine only',
+      });
+    }
     if (env.MicrosoftAppId) {
       if (!env.MicrosoftAppType || env.MicrosoftAppType === 'MultiTenant') {
         ctx.addIssue({
@@ -331,7 +362,14 @@ export type Retention = 'never' | { amount: number; unit: 'd' | 'm' | 'y' };
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
+  /** Where to listen: loopback on the embedded default, every address with a bot identity unless told otherwise. */
   host: string;
+  /** Requests per caller and minute on /api/messages and the tab API; 0 is no limit. */
+  rateLimitPerMinute: number;
+  /** How long a link to a file or document in a chat card holds (links are signed). */
+  fileLinkMs: number;
+  /** The key that signs those links (created on first use). */
+  linkSigningKeyPath: string;
   logLevel: string;
   bot: {
     appId?: string;
@@ -390,6 +428,8 @@ export interface Config {
   teamsServiceUrl: string;
   /** How often the scheduler looks for due jobs. */
   schedulerPollMs: number;
+  /** How long a running job's claim holds: after a crash mid-run, the job runs again once this has passed. */
+  schedulerLeaseMs: number;
   /**
    * How long the sender's claim on a delivery holds: after a crash, a delivery claimed but not recorded
    * is sent again once this has passed (bot/delivery/service.ts).
@@ -472,7 +512,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return {
     env: e.NODE_ENV,
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (e.MicrosoftAppId ? '0.0.0.0' : '127.0.0.1'),
+    rateLimitPerMinute: e.VARN_RATE_LIMIT_PER_MINUTE,
+    fileLinkMs: Math.round(e.VARN_FILE_LINK_DAYS * 86_400_000),
+    linkSigningKeyPath: path.join(dataDir, 'link-signing-key'),
     logLevel: e.LOG_LEVEL,
     bot: {
       appId: e.MicrosoftAppId,
@@ -536,6 +579,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     teamsServiceUrl: e.VARN_TEAMS_SERVICE_URL,
     schedulerPollMs: Math.round(e.VARN_SCHEDULER_POLL_SECONDS * 1000),
+    schedulerLeaseMs: e.VARN_SCHEDULER_LEASE_SECONDS * 1000,
     senderLeaseMs: e.VARN_SENDER_LEASE_SECONDS * 1000,
     openAi:
       e.AZURE_OPENAI_ENDPOINT && e.AZURE_OPENAI_API_KEY && e.AZURE_OPENAI_EMBEDDING_DEPLOYMENT

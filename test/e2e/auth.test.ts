@@ -92,6 +92,32 @@ test('with a bot app id configured, only a validly signed Bot Framework token ge
     );
     const good = await metadata.sign({ serviceurl: serviceUrl });
     expect((await running.channel.post(typing, { authorization: `Bearer ${good}` })).status).toBe(200);
+
+    // a good token vouches for its own serviceUrl only: no reply and no stored conversation go elsewhere
+    const elsewhere = { ...typing, type: 'conversationUpdate', serviceUrl: 'https://attacker.example/' };
+    expect((await running.channel.post(elsewhere, { authorization: `Bearer ${good}` })).status).toBe(401);
+    expect(await running.app.store.conversations.list()).toEqual([]);
+
+    // no Authorization header: refused before the body is read (the request below never sends its 10 MB)
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: running.port,
+          method: 'POST',
+          path: '/api/messages',
+          headers: { 'content-type': 'application/json', 'content-length': String(10 * 1024 * 1024) },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(status).toBe(401);
   } finally {
     await running.close();
     await metadata.close();

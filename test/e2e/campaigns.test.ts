@@ -195,7 +195,7 @@ describe('a campaign to Hälso- och sjukvårdsförvaltningen with its units', ()
       goto: 'response',
       title: TITLE,
       text: 'Alla som arbetar i vården har **tystnadsplikt**.\n\n- Läs bara journaler du behöver\n- Lås skärmen när du går',
-      documentUrl: 'http://localhost/documents/sakerhetspolicy-region-norrviken.md',
+      documentUrl: 'https://norrviken.sharepoint.com/sites/sakerhet/Styrande%20dokument/sakerhetspolicy.md',
       documentTitle: 'Säkerhetspolicy för Region Norrviken',
     });
     expect(step2.text).toContain('Steg 2 av 3');

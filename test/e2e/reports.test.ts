@@ -14,8 +14,20 @@ beforeAll(async () => {
 }, 120_000); // a cold start (importing the documents) is slow on a loaded machine
 afterAll(async () => running?.close());
 
-/** The link's path, fetched from the running service (the configured public URL is not this test's port). */
-const open = (link: string) => fetch(`http://127.0.0.1:${running.port}${new URL(link).pathname}`);
+/**
+ * The link's path, fetched from the running service (the configured public URL is not this test's port) as
+ * the tab does: with the security chief's token (files are served to those whose role may read them).
+ */
+const open = async (link: string) => {
+  const issued = await fetch(`http://127.0.0.1:${running.port}/api/dev/token`, {
+    method: 'POST',
+    body: JSON.stringify({ personId: 'f914f698-58ac-45e8-bba5-493d50e811a2' }), // Malin Forsberg, the security chief
+  });
+  const { token } = (await issued.json()) as { token: string };
+  return fetch(`http://127.0.0.1:${running.port}${new URL(link).pathname}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+};
 
 test('the report is kept in the year’s folder and its links open the .docx and the CSV with the right figures', async () => {
   const published = await publishAnnualReport(running.app.documents, reportInput(), 'sv');

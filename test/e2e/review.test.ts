@@ -521,19 +521,22 @@ describe('a whole cycle', () => {
     expect(confirm?.title).toBe('Ja, stäng uppföljningen 2026');
     const closed = answer(await channel.execute(malin, 'review.close', confirm?.data));
     expect(validateCard(closed)).toEqual([]);
-    const links = textOf(closed).match(/http:\/\/[^ "]+\.(docx|csv)/g) ?? [];
+    // the links in the chief's card are signed for her (the files are served to those who may read them)
+    const links =
+      textOf(closed).match(/http:\/\/[^ "()]+\.(docx|csv)\?exp=\d+&for=[^ "&]+&sig=[A-Za-z0-9_-]+/g) ?? [];
     expect(links).toHaveLength(2);
     log.lines.push(
       `2026-12-02 10:00    → the chief is told: ${textOf(closed).match(/Uppföljningen 2026 är stängd[^"]*/)?.[0]}`,
     );
     // the Word report: 34 of 36 rated goals met (one partly at Akutmottagningen, one not at Björkhamn)
-    const docxLink = links.find((l) => l.endsWith('.docx')) as string;
-    const docx = await fetch(`http://127.0.0.1:${running.port}${new URL(docxLink).pathname}`);
+    const docxLink = new URL(links.find((l) => l.includes('.docx?')) as string);
+    expect((await fetch(`http://127.0.0.1:${running.port}${docxLink.pathname}`)).status).toBe(403);
+    const docx = await fetch(`http://127.0.0.1:${running.port}${docxLink.pathname}${docxLink.search}`);
     expect(docx.status).toBe(200);
     const doc = await readDocx(new Uint8Array(await docx.arrayBuffer()));
     expect(rowOf(tableUnder(doc, 'Sammanfattning'), 'Måluppfyllelse')[1]).toBe('94 %');
-    const csvLink = links.find((l) => l.endsWith('.csv')) as string;
-    const csv = await fetch(`http://127.0.0.1:${running.port}${new URL(csvLink).pathname}`);
+    const csvLink = new URL(links.find((l) => l.includes('.csv?')) as string);
+    const csv = await fetch(`http://127.0.0.1:${running.port}${csvLink.pathname}${csvLink.search}`);
     expect(csv.status).toBe(200);
     const rows = parseCsv(
       new TextDecoder().decode(new Uint8Array(await csv.arrayBuffer())).replace(/^\ufeff/, ''),

@@ -122,7 +122,8 @@ test('when a valid token names someone who is not in the directory, then 403 in 
   expect(response.status).toBe(403);
   expect(response.body?.error).toEqual({
     code: 'forbidden',
-    message: "You are not in the organisation's directory, so you cannot use Värn.",
+    message:
+      "You are not in the organisation's directory, so the tab is not open to you. In the chat with Värn you can ask questions and get answers from the governing documents.",
   });
 });
 

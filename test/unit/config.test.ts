@@ -7,6 +7,31 @@ test('with no tenant configured, the embedded default runs on port 3978 with SQL
   expect(config.dbPath).toMatch(/data[/\\]varn\.sqlite$/);
 });
 
+test('the embedded default listens on this machine only, and refuses to listen beyond it without a bot identity', () => {
+  expect(loadConfig({}).host).toBe('127.0.0.1');
+  expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+  for (const host of ['0.0.0.0', '::', '192.168.1.20', 'varn.example.se'])
+    expect(() => loadConfig({ HOST: host })).toThrow(
+      /HOST: expected 127\.0\.0\.1, ::1 or localhost on the embedded default/,
+    );
+  const id = '3f1c2b4a-1111-4222-8333-444455556666';
+  const tenant = {
+    MicrosoftAppId: id,
+    MicrosoftAppType: 'SingleTenant',
+    MicrosoftAppPassword: 's',
+    MicrosoftAppTenantId: id,
+  };
+  expect(loadConfig(tenant).host).toBe('0.0.0.0');
+  expect(loadConfig({ ...tenant, HOST: '10.0.0.4' }).host).toBe('10.0.0.4');
+});
+
+test('an empty or non-numeric PORT stops the start (it used to mean a random port)', () => {
+  for (const port of ['', ' ', '80.5', '-1', '70000'])
+    expect(() => loadConfig({ PORT: port })).toThrow(/PORT: expected a port number from 1 to 65535/);
+  expect(loadConfig({ PORT: '0' }).port).toBe(0);
+  expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
+});
+
 test('a bad value stops the start with a message naming the setting and what is expected', () => {
   expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
   try {

@@ -44,13 +44,37 @@ const UNSUPPORTED_MARKDOWN: { pattern: RegExp; what: MessageKey }[] = [
   { pattern: /<\/?[a-z][a-z0-9]*(\s[^>]*)?>/i, what: 'campaign.markdown.html' },
 ];
 
-const isWebUrl = (value: string): boolean => {
+/**
+ * An external link a recipient's Teams client opens: https only, a host name or public address (not this
+ * machine, the local network or link-local addresses such as the cloud metadata service), no credentials.
+ */
+export const isWebUrl = (value: string): boolean => {
+  let url: URL;
   try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
+    url = new URL(value);
   } catch {
     return false;
   }
+  if (url.protocol !== 'https:' || url.username !== '' || url.password !== '') return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || (!host.includes('.') && !host.includes(':')))
+    return false;
+  const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return !(
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
+  }
+  // IPv6 literals: loopback, link-local, unique-local and IPv4-mapped ones are refused
+  if (host.includes(':')) return !/^(::1?$|fe[89ab]|f[cd]|::ffff:)/.test(host);
+  return true;
 };
 
 export interface ValidationContext {

@@ -9,6 +9,7 @@ import { type Purpose, type ReviewContext, reviewKinds } from './context';
 import type { UnitReview } from './model';
 import { holderOf } from './policy';
 import { escalationTarget } from './rules';
+import { CONSEQUENCES_JOB, consequences } from './transitions';
 
 /** The review card for `personId` as the delivery's purpose wants it, or undefined when it is no longer needed. */
 async function render(
@@ -107,5 +108,6 @@ export function reviewJobs(ctx: ReviewContext): Record<string, JobHandler> {
   return {
     'review.reminder': (job) => remind(ctx, job),
     'review.escalation': (job) => escalate(ctx, job),
+    [CONSEQUENCES_JOB]: (job) => consequences(ctx, job),
   };
 }

@@ -2,15 +2,17 @@
  * The unit review's transitions: save a draft, submit, approve, return. Each loads the review with
  * its cycle and actor, lets the state machine decide (the caller against the declared policy, the
  * card's round and step against the record), writes the change and its AuditEvent in one
- * transaction with a version check, then sends what follows and updates every earlier card.
+ * transaction with a version check, together with the job that carries out what follows (an outbox:
+ * the next holder's card, the follow-ups' cards and overdue jobs, every earlier card updated), which
+ * runs at once after the commit, or at the next start if the process dies first.
  */
 
 import type { Outgoing } from '../../platform/delivery/port';
 import { badInput, forbidden } from '../../platform/errors';
 import { type Lang, langOf, translator } from '../../platform/i18n';
+import type { Job } from '../../platform/schedule/port';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
 import { event, type ReviewContext, reviewKinds } from './context';
-import type { FollowUp } from './followups';
 import { decide, type ReviewAction } from './machine';
 import type { Area, Assessment, ReviewCycle, UnitReview } from './model';
 import type { ReviewActor } from './policy';
@@ -20,6 +22,14 @@ import type { AreaValues, Seen } from './schema';
 
 /** Times a transition is decided again on a record someone else wrote meanwhile, before the click is called stale. */
 const MOVE_ATTEMPTS = 5;
+
+/**
+ * A transition's consequences as one job written by the transition's own transaction. Every step in it
+ * is idempotent (deliveries by key, jobs by id), so a second run after a crash sends nothing twice.
+ */
+export const CONSEQUENCES_JOB = 'review.consequences';
+const consequencesJobId = (review: UnitReview) =>
+  `review:${review.id}:consequences:${review.round}:${review.step}:${review.state}`;
 
 /** Saves one area's draft. Refused input comes back on the area card with what was typed and what is wrong. */
 export async function save(
@@ -91,7 +101,6 @@ export async function submit(
   );
   const problems = submissionProblems(cycle, stored.value, ctx.today(), isPerson);
   const now = ctx.now();
-  let created: FollowUp[] = [];
   const result = await move(
     ctx,
     loaded,
@@ -101,7 +110,7 @@ export async function submit(
     {
       refuse: problems.length > 0,
       within: async (tx, review) => {
-        created = await ctx.deps.followUps.recordGaps(tx, actorId, cycle, review, now);
+        await ctx.deps.followUps.recordGaps(tx, actorId, cycle, review, now);
       },
     },
   );
@@ -112,8 +121,7 @@ export async function submit(
     });
   }
   if (result.kind !== 'moved') return ctx.card(actorId, lang, result.review, cycle);
-  await ctx.deps.followUps.announce(cycle.id, created);
-  await afterMove(ctx, result.review, cycle);
+  await ctx.deps.scheduler.runNow(consequencesJobId(result.review));
   return ctx.card(actorId, lang, result.review, cycle);
 }
 
@@ -176,7 +184,7 @@ async function decideStep(
     }),
     { comment, missingComment: action === 'return' && comment === '' },
   );
-  if (result.kind === 'moved') await afterMove(ctx, result.review, loaded.cycle);
+  if (result.kind === 'moved') await ctx.deps.scheduler.runNow(consequencesJobId(result.review));
   return ctx.card(actorId, lang, result.review, loaded.cycle);
 }
 
@@ -220,6 +228,17 @@ async function move(
       const saved = await ctx.deps.store.transaction(async (tx) => {
         const result = await tx.unitReviews.update(next, current.version);
         await options.within?.(tx, next);
+        // a save changes the draft only; the steps of the chain have consequences
+        if (action !== 'save')
+          await ctx.deps.scheduler.schedule(
+            {
+              id: consequencesJobId(next),
+              kind: CONSEQUENCES_JOB,
+              dueAt: now,
+              payload: { reviewId: next.id, action },
+            },
+            { tx },
+          );
         await tx.auditEvents.append(
           event(actor.id, 'unitReview', next.id, action, now, {
             fromState: decision.from,
@@ -237,6 +256,24 @@ async function move(
       if (attempt >= MOVE_ATTEMPTS) return { kind: 'stale', review: current.value };
     }
   }
+}
+
+/** The consequences job: what the transition named in its id causes (see CONSEQUENCES_JOB). */
+export async function consequences(ctx: ReviewContext, job: Job): Promise<void> {
+  const found = await ctx.deps.store.unitReviews.get(job.payload.reviewId ?? '');
+  if (!found) return;
+  const review = found.value;
+  const cycle = await ctx.loadCycle(review.cycleId);
+  if (job.payload.action === 'submit') {
+    const followUps = (await ctx.deps.store.followUps.find({ sourceId: review.id })).map((f) => f.value);
+    await ctx.deps.followUps.announce(
+      cycle.id,
+      followUps.filter((f) => f.sourceType === 'review' && f.status === 'open'),
+    );
+  }
+  // moved on since (someone acted on it already): that transition has its own job, with the cards it needs
+  if (consequencesJobId(review) !== job.id) return;
+  await afterMove(ctx, review, cycle);
 }
 
 /** After a step: the next holder's card, and every earlier card updated to the current state. */

@@ -3,7 +3,8 @@
  * signing key in the data directory and, through these two development endpoints, issues a token for a
  * person of the sample organisation. app.ts mounts them only when no tenant is configured; in tenant mode
  * they do not exist (404) and only Entra ID tokens are accepted. They answer requests from this machine
- * only (loopback), so that an embedded instance reachable on a network hands out no tokens to it.
+ * only (a loopback peer and a loopback Host name), so that neither another machine nor a DNS-rebinding page
+ * in a local browser gets a token.
  *
  *   GET  /api/dev/people                 the sample organisation's people to choose from
  *   POST /api/dev/token {"personId": …}  { token, expiresAt } — a bearer token for the tab API
@@ -12,6 +13,7 @@ import type restify from 'restify';
 import { z } from 'zod';
 import { langOf, t } from '../i18n';
 import type { Directory, Person } from '../org/model';
+import { isLoopbackAddress, isLoopbackHostHeader } from './loopback';
 import { readJson, requestedLocale, sendError } from './server';
 import { LocalSigningKey, type TokenPolicy } from './tokens';
 
@@ -26,16 +28,19 @@ export const embeddedPolicy = (key: LocalSigningKey, tenantId: string): TokenPol
   scope: 'access_as_user',
 });
 
-/** A loopback address (IPv4, IPv6 or IPv4-mapped): the request came from the machine the app runs on. */
-export const fromThisMachine = (address: string | undefined): boolean =>
-  address === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(address ?? '');
+/**
+ * The request came from this machine (a loopback peer) and names it (a loopback Host): a page that
+ * rebinds its own DNS name to 127.0.0.1 reaches the port, but with its own name in Host.
+ */
+export const fromThisMachine = (req: restify.Request): boolean =>
+  isLoopbackAddress(req.socket.remoteAddress) && isLoopbackHostHeader(req.header('host'));
 
 export function mountEmbeddedLogin(
   server: restify.Server,
   deps: { directory: Directory; key: LocalSigningKey; clock: () => Date; people: () => Promise<Person[]> },
 ): void {
   const localOnly: restify.RequestHandler = (req, res, next) => {
-    if (fromThisMachine(req.socket.remoteAddress)) return next();
+    if (fromThisMachine(req)) return next();
     const lang = langOf(requestedLocale(req.header('accept-language')));
     sendError(res, 403, 'forbidden', t(lang, 'api.devLocalOnly'));
     return next(false);

@@ -1,11 +1,12 @@
 /**
- * The restify server: /api/messages through botbuilder's CloudAdapter, the tab's API under /api/…
- * (bearer token → caller, JSON in and out, AppErrors as JSON errors in the caller's language),
- * /healthz, and the tab's static files. Malformed activities get 400, not 500.
+ * The restify server: /api/messages through botbuilder's CloudAdapter (hardened in messages.ts), the tab's
+ * API under /api/… (bearer token → caller, JSON in and out, AppErrors as JSON errors in the caller's
+ * language, a rate per caller), /healthz (503 when the store fails), files that need a right to read them
+ * (files.ts), and the tab's static files. Malformed activities get 400, not 500.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Activity, ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
 import restify from 'restify';
 import { contentTypeOf, type DocumentStore } from '../documents/port';
@@ -13,29 +14,37 @@ import { AppError } from '../errors';
 import { type Lang, langOf, type MessageKey, t } from '../i18n';
 import type { Logger } from '../logger';
 import type { ApiResponse, ApiRoute, Authenticator } from './api';
+import { type FileAccess, serveDocuments, serveStoredFiles } from './files';
+import { MAX_BODY_BYTES, messagesHandler } from './messages';
+import type { RateLimiter } from './rateLimit';
 import { TokenRejected } from './tokens';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
   /** The same authentication the adapter uses, checked first so that any bad token is a 401. */
   botAuth: BotFrameworkAuthentication;
+  /** The bot's app id; absent on the embedded default, whose /api/messages trusts this machine only. */
+  appId?: string;
   bot: ActivityHandler;
   log: Logger;
   /** The tab's built files (dist/tab), served at /tab/ under TAB_SECURITY_HEADERS. */
   tabDir: string;
   /** What the tab needs to know before it signs in, served at /tab/config.json (no secrets). */
   tabConfig?: TabConfig;
-  /** Governing documents served at /documents/{file} (the embedded default's document store). */
+  /** Governing documents served at /documents/{file} (the embedded default's document store), with `fileAccess`. */
   documentsDir?: string;
-  /** The document store's files at /files/{id}/{name} (the embedded default's local folder). */
+  /** The document store's files at /files/{id}/{name} (the embedded default's local folder), with `fileAccess`. */
   files?: Pick<DocumentStore, 'get'>;
+  /** Who may download documents and files (a token or a signed link); without it none are served. */
+  fileAccess?: FileAccess;
+  /** `status: 'failing'` makes /healthz answer 503. */
   health: () => Promise<Record<string, unknown>>;
+  /** Requests per caller and minute on /api/messages and the tab API (429 past it). */
+  rateLimit?: RateLimiter;
   /** The tab's API routes, mounted under /api; each request is authenticated first. */
   api?: ApiRoute[];
   authenticator?: Authenticator;
 }
-
-const MAX_BODY_BYTES = 256 * 1024;
 
 /** The tab's sign-in: the embedded default's development sign-in, or Teams SSO for an Entra app. */
 export type TabConfig = { mode: 'embedded' } | { mode: 'tenant'; clientId: string; scope: string };
@@ -82,50 +91,14 @@ export const TAB_SECURITY_HEADERS: Record<string, string> = {
 export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'varn' });
 
-  server.post(
-    '/api/messages',
-    restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }),
-    async (req, res) => {
-      const body = req.body as unknown;
-      if (
-        typeof body !== 'object' ||
-        body === null ||
-        Array.isArray(body) ||
-        typeof (body as { type?: unknown }).type !== 'string'
-      ) {
-        res.status(400);
-        res.json({
-          error: { code: 'BadRequest', message: 'the body must be a Bot Framework activity with a type' },
-        });
-        return;
-      }
-      const activity = body as { conversation?: unknown; from?: unknown; serviceUrl?: unknown };
-      if (
-        typeof activity.serviceUrl !== 'string' ||
-        typeof activity.conversation !== 'object' ||
-        activity.conversation === null
-      ) {
-        res.status(400);
-        res.json({ error: { code: 'BadRequest', message: 'the activity lacks serviceUrl or conversation' } });
-        return;
-      }
-      // botbuilder answers a token signed by an unknown key with 500; a request without a valid token is 401.
-      try {
-        await deps.botAuth.authenticateRequest(body as Activity, req.header('authorization') ?? '');
-      } catch (error) {
-        deps.log.warn({ err: error }, 'an activity without a valid Bot Framework token was refused');
-        res.status(401);
-        res.json({ error: { code: 'Unauthorized', message: 'a valid Bot Framework token is required' } });
-        return;
-      }
-      await deps.adapter.process(req as never, res as never, (context) => deps.bot.run(context));
-    },
-  );
+  server.post('/api/messages', messagesHandler(deps));
 
   mountApi(server, deps);
 
   server.get('/healthz', async (_req, res) => {
-    res.json({ status: 'ok', ...(await deps.health()) });
+    const health = { status: 'ok', ...(await deps.health()) };
+    res.status(health.status === 'ok' ? 200 : 503);
+    res.json(health);
   });
 
   const tabConfig: TabConfig = deps.tabConfig ?? { mode: 'embedded' };
@@ -138,8 +111,8 @@ export function createServer(deps: ServerDeps): restify.Server {
     res.redirect(301, '/tab/', () => undefined);
   });
   serveFolder(server, '/tab', deps.tabDir, 'index.html', TAB_SECURITY_HEADERS);
-  if (deps.documentsDir) serveFolder(server, '/documents', deps.documentsDir);
-  if (deps.files) serveStoredFiles(server, deps.files);
+  if (deps.fileAccess && deps.documentsDir) serveDocuments(server, deps.documentsDir, deps.fileAccess);
+  if (deps.fileAccess && deps.files) serveStoredFiles(server, deps.files, deps.fileAccess);
   server.get('/', async (_req, res) => {
     res.redirect(302, '/tab/', () => undefined);
   });
@@ -148,12 +121,22 @@ export function createServer(deps: ServerDeps): restify.Server {
     const status = (error as { statusCode?: number }).statusCode;
     deps.log.warn({ path: req.path(), status, err: error }, 'request failed');
     // unknown paths and methods under the tab's API answer in its JSON shape and the caller's language
-    if (isApiPath(req.path()) && !res.headersSent) {
-      const lang = langOf(requestedLocale(req.header('accept-language')));
-      if (status === 405) sendError(res, 405, 'method_not_allowed', t(lang, 'api.methodNotAllowed'));
-      else sendError(res, 404, 'not_found', t(lang, 'error.notFound'));
-    }
-    return callback();
+    if (!isApiPath(req.path()) || res.headersSent) return callback();
+    // the caller's language: Accept-Language, else the signed-in person's own (a bad token just says nothing)
+    const requested = requestedLocale(req.header('accept-language'));
+    const caller = deps.authenticator
+      ? deps.authenticator
+          .authenticate(req.header('authorization') || undefined, requested)
+          .catch(() => undefined)
+      : Promise.resolve(undefined);
+    void caller.then((who) => {
+      const lang = who?.lang ?? langOf(requested);
+      if (!res.headersSent) {
+        if (status === 405) sendError(res, 405, 'method_not_allowed', t(lang, 'api.methodNotAllowed'));
+        else sendError(res, 404, 'not_found', t(lang, 'error.notFound'));
+      }
+      callback();
+    });
   });
   return server;
 }
@@ -238,6 +221,15 @@ function mountApi(server: restify.Server, deps: ServerDeps): void {
             'www-authenticate': WWW_AUTHENTICATE,
           });
         lang = caller.lang;
+        const rate = deps.rateLimit?.take(`api:${caller.personId}`);
+        if (rate && !rate.allowed)
+          return fail(
+            429,
+            'rate_limited',
+            'error.rateLimited',
+            { seconds: rate.retryAfterSeconds },
+            { 'retry-after': String(rate.retryAfterSeconds) },
+          );
         let body: unknown;
         try {
           body = await readJson(req);
@@ -333,26 +325,5 @@ function serveFolder(
     res.setHeader('content-type', contentTypeOf(file));
     res.writeHead(200);
     res.end(fs.readFileSync(file));
-  });
-}
-
-/** Serves a stored file by its id; the name in the path must be the file's (links stay readable). */
-function serveStoredFiles(server: restify.Server, files: Pick<DocumentStore, 'get'>): void {
-  server.get('/files/:id/:name', async (req, res) => {
-    const { id, name } = req.params as { id?: string; name?: string };
-    const found = id ? await files.get(id) : undefined;
-    if (!found || found.info.name !== name) {
-      res.status(404);
-      res.end();
-      return;
-    }
-    res.setHeader('content-type', found.info.contentType);
-    res.setHeader(
-      'content-disposition',
-      `attachment; filename*=UTF-8''${encodeURIComponent(found.info.name)}`,
-    );
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.writeHead(200);
-    res.end(Buffer.from(found.bytes));
   });
 }

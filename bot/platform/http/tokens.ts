@@ -16,6 +16,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
+import { EXIT, StartupError } from '../errors';
 
 /** Why a token was refused; goes into WWW-Authenticate's error_description and the log, never the token itself. */
 export class TokenRejected extends Error {
@@ -155,6 +156,21 @@ export class LocalSigningKey {
       keys: createLocalJWKSet({ keys: [{ ...publicJwk, kid, alg: 'RS256' }] as never }),
     };
     return this.loaded;
+  }
+
+  /**
+   * Reads the key file at start, if there is one: a damaged file stops the start naming its path (it would
+   * otherwise turn every tab call into an error). No file is fine: the first sign-in creates it.
+   */
+  check(): void {
+    try {
+      this.load(false);
+    } catch (error) {
+      throw new StartupError(
+        `${this.file}: the tab's local signing key is damaged (${(error as Error).message}); delete the file to create a new one at the next sign-in (tab tokens already issued stop working)`,
+        { cause: error, exitCode: EXIT.ioError },
+      );
+    }
   }
 
   /** The verification keys: none until the first local token was issued. */

@@ -243,7 +243,8 @@ export const en: Record<keyof typeof sv, string> = {
   'followup.overdueManager': 'The follow-up owned by {owner} was due {due} and is not done.',
   'followup.badStatus': 'That status cannot be chosen from here.',
   'api.unauthorized': 'You are not signed in, or your sign-in has expired. Open the tab again.',
-  'api.notInDirectory': "You are not in the organisation's directory, so you cannot use Värn.",
+  'api.notInDirectory':
+    "You are not in the organisation's directory, so the tab is not open to you. In the chat with Värn you can ask questions and get answers from the governing documents.",
   'api.badInput': 'The data could not be read. Please check: {fields}.',
   'api.badJson': 'What was sent was not valid JSON.',
   'api.tooLarge': 'What was sent is too large (at most {max} kB).',
@@ -365,6 +366,20 @@ export const en: Record<keyof typeof sv, string> = {
   'governance.commentRequired': 'Write in the comment what needs revising.',
   'governance.commentTooLong': 'The comment is too long (at most {max} characters).',
   'api.devLocalOnly': 'The development sign-in works only from the machine Värn runs on.',
+  'messages.localOnly':
+    'Without a bot identity (MicrosoftAppId) Värn accepts only messages addressed to this machine.',
+  'messages.localServiceUrl':
+    'Without a bot identity (MicrosoftAppId) Värn replies only to a channel on this machine (serviceUrl).',
+  'messages.jsonOnly': 'Only JSON is accepted here (Content-Type: application/json).',
+  'messages.encoding': 'Compressed messages (Content-Encoding) are not accepted.',
+  'messages.unauthorized': 'A valid Bot Framework token is required.',
+  'messages.badActivity': 'The message could not be read as a Teams activity.',
+  'error.rateLimited': 'You have sent too many requests in a short time. Try again in {seconds} seconds.',
+  'error.visitor':
+    "You are not in the organisation's directory. Here you can ask about the security work and get answers from the governing documents, but nothing else in Värn.",
+  'files.expired':
+    'The link has expired or is not valid. Open the file from the Värn tab, or from a new card in the chat.',
+  'files.forbidden': 'You are not allowed to read this file.',
   // campaigns
   'campaign.reminder': "Reminder: you haven't taken this in yet.",
   'campaign.refresh': 'Refresh',

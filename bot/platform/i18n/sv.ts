@@ -244,7 +244,8 @@ export const sv = {
   'followup.overdueManager': 'Åtgärden som {owner} ansvarar för skulle vara klar {due} och är inte klar.',
   'followup.badStatus': 'Den statusen går inte att välja härifrån.',
   'api.unauthorized': 'Du är inte inloggad, eller så har inloggningen gått ut. Öppna fliken igen.',
-  'api.notInDirectory': 'Du finns inte i organisationens katalog och kan därför inte använda Värn.',
+  'api.notInDirectory':
+    'Du finns inte i organisationens katalog, så fliken är inte öppen för dig. I chatten med Värn kan du ställa frågor och få svar ur de styrande dokumenten.',
   'api.badInput': 'Uppgifterna kunde inte tolkas. Kontrollera: {fields}.',
   'api.badJson': 'Det som skickades var inte giltig JSON.',
   'api.tooLarge': 'Det som skickades är för stort (högst {max} kB).',
@@ -366,6 +367,21 @@ export const sv = {
   'governance.commentRequired': 'Skriv i kommentaren vad som behöver revideras.',
   'governance.commentTooLong': 'Kommentaren är för lång (högst {max} tecken).',
   'api.devLocalOnly': 'Utvecklingsinloggningen fungerar bara från datorn där Värn körs.',
+  'messages.localOnly':
+    'Utan bot-identitet (MicrosoftAppId) tar Värn bara emot meddelanden som skickas till den här datorn.',
+  'messages.localServiceUrl':
+    'Utan bot-identitet (MicrosoftAppId) svarar Värn bara till en kanal på den här datorn (serviceUrl).',
+  'messages.jsonOnly': 'Här tas bara JSON emot (Content-Type: application/json).',
+  'messages.encoding': 'Komprimerade meddelanden (Content-Encoding) tas inte emot.',
+  'messages.unauthorized': 'En giltig Bot Framework-token krävs.',
+  'messages.badActivity': 'Meddelandet kunde inte läsas som en aktivitet från Teams.',
+  'error.rateLimited':
+    'Du har skickat för många förfrågningar på kort tid. Försök igen om {seconds} sekunder.',
+  'error.visitor':
+    'Du finns inte i organisationens katalog. Här kan du ställa frågor om säkerhetsarbetet och få svar ur de styrande dokumenten, men inte göra något annat i Värn.',
+  'files.expired':
+    'Länken har gått ut eller gäller inte. Öppna filen från Värn-fliken, eller från ett nytt kort i chatten.',
+  'files.forbidden': 'Du har inte behörighet att läsa den här filen.',
   // campaigns
   'campaign.reminder': 'Påminnelse: du har inte tagit del av det här ännu.',
   'campaign.refresh': 'Uppdatera',

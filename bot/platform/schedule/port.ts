@@ -5,6 +5,8 @@
  * service was down. A handler that sends should enqueue with a stable key on the shared sender,
  * so that even a job re-run after a crash sends nothing twice.
  */
+import type { Store } from '../store';
+
 export type JobStatus = 'pending' | 'running' | 'done' | 'cancelled' | 'failed';
 
 export interface Job {
@@ -32,7 +34,13 @@ export interface Scheduler {
    * Creates the job, or moves a pending (or cancelled, or failed) one to the new time. A job that is
    * running or done is left as it is: scheduling is idempotent, and another run needs another id.
    */
-  schedule(job: { id: string; kind: string; dueAt: string; payload?: Record<string, string> }): Promise<void>;
+  schedule(
+    job: { id: string; kind: string; dueAt: string; payload?: Record<string, string> },
+    /** `tx`: written by the caller's transaction (an outbox): the job exists exactly when the change that causes it does. */
+    options?: { tx?: Store },
+  ): Promise<void>;
+  /** Runs a pending job now, whatever its due time; false when it is not pending (done, running elsewhere, unknown). */
+  runNow(id: string): Promise<boolean>;
   /** Cancels a pending job; a running or finished one is left as it is. */
   cancel(id: string): Promise<void>;
   /** Runs every job due at the clock's now; returns how many ran. The timer calls it; tests call it. */

@@ -42,15 +42,19 @@ export class JobScheduler implements Scheduler {
     this.handlers.set(kind, handler);
   }
 
-  async schedule(job: {
-    id: string;
-    kind: string;
-    dueAt: string;
-    payload?: Record<string, string>;
-  }): Promise<void> {
+  async schedule(
+    job: {
+      id: string;
+      kind: string;
+      dueAt: string;
+      payload?: Record<string, string>;
+    },
+    options: { tx?: Store } = {},
+  ): Promise<void> {
     if (!job.id || !job.kind) throw new Error('schedule: id and kind are required');
     if (Number.isNaN(Date.parse(job.dueAt))) throw new Error(`schedule: dueAt is not a time: ${job.dueAt}`);
     const dueAt = new Date(job.dueAt).toISOString();
+    if (options.tx) return this.scheduleIn(options.tx, job, dueAt);
     for (;;) {
       const existing = await this.deps.store.jobs.get(job.id);
       try {
@@ -97,6 +101,60 @@ export class JobScheduler implements Scheduler {
         if (!(error instanceof VersionConflict || error instanceof DuplicateId)) throw error;
       }
     }
+  }
+
+  /**
+   * The outbox form of schedule: the job is written by the caller's transaction, so it exists exactly
+   * when the state change that causes it does. A conflict is the caller's (its transaction is retried).
+   */
+  private async scheduleIn(
+    tx: Store,
+    job: { id: string; kind: string; payload?: Record<string, string> },
+    dueAt: string,
+  ): Promise<void> {
+    const existing = await tx.jobs.get(job.id);
+    if (existing && (existing.value.status === 'running' || existing.value.status === 'done')) return;
+    const payload = job.payload ?? existing?.value.payload ?? {};
+    if (
+      existing?.value.status === 'pending' &&
+      existing.value.kind === job.kind &&
+      existing.value.dueAt === dueAt &&
+      JSON.stringify(payload) === JSON.stringify(existing.value.payload)
+    )
+      return;
+    const next: Job = existing
+      ? (({ retryAt: _r, lastError: _e, ...rest }) => ({
+          ...rest,
+          kind: job.kind,
+          dueAt,
+          payload,
+          status: 'pending' as const,
+          attempts: existing.value.status === 'pending' ? rest.attempts : 0,
+        }))(existing.value)
+      : { id: job.id, kind: job.kind, dueAt, payload, status: 'pending', attempts: 0 };
+    if (existing) await tx.jobs.update(next, existing.version);
+    else await tx.jobs.insert(next);
+    await tx.auditEvents.append(
+      this.event(next, existing ? 'reschedule' : 'schedule', existing?.value.status, `due ${dueAt}`),
+    );
+  }
+
+  /**
+   * Runs one pending job now, whatever its due time (in turn with runDue, claimed like any run): a
+   * transition's consequences written as a job in its transaction are carried out at once, and if the
+   * process dies first, the job is still there for the next start (or after its lease, if it was running).
+   */
+  runNow(id: string): Promise<boolean> {
+    const run = this.chain.then(async () => {
+      const found = await this.deps.store.jobs.get(id);
+      if (found?.value.status !== 'pending' || !this.handlers.has(found.value.kind)) return false;
+      const claimed = await this.claim(found, this.deps.clock().getTime());
+      if (!claimed) return false;
+      await this.run(claimed);
+      return true;
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 
   async cancel(id: string): Promise<void> {

@@ -16,5 +16,13 @@ export interface Store extends StoreCollections {
    * in the middle leaves the writes made so far — see store/sharepoint/index.ts.)
    */
   transaction<R>(work: (tx: Store) => Promise<R>): Promise<R>;
+  /** The store's real state for /healthz (a cheap probe, and the last failure a write met); absent: not checked. */
+  check?(): Promise<StoreHealth>;
   close(): Promise<void>;
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  /** What is wrong, e.g. "damaged: database disk image is malformed" or "full: database or disk is full". */
+  problem?: string;
 }

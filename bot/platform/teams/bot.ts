@@ -2,6 +2,11 @@
  * botbuilder glue only: establishes who is calling (from the activity, checked against the
  * organisation's tenant), remembers conversation references, and dispatches messages and card
  * actions to the routes the features registered.
+ *
+ * Someone of the tenant who is not a person of the directory (a guest, a consultant without an account
+ * in the line organisation) is a visitor: the governing documents apply to them too, so they may ask and
+ * read the answers quoted from the documents (and "hjälp"), but they act on no record: no escalation, no
+ * card action, no command. The tab says the same (403 with the same reason) since it is all records.
  */
 import {
   type AdaptiveCardInvokeResponse,
@@ -58,7 +63,7 @@ export class VarnBot extends TeamsActivityHandler {
   }
 
   /** The caller as the server establishes it: aadObjectId and tenant from the activity, never from card data. */
-  private async caller(context: TurnContext): Promise<Caller | undefined> {
+  private async caller(context: TurnContext): Promise<(Caller & { visitor: boolean }) | undefined> {
     const { activity } = context;
     const personId = activity.from?.aadObjectId;
     const tenantId =
@@ -71,7 +76,13 @@ export class VarnBot extends TeamsActivityHandler {
     const person = await this.deps.directory.person(personId);
     const locale = activity.locale ?? person?.locale ?? 'sv-SE';
     await this.deps.book.remember(personId, TurnContext.getConversationReference(activity), locale);
-    return { personId, name: person?.name ?? activity.from.name ?? personId, locale, lang: langOf(locale) };
+    return {
+      personId,
+      name: person?.name ?? activity.from.name ?? personId,
+      locale,
+      lang: langOf(locale),
+      visitor: !person,
+    };
   }
 
   private async greet(context: TurnContext): Promise<void> {
@@ -89,6 +100,10 @@ export class VarnBot extends TeamsActivityHandler {
       return;
     }
     const value = submitData.safeParse(context.activity.value);
+    if (value.success && caller.visitor) {
+      await context.sendActivity(t(caller.lang, 'error.visitor'));
+      return;
+    }
     if (value.success) {
       // Action.Submit fallback of an older client: same verbs, same checks
       const card = await this.runVerb(caller, value.data.verb, value.data);
@@ -113,6 +128,10 @@ export class VarnBot extends TeamsActivityHandler {
       return;
     }
     const command = this.deps.commands.find((c) => c.matches(text));
+    if (command && caller.visitor && command.name !== 'help') {
+      await context.sendActivity(t(caller.lang, 'error.visitor'));
+      return;
+    }
     if (command) {
       let card: object;
       try {
@@ -170,6 +189,12 @@ export class VarnBot extends TeamsActivityHandler {
         value: t(langOf(context.activity.locale), 'error.forbidden') as unknown as Record<string, unknown>,
       };
     }
+    if (caller.visitor)
+      return {
+        statusCode: 200,
+        type: 'application/vnd.microsoft.activity.message',
+        value: t(caller.lang, 'error.visitor') as unknown as Record<string, unknown>,
+      };
     const action = invokeValue?.action;
     const data =
       action && typeof action.data === 'object' && action.data !== null

@@ -112,6 +112,32 @@ describe('validation', () => {
     ]);
     expect(keys(content({ imageUrl: 'javascript:alert(1)' }))).toEqual(['campaign.error.imageUrl']);
   });
+  test('image and document links are https to a public host; http, this machine and link-local addresses are refused', () => {
+    for (const url of [
+      'http://intranat.norrviken.se/bild.png',
+      'http://169.254.169.254/latest/meta-data/',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://127.0.0.1/bild.png',
+      'https://localhost/bild.png',
+      'https://[::1]/bild.png',
+      'https://[fe80::1]/bild.png',
+      'https://192.168.1.10/bild.png',
+      'https://user:secret@intranat.norrviken.se/bild.png',
+    ]) {
+      expect([url, keys(content({ imageUrl: url, documentUrl: url }))]).toEqual([
+        url,
+        ['campaign.error.imageUrl', 'campaign.error.documentUrl'],
+      ]);
+    }
+    expect(
+      keys(
+        content({
+          imageUrl: 'https://intranat.norrviken.se/bild.png',
+          documentUrl: 'https://norrviken.sharepoint.com/sites/sakerhet/policy.docx',
+        }),
+      ),
+    ).toEqual([]);
+  });
 });
 
 describe('audience resolution', () => {

@@ -54,6 +54,13 @@ class FakeScheduler implements Scheduler {
     }
     return ran;
   }
+  async runNow(id: string) {
+    const job = this.jobs.get(id);
+    if (job?.status !== 'pending') return false;
+    job.status = 'done';
+    await this.handlers.get(job.kind)?.(job);
+    return true;
+  }
   runDue = async () => 0;
   start() {}
   async stop() {}

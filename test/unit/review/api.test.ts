@@ -61,6 +61,7 @@ test('the face declares the verbs the cards carry, its jobs and its renderers', 
   );
   expect(Object.keys(review.jobs).sort()).toEqual([
     'followup.overdue',
+    'review.consequences',
     'review.escalation',
     'review.reminder',
   ]);

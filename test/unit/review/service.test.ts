@@ -109,6 +109,13 @@ class FakeScheduler implements Scheduler {
     }
     return n;
   }
+  async runNow(id: string) {
+    const job = this.jobs.get(id);
+    if (job?.status !== 'pending') return false;
+    job.status = 'done';
+    await this.handlers.get(job.kind)?.(job);
+    return true;
+  }
   start() {}
   async stop() {}
 }

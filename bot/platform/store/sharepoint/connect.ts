@@ -8,6 +8,7 @@
 
 import path from 'node:path';
 import type { SharePointConfig } from '../../../config';
+import { StartupError } from '../../errors';
 import { CredentialError, createGraph, type Graph, GraphRequestError, type GraphSetup } from '../../graph';
 import type { Store } from '..';
 import type { CollectionSpecs } from '../schema';
@@ -16,12 +17,7 @@ import { openSharePointStore } from '.';
 import { LibrarySource, SharePointLibrary } from './library';
 import { type ProvisionReport, provision, resolveSite } from './provisioning/provision';
 
-export class StartupError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StartupError';
-  }
-}
+export { StartupError };
 
 export interface SharePointConnection {
   graph: Graph;

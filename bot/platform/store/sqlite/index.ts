@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { EXIT, StartupError } from '../../errors';
 import type { Store } from '..';
 import {
   type AppendOnly,
@@ -245,18 +246,83 @@ export function migrate(db: DatabaseSync, collections: CollectionSpecs): number[
   return applied;
 }
 
+/** What a SQLite failure means for whoever runs the service (its code and message name the real cause). */
+export function sqliteProblem(error: unknown): {
+  kind: 'damaged' | 'readOnly' | 'full' | 'io' | 'other';
+  text: string;
+} {
+  const e = error as { errcode?: number; errstr?: string; code?: string; message?: string };
+  const primary = typeof e.errcode === 'number' ? e.errcode & 0xff : undefined;
+  const text = e.errstr ?? e.message ?? String(error);
+  if (primary === 11 || primary === 26) return { kind: 'damaged', text }; // SQLITE_CORRUPT, SQLITE_NOTADB
+  if (primary === 8 || e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM')
+    return { kind: 'readOnly', text }; // SQLITE_READONLY
+  if (primary === 13 || e.code === 'ENOSPC') return { kind: 'full', text }; // SQLITE_FULL
+  // SQLITE_IOERR, SQLITE_CANTOPEN, or a folder that cannot be made (a file in its way, a missing parent)
+  if (primary === 10 || primary === 14 || ['ENOTDIR', 'EEXIST', 'ENOENT'].includes(e.code ?? ''))
+    return { kind: 'io', text };
+  return { kind: 'other', text };
+}
+
+/**
+ * Opens the store for the service's start: checks the file (`PRAGMA quick_check`) and that it can be
+ * written, and turns every failure into a StartupError naming the setting and the path.
+ */
+export function openSqliteStoreAtStart(file: string, collections: CollectionSpecs): Store {
+  try {
+    return openSqliteStore(file, collections, { quickCheck: true });
+  } catch (error) {
+    const { kind, text } = sqliteProblem(error);
+    const what: Record<typeof kind, [string, number]> = {
+      damaged: ['the SQLite store is damaged; restore it from a backup', EXIT.ioError],
+      readOnly: [
+        'the SQLite store or its folder cannot be written; give the service write access',
+        EXIT.cannotWrite,
+      ],
+      full: ['the disk is full; free space', EXIT.cannotWrite],
+      io: [
+        'the SQLite store cannot be opened there; check that the folder exists and can be written',
+        EXIT.cannotWrite,
+      ],
+      other: ['the SQLite store cannot be opened', EXIT.ioError],
+    };
+    const [advice, exitCode] = what[kind];
+    throw new StartupError(`VARN_DB_PATH (${file}): ${advice} (${text})`, { cause: error, exitCode });
+  }
+}
+
 /**
  * Opens (and migrates) the SQLite store at `file`, or in memory for ':memory:', with a table for each
- * of the collected `collections` (bot/collections.ts).
+ * of the collected `collections` (bot/collections.ts); `quickCheck` checks the file first (at start).
  */
-export function openSqliteStore(file: string, collections: CollectionSpecs): Store {
+export function openSqliteStore(
+  file: string,
+  collections: CollectionSpecs,
+  options: { quickCheck?: boolean } = {},
+): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   db.exec(
     'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON',
   );
+  if (options.quickCheck) {
+    const rows = db.prepare('PRAGMA quick_check').all() as { quick_check: string }[];
+    const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+    if (problems.length > 0)
+      throw Object.assign(new Error(`database disk image is malformed: ${problems.slice(0, 3).join('; ')}`), {
+        errcode: 11,
+      });
+    // a write that is taken back: a read-only file or folder shows here, not at the first user's turn
+    db.exec('BEGIN IMMEDIATE; CREATE TABLE varn_write_probe (x); ROLLBACK');
+  }
   migrate(db, collections);
   const gate = new Gate();
+  /** The last failure a write met (a full disk, a damaged page), reported by check() until a write succeeds. */
+  let lastFailure: string | undefined;
+  const rollback = () => {
+    // SQLite itself may already have rolled back (a full disk does that); the original error is what counts
+    if (db.isTransaction) db.exec('ROLLBACK');
+  };
 
   const specs = Object.entries(collections) as [string, AnySpec][];
   const build = (ready: () => Promise<void> | undefined): Omit<Store, 'transaction' | 'close'> =>
@@ -283,12 +349,31 @@ export function openSqliteStore(file: string, collections: CollectionSpecs): Sto
           };
           const result = await work(txStore);
           db.exec('COMMIT');
+          lastFailure = undefined;
           return result;
         } catch (error) {
-          db.exec('ROLLBACK');
+          const problem = sqliteProblem(error);
+          if (problem.kind !== 'other') lastFailure = `${problem.kind}: ${problem.text}`;
+          try {
+            rollback();
+          } catch {
+            // the rollback's own failure would hide the cause; the connection is left as SQLite left it
+          }
           throw error;
         }
       }),
+    check: async () => {
+      if (closed) return { ok: false, problem: 'closed' };
+      try {
+        // cheap: the schema and one row of each collection (a damaged root page shows here)
+        for (const spec of Object.values(collections))
+          db.prepare(`SELECT * FROM "${spec.name}" ORDER BY rowid DESC LIMIT 1`).all();
+      } catch (error) {
+        const problem = sqliteProblem(error);
+        return { ok: false, problem: `${problem.kind}: ${problem.text}` };
+      }
+      return lastFailure ? { ok: false, problem: lastFailure } : { ok: true };
+    },
     close: async () => {
       if (closed) return;
       await gate.wait();
