@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { reportKinds } from './features/reports/model';
 import { isLoopbackHostname } from './platform/http/loopback';
 import { roleSchema } from './platform/org/model';
 
@@ -95,34 +96,22 @@ const retention = z
   });
 
 /** The organisation's own deviation system or servicedesk per report kind: `incident=https://…;deficiency=https://…`. */
-const reportKindNames = [
-  'risk',
-  'deficiency',
-  'incident',
-  'personalDataIncident',
-  'threatOrViolence',
-  'other',
-] as const;
 const reportLinks = z
   .string()
   .trim()
   .transform((s, ctx) => {
-    const out: Partial<Record<(typeof reportKindNames)[number], string>> = {};
+    const out: Partial<Record<(typeof reportKinds)[number], string>> = {};
     for (const entry of s
       .split(';')
       .map((e) => e.trim())
       .filter(Boolean)) {
       const at = entry.indexOf('=');
-      const kind = entry.slice(0, at).trim() as (typeof reportKindNames)[number];
+      const kind = entry.slice(0, at).trim() as (typeof reportKinds)[number];
       const url = entry.slice(at + 1).trim();
-      if (
-        at < 0 ||
-        !reportKindNames.includes(kind) ||
-        !z.url({ protocol: /^https?$/ }).safeParse(url).success
-      ) {
+      if (at < 0 || !reportKinds.includes(kind) || !z.url({ protocol: /^https?$/ }).safeParse(url).success) {
         ctx.addIssue({
           code: 'custom',
-          message: `kind=https-URL entries separated by ;, kinds among ${reportKindNames.join(', ')}`,
+          message: `kind=https-URL entries separated by ;, kinds among ${reportKinds.join(', ')}`,
         });
         return z.NEVER;
       }
@@ -412,7 +401,7 @@ export interface Config {
   reports: {
     handlingDays: number;
     escalationDays: number;
-    links: Partial<Record<(typeof reportKindNames)[number], string>>;
+    links: Partial<Record<(typeof reportKinds)[number], string>>;
   };
   /** Retention (gallring) per record type; the retention job culls what has passed its time. */
   retention: {

@@ -1,4 +1,5 @@
 /** The report's rules without I/O: the personal identity number check, need to know, routing, the 72 hours, the year's figures. */
+import { loadConfig } from '../../../bot/config';
 import type { Report } from '../../../bot/features/reports/model';
 import { canOnReport } from '../../../bot/features/reports/policy';
 import { cutoffOf, expired } from '../../../bot/features/reports/retention';
@@ -178,4 +179,21 @@ test('retention: a cutoff per rule, "never" has none', () => {
   expect(expired('2024-01-01T00:00:00.000Z', '2024-03-01T02:00:00.000Z')).toBe(true);
   expect(expired(undefined, '2024-03-01T02:00:00.000Z')).toBe(false);
   expect(expired('2020-01-01T00:00:00.000Z', undefined)).toBe(false);
+});
+
+test('settings: the organisation’s own systems per kind and retention per type are checked at start', () => {
+  const config = loadConfig({
+    VARN_REPORT_LINKS:
+      'incident=https://avvikelse.example.se/ny;personalDataIncident=https://dataskydd.example.se',
+    VARN_RETENTION_REPORTS: '18m',
+    VARN_RETENTION_AUDIT: 'never',
+  });
+  expect(config.reports.links).toEqual({
+    incident: 'https://avvikelse.example.se/ny',
+    personalDataIncident: 'https://dataskydd.example.se',
+  });
+  expect(config.retention).toMatchObject({ reports: { amount: 18, unit: 'm' }, auditEvents: 'never' });
+  expect(config.retention.questions).toEqual({ amount: 2, unit: 'y' });
+  expect(() => loadConfig({ VARN_REPORT_LINKS: 'rumour=https://x.example.se' })).toThrow(/VARN_REPORT_LINKS/);
+  expect(() => loadConfig({ VARN_RETENTION_QUESTIONS: 'forever' })).toThrow(/VARN_RETENTION_QUESTIONS/);
 });
