@@ -1,6 +1,6 @@
 /**
  * The knowledge index's benchmark, in a process of its own so that its memory is the index's:
- * `npm run build && node dist/bench/knowledge.js` (npm run bench runs it too). Prints JSON; measures, never asserts.
+ * `npm run build && node dist/bench/knowledge.js [DOCUMENTS]` (1,000 generated documents unless given; npm run bench runs it too). Prints JSON; measures, never asserts.
  *  - answer latency in process (p50/p99) over the sample content and over a generated corpus of 1,000 documents
  *  - index build time, and the process's memory (RSS) once the large index is built and has answered
  * It runs with the V8 flags `npm start` gives the service (package.json; it restarts itself with them).
@@ -12,7 +12,7 @@ import { collections } from '../bot/collections';
 import type { DocumentRecord, Passage } from '../bot/features/knowledge/model';
 import { parseText } from '../bot/features/knowledge/parse';
 import { toPassages } from '../bot/features/knowledge/passages';
-import { KnowledgeIndex } from '../bot/features/knowledge/searchIndex';
+import { defaultRankOptions, KnowledgeIndex, type RankOptions } from '../bot/features/knowledge/searchIndex';
 import { KnowledgeService } from '../bot/features/knowledge/service';
 import { FileSystemSource } from '../bot/features/knowledge/source';
 import { createLogger } from '../bot/platform/logger';
@@ -37,15 +37,15 @@ const questions = [
  * Wall-clock latency per question, and the process's CPU time per question beside it: on a shared machine
  * the wall clock also counts the time other processes held the CPU.
  */
-function latency(index: KnowledgeIndex, rounds: number) {
-  for (const q of questions) index.search(q); // warm up
+function latency(index: KnowledgeIndex, rounds: number, options: RankOptions = defaultRankOptions) {
+  for (const q of questions) index.search(q, options); // warm up
   const times: number[] = [];
   const cpu: number[] = [];
   for (let r = 0; r < rounds; r++) {
     for (const q of questions) {
       const cpuStart = process.cpuUsage();
       const start = performance.now();
-      index.search(q);
+      index.search(q, options);
       times.push(performance.now() - start);
       const used = process.cpuUsage(cpuStart);
       cpu.push((used.user + used.system) / 1000);
@@ -129,7 +129,8 @@ async function knowledgeBench() {
     ...latency(sample, 100),
   };
 
-  const corpus = generatedCorpus(passages, 1000);
+  const count = Number(process.argv[2] ?? 1000);
+  const corpus = generatedCorpus(passages, count);
   const rssBefore = process.memoryUsage().rss;
   start = performance.now();
   const large = new KnowledgeIndex(corpus.documents, corpus.passages);
@@ -142,8 +143,16 @@ async function knowledgeBench() {
     rssMb: mb(process.memoryUsage().rss),
     rssGrowthMb: mb(process.memoryUsage().rss - rssBefore),
     heapUsedMb: mb(process.memoryUsage().heapUsed),
+    // what the top-k pruning of common concepts changes: the same first passage, and the time without it
+    sameFirstPassageUnpruned: questions.filter(
+      (q) =>
+        large.search(q).answers[0]?.passage.id ===
+        large.search(q, { ...defaultRankOptions, prune: false }).answers[0]?.passage.id,
+    ).length,
+    questions: questions.length,
+    unpruned: latency(large, 30, { ...defaultRankOptions, prune: false }),
   };
-  return { sample: sampleResult, generated1000: result };
+  return { sample: sampleResult, [`generated${count}`]: result };
 }
 
 // measured as `npm start` runs the service: with its V8 flags (package.json)

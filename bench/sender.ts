@@ -62,6 +62,9 @@ function generatedOrganisation(count: number): { dir: string; people: Organisati
     path.join(dir, 'organisation.json'),
     JSON.stringify({ ...sample, people: [...sample.people, ...people] }),
   );
+  // the rest of the sample content the app reads at start (the review's goals, the channels)
+  fs.cpSync(path.join(root, 'content/review'), path.join(dir, 'review'), { recursive: true });
+  fs.copyFileSync(path.join(root, 'content/channels.json'), path.join(dir, 'channels.json'));
   return { dir, people };
 }
 

@@ -13,11 +13,14 @@ import { createCampaignsFeature } from './features/campaigns/index';
 import type { CampaignService } from './features/campaigns/service';
 import { createGovernanceFeature } from './features/governance/index';
 import type { GovernanceService } from './features/governance/service';
+import { loadChannels } from './features/knowledge/channels';
 import { createKnowledgeFeature } from './features/knowledge/index';
 import type { KnowledgeService } from './features/knowledge/service';
 import { FileSystemSource } from './features/knowledge/source';
 import { createQuestionsFeature } from './features/questions/index';
 import type { QuestionService } from './features/questions/service';
+import { createReportsFeature } from './features/reports/index';
+import type { ReportService } from './features/reports/service';
 import type { FollowUpService } from './features/review/followups';
 import { createReviewFeature, type ReviewCommands } from './features/review/index';
 import { azureOpenAiSemantic } from './platform/ai/azureOpenAi';
@@ -57,6 +60,8 @@ export interface App {
   /** The governing documents' yearly review by their owners. */
   governance: GovernanceService;
   campaigns: CampaignService;
+  /** Reports of risks, deficiencies and incidents. */
+  reports: ReportService;
   /** The shared sender: features register renderers and enqueue deliveries; it sends outside users' turns. */
   sender: Sender;
   /** Persistent jobs: features register handlers and schedule jobs. */
@@ -106,6 +111,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     securityFunctionIds: config.securityFunction,
     teamsIdOf,
+    channels: loadChannels(config.contentDir),
     sender,
   });
   const governance = createGovernanceFeature({
@@ -130,12 +136,30 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     contentDir: config.contentDir,
     schedule: config.review,
-    writeReport: annualReport.writeReport,
+    // with the year's reports of risks, deficiencies and incidents (built below; this runs when a cycle closes)
+    writeReport: async (input) =>
+      annualReport.writeReport({ ...input, reports: await reports.service.year(input.year) }),
     teamsIdOf,
+  });
+  const reports = createReportsFeature({
+    store,
+    directory,
+    sender,
+    scheduler,
+    messenger,
+    log: log.child({ component: 'reports' }),
+    clock,
+    areas: review.template.areas,
+    securityFunctionIds: config.securityFunction,
+    schedule: { handlingDays: config.reports.handlingDays, escalationDays: config.reports.escalationDays },
+    links: config.reports.links,
+    followUps: review.followUps,
+    teamsIdOf,
+    retention: config.retention,
   });
 
   // the order of the bot's command and verb tables, and of the starts: knowledge imports before governance reads
-  const features: Feature[] = [knowledge, questions, review, governance, campaigns, annualReport];
+  const features: Feature[] = [knowledge, questions, review, governance, campaigns, annualReport, reports];
   for (const feature of features) {
     for (const [kind, handler] of Object.entries(feature.jobs)) scheduler.register(kind, handler);
     for (const [kind, renderer] of Object.entries(feature.renderers)) sender.register(kind, renderer);
@@ -181,7 +205,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     botAuth,
     bot,
     log,
-    tabDir: path.resolve(__dirname, '../../tab'),
+    // npm run build bundles tab/ into <repo>/dist/tab (scripts/buildTab.mjs), whether this runs from dist/ or from source
+    tabDir: path.join(
+      path.resolve(__dirname, path.basename(path.dirname(__dirname)) === 'dist' ? '../..' : '..'),
+      'dist/tab',
+    ),
+    tabConfig: config.tab
+      ? {
+          mode: 'tenant',
+          clientId: config.tab.clientId,
+          scope: `${config.tab.appIdUri}/access_as_user`,
+        }
+      : { mode: 'embedded' },
     documentsDir: config.knowledgeDir,
     // on SharePoint the links open the library, under the site's own permissions; nothing is served from here
     files: sharePoint ? undefined : documents,
@@ -213,6 +248,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     documents,
     governance: governance.service,
     campaigns: campaigns.service,
+    reports: reports.service,
     sender,
     scheduler,
     log,

@@ -8,6 +8,7 @@ import { campaignCollections } from './features/campaigns/collections';
 import { governanceCollections } from './features/governance/collections';
 import { knowledgeCollections } from './features/knowledge/collections';
 import { questionCollections } from './features/questions/collections';
+import { reportCollections } from './features/reports/collections';
 import { reviewCollections } from './features/review/collections';
 import { platformCollections } from './platform/collections';
 
@@ -18,6 +19,7 @@ export const collections = {
   ...reviewCollections,
   ...governanceCollections,
   ...campaignCollections,
+  ...reportCollections,
 } as const;
 
 type Collected = typeof collections;

@@ -83,6 +83,53 @@ const days = z
   .regex(/^\d{1,3}(\s*,\s*\d{1,3})*$/, 'whole days separated by commas, e.g. 14,3')
   .transform((s) => s.split(',').map((d) => Number(d.trim())));
 
+/** A retention time (gallringsfrist): `never`, or a whole number of days, months or years, e.g. 90d, 18m, 5y. */
+const retention = z
+  .string()
+  .trim()
+  .regex(/^(never|\d{1,4}[dmy])$/, 'never, or a number of days, months or years such as 90d, 18m or 5y')
+  .transform((s): Retention => {
+    if (s === 'never') return 'never';
+    return { amount: Number(s.slice(0, -1)), unit: s.slice(-1) as 'd' | 'm' | 'y' };
+  });
+
+/** The organisation's own deviation system or servicedesk per report kind: `incident=https://…;deficiency=https://…`. */
+const reportKindNames = [
+  'risk',
+  'deficiency',
+  'incident',
+  'personalDataIncident',
+  'threatOrViolence',
+  'other',
+] as const;
+const reportLinks = z
+  .string()
+  .trim()
+  .transform((s, ctx) => {
+    const out: Partial<Record<(typeof reportKindNames)[number], string>> = {};
+    for (const entry of s
+      .split(';')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
+      const at = entry.indexOf('=');
+      const kind = entry.slice(0, at).trim() as (typeof reportKindNames)[number];
+      const url = entry.slice(at + 1).trim();
+      if (
+        at < 0 ||
+        !reportKindNames.includes(kind) ||
+        !z.url({ protocol: /^https?$/ }).safeParse(url).success
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `kind=https-URL entries separated by ;, kinds among ${reportKindNames.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      out[kind] = url;
+    }
+    return out;
+  });
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -111,6 +158,13 @@ const envSchema = z
         'two numbers: days after the due date to remind the owner, then the manager',
       )
       .default([1, 8]),
+    VARN_REPORT_HANDLING_DAYS: z.coerce.number().int('a whole number of days').min(1).max(365).default(7),
+    VARN_REPORT_ESCALATION_DAYS: z.coerce.number().int('a whole number of days').min(1).max(365).default(7),
+    VARN_REPORT_LINKS: reportLinks.optional(),
+    VARN_RETENTION_REPORTS: retention.default({ amount: 5, unit: 'y' }),
+    VARN_RETENTION_QUESTIONS: retention.default({ amount: 2, unit: 'y' }),
+    VARN_RETENTION_QUIZ_ANSWERS: retention.default({ amount: 1, unit: 'y' }),
+    VARN_RETENTION_AUDIT: retention.default({ amount: 10, unit: 'y' }),
     AZURE_OPENAI_ENDPOINT: optionalString.pipe(
       z.url('an https URL such as https://myres.openai.azure.com').optional(),
     ),
@@ -271,6 +325,9 @@ const envSchema = z
     }
   });
 
+/** How long a record type is kept before the retention job culls it. */
+export type Retention = 'never' | { amount: number; unit: 'd' | 'm' | 'y' };
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
@@ -312,6 +369,19 @@ export interface Config {
     reminderDaysBefore: number[];
     escalationDaysAfter: number[];
     followUpOverdueDays: [number, number];
+  };
+  /** Reports of risks, deficiencies and incidents: handling time, escalation, the organisation's own systems per kind. */
+  reports: {
+    handlingDays: number;
+    escalationDays: number;
+    links: Partial<Record<(typeof reportKindNames)[number], string>>;
+  };
+  /** Retention (gallring) per record type; the retention job culls what has passed its time. */
+  retention: {
+    reports: Retention;
+    questions: Retention;
+    quizAnswers: Retention;
+    auditEvents: Retention;
   };
   /**
    * Where to create 1:1 conversations with people who have never written to the bot, until a
@@ -452,6 +522,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       reminderDaysBefore: e.VARN_REVIEW_REMINDER_DAYS,
       escalationDaysAfter: e.VARN_REVIEW_ESCALATION_DAYS,
       followUpOverdueDays: e.VARN_FOLLOWUP_OVERDUE_DAYS as [number, number],
+    },
+    reports: {
+      handlingDays: e.VARN_REPORT_HANDLING_DAYS,
+      escalationDays: e.VARN_REPORT_ESCALATION_DAYS,
+      links: e.VARN_REPORT_LINKS ?? {},
+    },
+    retention: {
+      reports: e.VARN_RETENTION_REPORTS,
+      questions: e.VARN_RETENTION_QUESTIONS,
+      quizAnswers: e.VARN_RETENTION_QUIZ_ANSWERS,
+      auditEvents: e.VARN_RETENTION_AUDIT,
     },
     teamsServiceUrl: e.VARN_TEAMS_SERVICE_URL,
     schedulerPollMs: Math.round(e.VARN_SCHEDULER_POLL_SECONDS * 1000),

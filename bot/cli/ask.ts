@@ -19,7 +19,11 @@ const line = z.object({ id: z.union([z.string(), z.number()]).transform(String),
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
-    options: { knowledge: { type: 'string' }, jsonl: { type: 'boolean', default: false } },
+    options: {
+      knowledge: { type: 'string' },
+      jsonl: { type: 'boolean', default: false },
+      signals: { type: 'boolean', default: false },
+    },
     allowPositionals: true,
   });
   if (!values.knowledge) {
@@ -35,8 +39,9 @@ async function main(): Promise<void> {
   if (!values.jsonl) {
     for (const question of positionals) {
       const result = await knowledge.search(question);
-      process.stdout.write(`\n? ${question}  [${result.language}; ${result.intents.join(',') || '-'}]\n`);
-      if (result.abstained) process.stdout.write(`  (abstains: ${result.reason})\n`);
+      process.stdout.write(
+        `\n? ${question}  [${result.language}; ${result.intents.join(',') || '-'}] ${result.confidence}${result.reason ? ` (${result.reason})` : ''}\n`,
+      );
       for (const a of presentForJson(result).answers) {
         process.stdout.write(`  ${a.score.toFixed(2)} ${a.doc} § ${a.section}\n    ${a.text}\n`);
       }
@@ -58,7 +63,9 @@ async function main(): Promise<void> {
       continue;
     }
     const result = await knowledge.search(parsed.question);
-    process.stdout.write(`${JSON.stringify({ id: parsed.id, ...presentForJson(result) })}\n`);
+    // --signals adds what the decision read, for calibrating it (bench/eval/calibrate.mjs)
+    const extra = values.signals ? { signals: result.signals ?? null, reason: result.reason ?? null } : {};
+    process.stdout.write(`${JSON.stringify({ id: parsed.id, ...presentForJson(result), ...extra })}\n`);
   }
   await store.close();
 }

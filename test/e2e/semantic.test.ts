@@ -76,6 +76,28 @@ test('when the model finds no answer in the quotes, only the quotes are shown', 
   expect(text).toContain('Det här säger de styrande dokumenten');
 });
 
+const isJudge = (messages: { content: unknown }[]) =>
+  String(messages[0]?.content).includes('Reply with exactly YES');
+
+test('when the chat deployment judges that the passages do not answer, the card is not a confident answer', async () => {
+  const judged: string[] = [];
+  fake.onChat((messages) => {
+    if (!isJudge(messages)) return 'NO_ANSWER';
+    judged.push(String(messages[1]?.content));
+    return 'NO';
+  });
+  const text = cardText(await ask(johanna, 'Vad ska jag göra om jag ser en brist i säkerheten?'));
+  expect(judged[0]).toContain('Question: Vad ska jag göra om jag ser en brist i säkerheten?');
+  expect(text).toContain('Jag hittar inget tydligt svar, men de här avsnitten kan vara till hjälp');
+  expect(text).toMatch(/närmaste chef/); // the passages are still shown
+});
+
+test('when the chat deployment judges that they answer, the card says what the documents say', async () => {
+  fake.onChat((messages) => (isJudge(messages) ? 'YES' : 'NO_ANSWER'));
+  const text = cardText(await ask(johanna, 'Vad ska jag göra om jag ser en brist i säkerheten?'));
+  expect(text).toContain('Det här säger de styrande dokumenten');
+});
+
 test('when Azure OpenAI fails, the answer still comes from the offline ranking, without a phrasing', async () => {
   fake.onChat(() => 'Detta ska inte synas.');
   fake.failNext(10, 500);
@@ -88,7 +110,7 @@ test('when Azure OpenAI fails, the answer still comes from the offline ranking, 
   // after the failure the service is left alone for a while: the next question makes no call at all
   const during = fake.requests.length;
   expect(during).toBeGreaterThan(before);
-  const next = cardText(await ask(johanna, 'Vem ansvarar för krisberedskapen?'));
+  const next = cardText(await ask(johanna, 'Vad ska jag göra om jag ser en brist i säkerheten?'));
   expect(next).toContain('Det här säger de styrande dokumenten');
   expect(fake.requests.length).toBe(during);
 });

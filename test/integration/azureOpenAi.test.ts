@@ -47,6 +47,7 @@ const candidate = (id: string, text: string, score: number): RankedPassage => ({
   },
   score,
   coverage: 1,
+  knownCoverage: 1,
 });
 
 const lexicalFirst = candidate('a', 'Säkerhetschefen samordnar säkerhetsarbetet i regionen.', 2);

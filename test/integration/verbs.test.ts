@@ -13,6 +13,7 @@ import { loadConfig } from '../../bot/config';
 import { verbs as campaignVerbs } from '../../bot/features/campaigns/verbs';
 import { verbs as governanceVerbs } from '../../bot/features/governance/verbs';
 import { verbs as questionVerbs } from '../../bot/features/questions/verbs';
+import { verbs as reportVerbs } from '../../bot/features/reports/verbs';
 import { verbs as reviewVerbs } from '../../bot/features/review/verbs';
 import { createLogger } from '../../bot/platform/logger';
 import { openSqliteStore } from '../../bot/platform/store/sqlite';
@@ -22,6 +23,7 @@ const declared: Record<string, Record<string, string>> = {
   campaigns: campaignVerbs,
   governance: governanceVerbs,
   questions: questionVerbs,
+  reports: reportVerbs,
   review: reviewVerbs,
 };
 

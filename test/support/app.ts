@@ -84,6 +84,11 @@ export async function startApp(
     VARN_CONTENT_DIR: path.join(root, 'content'),
     // generated files (reports) go to a fresh folder, never into the working tree
     VARN_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'varn-data-')),
+    // no nightly retention job unless a test asks for one, so each test's scheduler runs only its own jobs
+    VARN_RETENTION_REPORTS: 'never',
+    VARN_RETENTION_QUESTIONS: 'never',
+    VARN_RETENTION_QUIZ_ANSWERS: 'never',
+    VARN_RETENTION_AUDIT: 'never',
     ...env,
   });
   const overrides: AppOverrides = {

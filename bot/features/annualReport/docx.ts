@@ -21,7 +21,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
-import { formatDate, type Lang, type Translate, translator } from '../../platform/i18n';
+import { formatDate, type Lang, type MessageKey, type Translate, translator } from '../../platform/i18n';
 import type {
   AnnualReportFigures,
   AreaFigures,
@@ -369,6 +369,59 @@ function gapsSection(t: Translate, figures: AnnualReportFigures): (Paragraph | T
 }
 
 /** Renders the report as .docx bytes in the reader's language. */
+/** The year's reports of risks, deficiencies and incidents: per kind, area and unit, and the lessons of the most significant. */
+function reportsSection(t: Translate, figures: AnnualReportFigures): (Paragraph | Table)[] {
+  const reports = figures.input.reports;
+  if (!reports) return [];
+  const areaName = new Map(figures.input.areas.map((a) => [a.id, a.name]));
+  const kindName = (kind: string) => t(`reports.kind.${kind}` as MessageKey);
+  const days =
+    reports.medianDaysToClose === undefined ? '–' : String(reports.medianDaysToClose).replace('.', ',');
+  const countHeader = [t('report.reports.count'), t('report.reports.closed')];
+  return [
+    new Paragraph({ children: [new PageBreak()] }),
+    heading(t('report.reports.title'), HeadingLevel.HEADING_1),
+    paragraph(t('report.reports.summary', { total: reports.total, closed: reports.closed, days })),
+    heading(t('report.reports.byKind'), HeadingLevel.HEADING_2),
+    table(
+      [t('reports.kindLabel'), t('report.reports.count')],
+      Object.entries(reports.byKind).map(([kind, n]) => [kindName(kind), String(n)]),
+      { numeric: [1] },
+    ),
+    heading(t('report.reports.byArea'), HeadingLevel.HEADING_2),
+    table(
+      [t('report.area'), ...countHeader],
+      reports.byArea.map((a) => [areaName.get(a.areaId) ?? a.areaId, String(a.count), String(a.closed)]),
+      { numeric: [1, 2] },
+    ),
+    heading(t('report.reports.byUnit'), HeadingLevel.HEADING_2),
+    table(
+      [t('report.unit'), ...countHeader],
+      reports.byUnit.map((u) => [u.unitName, String(u.count), String(u.closed)]),
+      { numeric: [1, 2] },
+    ),
+    heading(t('report.reports.significant'), HeadingLevel.HEADING_2),
+    ...(reports.significant.length === 0
+      ? [paragraph(t('report.reports.noneSignificant'))]
+      : [
+          table(
+            [
+              t('report.reports.event'),
+              t('reports.unitLabel'),
+              t('reports.causeLabel'),
+              t('reports.lessonsLabel'),
+            ],
+            reports.significant.map((s) => [
+              `${kindName(s.kind)}: ${s.title} (${formatDate(s.occurredAt)})`,
+              s.unitName,
+              s.cause ?? '',
+              s.lessons ?? '',
+            ]),
+          ),
+        ]),
+  ];
+}
+
 export async function renderDocx(figures: AnnualReportFigures, lang: Lang): Promise<Uint8Array> {
   const t = translator(lang);
   const { input } = figures;
@@ -431,6 +484,7 @@ export async function renderDocx(figures: AnnualReportFigures, lang: Lang): Prom
           ...figures.units.flatMap((u) => unitSection(t, u)),
           new Paragraph({ children: [new PageBreak()] }),
           ...gapsSection(t, figures),
+          ...reportsSection(t, figures),
         ],
       },
     ],

@@ -87,6 +87,30 @@ export interface UnitInput {
   followUps: FollowUpInput[];
 }
 
+/**
+ * The year's reports of risks, deficiencies and incidents (bot/features/reports hands them over as
+ * figures: counts per kind, severity, area and unit, how many were closed and how fast, and the closed
+ * reports that matter most with their cause and lessons). Kinds and severities are the reports' own ids.
+ */
+export interface ReportsYearInput {
+  total: number;
+  closed: number;
+  /** Median days from reported to closed. */
+  medianDaysToClose?: number;
+  byKind: Record<string, number>;
+  bySeverity: Record<string, number>;
+  byArea: { areaId: string; count: number; closed: number }[];
+  byUnit: { unitId: string; unitName: string; count: number; closed: number }[];
+  significant: {
+    title: string;
+    kind: string;
+    unitName: string;
+    occurredAt: string;
+    cause?: string;
+    lessons?: string;
+  }[];
+}
+
 export interface AnnualReportInput {
   organisation: string;
   year: number;
@@ -102,4 +126,6 @@ export interface AnnualReportInput {
   areas: AreaInput[];
   goals: GoalInput[];
   units: UnitInput[];
+  /** The year's reports of risks, deficiencies and incidents; absent when the report feature is not there. */
+  reports?: ReportsYearInput;
 }

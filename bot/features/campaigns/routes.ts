@@ -494,6 +494,18 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
     },
     {
       method: 'GET',
+      path: '/my/campaigns',
+      handle: async ({ caller }) => ({
+        json: (await service.awaiting(caller.personId)).map((c) => ({
+          id: c.id,
+          title: c.title,
+          dispatchedAt: c.dispatchedAt ?? null,
+          closeAt: c.closeAt ?? null,
+        })),
+      }),
+    },
+    {
+      method: 'GET',
       path: '/my-unit/campaigns',
       handle: async ({ caller }) => ({ json: await service.ownUnit(caller.personId) }),
     },

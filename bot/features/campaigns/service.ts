@@ -729,6 +729,18 @@ export class CampaignService {
     );
   }
 
+  /** Campaigns out to the person that still wait for their acknowledgement (only their own recipient records). */
+  async awaiting(personId: string): Promise<Campaign[]> {
+    const mine = (await this.deps.store.campaignRecipients.find({ personId })).map((r) => r.value);
+    const waiting: Campaign[] = [];
+    for (const recipient of mine) {
+      if (recipient.acknowledgedAt) continue;
+      const campaign = (await this.deps.store.campaigns.get(recipient.campaignId))?.value;
+      if (campaign?.status === 'sending' && campaign.requiresAcknowledgement) waiting.push(campaign);
+    }
+    return waiting;
+  }
+
   async list(actorId: string): Promise<Campaign[]> {
     this.authorize(await this.actor(actorId), 'seeFigures');
     return (await this.deps.store.campaigns.list())

@@ -4,6 +4,7 @@
  * compound flags say which forms may begin (X, and the linking -s forms of flag v) or end (Y)
  * a compound. Plain functions; the dictionary is read once, lazily.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { newStemmer } from 'snowball-stemmers';
@@ -286,6 +287,64 @@ function dictionaryDir(): string {
  */
 export function compoundLexicon(): CompoundLexicon {
   if (lexicon) return lexicon;
+  const cached = readLexiconCache();
+  if (cached) {
+    wordSet = cached.words;
+    lexicon = cached;
+    return lexicon;
+  }
+  lexicon = buildLexicon();
+  writeLexiconCache(lexicon);
+  return lexicon;
+}
+
+/**
+ * The cache file of the derived word lists: built by the first process that needs them, read by the
+ * others (stemming the dictionary's words costs about half a second of CPU and 50 MB at its peak). Its name
+ * holds a hash of the dictionary and of this module's code, so a new dictionary or a new stemmer builds anew.
+ */
+function lexiconCacheFile(): string {
+  const dic = path.join(dictionaryDir(), 'index.dic');
+  const stat = fs.statSync(dic);
+  const key = createHash('sha256')
+    .update(`${stat.size}:${stat.mtimeMs}:`)
+    .update(fs.readFileSync(__filename))
+    .digest('hex')
+    .slice(0, 16);
+  const dir = process.env.VARN_CACHE_DIR ?? path.join(dictionaryDir(), '..', '.cache', 'varn');
+  return path.join(dir, `lexicon-${key}.json`);
+}
+
+function readLexiconCache(): CompoundLexicon | undefined {
+  try {
+    const raw = JSON.parse(fs.readFileSync(lexiconCacheFile(), 'utf8'));
+    return {
+      words: PackedWordSet.unpack(raw.words),
+      heads: PackedWordSet.unpack(raw.heads),
+      tails: PackedWordSet.unpack(raw.tails),
+    };
+  } catch {
+    // no cache yet (or an unreadable one): build it
+    return undefined;
+  }
+}
+
+function writeLexiconCache(built: CompoundLexicon): void {
+  try {
+    const file = lexiconCacheFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(
+      temporary,
+      JSON.stringify({ words: built.words.pack(), heads: built.heads.pack(), tails: built.tails.pack() }),
+    );
+    fs.renameSync(temporary, file);
+  } catch {
+    // a read-only installation: every process builds the lists itself, as before
+  }
+}
+
+function buildLexicon(): CompoundLexicon {
   const words: string[] = [];
   const heads: string[] = [];
   const tails: string[] = [];
@@ -309,8 +368,7 @@ export function compoundLexicon(): CompoundLexicon {
   }
   wordSet = new PackedWordSet(words); // stemming the tails asks which words the dictionary knows
   for (const word of tailWords) tails.push(stemUncached(word));
-  lexicon = { heads: new PackedWordSet(heads), tails: new PackedWordSet(tails), words: wordSet };
-  return lexicon;
+  return { heads: new PackedWordSet(heads), tails: new PackedWordSet(tails), words: wordSet };
 }
 
 let wordSet: PackedWordSet | undefined;

@@ -10,8 +10,19 @@ export interface AnswerView {
   score: number;
 }
 
+/** A ranked passage as the cards and the AI ports see it. */
+export const answerViewOf = (a: SearchResult['answers'][number]): AnswerView => ({
+  doc: a.document.fileName,
+  title: a.document.title,
+  section: a.passage.section,
+  text: a.passage.text,
+  link: a.document.link,
+  score: a.score,
+});
+
 export function presentForJson(result: SearchResult): {
   answers: Omit<AnswerView, 'title' | 'link'>[];
+  confidence: SearchResult['confidence'];
   abstained: boolean;
 } {
   return {
@@ -21,6 +32,7 @@ export function presentForJson(result: SearchResult): {
       text: a.passage.text,
       score: Math.round(a.score * 1000) / 1000,
     })),
-    abstained: result.abstained,
+    confidence: result.confidence,
+    abstained: result.confidence === 'none',
   };
 }

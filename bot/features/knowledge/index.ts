@@ -8,14 +8,14 @@ import type { Feature } from '../../platform/feature';
 import type { Logger } from '../../platform/logger';
 import type { Store } from '../../platform/store';
 import { knowledgeCollections } from './collections';
-import { KnowledgeService, type Reranker, type Summariser } from './service';
+import { type Judge, KnowledgeService, type Reranker, type Summariser } from './service';
 
 export interface KnowledgeFeatureDeps {
   store: Store;
   log: Logger;
   clock: () => Date;
-  /** Semantic ranking and phrasing, when an Azure OpenAI deployment is configured. */
-  semantic: { reranker?: Reranker; summariser?: Summariser };
+  /** Semantic ranking, judging and phrasing, when an Azure OpenAI deployment is configured. */
+  semantic: { reranker?: Reranker; summariser?: Summariser; judge?: Judge };
   /** Where the governing documents are read at start; `commit()` is called after a successful import. */
   source: DocumentSource & { commit?(): void };
 }

@@ -3,12 +3,13 @@
  * BM25 over the passage text (its section heading and document title weigh in less). A question
  * becomes term groups — one per concept, each with alternatives (the stem, compound parts,
  * synonyms, English→Swedish words, spelling corrections) — so a concept counts once however it is
- * phrased. Intent and organisation adjust the rank; coverage of the question's concepts decides
- * whether to answer at all. Plain code, no I/O.
+ * phrased. Intent and organisation adjust the rank; the decision (decision.ts) reads coverage, margin and
+ * answer types to say answer, uncertain or none. Plain code, no I/O.
  */
 import {
   compoundParts,
   detectLanguage,
+  dictionaryWords,
   isStopword,
   type Language,
   particleVerbs,
@@ -18,6 +19,13 @@ import {
   stemSv,
   tokenize,
 } from './analysis';
+import {
+  type Confidence,
+  type DecisionCalibration,
+  type DecisionSignals,
+  decide,
+  defaultCalibration,
+} from './decision';
 import {
   asksForPerson,
   DATE_TEXT,
@@ -31,8 +39,10 @@ import {
   personLine,
 } from './intent';
 import type { DocumentRecord, Passage } from './model';
+import { regionNamesOf } from './places';
 import { type Postings, PostingsBuilder } from './postings';
 import { editDistance, SurfaceVocabulary } from './spelling';
+import { thesaurusSv } from './thesaurus';
 import { enToSv, svSynonyms } from './vocabulary';
 
 const K1 = 1.2;
@@ -62,14 +72,14 @@ const GENERIC_ORGANISATION_WORDS = new Set([
   'of',
 ]);
 
-/** Tunable thresholds, chosen on the development question set (see bench/eval). */
+/** Ranking settings (the decision's thresholds are in decision.ts). */
 export interface RankOptions {
   maxAnswers: number;
-  /** Minimum share of the question's concepts (idf-weighted) the best passage must cover. */
+  /** Minimum share of the known concepts (idf-weighted) a passage after the best must cover to be shown. */
   minCoverage: number;
   /** A second or third document is shown only when it scores at least this share of the best. */
   relativeCutoff: number;
-  /** How much a word no document uses weighs in coverage, as a share of the rarest word's weight. */
+  /** How much a word no document uses weighs in coverage, as a share of the question's typical known word. */
   unknownWeight: number;
   /** A further passage of an answering document fills a free slot when it scores at least this share of the best. */
   fillCutoff: number;
@@ -83,6 +93,8 @@ export interface RankOptions {
   fragmentFactor: number;
   /** Passages with fewer content words than this are penalised (unless a name is asked for). */
   shortPassageWords: number;
+  /** Top-k pruning of common concepts (see search); off only to measure what it changes. */
+  prune: boolean;
 }
 
 export const defaultRankOptions: RankOptions = {
@@ -96,20 +108,29 @@ export const defaultRankOptions: RankOptions = {
   intentHeadingShare: 0.5,
   fragmentFactor: 0.75,
   shortPassageWords: 8,
+  prune: true,
 };
 
 export interface RankedPassage {
   passage: Passage;
   document: DocumentRecord;
   score: number;
+  /** Share of the question's concepts the passage covers (a concept no document uses counts as a typical one). */
   coverage: number;
+  /** Share of the concepts the documents use that the passage covers. */
+  knownCoverage: number;
 }
 
 export interface SearchResult {
   answers: RankedPassage[];
+  /** answer: the passages answer the question; uncertain: they are close; none: nothing is relevant. */
+  confidence: Confidence;
+  /** True exactly when confidence is none. */
   abstained: boolean;
-  /** Why it abstained, for the user's message. */
-  reason?: 'no-match' | 'other-organisation' | 'empty';
+  /** What the decision read (for calibration and logs). */
+  signals?: DecisionSignals;
+  /** Why it said none, for the user's message. */
+  reason?: 'no-match' | 'other-organisation' | 'empty' | 'answer-type';
   language: Language;
   intents: Intent[];
   /** Organisations named in the question that no document speaks for. */
@@ -131,6 +152,8 @@ interface Group {
    * score, lighter, and never to coverage, so a passage without them is not held to have missed a concept.
    */
   light?: boolean;
+  /** Met only through a thesaurus synonym: it ranks like a light word, and the decision counts it as unknown. */
+  weak?: boolean;
 }
 
 /** Function words indexed although they are stop words: the phases before, during and after an event. */
@@ -233,6 +256,28 @@ function synonymsOfStem(stem: string): string[] | undefined {
 /** The English words and phrases the vocabulary translates, for correcting English typos. */
 const englishWords = Object.keys(enToSv);
 
+/** A thesaurus synonym's weight (a word of the question no document uses), and how many are tried. */
+const THESAURUS_WEIGHT = 0.7;
+const MAX_THESAURUS_SYNONYMS = 4;
+
+/** A concept is probed rather than walked when its postings exceed this share of the passages (and this many). */
+const PRUNE_SHARE = 0.05;
+const PRUNE_MIN_POSTINGS = 2000;
+
+/** Where `entry` is among the increasing entries of one term's postings, [begin, end); −1 when absent. */
+function findEntry(entries: Uint32Array, begin: number, end: number, entry: number): number {
+  let low = begin;
+  let high = end - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = entries[middle] as number;
+    if (at === entry) return middle;
+    if (at < entry) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
+}
+
 /** Per-entry flags, packed. */
 const LEAD = 1;
 const ENDS_SENTENCE = 2;
@@ -272,6 +317,10 @@ export class KnowledgeIndex {
   private readonly touched: Uint32Array;
   private readonly seen: Uint8Array;
   private readonly groupTouched: Uint32Array;
+  /** the highest idf among the concepts an entry covers (how specific its match is) */
+  private readonly bestIdf: Float64Array;
+  /** which of the question's concepts an entry covers, one bit per concept */
+  private readonly coveredMask: Uint32Array;
   private readonly documentBest: Int32Array;
   /** intent bits → the boost they earn for this question (0: not yet computed) */
   private readonly intentFactor = new Map<number, number>();
@@ -366,6 +415,8 @@ export class KnowledgeIndex {
     this.touched = new Uint32Array(n);
     this.seen = new Uint8Array(n);
     this.groupTouched = new Uint32Array(n);
+    this.bestIdf = new Float64Array(n);
+    this.coveredMask = new Uint32Array(n);
     this.documentBest = new Int32Array(this.documents.length).fill(-1);
     for (const document of documents) {
       if (!document.organisation) continue;
@@ -387,6 +438,11 @@ export class KnowledgeIndex {
       this.organisations.get(word) ??
       (word.endsWith('s') ? this.organisations.get(word.slice(0, -1)) : undefined);
     if (exact) return exact;
+    // a county or its seat names its region (Halmstad, Hallands → Region Halland)
+    for (const name of regionNamesOf(word)) {
+      const region = this.organisations.get(name);
+      if (region) return region;
+    }
     if (word.length < 5 || isStopword(word, 'sv') || isStopword(word, 'en')) return undefined;
     for (const [name, set] of this.organisations) {
       if (
@@ -539,7 +595,8 @@ export class KnowledgeIndex {
       const alternatives: Alternative[] = [];
       const sv = stemSv(token);
       if (language === 'en') {
-        const translated = enToSv[token];
+        // "e-mail" and "email" are one word
+        const translated = enToSv[token] ?? enToSv[token.replace(/-/g, '')];
         if (translated) for (const w of translated) alternatives.push(...this.svAlternatives(w, 1));
         alternatives.push({ term: stemEn(token), weight: 0.8 }, { term: sv, weight: 0.8 });
       } else if (particles.has(i)) {
@@ -583,23 +640,46 @@ export class KnowledgeIndex {
             for (const w of correctedSynonyms) alternatives.push(...this.svAlternatives(w, 0.8));
         }
       }
+      // a word no document uses: the thesaurus's synonyms that the documents do use (weak: they rank, but the
+      // decision still counts the word as unknown)
+      let weak = false;
+      if (language === 'sv' && !parts && !alternatives.some((a) => this.has(a.term))) {
+        for (const w of this.knownSynonyms(token)) {
+          alternatives.push(...this.svAlternatives(w, THESAURUS_WEIGHT));
+          weak = true;
+        }
+      }
       if (parts && parts.length > 1 && !this.has(sv)) {
         // a compound the documents do not use as such: each part is its own concept
         for (const part of parts) {
           const partAlternatives: Alternative[] = [{ term: part, weight: 0.9 }];
           for (const w of svSynonyms[part] ?? synonymsOfStem(part) ?? enToSv[part] ?? [])
             partAlternatives.push(...this.svAlternatives(w, 0.8));
+          const partWeak =
+            !partAlternatives.some((a) => this.has(a.term)) && !alternatives.some((a) => this.has(a.term));
+          if (partWeak)
+            for (const w of this.knownSynonyms(part))
+              partAlternatives.push(...this.svAlternatives(w, THESAURUS_WEIGHT));
           groups.push({
             token: `${token}:${part}`,
             alternatives: dedupe([...alternatives, ...partAlternatives]),
+            weak: partWeak,
           });
         }
         return;
       }
       if (parts) for (const part of parts) alternatives.push({ term: part, weight: 0.6 });
-      groups.push({ token, alternatives: dedupe(alternatives), soft: SOFT_WORDS.has(token) });
+      groups.push({ token, alternatives: dedupe(alternatives), soft: SOFT_WORDS.has(token), weak });
     });
     return { groups: groups.filter((g) => g.alternatives.length > 0), language };
+  }
+
+  /** The thesaurus's synonyms of a word that the documents use (single words, the first few). */
+  private knownSynonyms(word: string): string[] {
+    return thesaurusSv(word)
+      .filter((w) => !w.includes(' ') && this.has(stemSv(w.toLowerCase())))
+      .slice(0, MAX_THESAURUS_SYNONYMS)
+      .map((w) => w.toLowerCase());
   }
 
   /** A stop word that still steers the answer, as a light group; undefined for the others. */
@@ -631,33 +711,9 @@ export class KnowledgeIndex {
     for (const m of question.matchAll(named)) {
       const word = (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase();
       if (!word || this.organisationOf(word)) continue;
+      // a name is not a word of the language: "region Blekinge", not "region gäller" or "kommunens egna"
       if (isStopword(word, 'sv') || isStopword(word, 'en') || this.surface.has(word)) continue;
-      if (
-        [
-          'min',
-          'vår',
-          'er',
-          'din',
-          'denna',
-          'the',
-          'my',
-          'our',
-          'this',
-          'your',
-          'hela',
-          'inom',
-          'policy',
-          'gäller',
-          'ska',
-          'varje',
-          'each',
-          'every',
-          'annan',
-          'another',
-          'other',
-        ].includes(word)
-      )
-        continue;
+      if (dictionaryWords().has(word) || dictionaryWords().has(word.replace(/s$/, ''))) continue;
       unknown.push(word);
     }
     return { known, unknown };
@@ -668,45 +724,88 @@ export class KnowledgeIndex {
     return this.organisationOf(word) !== undefined;
   }
 
-  search(question: string, options: RankOptions = defaultRankOptions): SearchResult {
+  search(
+    question: string,
+    options: RankOptions = defaultRankOptions,
+    calibration: DecisionCalibration = defaultCalibration,
+  ): SearchResult {
     const { groups, language } = this.analyseQuestion(question);
     const intents = intentsOf(question);
     const { known, unknown } = this.organisationsIn(question);
-    const empty = (reason: SearchResult['reason']): SearchResult => ({
+    const none = (reason: SearchResult['reason']): SearchResult => ({
       answers: [],
+      confidence: 'none',
       abstained: true,
       reason,
       language,
       intents,
       unknownOrganisations: unknown,
     });
-    if (groups.every((g) => g.light) || this.passages.length === 0) return empty('empty');
-    if (unknown.length > 0 && known.size === 0) return empty('other-organisation');
+    if (groups.every((g) => g.light) || this.passages.length === 0) return none('empty');
+    if (unknown.length > 0 && known.size === 0) return none('other-organisation');
 
     const { scores, covered, inHeading, groupScore, groupWeight, groupStamp, touched, groupTouched, seen } =
       this;
+    const { bestIdf, coveredMask } = this;
     const { entry: postingEntry, start: postingStart } = this.postings;
     let touchedCount = 0;
-    let totalIdf = 0;
-    const maxIdf = this.maxIdf();
+    let knownIdf = 0;
+    let knownConcepts = 0;
+    let unknownConcepts = 0;
     try {
-      for (const group of groups) {
+      // Top-k pruning in the manner of MaxScore: the rare concepts first; a concept whose postings are many
+      // (a word most passages use) only adds to the passages the rarer ones found, probed by binary search
+      // in its postings, instead of walking them all. A passage that has only common words cannot come first.
+      const postingsOf = (group: Group) =>
+        group.alternatives.reduce((sum, a) => sum + this.postings.count(a.term), 0);
+      const ordered = groups
+        .map((group) => ({ group, size: postingsOf(group) }))
+        .sort((a, b) => Number(a.group.light) - Number(b.group.light) || a.size - b.size);
+      const pruneAbove = Math.max(PRUNE_MIN_POSTINGS, this.passages.length * PRUNE_SHARE);
+      for (const { group, size } of ordered) {
         // the best-scoring alternative of the concept, per entry
         const stamp = this.nextStamp();
         let groupCount = 0;
         let groupIdf = 0;
+        const visit = (p: number, entry: number, alternativeWeight: number, idf: number) => {
+          const tf = this.postings.weightAt(p);
+          const score =
+            (alternativeWeight * idf * (tf * (K1 + 1))) / (tf + (this.entryNorm[entry] as number));
+          // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
+          const weight = alternativeWeight * Math.min(tf / 0.5, 1);
+          if (groupStamp[entry] !== stamp) {
+            groupStamp[entry] = stamp;
+            groupTouched[groupCount++] = entry;
+            groupScore[entry] = score;
+            groupWeight[entry] = weight;
+            return;
+          }
+          // the concept scores as its best-scoring alternative, and is covered as its best-covering one
+          if (score > (groupScore[entry] as number)) groupScore[entry] = score;
+          if (weight > (groupWeight[entry] as number)) groupWeight[entry] = weight;
+        };
+        const probe = options.prune && touchedCount > 0 && size > pruneAbove && touchedCount * 16 < size;
         for (const alternative of group.alternatives) {
           const id = this.postings.id(alternative.term);
           if (id === undefined) continue;
           const idf = this.idf(alternative.term);
           groupIdf = Math.max(groupIdf, idf * alternative.weight);
+          const begin = postingStart[id] as number;
           const end = postingStart[id + 1] as number;
-          for (let p = postingStart[id] as number; p < end; p++) {
+          if (probe) {
+            for (let t = 0; t < touchedCount; t++) {
+              const entry = touched[t] as number;
+              const p = findEntry(postingEntry, begin, end, entry);
+              if (p >= 0) visit(p, entry, alternative.weight, idf);
+            }
+            continue;
+          }
+          // the walk, inline (the hot loop: no call per posting)
+          for (let p = begin; p < end; p++) {
             const entry = postingEntry[p] as number;
             const tf = this.postings.weightAt(p);
             const score =
               (alternative.weight * idf * (tf * (K1 + 1))) / (tf + (this.entryNorm[entry] as number));
-            // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
             const weight = alternative.weight * Math.min(tf / 0.5, 1);
             if (groupStamp[entry] !== stamp) {
               groupStamp[entry] = stamp;
@@ -715,12 +814,12 @@ export class KnowledgeIndex {
               groupWeight[entry] = weight;
               continue;
             }
-            // the concept scores as its best-scoring alternative, and is covered as its best-covering one
             if (score > (groupScore[entry] as number)) groupScore[entry] = score;
             if (weight > (groupWeight[entry] as number)) groupWeight[entry] = weight;
           }
         }
-        if (group.light) {
+        if (group.weak && !group.soft) unknownConcepts++;
+        if (group.light || group.weak) {
           for (let i = 0; i < groupCount; i++) {
             const entry = groupTouched[i] as number;
             if (!seen[entry]) {
@@ -731,10 +830,14 @@ export class KnowledgeIndex {
           }
           continue;
         }
-        // an unknown concept (a word no document uses) weighs like the rarest word
-        if (groupIdf === 0 && group.soft) continue;
-        const weightInCoverage = groupIdf > 0 ? groupIdf : maxIdf * options.unknownWeight;
-        totalIdf += weightInCoverage;
+        if (groupIdf === 0) {
+          // a concept no document uses: it lowers coverage (below), and touches no passage
+          if (!group.soft) unknownConcepts++;
+          continue;
+        }
+        const bit = 1 << Math.min(knownConcepts, 31);
+        knownConcepts++;
+        knownIdf += groupIdf;
         // the sections whose headings name the concept
         for (const alternative of group.alternatives) {
           if (alternative.weight < 0.6) continue;
@@ -751,24 +854,66 @@ export class KnowledgeIndex {
             touched[touchedCount++] = entry;
           }
           if (this.sectionStamp[this.entrySection[entry] as number] === stamp) {
-            inHeading[entry] = (inHeading[entry] as number) + weightInCoverage;
+            inHeading[entry] = (inHeading[entry] as number) + groupIdf;
             this.headingHits[entry] = (this.headingHits[entry] as number) + 1;
           }
+          const share = Math.min(groupWeight[entry] as number, 1);
           scores[entry] = (scores[entry] as number) + (groupScore[entry] as number);
-          covered[entry] =
-            (covered[entry] as number) + weightInCoverage * Math.min(groupWeight[entry] as number, 1);
+          covered[entry] = (covered[entry] as number) + groupIdf * share;
+          if (share >= 0.5) coveredMask[entry] = (coveredMask[entry] as number) | bit;
+          if (groupIdf * share > (bestIdf[entry] as number)) bestIdf[entry] = groupIdf * share;
         }
       }
-      const answers = this.rank(
+      const concepts = knownConcepts + unknownConcepts;
+      if (knownConcepts === 0) return none(concepts === 0 ? 'empty' : 'no-match');
+      // an unknown concept weighs as much as a typical known concept of the question
+      const totalIdf = knownIdf + unknownConcepts * (knownIdf / knownConcepts) * options.unknownWeight;
+      const ranked = this.rank(
         question,
         touched.subarray(0, touchedCount),
-        totalIdf,
+        { total: totalIdf, known: knownIdf },
         intents,
         known,
         options,
       );
-      if (!answers) return empty('no-match');
-      return { answers, abstained: false, language, intents, unknownOrganisations: unknown };
+      const top = ranked.answers[0];
+      const signals: DecisionSignals = {
+        concepts,
+        unknownConcepts,
+        knownCoverage: top?.knownCoverage ?? 0,
+        coverage: top?.coverage ?? 0,
+        margin: ranked.margin,
+        agreement: ranked.agreement,
+        specificity: ranked.specificity,
+        answerTypeMissing:
+          ranked.answerTypeMissing ||
+          (top !== undefined &&
+            !holdsAnswerType(
+              question,
+              ranked.answers.map((a) => a.passage.text),
+            )),
+        otherOrganisation: false,
+        candidates: ranked.answers.length,
+      };
+      const decision = decide(signals, calibration);
+      if (decision.confidence === 'none')
+        return {
+          ...none(
+            decision.reason === 'covered' || decision.reason === 'partly-covered'
+              ? 'no-match'
+              : decision.reason,
+          ),
+          signals,
+        };
+      return {
+        signals,
+        answers: ranked.answers,
+        confidence: decision.confidence,
+        abstained: false,
+        language,
+        intents,
+        unknownOrganisations: unknown,
+      };
     } finally {
       for (let i = 0; i < touchedCount; i++) {
         const entry = touched[i] as number;
@@ -777,6 +922,8 @@ export class KnowledgeIndex {
         inHeading[entry] = 0;
         this.headingHits[entry] = 0;
         seen[entry] = 0;
+        bestIdf[entry] = 0;
+        coveredMask[entry] = 0;
       }
     }
   }
@@ -791,16 +938,27 @@ export class KnowledgeIndex {
     return ++this.stamp;
   }
 
-  /** Final scores of the touched entries: coverage, intent, heading, length and organisation; best per document. */
+  /**
+   * Final scores of the touched entries: coverage, intent, heading, length and organisation; best per document.
+   * Also the signals the decision reads beside coverage: the margin to the best passage of another section,
+   * whether the runners-up agree with the best, how specific the best passage's matched words are.
+   */
   private rank(
     question: string,
     touched: Uint32Array,
-    totalIdf: number,
+    idf: { total: number; known: number },
     intents: Intent[],
     known: Set<string>,
     options: RankOptions,
-  ): RankedPassage[] | undefined {
+  ): {
+    answers: RankedPassage[];
+    margin: number;
+    agreement: number;
+    specificity: number;
+    answerTypeMissing: boolean;
+  } {
     const { scores, covered, inHeading, documentBest } = this;
+    const totalIdf = idf.total;
     const final = this.groupScore; // reused: the group pass is over
     const answering: number[] = [];
     const person = asksForPerson(intents);
@@ -816,6 +974,7 @@ export class KnowledgeIndex {
     let lastMask = -1;
     let boost = 1;
     let answersIntent = false;
+    const nothing = { answers: [], margin: 1, agreement: 0, specificity: 0, answerTypeMissing: false };
     try {
       for (let t = 0; t < touched.length; t++) {
         const entry = touched[t] as number;
@@ -869,6 +1028,7 @@ export class KnowledgeIndex {
         document: this.documents[this.entryDocument[entry] as number] as DocumentRecord,
         score: final[entry] as number,
         coverage: (covered[entry] as number) / totalIdf,
+        knownCoverage: (covered[entry] as number) / idf.known,
       });
       const bestOf = (d: number) => final[documentBest[d] as number] as number;
       // a question only a date or a name answers: show the document's passage that holds one, or none
@@ -876,6 +1036,8 @@ export class KnowledgeIndex {
       const wantsName = !wantsDate && EXPLICIT_NAME.test(question);
       const fits = (text: string) => (wantsDate ? DATE_TEXT.test(text) : personLine(text));
       const answers: RankedPassage[] = [];
+      const entries: number[] = [];
+      let typeMissing = false;
       // the documents best first, picked one at a time: only the first few are ever looked at
       const pool = answering.slice();
       for (let d = nextBest(pool, bestOf); d >= 0; d = nextBest(pool, bestOf)) {
@@ -885,20 +1047,26 @@ export class KnowledgeIndex {
         let candidate = view(documentBest[d] as number);
         if ((wantsDate || wantsName) && !fits(candidate.passage.text)) {
           const adopted = candidate.document.adoptedDate;
-          const holder = (this.documentEntries[d] as number[])
+          const holders = (this.documentEntries[d] as number[])
             .map((entry) => this.passages[entry] as Passage)
-            .find((p) => fits(p.text) && (!wantsDate || !adopted || p.text.includes(adopted)));
-          if (!holder) continue;
+            .filter((p) => fits(p.text));
+          // the passage that states the adoption date the metadata names, else the first that states a date
+          const holder =
+            (wantsDate && adopted ? holders.find((p) => p.text.includes(adopted)) : undefined) ?? holders[0];
+          if (!holder) {
+            typeMissing = true;
+            continue;
+          }
           candidate = { ...candidate, passage: holder };
         }
-        if (!top) {
-          if (candidate.coverage < options.minCoverage) return undefined;
+        if (!top || candidate.knownCoverage >= options.minCoverage) {
           answers.push(candidate);
-        } else if (candidate.coverage >= options.minCoverage) answers.push(candidate);
+          entries.push(documentBest[d] as number);
+        }
         if (answers.length >= options.maxAnswers) break;
       }
       const top = answers[0];
-      if (!top) return undefined;
+      if (!top) return { ...nothing, answerTypeMissing: typeMissing };
       if (!wantsDate && !wantsName && answers.length < options.maxAnswers) {
         // the next-best passages of the answering documents (see fillFromSameDocuments)
         const candidates: RankedPassage[] = [];
@@ -908,19 +1076,68 @@ export class KnowledgeIndex {
             if (
               this.seen[entry] &&
               (final[entry] as number) >= top.score * options.fillCutoff &&
-              (covered[entry] as number) / totalIdf >= options.minCoverage
+              (covered[entry] as number) / idf.known >= options.minCoverage
             )
               candidates.push(view(entry));
           }
         }
         fillFromSameDocuments(answers, candidates, options.maxAnswers);
       }
-      return answers;
+      // the margin: the best passage against the best of any other section
+      const topEntry = entries[0] as number;
+      const topSection = this.entrySection[topEntry] as number;
+      let rival = 0;
+      for (let t = 0; t < touched.length; t++) {
+        const entry = touched[t] as number;
+        if (this.entrySection[entry] === topSection) continue;
+        const score = final[entry] as number;
+        if (score > rival) rival = score;
+      }
+      // agreement: the runners-up shown come from the best passage's section, or cover the same concepts
+      const topMask = this.coveredMask[topEntry] as number;
+      const runners = answers.slice(1);
+      const agreeing = runners.filter((a) => {
+        const entry = this.passageEntry(a.passage);
+        if (entry === undefined) return false;
+        return (
+          this.entrySection[entry] === topSection || (topMask !== 0 && this.coveredMask[entry] === topMask)
+        );
+      }).length;
+      return {
+        answers,
+        margin: rival > 0 ? top.score / rival : Number.POSITIVE_INFINITY,
+        agreement: runners.length > 0 ? agreeing / runners.length : 1,
+        specificity: (this.bestIdf[topEntry] as number) / this.maxIdf(),
+        answerTypeMissing: false,
+      };
     } finally {
       for (const d of answering) documentBest[d] = -1;
       intentFactor.clear();
     }
   }
+
+  /** The entry of a passage shown (by its position among its document's passages). */
+  private passageEntry(passage: Passage): number | undefined {
+    const d = this.documentIndex.get(passage.documentId);
+    if (d === undefined) return undefined;
+    return (this.documentEntries[d] as number[]).find((entry) => this.passages[entry] === passage);
+  }
+}
+
+/** Questions that ask for a phone number or an e-mail address, and the text that holds one. */
+const ASKS_PHONE =
+  /\b(telefonnummer\w*|telefonnr|tel\.? ?nr|numret|vilket nummer|ringer jag|phone numbers?|telephone|what number|which number)\b/i;
+const PHONE_TEXT =
+  /\b\d{2,4}[- ]?\d{2,3}(?:[ -]?\d{2}){1,3}\b|\b(?:internnummer|telefon|tel\.?|ring|nummer) \d{3,}\b|\b112\b/i;
+const ASKS_EMAIL =
+  /\b(e-?postadress\w*|mejladress\w*|mailadress\w*|e-?mail address(?:es)?|email address(?:es)?)\b/i;
+const EMAIL_TEXT = /[\p{L}\d._-]+@[\p{L}\d.-]+\.[a-z]{2,}/iu;
+
+/** Whether the passages can hold the kind of answer asked for (a phone number, an e-mail address); true when no kind is asked for. */
+export function holdsAnswerType(question: string, texts: string[]): boolean {
+  if (ASKS_PHONE.test(question) && !texts.some((t) => PHONE_TEXT.test(t))) return false;
+  if (ASKS_EMAIL.test(question) && !texts.some((t) => EMAIL_TEXT.test(t))) return false;
+  return true;
 }
 
 /**

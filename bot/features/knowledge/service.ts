@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Lang } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
 import type { Store } from '../../platform/store';
-import type { AnswerView } from './answer';
+import { type AnswerView, answerViewOf } from './answer';
 import { DocumentReadError, extractDocument } from './extract';
 import type { DocumentRecord, Passage } from './model';
 import { toPassages } from './passages';
@@ -26,10 +26,18 @@ export interface Reranker {
   rerank(question: string, candidates: SearchResult['answers']): Promise<SearchResult['answers']>;
 }
 
+export interface Judge {
+  /** Whether the passages answer the question (true), do not (false), or it cannot tell (undefined); may fail. */
+  answers(question: string, passages: AnswerView[]): Promise<boolean | undefined>;
+}
+
 export interface Summariser {
   /** Phrases a short answer from the quoted passages only; the quotes are always shown beside it. */
   summarise(question: string, passages: AnswerView[], language: Lang): Promise<string | undefined>;
 }
+
+/** Share of a new question's concepts a kept question must hold for its curated answer to be shown. */
+const CURATED_COVERAGE = 0.7;
 
 const CURATED_DOCUMENT: DocumentRecord = {
   id: 'curated',
@@ -51,7 +59,7 @@ export class KnowledgeService {
     private readonly store: Store,
     private readonly log: Logger,
     private readonly clock: () => Date = () => new Date(),
-    private readonly semantic: { reranker?: Reranker; summariser?: Summariser } = {},
+    private readonly semantic: { reranker?: Reranker; summariser?: Summariser; judge?: Judge } = {},
   ) {}
 
   /** Curated answers: questions the security function answered and chose to keep. */
@@ -77,15 +85,14 @@ export class KnowledgeService {
   async searchCurated(question: string): Promise<{ questionId: string; answer: string }[]> {
     // nothing kept yet: no question to analyse against
     if (this.curatedIndex.size === 0) return [];
-    const result = this.curatedIndex.search(question, {
-      ...defaultRankOptions,
-      minCoverage: 0.7,
-      maxAnswers: 1,
-    });
-    return result.answers.map((a) => ({
-      questionId: a.passage.id,
-      answer: this.curatedAnswers.get(a.passage.id) ?? '',
-    }));
+    const result = this.curatedIndex.search(question, { ...defaultRankOptions, maxAnswers: 1 });
+    // a kept question answers a new one only when it holds most of the new one's meaning
+    return result.answers
+      .filter((a) => a.coverage >= CURATED_COVERAGE)
+      .map((a) => ({
+        questionId: a.passage.id,
+        answer: this.curatedAnswers.get(a.passage.id) ?? '',
+      }));
   }
 
   async summarise(question: string, answers: AnswerView[], language: Lang): Promise<string | undefined> {
@@ -182,17 +189,31 @@ export class KnowledgeService {
     return report;
   }
 
+  /**
+   * The offline decision, then, when Azure OpenAI is configured: for *answer* and *uncertain*, the wider lexical
+   * candidates re-ranked by meaning, and a confident *answer* only when the chat deployment judges that the
+   * passages answer the question (otherwise *uncertain*). Any failure keeps the offline result.
+   */
   async search(question: string, options: RankOptions = defaultRankOptions): Promise<SearchResult> {
     const result = this.index.search(question, options);
-    const { reranker } = this.semantic;
+    const { reranker, judge } = this.semantic;
     if (!reranker || result.abstained) return result;
+    let semantic = result;
     const wide = this.index.search(question, { ...options, maxAnswers: 10, relativeCutoff: 0.3 });
     try {
       const reranked = await reranker.rerank(question, wide.answers);
-      return { ...result, answers: reranked.slice(0, options.maxAnswers) };
+      semantic = { ...result, answers: reranked.slice(0, options.maxAnswers) };
     } catch (error) {
       this.log.warn({ err: error }, 'semantic re-ranking failed; keeping the lexical order');
       return result;
     }
+    if (!judge || semantic.confidence !== 'answer') return semantic;
+    try {
+      const verdict = await judge.answers(question, semantic.answers.map(answerViewOf));
+      if (verdict === false) return { ...semantic, confidence: 'uncertain' };
+    } catch (error) {
+      this.log.warn({ err: error }, 'the answer could not be judged; keeping the offline decision');
+    }
+    return semantic;
   }
 }

@@ -7,6 +7,25 @@ export class PackedWordSet {
   /** where each word begins in `text`; one more than there are words (the end) */
   private readonly starts: Uint32Array;
 
+  /** The packed form, for a cache file: the words' text and where each begins. */
+  pack(): { text: string; starts: string } {
+    return {
+      text: this.text,
+      starts: Buffer.from(this.starts.buffer, this.starts.byteOffset, this.starts.byteLength).toString(
+        'base64',
+      ),
+    };
+  }
+
+  /** A set from its packed form (see pack). */
+  static unpack(packed: { text: string; starts: string }): PackedWordSet {
+    const set = Object.create(PackedWordSet.prototype) as { text: string; starts: Uint32Array };
+    const bytes = Buffer.from(packed.starts, 'base64');
+    set.text = packed.text;
+    set.starts = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    return set as unknown as PackedWordSet;
+  }
+
   /** Takes the words (the array is sorted in place). */
   constructor(words: string[]) {
     words.sort(compare);

@@ -22,6 +22,8 @@ export interface Question {
   status: QuestionStatus;
   /** What the bot showed (quotes), for the security function's context. */
   shown: ShownAnswer[];
+  /** How sure the bot was: answer, uncertain (the quotes may help), none (nothing relevant). */
+  confidence?: 'answer' | 'uncertain' | 'none';
   /** The AI phrasing shown above the quotes (only with Azure OpenAI configured). */
   summary?: string;
   escalatedAt?: string;

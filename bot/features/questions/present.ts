@@ -3,6 +3,9 @@ import { renderCard } from '../../platform/cards';
 import { formatDateTime, type Lang, translator } from '../../platform/i18n';
 import type { Actor } from '../../platform/org/actor';
 import type { AnswerView } from '../knowledge/answer';
+import type { Channel } from '../knowledge/channels';
+import type { Confidence } from '../knowledge/decision';
+import type { SearchResult } from '../knowledge/searchIndex';
 import answerTemplate from './cards/answer.json';
 import deliveredTemplate from './cards/delivered.json';
 import openTemplate from './cards/open.json';
@@ -18,7 +21,11 @@ export interface AnswerCardInput {
   answers: AnswerView[];
   curated: { text: string }[];
   summary?: string;
-  abstainReason?: 'no-match' | 'other-organisation' | 'empty';
+  /** answer: the passages answer; uncertain: they may help; none: nothing relevant (the default when nothing is shown). */
+  confidence?: Confidence;
+  abstainReason?: SearchResult['reason'];
+  /** Where a question the documents cannot answer belongs instead (configured channels), best first. */
+  channels?: Channel[];
   organisation: string;
   /** A status line (feedback thanks, escalation sent). */
   status?: string;
@@ -28,11 +35,31 @@ export interface AnswerCardInput {
 export function answerCard(lang: Lang, actor: Actor, input: AnswerCardInput): object {
   const t = translator(lang);
   const { question } = input;
-  const abstained = input.answers.length === 0 && input.curated.length === 0;
+  const confidence: Confidence = input.answers.length === 0 ? 'none' : (input.confidence ?? 'answer');
+  const curatedOnly = confidence === 'none' && input.curated.length > 0;
+  const abstained = confidence === 'none' && !curatedOnly;
+  const channels = abstained ? (input.channels ?? []) : [];
+  const title = curatedOnly
+    ? t('answer.curated')
+    : confidence === 'answer'
+      ? t('answer.title')
+      : confidence === 'uncertain'
+        ? t('uncertain.title')
+        : t('abstain.title');
+  const abstainBody =
+    input.abstainReason === 'other-organisation'
+      ? t('abstain.otherOrganisation', { organisations: input.organisation })
+      : channels.length > 0
+        ? t('abstain.orEscalate')
+        : input.abstainReason === 'answer-type'
+          ? t('abstain.answerType')
+          : t('abstain.body');
+  const canEscalate = questionPolicy.can(actor, 'escalate', question);
   return renderCard(answerTemplate, {
-    title: abstained ? t('abstain.title') : t('answer.title'),
+    title,
     curatedLabel: t('answer.curated'),
     curated: input.curated,
+    showCuratedLabel: !curatedOnly,
     summaryLabel: t('answer.summary'),
     summary: input.summary ?? '',
     answers: input.answers.map((a) => ({
@@ -44,15 +71,26 @@ export function answerCard(lang: Lang, actor: Actor, input: AnswerCardInput): ob
     })),
     openLabel: t('answer.open'),
     abstained,
-    abstainBody:
-      input.abstainReason === 'other-organisation'
-        ? t('abstain.otherOrganisation', { organisations: input.organisation })
-        : t('abstain.body'),
+    abstainBody,
+    elsewhere: channels.length > 0 ? t('abstain.elsewhere') : '',
+    channels: channels.map((c) => ({
+      name: lang === 'en' ? (c.nameEn ?? c.name) : c.name,
+      contact: [
+        c.phone ? t('channel.phone', { phone: c.phone }) : '',
+        c.email ? t('channel.email', { email: c.email }) : '',
+      ]
+        .filter(Boolean)
+        .join(' · '),
+      url: c.url ?? '',
+    })),
+    channelOpenLabel: t('channel.open'),
     status: input.status ?? statusLine(lang, question),
     canFeedback: !abstained && !input.feedbackGiven && questionPolicy.can(actor, 'feedback', question),
     yesLabel: t('answer.yes'),
     noLabel: t('answer.no'),
-    canEscalate: questionPolicy.can(actor, 'escalate', question),
+    // when nothing answers clearly, asking the security function is the first thing offered
+    escalateFirst: canEscalate && confidence !== 'answer',
+    escalateLast: canEscalate && confidence === 'answer',
     escalateLabel: t('answer.escalate'),
     questionId: question.id,
   });

@@ -1,5 +1,6 @@
 /** The questions feature's card verbs: parse (zod), then the service loads, authorizes, acts, presents. */
 import { z } from 'zod';
+import { AppError } from '../../platform/errors';
 import type { ApiRoute } from '../../platform/http/api';
 import { parseCard as parse, parseApi } from '../../platform/parse';
 import type { CommandRoute, VerbRoute } from '../../platform/teams/routes';
@@ -53,6 +54,8 @@ export function questionCommands(service: QuestionService): CommandRoute[] {
   ];
 }
 
+const conflict = () => new AppError({ id: 'conflict', status: 409, messageKey: 'error.alreadyHandled' });
+
 /** What the tab shows of a question: no card bookkeeping. */
 const questionJson = ({ question: q, abilities }: QuestionWithAbilities) => ({
   id: q.id,
@@ -76,6 +79,26 @@ export function questionApiRoutes(service: QuestionService): ApiRoute[] {
       method: 'GET',
       path: '/questions',
       handle: async ({ caller }) => ({ json: (await service.queue(caller.personId)).map(questionJson) }),
+    },
+    {
+      method: 'GET',
+      path: '/my/questions',
+      handle: async ({ caller }) => ({ json: (await service.asked(caller.personId)).map(questionJson) }),
+    },
+    {
+      method: 'POST',
+      path: '/questions/:id/answer',
+      handle: async ({ caller, params, body }) => {
+        const { id } = parseApi(z.object({ id: z.string().uuid() }), params);
+        const input = parseApi(z.object({ answer: z.string(), keep: z.boolean().optional() }), body);
+        await service.answer(caller.personId, caller.lang, id, input);
+        const answered = await service.get(caller.personId, id);
+        const question = answered.question;
+        // the question was no longer open (answered by someone else): nothing changed, and the caller is told
+        if (question.answeredBy !== caller.personId || question.answer !== input.answer.trim())
+          throw conflict();
+        return { json: questionJson(answered) };
+      },
     },
     {
       method: 'GET',

@@ -16,7 +16,8 @@ import type { Directory } from '../../platform/org/model';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
 import type { GroupCommit, StoreWrite } from '../../platform/store/groupCommit';
 import { CardCopies } from '../../platform/teams/copies';
-import type { AnswerView } from '../knowledge/answer';
+import { type AnswerView, answerViewOf } from '../knowledge/answer';
+import { type Channel, channelsFor } from '../knowledge/channels';
 import type { KnowledgeService } from '../knowledge/service';
 import type { Question } from './model';
 import { questionPolicy as policy, questionAbilities, transitions } from './policy';
@@ -63,6 +64,8 @@ export interface QuestionServiceDeps {
   securityFunctionIds: string[];
   /** Teams user ids (29:…) of people, for card refresh; optional. */
   teamsIdOf: (personId: string) => Promise<string | undefined>;
+  /** Where questions the documents cannot answer belong instead (content/channels.json); none when absent. */
+  channels?: Channel[];
   /** The store's group commit: a question is written in a transaction shared with other turns (see store/groupCommit.ts). */
   commits: GroupCommit<StoreWrite>;
   /** The durable sender: escalation cards go out through it (it opens chats with people who never wrote to the bot). */
@@ -153,14 +156,7 @@ export class QuestionService {
     const { knowledge, clock } = this.deps;
     const result = await knowledge.search(text);
     const curated = await knowledge.searchCurated(text);
-    const answers: AnswerView[] = result.answers.map((a) => ({
-      doc: a.document.fileName,
-      title: a.document.title,
-      section: a.passage.section,
-      text: a.passage.text,
-      link: a.document.link,
-      score: a.score,
-    }));
+    const answers: AnswerView[] = result.answers.map(answerViewOf);
     const summary =
       answers.length > 0 ? await knowledge.summarise(text, answers, langOf(asker.locale)) : undefined;
     const question: Question = {
@@ -172,6 +168,7 @@ export class QuestionService {
       askedAt: clock().toISOString(),
       status: 'asked',
       shown: answers.map((a) => ({ documentTitle: a.title, section: a.section, text: a.text })),
+      confidence: result.confidence,
       ...(summary ? { summary } : {}),
       curated: false,
     };
@@ -184,7 +181,9 @@ export class QuestionService {
       answers,
       curated: curated.map((c) => ({ text: c.answer })),
       summary,
+      confidence: result.confidence,
       abstainReason: result.abstained ? result.reason : undefined,
+      channels: result.confidence === 'none' ? channelsFor(text, this.deps.channels ?? []) : [],
       organisation: this.deps.directory.organisation.name,
       feedbackGiven: false,
     });
@@ -255,6 +254,7 @@ export class QuestionService {
       })),
       curated: [],
       summary: question.summary,
+      confidence: question.confidence,
       organisation: this.deps.directory.organisation.name,
       ...extra,
     });
@@ -447,6 +447,17 @@ export class QuestionService {
     const actor = await this.actor(actorId);
     policy.authorize(actor, 'view', question);
     return { question, abilities: policy.abilitiesOf(actor, question, questionAbilities) };
+  }
+
+  /** The questions a person asked, newest first: only their own (the filter is the caller's id). */
+  async asked(actorId: string): Promise<QuestionWithAbilities[]> {
+    const actor = await this.actor(actorId);
+    return (await this.deps.store.questions.find({ askedBy: actorId }))
+      .map(({ value: question }) => ({
+        question,
+        abilities: policy.abilitiesOf(actor, question, questionAbilities),
+      }))
+      .sort((a, b) => b.question.askedAt.localeCompare(a.question.askedAt));
   }
 
   /** Open questions for the security function's queue, each with what the actor may do with it. */

@@ -23,7 +23,7 @@ import { reviewJobs, reviewRenderers } from './jobs';
 import { type GoalTemplate, goalTemplateSchema, type ReviewSchedule } from './model';
 import { openCycle, openForm, openFromForm } from './open';
 import { People } from './people';
-import { reviewApi, reviewCommands, reviewVerbRoutes } from './routes';
+import { followUpApi, reviewApi, reviewCommands, reviewVerbRoutes } from './routes';
 import { approve, returnReview, save, submit } from './transitions';
 import { area, mine, reviewState, view } from './viewing';
 
@@ -103,7 +103,7 @@ export function createReviewFeature(deps: ReviewFeatureDeps): ReviewFeature {
     name: 'review',
     verbs: reviewVerbRoutes(ctx, followUps),
     commands: reviewCommands(ctx),
-    api: reviewApi(ctx),
+    api: [...reviewApi(ctx), ...followUpApi(followUps)],
     jobs: { ...reviewJobs(ctx), ...followUps.jobs() },
     renderers: { ...reviewRenderers(ctx), ...followUps.renderers() },
     collections: Object.keys(reviewCollections),

@@ -4,18 +4,19 @@
  */
 import type { ApiRoute } from '../../platform/http/api';
 import { parseApi, parseCard } from '../../platform/parse';
-import type { CommandRoute, VerbRoute } from '../../platform/teams/routes';
+import { type CommandRoute, type VerbRoute, wholeMessage as whole } from '../../platform/teams/routes';
 import { close, cycles, progressCard } from './closing';
 import type { ReviewContext } from './context';
 import { deputyForm, setDeputy } from './deputies';
 import type { FollowUpService } from './followups';
 import { openCycle, openForm, openFromForm } from './open';
-import { cyclePolicy } from './policy';
+import { cyclePolicy, holderOf } from './policy';
 import { progressOf } from './rules';
 import {
   areaRef,
   areaValues,
   closeRef,
+  cycleRef,
   decisionSchema,
   deputySchema,
   followUpRef,
@@ -27,12 +28,7 @@ import {
 } from './schema';
 import { approve, returnReview, save, submit } from './transitions';
 import { verbs } from './verbs';
-import { area, mine, reviewState, view } from './viewing';
-
-const whole = (...patterns: string[]) => {
-  const re = new RegExp(`^\\s*(${patterns.join('|')})\\s*[.!?]?\\s*$`, 'i');
-  return (text: string) => re.test(text);
-};
+import { area, mine, reviewState, reviewsFor, view } from './viewing';
 
 export function reviewCommands(ctx: ReviewContext): CommandRoute[] {
   return [
@@ -150,6 +146,22 @@ export function reviewVerbRoutes(ctx: ReviewContext, followUps: FollowUpService)
   ];
 }
 
+/** The tab's follow-ups: the caller's own open ones ("Mitt säkerhetsarbete"), and all they may see. */
+export function followUpApi(followUps: FollowUpService): ApiRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/my/followups',
+      handle: async ({ caller }) => ({ json: await followUps.mine(caller.personId) }),
+    },
+    {
+      method: 'GET',
+      path: '/followups',
+      handle: async ({ caller }) => ({ json: await followUps.visibleTo(caller.personId) }),
+    },
+  ];
+}
+
 /** The tab's API: open a cycle, list cycles with their progress, one unit review's state. */
 export function reviewApi(ctx: ReviewContext): ApiRoute[] {
   const { template } = ctx.deps;
@@ -190,6 +202,31 @@ export function reviewApi(ctx: ReviewContext): ApiRoute[] {
             })),
           })),
         };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/my/reviews',
+      handle: async ({ caller }) => ({
+        json: (await reviewsFor(ctx, caller.personId)).map(({ review: r, cycle }) => ({
+          reviewId: r.id,
+          unitName: r.unitName,
+          state: r.state,
+          year: cycle.year,
+          deadline: cycle.deadline,
+          cycleStatus: cycle.status,
+          waitingForMe: holderOf(r) === caller.personId,
+        })),
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/review/cycles/:id/close',
+      handle: async ({ caller, params }) => {
+        const { cycleId: id } = parseApi(cycleRef, { cycleId: params.id });
+        await close(ctx, caller.personId, caller.lang, id);
+        const closed = (await cycles(ctx, caller.personId)).find((c) => c.cycle.id === id);
+        return { json: { cycle: closed?.cycle } };
       },
     },
     {

@@ -102,3 +102,22 @@ export async function mine(ctx: ReviewContext, actorId: string, lang: Lang): Pro
   }
   return listCard(t('review.mine.title'), items.length === 0 ? [t('review.mine.none')] : [], items);
 }
+
+/** The reviews of the units the person manages and those waiting for their signature, newest cycle first. */
+export async function reviewsFor(
+  ctx: ReviewContext,
+  actorId: string,
+): Promise<{ review: UnitReview; cycle: ReviewCycle }[]> {
+  const { store } = ctx.deps;
+  const found = new Map<string, UnitReview>();
+  for (const s of [
+    ...(await store.unitReviews.find({ managerId: actorId })),
+    ...(await store.unitReviews.find({ holderId: actorId })),
+  ])
+    found.set(s.value.id, s.value);
+  const result: { review: UnitReview; cycle: ReviewCycle }[] = [];
+  for (const review of found.values()) result.push({ review, cycle: await ctx.loadCycle(review.cycleId) });
+  return result.sort(
+    (a, b) => b.cycle.year - a.cycle.year || a.review.unitName.localeCompare(b.review.unitName),
+  );
+}

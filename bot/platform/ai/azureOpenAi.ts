@@ -1,6 +1,6 @@
 /**
- * Optional semantic ranking and phrasing with the customer's own Azure OpenAI deployment (an adapter for
- * the knowledge service's Reranker and Summariser ports). Without it everything works offline; with it,
+ * Optional semantic ranking, judging and phrasing with the customer's own Azure OpenAI deployment (an adapter
+ * for the knowledge service's Reranker, Judge and Summariser ports). Without it everything works offline; with it,
  * any failure (timeout, 429 beyond a short wait, 5xx, bad answer) falls back to the offline ranking and
  * the quotes alone — the knowledge service logs it and carries on.
  *
@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { AnswerView } from '../../features/knowledge/answer';
 import type { RankedPassage } from '../../features/knowledge/searchIndex';
-import type { Reranker, Summariser } from '../../features/knowledge/service';
+import type { Judge, Reranker, Summariser } from '../../features/knowledge/service';
 import type { Lang } from '../i18n';
 
 export interface AzureOpenAiSettings {
@@ -320,14 +320,46 @@ export class GroundedSummariser implements Summariser {
   }
 }
 
+/** The judge's prompt: do the numbered quotes answer the question? One word back. */
+export function judgePrompt(
+  question: string,
+  passages: AnswerView[],
+): { role: 'system' | 'user'; content: string }[] {
+  const quotes = passages.map((p, i) => `[${i + 1}] ${p.text}`).join('\n\n');
+  return [
+    {
+      role: 'system',
+      content: [
+        "You check answers for employees of a Swedish public organisation who ask about their organisation's security documents.",
+        'You get a question and numbered quotes from the documents.',
+        'Reply with exactly YES if at least one quote answers the question, or exactly NO if none does (it is only about the same subject, or the answer is not stated).',
+      ].join(' '),
+    },
+    { role: 'user', content: `Question: ${question}\n\nQuotes:\n${quotes}` },
+  ];
+}
+
+/** Judges with the chat deployment whether the retrieved passages answer the question; undefined when it cannot tell. */
+export class ChatJudge implements Judge {
+  constructor(private readonly client: AzureOpenAiClient) {}
+
+  async answers(question: string, passages: AnswerView[]): Promise<boolean | undefined> {
+    if (passages.length === 0) return false;
+    const reply = (await this.client.chat(judgePrompt(question, passages), 3))?.trim().toUpperCase();
+    const verdict = /^(YES|NO)\b/.exec(reply ?? '')?.[1];
+    return verdict === undefined ? undefined : verdict === 'YES';
+  }
+}
+
 /** The semantic ports for the knowledge service, from the configured deployment (phrasing only with a chat deployment). */
 export function azureOpenAiSemantic(
   settings: AzureOpenAiSettings,
   options: Partial<ClientOptions> = {},
-): { reranker: EmbeddingReranker; summariser?: GroundedSummariser } {
+): { reranker: EmbeddingReranker; summariser?: GroundedSummariser; judge?: ChatJudge } {
   const client = new AzureOpenAiClient(settings, options);
   return {
     reranker: new EmbeddingReranker(client, settings.embeddingDeployment),
     summariser: settings.chatDeployment ? new GroundedSummariser(client) : undefined,
+    judge: settings.chatDeployment ? new ChatJudge(client) : undefined,
   };
 }

@@ -21,7 +21,10 @@ export interface ServerDeps {
   botAuth: BotFrameworkAuthentication;
   bot: ActivityHandler;
   log: Logger;
+  /** The tab's built files (dist/tab), served at /tab/ under TAB_SECURITY_HEADERS. */
   tabDir: string;
+  /** What the tab needs to know before it signs in, served at /tab/config.json (no secrets). */
+  tabConfig?: TabConfig;
   /** Governing documents served at /documents/{file} (the embedded default's document store). */
   documentsDir?: string;
   /** The document store's files at /files/{id}/{name} (the embedded default's local folder). */
@@ -33,6 +36,48 @@ export interface ServerDeps {
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
+
+/** The tab's sign-in: the embedded default's development sign-in, or Teams SSO for an Entra app. */
+export type TabConfig = { mode: 'embedded' } | { mode: 'tenant'; clientId: string; scope: string };
+
+/**
+ * Teams and the Microsoft 365 hosts that embed personal tabs (Teams web and desktop, Outlook, the
+ * Microsoft 365 app); nobody else may frame the tab.
+ */
+export const TAB_FRAME_ANCESTORS = [
+  'https://teams.microsoft.com',
+  'https://*.teams.microsoft.com',
+  'https://teams.cloud.microsoft',
+  'https://*.cloud.microsoft',
+  'https://*.office.com',
+  'https://outlook.office.com',
+  'https://outlook.office365.com',
+  'https://*.microsoft365.com',
+  'https://*.skype.com',
+];
+
+/**
+ * The tab's Content-Security-Policy: its own scripts only, no inline script; inline styles because
+ * Fluent UI (Griffel) inserts its style rules at run time; API calls to this origin only (nested app
+ * authentication goes through the host's bridge, not the network) and teams-js's origin list; framed by
+ * Teams and Microsoft 365 only.
+ */
+export const TAB_SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: https:",
+    // teams-js reads its current list of valid host origins from Microsoft's CDN (and falls back to its own list offline)
+    "connect-src 'self' https://res.cdn.office.net",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    `frame-ancestors ${TAB_FRAME_ANCESTORS.join(' ')}`,
+  ].join('; '),
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
 
 export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'varn' });
@@ -83,11 +128,20 @@ export function createServer(deps: ServerDeps): restify.Server {
     res.json({ status: 'ok', ...(await deps.health()) });
   });
 
-  serveFolder(server, '/tab', deps.tabDir, 'index.html');
+  const tabConfig: TabConfig = deps.tabConfig ?? { mode: 'embedded' };
+  server.get('/tab/config.json', async (_req, res) => {
+    for (const [name, value] of Object.entries(TAB_SECURITY_HEADERS)) res.setHeader(name, value);
+    res.setHeader('cache-control', 'no-store');
+    res.json(tabConfig);
+  });
+  server.get('/tab', async (_req, res) => {
+    res.redirect(301, '/tab/', () => undefined);
+  });
+  serveFolder(server, '/tab', deps.tabDir, 'index.html', TAB_SECURITY_HEADERS);
   if (deps.documentsDir) serveFolder(server, '/documents', deps.documentsDir);
   if (deps.files) serveStoredFiles(server, deps.files);
   server.get('/', async (_req, res) => {
-    res.redirect(302, '/tab/index.html', () => undefined);
+    res.redirect(302, '/tab/', () => undefined);
   });
 
   server.on('restifyError', (req, res, error, callback) => {
@@ -248,7 +302,13 @@ function send(res: restify.Response, response: ApiResponse): void {
 }
 
 /** Serves files under `dir` at `prefix`/…, never outside it. */
-function serveFolder(server: restify.Server, prefix: string, dir: string, index?: string): void {
+function serveFolder(
+  server: restify.Server,
+  prefix: string,
+  dir: string,
+  index?: string,
+  headers: Record<string, string> = {},
+): void {
   const root = path.resolve(dir);
   server.get(`${prefix}/*`, async (req, res) => {
     let relative: string;
@@ -269,6 +329,7 @@ function serveFolder(server: restify.Server, prefix: string, dir: string, index?
       res.end();
       return;
     }
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     res.setHeader('content-type', contentTypeOf(file));
     res.writeHead(200);
     res.end(fs.readFileSync(file));

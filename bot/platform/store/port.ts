@@ -30,6 +30,11 @@ export interface Collection<T extends { id: string }> {
 export interface AppendOnly<T extends { id: string }> {
   append(value: T): Promise<void>;
   find(where: Where<T>): Promise<T[]>;
+  /**
+   * Removes these entries for good. Only the retention job (gallring, bot/features/reports/retention.ts)
+   * calls this, for entries past their retention time; returns how many were removed.
+   */
+  cull(ids: readonly string[]): Promise<number>;
 }
 
 export class VersionConflict extends Error {

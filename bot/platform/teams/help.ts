@@ -27,11 +27,13 @@ export function helpCard(lang: Lang, welcome: boolean, topics: ReadonlySet<HelpT
       ...(welcome ? [t('welcome.body')] : []),
       t('help.ask'),
       t('help.escalate'),
+      t('reports.help'),
       ...order
         .filter((topic) => topics.has(topic))
         .flatMap((topic) => topicLines[topic].map((key) => t(key))),
       t('help.language'),
     ],
+    reportLabel: t('reports.form.send.help'),
   });
 }
 

@@ -28,6 +28,12 @@ export interface CommandRoute {
   handle(caller: Caller): Promise<object>;
 }
 
+/** A command's `matches`: the whole message is one of the patterns (case-insensitive, a final . ! or ? allowed). */
+export const wholeMessage = (...patterns: string[]) => {
+  const re = new RegExp(`^\\s*(${patterns.join('|')})\\s*[.!?]?\\s*$`, 'i');
+  return (text: string) => re.test(text);
+};
+
 /**
  * What free text (no command matched) goes to: one feature owns it (questions: it is a question).
  * Returns the card and, optionally, what to do with the sent message's id.

@@ -29,3 +29,13 @@ describe('PackedWordSet', () => {
     expect(empty.has('kris')).toBe(false);
   });
 });
+
+describe('PackedWordSet in a cache file', () => {
+  it('answers the same after packing and unpacking', () => {
+    const set = new PackedWordSet(['säkerhet', 'policy', 'krisberedskap', 'ö']);
+    const copy = PackedWordSet.unpack(JSON.parse(JSON.stringify(set.pack())));
+    for (const word of ['säkerhet', 'policy', 'krisberedskap', 'ö']) expect(copy.has(word)).toBe(true);
+    expect(copy.has('brandskydd')).toBe(false);
+    expect(copy.size).toBe(4);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * A follow-up (åtgärd): an action with an owner, a due date and a status, born from a gap in a
- * unit's review (later also from incidents and questions).
+ * unit's review or from a report's decision (bot/features/reports: source "report", id `report:<reportId>`,
+ * cycleId `report:<year>`, the report's title as goalText, no goal).
  */
 export const followUpStatuses = ['open', 'inProgress', 'done', 'cancelled'] as const;
 export type FollowUpStatus = (typeof followUpStatuses)[number];
@@ -17,7 +18,7 @@ export interface FollowUpNote {
 export interface FollowUp {
   /** `<reviewId>:<goalId>` for a review gap: stable, so a resubmission updates rather than duplicates. */
   id: string;
-  sourceType: 'review';
+  sourceType: 'review' | 'report';
   sourceId: string;
   goalId: string;
   cycleId: string;

@@ -24,13 +24,16 @@ export function followUpCard(
     refreshUserIds: input.refreshUserIds.slice(0, 60),
     followUpId: f.id,
     seen: f.updatedAt,
-    title: t('followup.title'),
+    title: t(f.sourceType === 'report' ? 'followup.titleReport' : 'followup.title'),
     banner: input.banner?.text ?? '',
     bannerColor: input.banner?.color ?? 'Default',
     intro: input.intro ?? '',
     facts: [
       { title: t('followup.whatLabel'), value: f.what },
-      { title: t('followup.goalLabel'), value: f.goalText },
+      {
+        title: t(f.sourceType === 'report' ? 'followup.reportLabel' : 'followup.goalLabel'),
+        value: f.goalText,
+      },
       { title: t('followup.unitLabel'), value: f.unitName },
       { title: t('followup.ownerLabel'), value: names(f.ownerId) },
       { title: t('followup.dueLabel'), value: f.due },

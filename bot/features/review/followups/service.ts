@@ -197,7 +197,10 @@ export class FollowUpService implements FollowUps {
     return this.card(lang, personId, f, {
       intro:
         purpose === 'assign'
-          ? t('followup.intro', { manager: names(f.managerId), unit: f.unitName })
+          ? t(f.sourceType === 'report' ? 'followup.introReport' : 'followup.intro', {
+              manager: names(f.managerId),
+              unit: f.unitName,
+            })
           : undefined,
       banner:
         purpose === 'overdueOwner'
@@ -299,6 +302,23 @@ export class FollowUpService implements FollowUps {
 
   async ofCycle(cycleId: string): Promise<FollowUp[]> {
     return (await this.deps.store.followUps.find({ cycleId })).map((s) => s.value);
+  }
+
+  /**
+   * Every follow-up the person may see (the security function: all; a manager: their units'; others:
+   * their own), with the owner's name and what the person may do with it.
+   */
+  async visibleTo(
+    actorId: string,
+  ): Promise<(FollowUp & { ownerName: string; abilities: Record<string, boolean> })[]> {
+    const actor = await this.deps.people.actor(actorId);
+    const visible = (await this.deps.store.followUps.list())
+      .map((s) => s.value)
+      .filter((f) => followUpPolicy.can(actor, 'view', f));
+    const name = await this.deps.people.names(visible.map((f) => f.ownerId));
+    return visible
+      .sort((a, b) => a.due.localeCompare(b.due) || a.id.localeCompare(b.id))
+      .map((f) => ({ ...f, ownerName: name(f.ownerId), abilities: followUpPolicy.abilitiesOf(actor, f) }));
   }
 
   /** Follow-ups the person owns or manages, not finished. */

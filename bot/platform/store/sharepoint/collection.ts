@@ -312,6 +312,28 @@ export class SharePointList<T extends { id: string }> {
     return before ? async () => void (await this.insert(before.value)) : undefined;
   }
 
+  /** Deletes the items of these records in $batch calls (the retention job's culling); returns how many were there. */
+  async removeIds(ids: readonly string[]): Promise<number> {
+    const known: string[] = [];
+    for (const id of ids) {
+      const itemId = await this.itemIdOf(id);
+      if (itemId) known.push(id);
+    }
+    const requests: BatchRequest[] = known.map((id) => ({
+      method: 'DELETE',
+      url: `${this.base}/${this.itemIds.get(id)}`,
+    }));
+    const responses = await this.graph.batch(requests);
+    responses.forEach((response, index) => {
+      if (response.status !== 404) Graph.check(response, requests[index] as BatchRequest);
+    });
+    for (const id of known) {
+      this.itemIds.delete(id);
+      this.seen.delete(id);
+    }
+    return known.length;
+  }
+
   async removeWhere(where: Where<T>): Promise<{ count: number; undo: Undo }> {
     if (Object.values(where).every((v) => v === undefined))
       throw new Error(`refusing to remove every record of ${this.spec.key}`);
@@ -404,5 +426,9 @@ export class SharePointLog<T extends { id: string }> implements AppendOnly<T> {
     return this.op(`store.${this.target.spec.key}.find`, async () =>
       (await this.target.query(where)).map((s) => s.value),
     );
+  }
+  /** The retention job's culling: not journalled, so a failed transaction does not bring culled entries back. */
+  cull(ids: readonly string[]) {
+    return this.op(`store.${this.target.spec.key}.cull`, () => this.target.removeIds(ids));
   }
 }

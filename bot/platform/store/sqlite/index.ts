@@ -186,6 +186,25 @@ class SqliteLog<T extends { id: string }> implements AppendOnly<T> {
     ).all(...params) as unknown as Row[];
     return rows.map((row) => JSON.parse(row.data) as T);
   }
+  async cull(ids: readonly string[]): Promise<number> {
+    for (let open = this.ready(); open; open = this.ready()) await open;
+    if (ids.length === 0) return 0;
+    // the log's delete trigger lets a row go only while the retention job holds its permit (migration 12)
+    this.db.exec('SAVEPOINT cull');
+    try {
+      statement(this.db, 'INSERT INTO retention_permit (id) VALUES (1)').run();
+      let removed = 0;
+      for (const id of ids)
+        removed += Number(statement(this.db, `DELETE FROM "${this.spec.name}" WHERE id = ?`).run(id).changes);
+      statement(this.db, 'DELETE FROM retention_permit').run();
+      this.db.exec('RELEASE cull');
+      return removed;
+    } catch (error) {
+      this.db.exec('ROLLBACK TO cull');
+      this.db.exec('RELEASE cull');
+      throw error;
+    }
+  }
 }
 
 export function migrate(db: DatabaseSync, collections: CollectionSpecs): number[] {

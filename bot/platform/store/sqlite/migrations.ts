@@ -39,6 +39,8 @@ export interface Migration {
   name: string;
   /** The collections (by name) whose tables this migration creates. */
   tables: readonly string[];
+  /** Further SQL, run after the tables are created. */
+  statements?: readonly string[];
 }
 
 export const migrations: Migration[] = [
@@ -70,16 +72,30 @@ export const migrations: Migration[] = [
     name: 'governing document reviews',
     tables: ['documentReviews'],
   },
+  {
+    // numbered after the issue that brought it
+    version: 12,
+    name: 'reports of risks, deficiencies and incidents; the audit log culled only by the retention job',
+    tables: ['reports'],
+    statements: [
+      'CREATE TABLE retention_permit (id INTEGER PRIMARY KEY)',
+      'DROP TRIGGER "auditEvents_no_delete"',
+      `CREATE TRIGGER "auditEvents_no_delete" BEFORE DELETE ON "auditEvents" WHEN NOT EXISTS (SELECT 1 FROM retention_permit) BEGIN SELECT RAISE(ABORT, 'append-only'); END`,
+    ],
+  },
 ];
 
 /** The SQL of a migration, from the collected specs; a table no feature declares is a programming error. */
 export function migrationSql(migration: Migration, collections: CollectionSpecs): string[] {
   const byName = new Map<string, AnySpec>(Object.values(collections).map((spec) => [spec.name, spec]));
-  return migration.tables.flatMap((table) => {
-    const spec = byName.get(table);
-    if (!spec) throw new Error(`migration ${migration.version} creates ${table}, which no feature declares`);
-    return collectionTableSql(spec as CollectionSpec<unknown>);
-  });
+  return migration.tables
+    .flatMap((table) => {
+      const spec = byName.get(table);
+      if (!spec)
+        throw new Error(`migration ${migration.version} creates ${table}, which no feature declares`);
+      return collectionTableSql(spec as CollectionSpec<unknown>);
+    })
+    .concat(migration.statements ?? []);
 }
 
 /** The collections that no migration creates a table for (the store cannot open with any). */
