@@ -71,7 +71,8 @@ describe('in Microsoft 365 Agents Playground', () => {
   test('a question: the answer quotes the policy, 👍 is thanked, an escalation reaches the security chief, whose answer comes back', async () => {
     const { employee, chief } = people;
     const answer = await employee.ask('Who should I report a security deficiency to?');
-    await expect(answer.innerText()).resolves.toContain('This is what the governing documents say');
+    // the card quotes the organisation's own policy (its heading depends on how sure the match is)
+    await expect(answer.innerText()).resolves.toContain('Säkerhetspolicy för Region Norrviken');
     await employee.click(/Yes/, answer);
     await employee.see('Thank you for your feedback');
 
