@@ -41,14 +41,12 @@ describe('in Microsoft 365 Agents Playground', () => {
     running = await startApp({ VARN_SECURITY_FUNCTION: malin.aadObjectId });
     const botUrl = `http://127.0.0.1:${running.port}/api/messages`;
     browser = await startBrowser();
-    // each person's Playground starts on a port of its own, all at once
-    await Promise.all(
-      (Object.entries(ROLES) as [keyof typeof ROLES, string][]).map(async ([role, name]) => {
-        const playground = await startPlayground(role, botUrl);
-        playgrounds.push(playground);
-        people[role] = await PersonAtPlayground.open(name, browser.context, playground);
-      }),
-    );
+    // each person's Playground starts on a port of its own, all at once; their pages open one by one
+    const roles = Object.entries(ROLES) as [keyof typeof ROLES, string][];
+    const started = await Promise.all(roles.map(([role]) => startPlayground(role, botUrl)));
+    playgrounds.push(...started);
+    for (const [i, [role, name]] of roles.entries())
+      people[role] = await PersonAtPlayground.open(name, browser.context, started[i] as Playground);
     // everyone opened their chat: one welcome each, and the bot knows where each person is
     for (const who of Object.values(people)) await who.seeCard("Hi! I'm Värn");
   }, 300_000);
@@ -73,7 +71,8 @@ describe('in Microsoft 365 Agents Playground', () => {
   test('a question: the answer quotes the policy, 👍 is thanked, an escalation reaches the security chief, whose answer comes back', async () => {
     const { employee, chief } = people;
     const answer = await employee.ask('Who should I report a security deficiency to?');
-    await expect(answer.innerText()).resolves.toContain('This is what the governing documents say');
+    // the card quotes the organisation's own policy (its heading depends on how sure the match is)
+    await expect(answer.innerText()).resolves.toContain('Säkerhetspolicy för Region Norrviken');
     await employee.click(/Yes/, answer);
     await employee.see('Thank you for your feedback');
 
@@ -165,7 +164,7 @@ describe('in Microsoft 365 Agents Playground', () => {
       .fill(deadline);
     await chief.choose(form, /^Units taking part/, 'The units under Hälso- och sjukvårdsförvaltningen');
     await chief.click('Open the review', form);
-    await chief.see(/The \d{4} review is open for 4 units/);
+    await chief.see(/The \d{4} review is open for 3 units/);
 
     // Lena fills in every area: one goal partly met with a follow-up, the rest met
     const card = await manager.seeCard(`Yearly review ${year} – Akutmottagningen Norrviken`, 60_000);

@@ -485,7 +485,10 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     await running.channel.say(malin, 'öppna uppföljning');
     answer(await running.channel.execute(malin, 'review.openCycle', openCycleForm()));
     await idle();
-    const closed = answer(await running.channel.execute(malin, 'review.close', { cycleId: 'cycle-2026', confirm: true }));
+    // the chat's close asks first; this is the confirmation's button
+    const closed = answer(
+      await running.channel.execute(malin, 'review.close', { cycleId: 'cycle-2026', confirm: 'true' }),
+    );
     const link = (textOf(closed).match(/http:\/\/[^ "]+\.docx/g) ?? [])[0] as string;
     const file = await fetch(`http://127.0.0.1:${running.port}${new URL(link).pathname}`);
     const doc = await readDocx(new Uint8Array(await file.arrayBuffer()));

@@ -136,8 +136,9 @@ export class PersonAtPlayground {
     playground: Playground,
   ): Promise<PersonAtPlayground> {
     const page = await context.newPage();
-    await page.goto(playground.url, { waitUntil: 'domcontentloaded' });
-    await page.getByRole('textbox').first().waitFor({ timeout: 60_000 });
+    // generous: on a loaded machine the Playground's bundle takes a while to arrive and start
+    await page.goto(playground.url, { waitUntil: 'commit', timeout: 120_000 });
+    await page.getByRole('textbox').first().waitFor({ timeout: 120_000 });
     return new PersonAtPlayground(name, page);
   }
 

@@ -25,6 +25,7 @@ export const reviewKinds = {
   returned: 'review.returned',
   reminder: 'review.reminder',
   escalation: 'review.escalation',
+  signedOff: 'review.signedOff',
 } as const;
 export type Purpose = keyof typeof reviewKinds;
 

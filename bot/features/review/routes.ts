@@ -224,7 +224,7 @@ export function reviewApi(ctx: ReviewContext): ApiRoute[] {
       path: '/review/cycles/:id/close',
       handle: async ({ caller, params }) => {
         const { cycleId: id } = parseApi(cycleRef, { cycleId: params.id });
-        // the tab has shown what closing leaves open and the chief has confirmed it there
+        // the tab asks its own confirmation (what is still open) before it calls this: the call is the confirmed close
         await close(ctx, caller.personId, caller.lang, id, true);
         const closed = (await cycles(ctx, caller.personId)).find((c) => c.cycle.id === id);
         return { json: { cycle: closed?.cycle } };

@@ -299,6 +299,15 @@ async function afterMove(ctx: ReviewContext, review: UnitReview, cycle: ReviewCy
       recordId: review.id,
     });
   }
+  if (review.state === 'signedOff') {
+    // the manager is told, not only shown a changed card
+    outgoing.push({
+      key: `review:${review.id}:signedOff:${review.round}:${review.managerId}`,
+      personId: review.managerId,
+      kind: reviewKinds.signedOff,
+      recordId: review.id,
+    });
+  }
   if (outgoing.length > 0) await sender.enqueue(cycle.id, outgoing);
   await copies.update(review.id, async ({ personId }) =>
     ctx.card(personId, langOf(await people.lang(personId)), review, cycle),

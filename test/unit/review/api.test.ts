@@ -74,6 +74,7 @@ test('the face declares the verbs the cards carry, its jobs and its renderers', 
       'review.escalation',
       'review.reminder',
       'review.returned',
+      'review.signedOff',
     ].sort(),
   );
   await store.close();

@@ -245,7 +245,12 @@ test('open → fill → submit → return → resubmit → approve up the chain 
   await sender.idle();
   expect(messenger.sent.slice(beforeOverdue).map((s) => s.personId)).toContain(johanna);
 
-  const closed = await review.close(malin as string, 'sv', 'cycle-2026');
+  // closing while two units have not started asks first, naming them, and writes nothing
+  const asked = JSON.stringify(await review.close(malin as string, 'sv', 'cycle-2026'));
+  expect(asked).toContain('2 av 3 enheter är inte godkända i alla led');
+  expect(asked).toContain('Vårdcentralen Björkhamn: Att fylla i');
+  expect(reports).toHaveLength(0);
+  const closed = await review.close(malin as string, 'sv', 'cycle-2026', true);
   expect(JSON.stringify(closed)).toContain('http://x/a.docx');
   expect(reports[0]?.units.map((u) => u.state)).toEqual(['signedOff', 'notStarted', 'notStarted']);
   expect(reports[0]?.units[0]?.history.map((h) => h.action)).toEqual([
