@@ -224,7 +224,8 @@ export function reviewApi(ctx: ReviewContext): ApiRoute[] {
       path: '/review/cycles/:id/close',
       handle: async ({ caller, params }) => {
         const { cycleId: id } = parseApi(cycleRef, { cycleId: params.id });
-        await close(ctx, caller.personId, caller.lang, id);
+        // the tab asks first, with what closing now leaves open; this call is the confirmed close
+        await close(ctx, caller.personId, caller.lang, id, true);
         const closed = (await cycles(ctx, caller.personId)).find((c) => c.cycle.id === id);
         return { json: { cycle: closed?.cycle } };
       },
