@@ -28,6 +28,8 @@ import {
   questionCard,
   undeliveredCard,
 } from '../../bot/features/questions/present';
+import type { Report } from '../../bot/features/reports/model';
+import { type CardPurpose, formCard, reportCard } from '../../bot/features/reports/present';
 import type { FollowUp } from '../../bot/features/review/followups/model';
 import { followUpCard } from '../../bot/features/review/followups/present';
 import { goalTemplateSchema, type ReviewCycle, type UnitReview } from '../../bot/features/review/model';
@@ -370,8 +372,68 @@ async function everyCard(lang: Lang): Promise<Record<string, Record<string, obje
         [],
       ),
     },
+    'features/reports/cards/form.json': {
+      empty: formCard(lang, { areas: reportAreas, today: '2026-11-23' }),
+      'refused, with what was typed': formCard(lang, {
+        areas: reportAreas,
+        today: '2026-11-23',
+        values: { kind: 'deficiency', title: 'Dörren går inte i lås', description: 'Sedan i måndags' },
+        problem: 'Ta bort personnumret ur texten.',
+      }),
+    },
+    'features/reports/cards/report.json': {
+      'to the manager': reportCard(lang, asManager, reportView(riskReport, 'incoming')),
+      'a personal-data incident to the data protection officer': reportCard(
+        lang,
+        actor('dpo', ['dataProtectionOfficer']),
+        reportView({ ...riskReport, kind: 'personalDataIncident' }, 'personalData'),
+      ),
+      'a threat, details left out of chat': reportCard(lang, actor(chief, ['securityChief'], true), {
+        ...reportView({ ...riskReport, kind: 'threatOrViolence' }, 'incoming'),
+        details: false,
+      }),
+      'being handled, to the reporter': reportCard(
+        lang,
+        actor('reporter', ['employee']),
+        reportView({ ...riskReport, state: 'handling', managerId: manager }, 'update'),
+      ),
+    },
   };
 }
+
+const reportAreas = goals.areas.map((a) => ({ id: a.id, name: { sv: a.name.sv, en: a.name.en } }));
+const riskReport: Report = {
+  id: 'r1',
+  kind: 'deficiency',
+  title: 'Dörren till läkemedelsrummet går inte i lås',
+  description: 'Låset har varit trasigt sedan i måndags.',
+  where: 'Plan 3',
+  occurredAt: '2026-11-23T07:00:00.000Z',
+  areaId: goals.areas[0]?.id ?? 'area',
+  severity: 'medium',
+  reporterId: 'reporter',
+  unitId: 'u-akutmottagningen',
+  unitName: 'Akutmottagningen Norrviken',
+  managerId: manager,
+  forwardedTo: [],
+  securityFunctionHandles: false,
+  state: 'reported',
+  year: 2026,
+  reportedAt: '2026-11-23T08:00:00.000Z',
+  dueAt: '2026-11-30T08:00:00.000Z',
+  history: [],
+  updatedAt: '2026-11-23T08:00:00.000Z',
+};
+const reportView = (report: Report, purpose: CardPurpose) => ({
+  report,
+  names,
+  areas: reportAreas,
+  owners: [{ id: manager, name: 'Lena Bergqvist' }],
+  now: new Date('2026-11-23T09:00:00.000Z'),
+  refreshUserIds: [manager],
+  details: true,
+  purpose,
+});
 
 /**
  * Actions that are meant to validate required inputs, each named with the inputs it validates. An
@@ -383,6 +445,8 @@ const PAIRINGS: readonly string[] = [
   'features/campaigns/cards/compose-content.json: campaigns.compose→preview validates title, text',
   // sending the quiz needs every answer (the server refuses an incomplete one, issue 13)
   'features/campaigns/cards/recipient.json: campaigns.quiz validates q1, q2',
+  // a report needs its kind, title, text, date, area and severity (the server checks them too)
+  'features/reports/cards/form.json: reports.create validates kind, title, description, occurredDate, area, severity',
   // the answer to an escalated question cannot be empty
   'features/questions/cards/question.json: questions.answer validates answer',
   // a deputy needs a person and a period
