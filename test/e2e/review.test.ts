@@ -261,6 +261,75 @@ describe('a whole cycle', () => {
     expect(after.updatedAt).toBe(review.updatedAt);
   });
 
+  test('on the area card a cleared field stays cleared, a follow-up can be removed, and a follow-up with a reason is refused', async () => {
+    const open = { reviewId: MEDICIN, areaId: 'kb', round: 0, step: 0 };
+    const card = answer(await running.channel.execute(mikael, 'review.area', open));
+    const saveData = actionsOf(card).find((a) => a.verb === 'review.save' && !a.data?.back)?.data ?? {};
+    const ownerInput = JSON.stringify(card).match(/"id":"followUpOwner_kb1"[^\]]*\]/)?.[0] ?? '';
+    expect(ownerInput).toContain('Ingen åtgärd / ta bort');
+    const ownerId = [...ownerInput.matchAll(/"value":"([^"]+)"/g)].map((m) => m[1]).find((v) => v !== 'none');
+    // a real client sends only the inputs that hold something, with the save button's own data
+    const save = async (inputs: Record<string, string>) =>
+      answer(
+        await running.channel.execute(mikael, 'review.save', { ...saveData, rating_kb2: 'met', ...inputs }),
+      );
+
+    log.act(
+      mikael,
+      'skriver kommentar, länk och motivering på kb1 och sparar, tömmer sedan kommentar och länk',
+    );
+    await save({
+      rating_kb1: 'partlyMet',
+      comment_kb1: 'Planen övas i vår.',
+      evidence_kb1: 'https://norrviken.example/plan',
+      reason_kb1: 'Regionen övar planen gemensamt.',
+    });
+    const cleared = await save({ rating_kb1: 'partlyMet', reason_kb1: 'Regionen övar planen gemensamt.' });
+    expect(textOf(cleared)).not.toContain('Planen övas i vår.');
+    expect(textOf(cleared)).not.toContain('https://norrviken.example/plan');
+    expect((await stored(running, MEDICIN)).assessments.kb1).toEqual({
+      goalId: 'kb1',
+      rating: 'partlyMet',
+      reason: 'Regionen övar planen gemensamt.',
+    });
+
+    log.act(mikael, 'lägger till en åtgärd och behåller motiveringen');
+    const before = await stored(running, MEDICIN);
+    const followUp = {
+      followUpWhat_kb1: 'Öva planen',
+      followUpOwner_kb1: ownerId ?? '',
+      followUpDue_kb1: '2027-03-31',
+    };
+    const both = await save({
+      rating_kb1: 'partlyMet',
+      reason_kb1: 'Regionen övar planen gemensamt.',
+      ...followUp,
+    });
+    expect(textOf(both)).toContain(
+      'välj antingen en åtgärd eller en motivering till att ingen åtgärd behövs',
+    );
+    expect((await stored(running, MEDICIN)).updatedAt).toBe(before.updatedAt);
+
+    log.act(
+      mikael,
+      'sparar åtgärden utan motivering, väljer sedan ”Ingen åtgärd / ta bort” och skriver en motivering',
+    );
+    await save({ rating_kb1: 'partlyMet', ...followUp });
+    expect((await stored(running, MEDICIN)).assessments.kb1?.followUp?.what).toBe('Öva planen');
+    const removed = await save({
+      rating_kb1: 'partlyMet',
+      ...followUp,
+      followUpOwner_kb1: 'none',
+      reason_kb1: 'Regionen övar planen gemensamt.',
+    });
+    expect(textOf(removed)).not.toContain('Öva planen');
+    expect((await stored(running, MEDICIN)).assessments.kb1).toEqual({
+      goalId: 'kb1',
+      rating: 'partlyMet',
+      reason: 'Regionen övar planen gemensamt.',
+    });
+  });
+
   test('two managers submit, one with a gap and a follow-up; the head of administration and the owner get their cards', async () => {
     const { app } = running;
     clock.set('2026-11-25T09:00:00.000Z');

@@ -155,3 +155,6 @@ export type { SentCard } from '../../platform/teams/copies';
 
 export const reviewId = (cycleId: string, unitId: string) => `${cycleId}:${unitId}`;
 export const cycleIdOf = (year: number) => `cycle-${year}`;
+
+/** The owner choice on the area card that removes a goal's follow-up (not empty: clients leave empty choices out). */
+export const NO_FOLLOW_UP = 'none';

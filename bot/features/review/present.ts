@@ -13,6 +13,7 @@ import {
   type ChainRole,
   type GoalTemplate,
   isGap,
+  NO_FOLLOW_UP,
   type ReviewCycle,
   ratings,
   type UnitReview,
@@ -214,7 +215,10 @@ export function areaCard(lang: Lang, view: AreaView): object {
   const t = translator(lang);
   const area = view.cycle.areas.find((a) => a.id === view.areaId) as Area;
   const ratingChoices = ratings.map((r) => ({ title: t(`review.rating.${r}` as MessageKey), value: r }));
-  const ownerChoices = view.owners.map((p) => ({ title: p.name, value: p.id }));
+  const ownerChoices = [
+    { title: t('review.followUpNoOwner'), value: NO_FOLLOW_UP },
+    ...view.owners.map((p) => ({ title: p.name, value: p.id })),
+  ];
   return renderCard(areaTemplate, {
     title: t('review.areaTitle', { area: area.name[lang], unit: view.review.unitName }),
     status: view.status ?? '',
@@ -246,6 +250,7 @@ export function areaCard(lang: Lang, view: AreaView): object {
     }),
     reviewId: view.review.id,
     areaId: area.id,
+    shown: area.goals.map((g) => g.id).join(','),
     round: view.review.round,
     step: view.review.step,
     saveLabel: t('review.save'),

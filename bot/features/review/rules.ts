@@ -23,7 +23,8 @@ export type AssessmentProblem = {
     | 'followUpIncomplete'
     | 'dueInPast'
     | 'unknownOwner'
-    | 'badEvidence';
+    | 'badEvidence'
+    | 'followUpAndReason';
 };
 
 const isHttpUrl = (value: string) => {
@@ -55,6 +56,7 @@ export function assessmentProblems(
     else if (f.due < today) problems.push('dueInPast');
   }
   if (!draft && isGap(a.rating) && !f && !a.reason) problems.push('gapNeedsFollowUpOrReason');
+  if (f && a.reason) problems.push('followUpAndReason');
   if (a.evidence && !isHttpUrl(a.evidence)) problems.push('badEvidence');
   return problems;
 }

@@ -50,6 +50,8 @@ const sentText = z.unknown().transform((v) => (typeof v === 'string' ? v.trim() 
 
 /** One goal's inputs on the area card; `undefined` = not on the card (the stored draft stays). */
 export interface GoalInput {
+  /** The card showed this goal's fields: one it did not send was cleared (clients leave empty inputs out). */
+  shown?: boolean;
   rating?: Rating | '';
   comment?: string;
   evidence?: string;
@@ -66,6 +68,9 @@ const ratingInput = z.union([z.literal(''), z.enum(ratings)]);
 
 const areaValuesSchema = z.record(z.string(), z.unknown()).transform((data, ctx) => {
   const values: AreaValues = {};
+  // the save button names the goals whose fields the card showed
+  const shown = typeof data.shown === 'string' ? data.shown.split(',') : [];
+  for (const goalId of shown) if (goalId !== '') values[goalId] = { shown: true };
   for (const [key, raw] of Object.entries(data)) {
     const match = goalField.exec(key);
     if (!match) continue;
@@ -84,7 +89,7 @@ const areaValuesSchema = z.record(z.string(), z.unknown()).transform((data, ctx)
         return z.NEVER;
       }
       goal.rating = rating.data;
-    } else goal[field] = text;
+    } else goal[field as Exclude<keyof GoalInput, 'shown' | 'rating'>] = text;
   }
   return values;
 });

@@ -14,11 +14,18 @@ import type { Job } from '../../platform/schedule/port';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
 import { event, type ReviewContext, reviewKinds } from './context';
 import { decide, type ReviewAction } from './machine';
-import type { Area, Assessment, ReviewCycle, UnitReview } from './model';
+import {
+  type Area,
+  type Assessment,
+  NO_FOLLOW_UP,
+  type Rating,
+  type ReviewCycle,
+  type UnitReview,
+} from './model';
 import type { ReviewActor } from './policy';
 import { areaCard, problemTexts } from './present';
 import { type AssessmentProblem, assessmentProblems, submissionProblems } from './rules';
-import type { AreaValues, Seen } from './schema';
+import type { AreaValues, GoalInput, Seen } from './schema';
 
 /** Times a transition is decided again on a record someone else wrote meanwhile, before the click is called stale. */
 const MOVE_ATTEMPTS = 5;
@@ -324,19 +331,26 @@ function mergeArea(
   for (const goal of area.goals) {
     const before = stored[goal.id] ?? { goalId: goal.id };
     const input = values[goal.id] ?? {};
-    const what = input.followUpWhat ?? '';
-    const ownerId = input.followUpOwner ?? '';
-    const due = input.followUpDue ?? '';
+    // a field the card showed and did not send was cleared; one it did not show keeps the stored draft
+    const sent = (field: keyof GoalInput): string | undefined => {
+      const value = input[field];
+      return typeof value === 'string' ? value : input.shown ? '' : undefined;
+    };
+    const removed = input.followUpOwner === NO_FOLLOW_UP;
+    const what = removed ? '' : (input.followUpWhat ?? '');
+    const ownerId = removed ? '' : (input.followUpOwner ?? '');
+    const due = removed ? '' : (input.followUpDue ?? '');
     const a: Assessment = { goalId: goal.id };
-    const rating = input.rating === undefined ? before.rating : input.rating;
-    if (rating) a.rating = rating;
-    const comment = input.comment ?? before.comment;
+    const rating = sent('rating') ?? before.rating;
+    if (rating) a.rating = rating as Rating;
+    const comment = sent('comment') ?? before.comment;
     if (comment) a.comment = comment.slice(0, 1000);
-    const evidence = input.evidence ?? before.evidence;
+    const evidence = sent('evidence') ?? before.evidence;
     if (evidence) a.evidence = evidence.slice(0, 500);
     if (what || ownerId || due) a.followUp = { what: what.slice(0, 500), ownerId, due };
-    else if (input.followUpWhat === undefined && before.followUp) a.followUp = before.followUp;
-    const reason = input.reason ?? before.reason;
+    else if (!removed && !input.shown && input.followUpWhat === undefined && before.followUp)
+      a.followUp = before.followUp;
+    const reason = sent('reason') ?? before.reason;
     if (reason) a.reason = reason.slice(0, 500);
     result[goal.id] = a;
   }

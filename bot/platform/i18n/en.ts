@@ -158,6 +158,9 @@ export const en: Record<keyof typeof sv, string> = {
   'review.problem.dueInPast': "{goal}: the follow-up's date has already passed.",
   'review.problem.unknownOwner': '{goal}: the owner is not in the organisation.',
   'review.problem.badEvidence': '{goal}: the evidence link must start with https://.',
+  'review.problem.followUpAndReason':
+    '{goal}: give either a follow-up or a reason why none is needed, not both.',
+  'review.followUpNoOwner': 'No follow-up / remove',
   'review.notSubmitted': 'The review could not be submitted:',
   'review.notSaved': 'The draft was not saved:',
   'review.returnNeedsComment': 'Write a comment on what needs completing before you return it.',

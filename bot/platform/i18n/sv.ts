@@ -158,6 +158,9 @@ export const sv = {
   'review.problem.dueInPast': '{goal}: datumet för åtgärden har redan passerat.',
   'review.problem.unknownOwner': '{goal}: den ansvariga finns inte i organisationen.',
   'review.problem.badEvidence': '{goal}: länken till underlag måste börja med https://.',
+  'review.problem.followUpAndReason':
+    '{goal}: välj antingen en åtgärd eller en motivering till att ingen åtgärd behövs, inte båda.',
+  'review.followUpNoOwner': 'Ingen åtgärd / ta bort',
   'review.notSubmitted': 'Uppföljningen kunde inte skickas:',
   'review.notSaved': 'Utkastet sparades inte:',
   'review.returnNeedsComment': 'Skriv en kommentar om vad som ska kompletteras innan du skickar tillbaka.',
