@@ -367,9 +367,8 @@ describe('a whole cycle', () => {
     expect(textOf(akutCard)).toContain('Delvis uppfyllt');
     expect(actionsOf(akutCard).map((a) => a.verb)).toEqual(['review.approve', 'review.return']);
 
-    const followUpCard = lastCardOf(johanna);
-    expect(validateCard(followUpCard)).toEqual([]);
-    expect(textOf(followUpCard)).toContain('Lena Bergqvist har gett dig en åtgärd');
+    // the owner hears of the follow-up only once the review is signed off, not before anyone approved it
+    expect(textOf(sentTo(johanna))).not.toContain('har gett dig en åtgärd');
     expect(
       (await app.store.followUps.find({ ownerId: johanna.aadObjectId })).map((f) => f.value.status),
     ).toEqual(['open']);
@@ -529,6 +528,11 @@ describe('a whole cycle', () => {
     ]);
     // Lena's first card, in her chat, now shows it signed off
     expect(textOf(lastCardOf(lena))).toContain('Godkänd');
+    // signed off: the follow-up's owner gets her card now
+    const followUpCard = sentTo(johanna).find((c) =>
+      textOf(c).includes('Lena Bergqvist har gett dig en åtgärd'),
+    );
+    expect(validateCard(followUpCard)).toEqual([]);
     const audit = (await app.store.auditEvents.find({ recordId: MEDICIN })).map(
       (e) => `${e.action} ${e.fromState}→${e.toState}`,
     );
@@ -826,9 +830,9 @@ describe('reminders and escalation under a controlled clock, across restarts', (
     await running.app.sender.idle();
     clock.set('2026-12-12T07:05:00.000Z');
     const mark = running.channel.mark();
+    // not Linnea: her follow-up's review is not signed off, so she has not been given it (nor reminded of it)
     expect(await due(mark)).toEqual([
       'Göran Sandström: Påminnelse',
-      'Linnea Hedlund: Åtgärden skulle vara klar 2026-12-10', // the follow-up's owner, the day after its due date
       'Oskar Blom: Påminnelse',
       'Thomas Engström: Påminnelse',
     ]);
@@ -863,11 +867,9 @@ describe('reminders and escalation under a controlled clock, across restarts', (
     expect(await due(running.channel.mark())).toEqual([]);
   });
 
-  test('an overdue follow-up reminds its owner first (above) and then the unit manager, once', async () => {
+  test('a follow-up in a review nobody has signed off reminds neither its owner nor the unit manager when overdue', async () => {
     clock.set('2026-12-18T08:00:00.000Z');
-    expect(await due(running.channel.mark())).toEqual([
-      'Fredrik Nyberg: Åtgärden som Linnea Hedlund ansvarar för skulle vara klar 2026-12-10 och är inte klar.',
-    ]);
+    expect(await due(running.channel.mark())).toEqual([]);
     await restart();
     expect(await due(running.channel.mark())).toEqual([]);
   });

@@ -271,7 +271,9 @@ export async function consequences(ctx: ReviewContext, job: Job): Promise<void> 
   if (!found) return;
   const review = found.value;
   const cycle = await ctx.loadCycle(review.cycleId);
-  if (job.payload.action === 'submit') {
+  // the follow-ups' owners hear of them once the review is signed off (not at submission, before anyone approved them)
+  const action = job.payload.action;
+  if ((action === 'submit' || action === 'approve') && review.state === 'signedOff') {
     const followUps = (await ctx.deps.store.followUps.find({ sourceId: review.id })).map((f) => f.value);
     await ctx.deps.followUps.announce(
       cycle.id,

@@ -202,7 +202,7 @@ test('open → fill → submit → return → resubmit → approve up the chain 
       .slice(3)
       .map((s) => s.personId)
       .sort(),
-  ).toEqual([johanna, per].sort());
+  ).toEqual([per]); // the follow-up's owner hears of it at sign-off, not at submission
 
   const updatesBefore = messenger.updates.length;
   await review.returnReview(per as string, 'sv', akut, { round: 1, step: 0 }, 'Mer om övningen');

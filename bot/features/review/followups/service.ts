@@ -136,7 +136,7 @@ export class FollowUpService implements FollowUps {
     return result;
   }
 
-  /** After a submission stored the follow-ups: the owner's card and the overdue reminders. */
+  /** When the review is signed off: the follow-ups' owners get their card, and the overdue reminders are set. */
   async announce(batchId: string, followUps: readonly FollowUp[]): Promise<void> {
     await this.deps.sender.enqueue(
       batchId,
