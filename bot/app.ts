@@ -31,6 +31,7 @@ import type { Feature } from './platform/feature';
 import type { Authenticator } from './platform/http/api';
 import { TokenAuthenticator } from './platform/http/auth';
 import { embeddedPolicy, mountEmbeddedLogin } from './platform/http/embeddedLogin';
+import { linkSigning } from './platform/http/links';
 import { RateLimiter } from './platform/http/rateLimit';
 import { createServer } from './platform/http/server';
 import { entraPolicy, LocalSigningKey } from './platform/http/tokens';
@@ -224,6 +225,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     documentsDir: config.knowledgeDir,
     // on SharePoint the links open the library, under the site's own permissions; nothing is served from here
     files: sharePoint ? undefined : documents,
+    signLinks: linkSigning(links, config.publicUrl),
     fileAccess: {
       signer: links,
       authenticator,
