@@ -55,7 +55,7 @@ describe('npm run package', () => {
         'manifest.json',
         'outline.png',
       ]);
-      const manifest = JSON.parse(await zip.file('manifest.json')!.async('string'));
+      const manifest = JSON.parse((await zip.file('manifest.json')?.async('string')) ?? '');
       expect(JSON.stringify(manifest)).not.toMatch(/\$\{\{/);
       expect(manifest.localizationInfo.defaultLanguageTag).toBe('sv-se');
       expect(manifest.bots[0].supportsFiles).toBe(false);
@@ -122,7 +122,7 @@ describe('npm run package', () => {
         f,
         fs
           .readFileSync(f, 'utf8')
-          .replace('https://${{BOT_DOMAIN}}/tab/#/mine', 'https://elsewhere.example/tab/#/mine'),
+          .replace(`https://$${'{{'}BOT_DOMAIN}}/tab/#/mine`, 'https://elsewhere.example/tab/#/mine'),
       );
     });
     const r = run(['--env', 'dev', '--out', path.join(dir, 'build')], dir);

@@ -125,7 +125,7 @@ describe('the Agents Toolkit lifecycle (m365agents.yml, m365agents.local.yml)', 
   it.each([
     ['m365agents.yml', ['dev', 'prod']],
     ['m365agents.local.yml', ['local']],
-  ])('%s has a valid lifecycle and every ${{VAR}} is defined', (file, envs) => {
+  ])('%s has a valid lifecycle and every placeholder is defined', (file, envs) => {
     const doc = yaml.load(read(file)) as Record<string, unknown>;
     expect(doc.version).toBe('v1.9');
     expect(doc.environmentFolderPath).toBe('./env');
@@ -157,7 +157,9 @@ describe('the Agents Toolkit lifecycle (m365agents.yml, m365agents.local.yml)', 
       for (const t of step.with?.templates ?? []) {
         expect(fs.existsSync(path.join(ROOT, t.path))).toBe(true);
         for (const env of envs)
-          expect(fs.existsSync(path.join(ROOT, t.parameters.replace('${{TEAMSFX_ENV}}', env)))).toBe(true);
+          expect(fs.existsSync(path.join(ROOT, t.parameters.replace(/\$\{\{TEAMSFX_ENV\}\}/, env)))).toBe(
+            true,
+          );
       }
   });
 });
