@@ -12,7 +12,8 @@ import {
   createBotFrameworkAuthenticationFromConfiguration,
   type TurnContext,
 } from 'botbuilder';
-import { AuthenticationConstants } from 'botframework-connector';
+import { AuthenticationConstants, type BotFrameworkAuthentication } from 'botframework-connector';
+import type restify from 'restify';
 import { collections } from './collections';
 import type { Config, GraphDirectoryConfig } from './config';
 import { DeliveryService, type SenderOptions } from './platform/delivery/service';
@@ -20,12 +21,19 @@ import { LocalDocumentStore } from './platform/documents/local';
 import type { DocumentStore } from './platform/documents/port';
 import { AppError, EXIT } from './platform/errors';
 import { createGraph, type Graph, GraphRequestError, type GraphSetup } from './platform/graph';
-import { LinkSigner, signLinksMiddleware } from './platform/http/links';
+import type { ApiRoute, Authenticator } from './platform/http/api';
+import { TokenAuthenticator } from './platform/http/auth';
+import { embeddedPolicy, mountEmbeddedLogin } from './platform/http/embeddedLogin';
+import { LinkSigner, linkSigning, signLinksMiddleware } from './platform/http/links';
+import { RateLimiter } from './platform/http/rateLimit';
+import { createServer } from './platform/http/server';
+import { entraPolicy, LocalSigningKey } from './platform/http/tokens';
 import { langOf, t } from './platform/i18n';
 import { createLogger, type Logger } from './platform/logger';
 import { FileDirectory } from './platform/org/fileDirectory';
 import { GraphDirectory } from './platform/org/graphDirectory';
-import type { Directory } from './platform/org/model';
+import { type Directory, roleSchema } from './platform/org/model';
+import { orgApiRoutes } from './platform/org/routes';
 import { JobScheduler } from './platform/schedule/service';
 import type { Store } from './platform/store';
 import {
@@ -34,6 +42,7 @@ import {
   StartupError,
 } from './platform/store/sharepoint/connect';
 import { openSqliteStoreAtStart } from './platform/store/sqlite';
+import type { VarnBot } from './platform/teams/bot';
 import { ConversationBook } from './platform/teams/conversations';
 import { GraphAppInstaller } from './platform/teams/graphInstaller';
 import { InstalledByPolicy } from './platform/teams/installer';
@@ -256,4 +265,87 @@ async function checkSecurityFunction(ids: string[], directory: Directory): Promi
       `VARN_SECURITY_FUNCTION: ${unknown.map((id) => `"${id}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a person in the directory; give aadObjectIds of people in it, or leave it unset for the people with the role securityChief or securityOfficer`,
       { exitCode: EXIT.config },
     );
+}
+
+/** What the HTTP server serves beside the bot: the tab's files and API, governing documents and generated files. */
+export interface ServerParts {
+  adapter: CloudAdapter;
+  botAuth: BotFrameworkAuthentication;
+  bot: VarnBot;
+  log: Logger;
+  clock: () => Date;
+  store: Store;
+  directory: Directory;
+  /** The local folder's generated files; on SharePoint the links open the library instead. */
+  files?: DocumentStore;
+  links: LinkSigner;
+  passageCount: () => number;
+  storeKind: 'sqlite' | 'sharepoint';
+  /** The features' API routes. */
+  api: ApiRoute[];
+}
+
+/**
+ * The HTTP server: the tab API's authentication (Entra ID SSO tokens in tenant mode; the app's own local
+ * tokens, with the loopback-only development sign-in, on the embedded default), files behind a token or
+ * a signed link, /healthz from the store's own check, a rate per caller.
+ */
+export function pickServer(config: Config, parts: ServerParts): restify.Server {
+  const { directory, store, log, clock, links } = parts;
+  const tenantId = directory.organisation.tenantId;
+  const localKey = new LocalSigningKey(config.localSigningKeyPath);
+  if (!config.tab) localKey.check();
+  const authenticator: Authenticator = new TokenAuthenticator(
+    config.tab ? entraPolicy({ ...config.tab, tenantId }) : embeddedPolicy(localKey, tenantId),
+    directory,
+    log,
+    clock,
+  );
+  const server = createServer({
+    adapter: parts.adapter,
+    botAuth: parts.botAuth,
+    appId: config.bot.appId,
+    bot: parts.bot,
+    log,
+    // npm run build bundles tab/ into <repo>/dist/tab (scripts/buildTab.mjs), whether this runs from dist/ or from source
+    tabDir: path.join(
+      path.resolve(__dirname, path.basename(path.dirname(__dirname)) === 'dist' ? '../..' : '..'),
+      'dist/tab',
+    ),
+    tabConfig: config.tab
+      ? { mode: 'tenant', clientId: config.tab.clientId, scope: `${config.tab.appIdUri}/access_as_user` }
+      : { mode: 'embedded' },
+    documentsDir: config.knowledgeDir,
+    files: parts.files,
+    signLinks: linkSigning(links, config.publicUrl),
+    fileAccess: {
+      signer: links,
+      authenticator,
+      directory,
+      audit: (event) => store.auditEvents.append(event),
+      log,
+      clock,
+    },
+    health: async () => {
+      const state = (await store.check?.()) ?? { ok: true };
+      return {
+        status: state.ok ? 'ok' : 'failing',
+        mode: config.embedded ? 'embedded' : 'tenant',
+        store: parts.storeKind,
+        ...(state.ok ? {} : { storeProblem: state.problem }),
+        passages: parts.passageCount(),
+      };
+    },
+    api: [...orgApiRoutes(directory), ...parts.api],
+    authenticator,
+    rateLimit: new RateLimiter(config.rateLimitPerMinute),
+  });
+  if (!config.tab) {
+    const people = async () => {
+      const byRole = await Promise.all(roleSchema.options.map((role) => directory.withRole(role)));
+      return [...new Map(byRole.flat().map((p) => [p.id, p])).values()];
+    };
+    mountEmbeddedLogin(server, { directory, key: localKey, clock, people });
+  }
+  return server;
 }

@@ -4,9 +4,8 @@
  * renderers; this file registers them with the Teams dispatch, the HTTP server, the scheduler and the
  * sender, and starts the features in order. No feature behaviour lives here.
  */
-import path from 'node:path';
 import type restify from 'restify';
-import { type AppOverrides, pickAdapters, pickTeams } from './adapters';
+import { type AppOverrides, pickAdapters, pickServer, pickTeams } from './adapters';
 import type { Config } from './config';
 import { createAnnualReportFeature } from './features/annualReport/index';
 import { createCampaignsFeature } from './features/campaigns/index';
@@ -28,15 +27,8 @@ import type { Sender } from './platform/delivery/port';
 import type { DocumentStore } from './platform/documents/port';
 import { EXIT, StartupError } from './platform/errors';
 import type { Feature } from './platform/feature';
-import type { Authenticator } from './platform/http/api';
-import { TokenAuthenticator } from './platform/http/auth';
-import { embeddedPolicy, mountEmbeddedLogin } from './platform/http/embeddedLogin';
-import { RateLimiter } from './platform/http/rateLimit';
-import { createServer } from './platform/http/server';
-import { entraPolicy, LocalSigningKey } from './platform/http/tokens';
 import type { Logger } from './platform/logger';
-import { type Directory, roleSchema } from './platform/org/model';
-import { orgApiRoutes } from './platform/org/routes';
+import type { Directory } from './platform/org/model';
 import type { Scheduler } from './platform/schedule/port';
 import type { Store } from './platform/store';
 import { type GroupCommit, type StoreWrite, storeGroupCommit } from './platform/store/groupCommit';
@@ -193,66 +185,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     greeter: new Greeter(clock),
   });
 
-  // the tab API: Entra ID SSO tokens in tenant mode; the app's own local tokens on the embedded default
-  const tenantId = directory.organisation.tenantId;
-  const localKey = new LocalSigningKey(config.localSigningKeyPath);
-  if (!config.tab) localKey.check();
-  const authenticator: Authenticator = new TokenAuthenticator(
-    config.tab ? entraPolicy({ ...config.tab, tenantId }) : embeddedPolicy(localKey, tenantId),
-    directory,
-    log,
-    clock,
-  );
-  const server = createServer({
+  const server = pickServer(config, {
     adapter,
     botAuth,
-    appId: config.bot.appId,
     bot,
     log,
-    // npm run build bundles tab/ into <repo>/dist/tab (scripts/buildTab.mjs), whether this runs from dist/ or from source
-    tabDir: path.join(
-      path.resolve(__dirname, path.basename(path.dirname(__dirname)) === 'dist' ? '../..' : '..'),
-      'dist/tab',
-    ),
-    tabConfig: config.tab
-      ? {
-          mode: 'tenant',
-          clientId: config.tab.clientId,
-          scope: `${config.tab.appIdUri}/access_as_user`,
-        }
-      : { mode: 'embedded' },
-    documentsDir: config.knowledgeDir,
-    // on SharePoint the links open the library, under the site's own permissions; nothing is served from here
+    clock,
+    store,
+    directory,
     files: sharePoint ? undefined : documents,
-    fileAccess: {
-      signer: links,
-      authenticator,
-      directory,
-      audit: (event) => store.auditEvents.append(event),
-      log,
-      clock,
-    },
-    health: async () => {
-      const state = (await store.check?.()) ?? { ok: true };
-      return {
-        status: state.ok ? 'ok' : 'failing',
-        mode: config.embedded ? 'embedded' : 'tenant',
-        store: sharePoint ? 'sharepoint' : 'sqlite',
-        ...(state.ok ? {} : { storeProblem: state.problem }),
-        passages: knowledge.service.passageCount,
-      };
-    },
-    api: [...orgApiRoutes(directory), ...features.flatMap((f) => f.api)],
-    authenticator,
-    rateLimit: new RateLimiter(config.rateLimitPerMinute),
+    links,
+    passageCount: () => knowledge.service.passageCount,
+    storeKind: sharePoint ? 'sharepoint' : 'sqlite',
+    api: features.flatMap((f) => f.api),
   });
-  if (!config.tab) {
-    const people = async () => {
-      const byRole = await Promise.all(roleSchema.options.map((role) => directory.withRole(role)));
-      return [...new Map(byRole.flat().map((p) => [p.id, p])).values()];
-    };
-    mountEmbeddedLogin(server, { directory, key: localKey, clock, people });
-  }
 
   return {
     server,

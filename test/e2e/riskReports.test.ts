@@ -489,8 +489,11 @@ describe('a report from chat to closed, and a personal-data incident from the ta
     const closed = answer(
       await running.channel.execute(malin, 'review.close', { cycleId: 'cycle-2026', confirm: 'true' }),
     );
-    const link = (textOf(closed).match(/http:\/\/[^ "]+\.docx/g) ?? [])[0] as string;
-    const file = await fetch(`http://127.0.0.1:${running.port}${new URL(link).pathname}`);
+    const link = (textOf(closed).match(/http:\/\/[^ "()]+\.docx(\?[^ "()\]]*)?/g) ?? [])[0] as string;
+
+    // the link in the card is signed for the chief (files need a right to read them)
+    const { pathname, search } = new URL(link);
+    const file = await fetch(`http://127.0.0.1:${running.port}${pathname}${search}`);
     const doc = await readDocx(new Uint8Array(await file.arrayBuffer()));
     expect(doc.headings).toContain('Rapporterade risker, brister och incidenter');
     expect(doc.text).toContain('3 rapporter under året, varav 1 avslutade.');

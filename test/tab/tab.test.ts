@@ -199,7 +199,10 @@ test('the chief opens a cycle in the tab, looks into a unit, closes after the co
 
   const link = page.getByRole('link', { name: 'Säkerhetsbokslut 2026 (Word)' });
   const href = new URL((await link.getAttribute('href')) ?? '');
-  const report = await fetch(`${rig.base}${href.pathname}`);
+  // the tab's link is signed for the chief by the API, as a chat card's is
+  expect(href.searchParams.get('for')).toBe('f914f698-58ac-45e8-bba5-493d50e811a2'); // Malin Forsberg
+  const report = await fetch(`${rig.base}${href.pathname}${href.search}`);
+  expect((await fetch(`${rig.base}${href.pathname}`)).status).toBe(403);
   expect(report.status).toBe(200);
   expect(report.headers.get('content-type')).toContain('wordprocessingml');
   await page.context().close();

@@ -67,10 +67,14 @@ export class LinkSigner {
 }
 
 /**
- * A middleware that signs, in every outgoing activity (sends, updates, invoke responses), the links to
- * `publicUrl`/files/… and `publicUrl`/documents/…, for the person the conversation is with.
+ * Signs, in any JSON-like value, the links to `publicUrl`/files/… and `publicUrl`/documents/…, for the
+ * person named: the bot's messages (below) and the tab API's responses (the tab's links then open in a
+ * browser tab without the token, like a chat card's) use the same walk.
  */
-export function signLinksMiddleware(signer: LinkSigner, publicUrl: string): Middleware {
+export function linkSigning(
+  signer: LinkSigner,
+  publicUrl: string,
+): (value: unknown, person: string) => unknown {
   const base = publicUrl.replace(/\/$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pattern = new RegExp(
     `${base}/(?:files|documents)/[^\\s"'<>()\\[\\]?#]+(?:\\?[^\\s"'<>()\\[\\]#]*)?`,
@@ -88,6 +92,16 @@ export function signLinksMiddleware(signer: LinkSigner, publicUrl: string): Midd
     }
     return value;
   };
+  return walk;
+}
+
+/**
+ * A middleware that signs, in every outgoing activity (sends, updates, invoke responses), the links to
+ * `publicUrl`/files/… and `publicUrl`/documents/…, for the person the conversation is with.
+ */
+export function signLinksMiddleware(signer: LinkSigner, publicUrl: string): Middleware {
+  const walk = linkSigning(signer, publicUrl);
+  const signAll = (text: string, person: string) => walk(text, person) as string;
   // in a turn the sender; in a proactive send the continuation's `from` is the reference's user
   const personOf = (context: TurnContext): string =>
     (context.activity.from as { aadObjectId?: string } | undefined)?.aadObjectId ?? '';

@@ -37,6 +37,8 @@ export interface ServerDeps {
   files?: Pick<DocumentStore, 'get'>;
   /** Who may download documents and files (a token or a signed link); without it none are served. */
   fileAccess?: FileAccess;
+  /** Signs the file links in an API response for the caller (links.ts `linkSigning`), as the bot's messages are. */
+  signLinks?: (json: unknown, personId: string) => unknown;
   /** `status: 'failing'` makes /healthz answer 503. */
   health: () => Promise<Record<string, unknown>>;
   /** Requests per caller and minute on /api/messages and the tab API (429 past it). */
@@ -245,7 +247,12 @@ function mountApi(server: restify.Server, deps: ServerDeps): void {
           query,
           body,
         });
-        send(res, response);
+        send(
+          res,
+          deps.signLinks && response.json !== undefined
+            ? { ...response, json: deps.signLinks(response.json, caller.personId) }
+            : response,
+        );
       } catch (error) {
         if (error instanceof AppError) {
           log.info(

@@ -39,6 +39,9 @@ export interface FollowUpDeps {
   teamsIdOf: (personId: string) => Promise<string | undefined>;
 }
 
+/** How often a follow-up's update is decided again after meeting someone else's write. */
+const UPDATE_ATTEMPTS = 3;
+
 export class FollowUpService implements FollowUps {
   constructor(private readonly deps: FollowUpDeps) {}
 
@@ -247,57 +250,62 @@ export class FollowUpService implements FollowUps {
     input: { status?: unknown; comment?: unknown; seen?: unknown },
   ): Promise<object> {
     const { store, clock } = this.deps;
-    const stored = await store.followUps.get(followUpId);
-    if (!stored) throw notFound();
-    const f = stored.value;
     const actor = await this.deps.people.actor(actorId);
-    followUpPolicy.authorize(actor, 'view', f);
-    // an old card (the record moved on) or a finished follow-up: the current view, no second change
-    if ((typeof input.seen === 'string' && input.seen !== f.updatedAt) || isFinal(f.status))
-      return this.card(lang, actorId, f);
-    followUpPolicy.authorize(actor, 'update', f);
-    const to = followUpStatuses.find((s) => s === input.status) as FollowUpStatus | undefined;
-    const comment = typeof input.comment === 'string' ? input.comment.trim().slice(0, 1000) : '';
-    if (!to || !canMove(f.status, to)) throw badInput('followup.badStatus');
-    if (to === f.status && comment === '') return this.card(lang, actorId, f);
-    const now = clock().toISOString();
-    const acting = actingOnFollowUp(actor, f) ?? {};
-    const next: FollowUp = {
-      ...f,
-      status: to,
-      updatedAt: now,
-      notes: [
-        ...f.notes,
-        { at: now, actorId, ...acting, from: f.status, to, ...(comment ? { comment } : {}) },
-      ],
-    };
-    let saved: FollowUp;
-    try {
-      saved = await store.transaction(async (tx) => {
-        const result = await tx.followUps.update(next, stored.version);
-        await tx.auditEvents.append({
-          id: randomUUID(),
-          at: now,
-          actorId,
-          ...acting,
-          recordType: 'followUp',
-          recordId: f.id,
-          action: to === f.status ? 'comment' : 'status',
-          fromState: f.status,
-          toState: to,
-          ...(comment ? { comment } : {}),
+    // a write that met someone else's (412 on SharePoint) is decided again on the record as it is now,
+    // as the review's transitions are; the person's own change is not dropped
+    for (let attempt = 1; ; attempt++) {
+      const stored = await store.followUps.get(followUpId);
+      if (!stored) throw notFound();
+      const f = stored.value;
+      followUpPolicy.authorize(actor, 'view', f);
+      // an old card (the record moved on) or a finished follow-up: the current view, no second change
+      const seenOther = attempt === 1 && typeof input.seen === 'string' && input.seen !== f.updatedAt;
+      if (seenOther || isFinal(f.status)) return this.card(lang, actorId, f);
+      followUpPolicy.authorize(actor, 'update', f);
+      const to = followUpStatuses.find((s) => s === input.status) as FollowUpStatus | undefined;
+      const comment = typeof input.comment === 'string' ? input.comment.trim().slice(0, 1000) : '';
+      if (!to || !canMove(f.status, to)) throw badInput('followup.badStatus');
+      if (to === f.status && comment === '') return this.card(lang, actorId, f);
+      const now = clock().toISOString();
+      const acting = actingOnFollowUp(actor, f) ?? {};
+      const next: FollowUp = {
+        ...f,
+        status: to,
+        updatedAt: now,
+        notes: [
+          ...f.notes,
+          { at: now, actorId, ...acting, from: f.status, to, ...(comment ? { comment } : {}) },
+        ],
+      };
+      let saved: FollowUp;
+      try {
+        saved = await store.transaction(async (tx) => {
+          const result = await tx.followUps.update(next, stored.version);
+          await tx.auditEvents.append({
+            id: randomUUID(),
+            at: now,
+            actorId,
+            ...acting,
+            recordType: 'followUp',
+            recordId: f.id,
+            action: to === f.status ? 'comment' : 'status',
+            fromState: f.status,
+            toState: to,
+            ...(comment ? { comment } : {}),
+          });
+          return result.value;
         });
-        return result.value;
-      });
-    } catch (error) {
-      if (error instanceof VersionConflict)
-        return this.card(lang, actorId, (await store.followUps.get(followUpId))?.value ?? f);
-      throw error;
+      } catch (error) {
+        if (!(error instanceof VersionConflict)) throw error;
+        if (attempt >= UPDATE_ATTEMPTS)
+          return this.card(lang, actorId, (await store.followUps.get(followUpId))?.value ?? f);
+        continue;
+      }
+      await this.deps.copies.update(saved.id, async ({ personId }) =>
+        this.card(langOf(await this.deps.people.lang(personId)), personId, saved),
+      );
+      return this.card(lang, actorId, saved);
     }
-    await this.deps.copies.update(saved.id, async ({ personId }) =>
-      this.card(langOf(await this.deps.people.lang(personId)), personId, saved),
-    );
-    return this.card(lang, actorId, saved);
   }
 
   async ofCycle(cycleId: string): Promise<FollowUp[]> {
