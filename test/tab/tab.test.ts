@@ -197,6 +197,9 @@ test('the chief opens a cycle in the tab, looks into a unit, closes after the co
   const cycles = await api('Malin Forsberg', 'GET', '/review/cycles');
   expect((cycles.json as unknown as { cycle: { status: string } }[])[0]?.cycle.status).toBe('closed');
 
+  // the confirmation has gone and left nothing hidden from a screen reader behind it
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  expect(await page.locator('[aria-hidden="true"] main').count()).toBe(0);
   const link = page.getByRole('link', { name: 'Säkerhetsbokslut 2026 (Word)' });
   const href = new URL((await link.getAttribute('href')) ?? '');
   // the tab's link is signed for the chief by the API, as a chat card's is
@@ -316,6 +319,11 @@ test("the chief composes a campaign in the tab: the preview is the server's reci
   await page.context().close();
 });
 
+/** The value with its file links' expiry and signature taken out: each response signs them afresh. */
+function unsigned(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value).replace(/exp=\d+&|&sig=[\w-]+/g, ''));
+}
+
 async function campaignId(): Promise<string> {
   const list = await api('Malin Forsberg', 'GET', '/campaigns');
   return (
@@ -353,7 +361,9 @@ test('a manager sees only their own units; an employee gets a clear refusal for 
       /^(Du har inte behörighet att göra detta\.|Bara säkerhetschefen .+\.)$/,
     );
   }
-  expect((await api('Malin Forsberg', 'GET', '/review/cycles')).json).toEqual(before.json);
+  expect(unsigned((await api('Malin Forsberg', 'GET', '/review/cycles')).json)).toEqual(
+    unsigned(before.json),
+  );
   const campaigns = await api('Malin Forsberg', 'GET', '/campaigns');
   expect(
     (campaigns.json as { campaigns: { title: string; status: string }[] }).campaigns.find(

@@ -14,6 +14,7 @@ import {
   Field,
   Input,
   Link,
+  useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { formatDate, statusText, stockholmToday } from '../i18n';
@@ -41,6 +42,11 @@ export default function Review({ api, t, lang }: ViewProps) {
   const [status, setStatus] = useState<string | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
   const [unit, setUnit] = useState<string | undefined>();
+  // The confirmation lives here, not beside its button: closing the cycle removes the button, and a modal
+  // dialog unmounted during its closing motion left the whole tab aria-hidden (unreadable by a screen reader).
+  const [confirming, setConfirming] = useState<CycleWithUnits | undefined>();
+  // the button that opened the confirmation gets the focus back when it is cancelled (as a DialogTrigger would)
+  const restoreFocus = useRestoreFocusTarget();
   const act = async (work: () => Promise<string>) => {
     setProblem(undefined);
     setStatus(undefined);
@@ -85,23 +91,9 @@ export default function Review({ api, t, lang }: ViewProps) {
                   . {t('col.deadline')}: {formatDate(lang, current.cycle.deadline)}
                 </p>
                 {allows(current, 'close', true) && (
-                  <CloseCycle
-                    t={t}
-                    cycle={current}
-                    openFollowUps={
-                      followUps.filter((f) => isOpenFollowUp(f) && f.id.startsWith(`${current.cycle.id}:`))
-                        .length
-                    }
-                    onClose={() =>
-                      act(async () => {
-                        await api.send(
-                          'POST',
-                          `/review/cycles/${encodeURIComponent(current.cycle.id)}/close`,
-                        );
-                        return t('review.closed', { year: current.cycle.year });
-                      })
-                    }
-                  />
+                  <Button appearance="primary" onClick={() => setConfirming(current)} {...restoreFocus}>
+                    {t('review.close', { year: current.cycle.year })}
+                  </Button>
                 )}
                 <DataTable
                   caption={t('review.unitsTable', { year: current.cycle.year })}
@@ -132,6 +124,24 @@ export default function Review({ api, t, lang }: ViewProps) {
                 onClose={() => setUnit(undefined)}
               />
             )}
+            <CloseCycle
+              t={t}
+              cycle={confirming}
+              openFollowUps={
+                confirming
+                  ? followUps.filter((f) => isOpenFollowUp(f) && f.id.startsWith(`${confirming.cycle.id}:`))
+                      .length
+                  : 0
+              }
+              onCancel={() => setConfirming(undefined)}
+              onConfirm={(cycle) => {
+                setConfirming(undefined);
+                void act(async () => {
+                  await api.send('POST', `/review/cycles/${encodeURIComponent(cycle.cycle.id)}/close`);
+                  return t('review.closed', { year: cycle.cycle.year });
+                });
+              }}
+            />
             <Section title={t('review.cycles')}>
               <DataTable
                 caption={t('review.cycles')}
@@ -214,43 +224,45 @@ function OpenForm({
   );
 }
 
+/** The confirmation before closing: what is still open. Always mounted; open while `cycle` is set. */
 function CloseCycle({
   t,
   cycle,
   openFollowUps,
-  onClose,
-}: Pick<ViewProps, 't'> & { cycle: CycleWithUnits; openFollowUps: number; onClose: () => void }) {
-  const [open, setOpen] = useState(false);
-  const p = cycle.progress;
+  onCancel,
+  onConfirm,
+}: Pick<ViewProps, 't'> & {
+  cycle: CycleWithUnits | undefined;
+  openFollowUps: number;
+  onCancel: () => void;
+  onConfirm: (cycle: CycleWithUnits) => void;
+}) {
+  // the last cycle asked about stays on the surface while it fades out
+  const [shown, setShown] = useState(cycle);
+  if (cycle && cycle !== shown) setShown(cycle);
+  const p = shown?.progress;
   return (
-    <Dialog open={open} onOpenChange={(_e, d) => setOpen(d.open)}>
-      <Button appearance="primary" onClick={() => setOpen(true)}>
-        {t('review.close', { year: cycle.cycle.year })}
-      </Button>
+    <Dialog open={cycle !== undefined} onOpenChange={(_e, d) => !d.open && onCancel()}>
       <DialogSurface aria-describedby="varn-close-what">
-        <DialogBody>
-          <DialogTitle>{t('review.closeConfirmTitle', { year: cycle.cycle.year })}</DialogTitle>
-          <DialogContent id="varn-close-what">
-            <p>{t('review.closeConfirmIntro')}</p>
-            <ul>
-              <li>{t('review.closeNotSubmitted', { count: p.open + p.returned })}</li>
-              <li>{t('review.closeAwaitingSignOff', { count: p.submitted })}</li>
-              <li>{t('review.closeOpenFollowUps', { count: openFollowUps })}</li>
-            </ul>
-          </DialogContent>
-          <DialogActions>
-            <Button
-              appearance="primary"
-              onClick={() => {
-                setOpen(false);
-                onClose();
-              }}
-            >
-              {t('review.closeConfirm')}
-            </Button>
-            <Button onClick={() => setOpen(false)}>{t('common.cancel')}</Button>
-          </DialogActions>
-        </DialogBody>
+        {shown && p && (
+          <DialogBody>
+            <DialogTitle>{t('review.closeConfirmTitle', { year: shown.cycle.year })}</DialogTitle>
+            <DialogContent id="varn-close-what">
+              <p>{t('review.closeConfirmIntro')}</p>
+              <ul>
+                <li>{t('review.closeNotSubmitted', { count: p.open + p.returned })}</li>
+                <li>{t('review.closeAwaitingSignOff', { count: p.submitted })}</li>
+                <li>{t('review.closeOpenFollowUps', { count: openFollowUps })}</li>
+              </ul>
+            </DialogContent>
+            <DialogActions>
+              <Button appearance="primary" onClick={() => onConfirm(shown)}>
+                {t('review.closeConfirm')}
+              </Button>
+              <Button onClick={onCancel}>{t('common.cancel')}</Button>
+            </DialogActions>
+          </DialogBody>
+        )}
       </DialogSurface>
     </Dialog>
   );
