@@ -42,7 +42,7 @@ const BJORKHAMN = 'cycle-2026:u-vc-bjorkhamn';
 
 let graph: LocalGraph;
 beforeAll(async () => {
-  graph = await startGraph({ seed: 5 });
+  graph = await startGraph({ seed: Number(process.env.FAULT_SEED ?? 5) }); // FAULT_SEED=n replays other dice
 });
 afterAll(async () => graph.close());
 
@@ -213,7 +213,12 @@ async function endState(run: Run, answers: unknown[]) {
   const cards = Object.fromEntries(
     everyone.map((user) => [
       user.name,
-      channel.activities(channel.conversationFor(user).id).map((a) => cardTitle(a)),
+      // in order per title (one unit's cards in the order they came); two units' cards may swap when one
+      // unit's consequences waited for a retry
+      channel
+        .activities(channel.conversationFor(user).id)
+        .map((a) => cardTitle(a))
+        .sort((a, b) => String(a).localeCompare(String(b))),
     ]),
   );
   return anonymous({
@@ -243,13 +248,17 @@ function itemsPerRecord(siteId: string) {
   const counts: Record<string, { items: number; records: number }> = {};
   for (const name of ['reviewCycles', 'unitReviews', 'followUps', 'auditEvents', 'sentCards', 'deliveries']) {
     const spec = listSpecOf(collections[name as keyof typeof collections] as never);
-    const items = graph.control.readList(siteId, spec.displayName).items;
+    // the scheduler's own bookkeeping is left out: a run whose "done" met another writer (412) is not recorded
+    // and runs again after its lease, so how many job events a run writes depends on the races it met
+    const items = graph.control
+      .readList(siteId, spec.displayName)
+      .items.filter((i) => !String(i.fields.VarnRecord ?? '').includes('"recordType":"job"'));
     counts[name] = { items: items.length, records: new Set(items.map((i) => i.fields.VarnId)).size };
   }
   return counts;
 }
 
-test('the review journey on SharePoint ends in the same state with 10% of requests throttled or unavailable', async () => {
+test('the review journey on SharePoint ends in the same state with 10% of requests throttled or unavailable and 5% of writes meeting another writer', async () => {
   const calm = await start('review-calm');
   const calmAnswers = await journey(calm);
   const expected = await endState(calm, calmAnswers);
@@ -261,9 +270,8 @@ test('the review journey on SharePoint ends in the same state with 10% of reques
   graph.control.setFaults({
     throttleRate: 0.05,
     unavailableRate: 0.05,
-    // racing writes (raceRate) are left out here: with them the run can end differently, an open defect named in
-    // the stop's note (reproduce with raceRate: 0.01); the follow-ups' own 412 is covered in the review e2e
-    raceRate: 0,
+    // writes that meet another writer's (SharePoint's 412): the step is decided again on what is there now
+    raceRate: 0.05,
     retryAfterSeconds: 0,
   });
   let stats: ReturnType<LocalGraph['control']['stats']>;
@@ -281,7 +289,6 @@ test('the review journey on SharePoint ends in the same state with 10% of reques
   // the faults happened
   expect(stats.throttled + stats.unavailable).toBeGreaterThan(0.05 * stats.total);
   // how many updates raced depends on how many writes the run made, which timing moves: reported, not pinned
-  // (at 3% some runs still end differently: see the stop's note)
   console.log(
     JSON.stringify({
       sharePointFaultRun: {

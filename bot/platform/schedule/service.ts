@@ -143,15 +143,24 @@ export class JobScheduler implements Scheduler {
    * Runs one pending job now, whatever its due time (in turn with runDue, claimed like any run): a
    * transition's consequences written as a job in its transaction are carried out at once, and if the
    * process dies first, the job is still there for the next start (or after its lease, if it was running).
+   * Never throws: false when the job was not run to its end here.
    */
   runNow(id: string): Promise<boolean> {
     const run = this.chain.then(async () => {
-      const found = await this.deps.store.jobs.get(id);
-      if (found?.value.status !== 'pending' || !this.handlers.has(found.value.kind)) return false;
-      const claimed = await this.claim(found, this.deps.clock().getTime());
-      if (!claimed) return false;
-      await this.run(claimed);
-      return true;
+      try {
+        const found = await this.deps.store.jobs.get(id);
+        if (found?.value.status !== 'pending' || !this.handlers.has(found.value.kind)) return false;
+        const claimed = await this.claim(found, this.deps.clock().getTime());
+        if (!claimed) return false;
+        await this.run(claimed);
+        return true;
+      } catch (error) {
+        // The caller's own change is committed and the job is in the store: failing to claim it or to record
+        // how the run went (the store unreachable, or the job changed by another writer) is not the caller's
+        // failure. The job runs at the scheduler's next poll (or after its lease); its handlers are idempotent.
+        this.deps.log.warn({ err: error, jobId: id }, 'job not run now; the scheduler runs it later');
+        return false;
+      }
     });
     this.chain = run.catch(() => undefined);
     return run;

@@ -65,3 +65,18 @@ test('a job whose process died before runNow is run by the next start (runDue)',
   expect(await scheduler.runDue()).toBe(1);
   expect(ran).toHaveLength(1);
 });
+
+test('runNow does not fail its caller when the store refuses a write (another writer, or unreachable): the job stays to run later', async () => {
+  const { store, scheduler, ran } = setup();
+  await store.transaction((tx) => scheduler.schedule(job, { tx }));
+  const transaction = store.transaction.bind(store);
+  // the claim goes through (the job is held by a lease), then the write of the run's outcome fails
+  store.transaction = (async () => {
+    throw new Error('the store is unreachable');
+  }) as typeof store.transaction;
+  await expect(scheduler.runNow(job.id)).resolves.toBe(false);
+  expect(ran).toHaveLength(1);
+  // its outcome was not recorded: it is not done, and the lease brings it back to the scheduler
+  expect((await store.jobs.get(job.id))?.value.status).not.toBe('done');
+  store.transaction = transaction;
+});
