@@ -40,4 +40,9 @@ export interface DocumentReview {
    */
   cards?: SentMessage[];
   answers: DocumentReviewAnswer[];
+  /**
+   * What the security function set in the tab: most real policies name neither an owner nor a review date
+   * in their text. A sync keeps what was set by hand over what the document says.
+   */
+  setByHand?: { owner: boolean; date: boolean; byId: string; byName: string; at: string };
 }

@@ -9,7 +9,7 @@ import type { Directory } from '../../platform/org/model';
 import type { Job, JobHandler, Scheduler } from '../../platform/schedule/port';
 import { type Store, type Stored, VersionConflict } from '../../platform/store';
 import { CardCopies } from '../../platform/teams/copies';
-import { addDays, addYears, stockholmDay, stockholmTime } from '../../platform/time';
+import { addDays, addYears, isValidDay, stockholmDay, stockholmTime } from '../../platform/time';
 import type { DocumentRecord } from '../knowledge/model';
 import type { DocumentReview, DocumentReviewOutcome } from './model';
 import { type DocumentReviewAbility, documentReviewPolicy as policy } from './policy';
@@ -143,12 +143,19 @@ export class GovernanceService {
     let scheduled = 0;
     const today = this.today();
     for (const { value: document } of await store.documents.list()) {
-      const next = nextReviewOf(document, today);
+      const existing = await store.documentReviews.get(document.id);
+      const byHand = existing?.value.setByHand;
+      const next =
+        nextReviewOf(document, today) ??
+        (existing
+          ? { date: existing.value.nextReviewDate, periodYears: existing.value.periodYears }
+          : undefined);
       if (!next) {
         skipped.push(document.title);
         continue;
       }
-      const ownerIds = await this.ownersOf(document);
+      // what the security function set in the tab stands over what the document's text says
+      const ownerIds = byHand?.owner ? (existing?.value.ownerIds ?? []) : await this.ownersOf(document);
       if (ownerIds.length === 0) {
         log.warn(
           { document: document.title, owner: document.owner },
@@ -160,11 +167,10 @@ export class GovernanceService {
       const facts = {
         title: document.title,
         link: document.link,
-        ownerText: document.owner,
+        ownerText: byHand?.owner ? existing?.value.ownerText : document.owner,
         ownerIds,
         periodYears: next.periodYears,
       };
-      const existing = await store.documentReviews.get(document.id);
       let review: DocumentReview;
       if (!existing) {
         review = {
@@ -192,6 +198,7 @@ export class GovernanceService {
         const current = existing.value;
         // a revised document that names a later date moves a waiting review to it
         const nextReviewDate =
+          !byHand?.date &&
           current.state === 'scheduled' &&
           /\d{4}-\d{2}-\d{2}/.test(document.nextReview ?? '') &&
           next.date > current.nextReviewDate
@@ -422,4 +429,161 @@ export class GovernanceService {
     }
     return this.cardFor(actorId, answered, lang);
   }
+
+  /**
+   * Every imported governing document as the tab's Dokument view shows it: for the security function all
+   * of them (with or without a review yet), for others the ones whose review they may see; with abilities,
+   * and the people who may be named owner (those who hold a role beyond employee: a bounded list).
+   */
+  async documentsFor(actorId: string): Promise<{ documents: DocumentRow[]; owners: OwnerChoice[] }> {
+    const { store, directory } = this.deps;
+    const actor = await this.actor(actorId);
+    const reviews = new Map((await store.documentReviews.list()).map((r) => [r.value.documentId, r.value]));
+    const documents: DocumentRow[] = [];
+    for (const { value: document } of await store.documents.list()) {
+      const review = reviews.get(document.id);
+      const subject = review ?? unscheduled(document);
+      if (!policy.can(actor, 'view', subject) && !policy.can(actor, 'edit', subject)) continue;
+      documents.push({ document, review, abilities: policy.abilitiesOf(actor, subject) });
+    }
+    documents.sort((a, b) => a.document.title.localeCompare(b.document.title, 'sv'));
+    if (!actor.securityFunction) return { documents, owners: [] };
+    const owners = new Map<string, OwnerChoice>();
+    for (const role of OWNER_CHOICE_ROLES)
+      for (const person of await directory.withRole(role))
+        owners.set(person.id, { id: person.id, name: person.name });
+    return {
+      documents,
+      owners: [...owners.values()].sort((a, b) => a.name.localeCompare(b.name, 'sv')),
+    };
+  }
+
+  /**
+   * The security function sets a document's owner and/or next review date. The review is created if the
+   * document had none (its text named no date); the change, its audit event and the owner's review task
+   * (the job at the new date) commit together; a sync keeps the values (`setByHand`).
+   */
+  async setDetails(
+    actorId: string,
+    documentId: string,
+    input: { ownerId?: string; nextReviewDate?: string },
+  ): Promise<DocumentRow> {
+    const { store, directory, clock } = this.deps;
+    const document = (await store.documents.get(documentId))?.value;
+    if (!document) throw notFound();
+    const actor = await this.actor(actorId);
+    const existing = await store.documentReviews.get(documentId);
+    policy.authorize(actor, 'edit', existing?.value ?? unscheduled(document));
+    const owner = input.ownerId ? await directory.person(input.ownerId) : undefined;
+    if (input.ownerId && !owner) throw badInput('governance.unknownOwner');
+    const date = input.nextReviewDate;
+    if (date !== undefined && (!isValidDay(date) || date <= this.today()))
+      throw badInput('governance.dateNotAhead');
+    const current = existing?.value;
+    if (!current && !date) throw badInput('governance.dateNeeded');
+    if (current?.state === 'awaitingAnswer' && date && date !== current.nextReviewDate)
+      throw badInput('governance.dateWhileOpen');
+    const now = clock().toISOString();
+    const by = await directory.person(actorId);
+    const base: DocumentReview = current ?? {
+      id: document.id,
+      documentId: document.id,
+      title: document.title,
+      link: document.link,
+      ownerText: document.owner,
+      ownerIds: await this.ownersOf(document),
+      nextReviewDate: date ?? '',
+      periodYears: nextReviewOf(document, this.today())?.periodYears ?? 1,
+      state: 'scheduled',
+      answers: [],
+    };
+    const next: DocumentReview = {
+      ...base,
+      ...(owner ? { ownerIds: [owner.id], ownerText: owner.name } : {}),
+      ...(date ? { nextReviewDate: date } : {}),
+      setByHand: {
+        owner: Boolean(owner) || Boolean(current?.setByHand?.owner),
+        date: Boolean(date) || Boolean(current?.setByHand?.date),
+        byId: actorId,
+        byName: by?.name ?? actorId,
+        at: now,
+      },
+    };
+    const newOwner = owner && !base.ownerIds.includes(owner.id);
+    let wake: (() => void) | undefined;
+    await store.transaction(async (tx) => {
+      if (existing) await tx.documentReviews.update(next, existing.version);
+      else await tx.documentReviews.insert(next);
+      await tx.auditEvents.append(
+        event({
+          at: now,
+          actorId,
+          recordId: documentId,
+          action: 'set',
+          fromState: current?.state,
+          toState: next.state,
+          comment: [owner ? `owner ${owner.name}` : '', date ? `review ${date}` : '']
+            .filter(Boolean)
+            .join('; '),
+        }),
+      );
+      if (next.state === 'scheduled')
+        await this.deps.scheduler.schedule(
+          {
+            id: this.jobId(next),
+            kind: REVIEW_JOB,
+            dueAt: dueAt(next.nextReviewDate),
+            payload: { documentId, date: next.nextReviewDate },
+          },
+          { tx },
+        );
+      // an open task moves to its new owner at once
+      else if (newOwner) {
+        const batch = `governance:review:${documentId}:${next.nextReviewDate}`;
+        wake = await this.deps.sender.enqueueWithin(tx, batch, [
+          { key: `${batch}:${owner.id}`, personId: owner.id, kind: REVIEW_CARD, recordId: documentId },
+        ]);
+      }
+    });
+    wake?.();
+    // the task at the old date finds the review moved and does nothing; cancelling it keeps the queue tidy
+    if (current && current.nextReviewDate !== next.nextReviewDate)
+      await this.deps.scheduler.cancel(this.jobId(current));
+    return { document, review: next, abilities: policy.abilitiesOf(actor, next) };
+  }
 }
+
+/** One row of the tab's Dokument view. */
+export interface DocumentRow {
+  document: DocumentRecord;
+  review?: DocumentReview;
+  abilities: Record<DocumentReviewAbility, boolean>;
+}
+
+export interface OwnerChoice {
+  id: string;
+  name: string;
+}
+
+/** Who may be named a document's owner: people who hold a role beyond employee. */
+const OWNER_CHOICE_ROLES = [
+  'securityChief',
+  'securityOfficer',
+  'regionalDirector',
+  'headOfAdministration',
+  'dataProtectionOfficer',
+  'unitManager',
+] as const;
+
+/** A document with no review yet, as the policy sees it: nobody owns its review. */
+const unscheduled = (document: DocumentRecord): DocumentReview => ({
+  id: document.id,
+  documentId: document.id,
+  title: document.title,
+  link: document.link,
+  ownerIds: [],
+  nextReviewDate: '',
+  periodYears: 1,
+  state: 'scheduled',
+  answers: [],
+});

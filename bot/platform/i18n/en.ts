@@ -368,6 +368,12 @@ export const en: Record<keyof typeof sv, string> = {
   'governance.refresh': 'Show the current state',
   'governance.commentRequired': 'Write in the comment what needs revising.',
   'governance.commentTooLong': 'The comment is too long (at most {max} characters).',
+  'governance.unknownOwner': 'The owner is not in the organisation. Choose a person from the list.',
+  'governance.dateNotAhead': 'Give the next review as a date after today (yyyy-mm-dd).',
+  'governance.dateNeeded':
+    'The document does not say when it is reviewed. Give the next review (yyyy-mm-dd).',
+  'governance.dateWhileOpen':
+    'The review is under way. The date can be changed once the owner has answered; the owner can be changed now.',
   'api.devLocalOnly': 'The development sign-in works only from the machine Värn runs on.',
   'messages.localOnly':
     'Without a bot identity (MicrosoftAppId) Värn accepts only messages addressed to this machine.',

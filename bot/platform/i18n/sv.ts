@@ -369,6 +369,11 @@ export const sv = {
   'governance.refresh': 'Visa aktuellt läge',
   'governance.commentRequired': 'Skriv i kommentaren vad som behöver revideras.',
   'governance.commentTooLong': 'Kommentaren är för lång (högst {max} tecken).',
+  'governance.unknownOwner': 'Ägaren finns inte i organisationen. Välj en person i listan.',
+  'governance.dateNotAhead': 'Ange nästa översyn som ett datum efter i dag (åååå-mm-dd).',
+  'governance.dateNeeded': 'Dokumentet säger inte när det ska ses över. Ange nästa översyn (åååå-mm-dd).',
+  'governance.dateWhileOpen':
+    'Översynen pågår just nu. Datumet kan ändras när dokumentägaren har svarat; ägaren kan bytas redan nu.',
   'api.devLocalOnly': 'Utvecklingsinloggningen fungerar bara från datorn där Värn körs.',
   'messages.localOnly':
     'Utan bot-identitet (MicrosoftAppId) tar Värn bara emot meddelanden som skickas till den här datorn.',
