@@ -11,6 +11,7 @@ import {
   AXE_EXCLUDED_RULES,
   type AxeViolation,
   axeViolations,
+  personId,
   startTabRig,
   type TabRig,
   THEMES,
@@ -209,6 +210,35 @@ test('the chief opens a cycle in the tab, looks into a unit, closes after the co
   expect(report.status).toBe(200);
   expect(report.headers.get('content-type')).toContain('wordprocessingml');
   await page.context().close();
+});
+
+test("the chief sets a document's owner and next review in Dokument; the owner's review task is scheduled and a sync keeps them", async () => {
+  const page = await rig.open('Malin Forsberg', 'documents');
+  await settled(page);
+  const title = 'Riktlinje för informationssäkerhet och dataskydd';
+  await page.getByRole('button', { name: `Ändra ägare och översyn för ${title}` }).click();
+  await page.getByRole('heading', { name: `Ägare och nästa översyn: ${title}` }).waitFor();
+  // the form is labelled and passes axe while open
+  expect(summary(await axeViolations(page))).toEqual([]);
+  await page.getByLabel('Dokumentägare').selectOption({ label: 'Lena Bergqvist' });
+  await page.getByLabel('Nästa översyn (åååå-mm-dd)').fill('2027-09-15');
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await page.getByText(`Sparat. Lena Bergqvist får uppgiften att se över ${title} 2027-09-15.`).waitFor();
+  const row = page.getByRole('row', { name: new RegExp(title) });
+  await row.getByText('Angivet av Malin Forsberg').waitFor();
+  await page.context().close();
+
+  const { app } = rig.running;
+  const documentId = (await app.store.documents.list()).find((d) => d.value.title === title)?.value.id ?? '';
+  expect((await app.store.jobs.get(`governance:review:${documentId}:2027-09-15`))?.value).toMatchObject({
+    status: 'pending',
+    payload: { documentId, date: '2027-09-15' },
+  });
+  await app.governance.sync();
+  expect((await app.store.documentReviews.get(documentId))?.value).toMatchObject({
+    ownerIds: [personId('Lena Bergqvist')],
+    nextReviewDate: '2027-09-15',
+  });
 });
 
 /** Every Action.Execute in a card, by verb. */

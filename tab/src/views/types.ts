@@ -73,4 +73,19 @@ export interface DocumentRow extends WithAbilities {
   lastAnswer: { outcome: string; byName: string; at: string } | null;
 }
 
+/** A row of GET /governance/documents: every governing document, with or without a review yet. */
+export interface GoverningDocument extends WithAbilities {
+  documentId: string;
+  title: string;
+  link: string;
+  documentType: string | null;
+  adoptedDate: string | null;
+  owner: string | null;
+  ownerIds: string[];
+  nextReviewDate: string | null;
+  state: 'scheduled' | 'awaitingAnswer' | 'unscheduled';
+  lastAnswer: { outcome: string; byName: string; at: string } | null;
+  setByHand: { byName: string; at: string } | null;
+}
+
 export const isOpenFollowUp = (f: { status: string }) => f.status === 'open' || f.status === 'inProgress';
