@@ -24,6 +24,8 @@ export const reviewKinds = {
   assign: 'review.assign',
   returned: 'review.returned',
   reminder: 'review.reminder',
+  /** A reminder the security function sent by hand (the tab's "Påminn"). */
+  nudge: 'review.nudge',
   escalation: 'review.escalation',
   signedOff: 'review.signedOff',
 } as const;

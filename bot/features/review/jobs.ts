@@ -26,12 +26,13 @@ async function render(
   const lang = langOf(await ctx.deps.people.lang(personId));
   const t = translator(lang);
   const holder = holderOf(review);
-  if (purpose === 'reminder') {
+  if (purpose === 'reminder' || purpose === 'nudge') {
     // still theirs (or their principal's)?
     const actor = await ctx.actor(personId);
     if (holder === '' || (holder !== personId && !actor.deputyFor.includes(holder))) return undefined;
+    const banner = purpose === 'nudge' ? 'review.nudgeBanner' : 'review.reminderBanner';
     return ctx.card(personId, lang, review, cycle, {
-      banner: { text: t('review.reminderBanner', { deadline: cycle.deadline }), color: 'Warning' },
+      banner: { text: t(banner, { deadline: cycle.deadline }), color: 'Warning' },
     });
   }
   if (purpose === 'escalation') {

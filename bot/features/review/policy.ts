@@ -76,6 +76,11 @@ const reviewRules = {
   submit: managerMay,
   approve: approverMay,
   return: approverMay,
+  /** Send the holder their card again (the tab's "Påminn"): the security function, while someone holds it. */
+  remind: (actor: ReviewActor, { review, cycle }: ReviewInCycle) =>
+    (actor.roles.includes('securityChief') || actor.roles.includes('securityOfficer')) &&
+    cycle.status === 'open' &&
+    holderOf(review) !== '',
 };
 export type ReviewAbility = keyof typeof reviewRules;
 

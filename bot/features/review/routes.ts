@@ -10,7 +10,8 @@ import type { ReviewContext } from './context';
 import { deputyForm, setDeputy } from './deputies';
 import type { FollowUpService } from './followups';
 import { openCycle, openForm, openFromForm } from './open';
-import { cyclePolicy, holderOf } from './policy';
+import { cyclePolicy, holderOf, reviewPolicy } from './policy';
+import { cycleCardStates, remindByHand } from './reminding';
 import { progressOf } from './rules';
 import {
   areaRef,
@@ -187,8 +188,11 @@ export function reviewApi(ctx: ReviewContext): ApiRoute[] {
       handle: async ({ caller }) => {
         const all = await cycles(ctx, caller.personId);
         const actor = await ctx.actor(caller.personId);
-        return {
-          json: all.map(({ cycle, reviews }) => ({
+        const json = [];
+        for (const { cycle, reviews } of all) {
+          // whether each holder's card arrived: the open cycle's only (a closed one's cards are history)
+          const cards = cycle.status === 'open' ? await cycleCardStates(ctx, cycle.id, reviews) : undefined;
+          json.push({
             cycle,
             abilities: cyclePolicy.abilitiesOf(actor, cycle, ['close']),
             progress: progressOf(cycle, reviews),
@@ -199,9 +203,12 @@ export function reviewApi(ctx: ReviewContext): ApiRoute[] {
               state: r.state,
               step: r.step,
               holderId: r.holderId,
+              card: cards?.get(r.id) ?? { status: 'none' },
+              abilities: reviewPolicy.abilitiesOf(actor, { review: r, cycle }, ['remind']),
             })),
-          })),
-        };
+          });
+        }
+        return { json };
       },
     },
     {
@@ -229,6 +236,13 @@ export function reviewApi(ctx: ReviewContext): ApiRoute[] {
         const closed = (await cycles(ctx, caller.personId)).find((c) => c.cycle.id === id);
         return { json: { cycle: closed?.cycle } };
       },
+    },
+    {
+      method: 'POST',
+      path: '/review/reviews/:id/remind',
+      handle: async ({ caller, params }) => ({
+        json: await remindByHand(ctx, caller.personId, params.id ?? ''),
+      }),
     },
     {
       method: 'GET',

@@ -56,7 +56,13 @@ export async function reviewState(
 }> {
   const { review, cycle, actor } = await ctx.load(reviewId, actorId);
   reviewPolicy.authorize(actor, 'view', { review, cycle });
-  const may = reviewPolicy.abilitiesOf(actor, { review, cycle }, ['edit', 'submit', 'approve', 'return']);
+  const may = reviewPolicy.abilitiesOf(actor, { review, cycle }, [
+    'edit',
+    'submit',
+    'approve',
+    'return',
+    'remind',
+  ]);
   const abilities = (Object.keys(may) as (keyof typeof may)[]).filter((a) => may[a]);
   return {
     review,

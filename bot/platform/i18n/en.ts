@@ -137,6 +137,8 @@ export const en: Record<keyof typeof sv, string> = {
   'review.closedBanner': 'The {year} review is closed.',
   'review.reminderBanner':
     'Reminder: the yearly review is due {deadline}, and the next step is waiting for you.',
+  'review.nudgeBanner':
+    'A reminder from the security function: the yearly review is due {deadline}, and the next step is waiting for you.',
   'review.escalationBanner':
     'Overdue: {unit} was not finished by {deadline}. The next step is with {holder}. You receive this as the next level up.',
   'review.goalRatingLabel': 'Assessment',

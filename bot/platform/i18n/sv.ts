@@ -137,6 +137,8 @@ export const sv = {
   'review.closedBanner': 'Uppföljningen {year} är stängd.',
   'review.reminderBanner':
     'Påminnelse: sista dag för årlig uppföljning är {deadline}, och nästa steg väntar på dig.',
+  'review.nudgeBanner':
+    'Påminnelse från säkerhetsfunktionen: sista dag för årlig uppföljning är {deadline}, och nästa steg väntar på dig.',
   'review.escalationBanner':
     'Försenad: {unit} har inte blivit klar till {deadline}. Nästa steg ligger hos {holder}. Du får detta som närmast överordnad.',
   'review.goalRatingLabel': 'Bedömning',

@@ -21,7 +21,7 @@ const caller = (personId: string): Caller => ({ personId, name: '', locale: 'sv-
 
 function feature() {
   const store = openSqliteStore(':memory:', collections);
-  const sender = { enqueue: async () => undefined } as unknown as Sender;
+  const sender = { enqueue: async () => undefined, deliveries: async () => [] } as unknown as Sender;
   const scheduler = {
     schedule: async () => undefined,
     cancel: async () => undefined,
@@ -72,6 +72,7 @@ test('the face declares the verbs the cards carry, its jobs and its renderers', 
       'followup.overdueOwner',
       'review.assign',
       'review.escalation',
+      'review.nudge',
       'review.reminder',
       'review.returned',
       'review.signedOff',
