@@ -173,7 +173,10 @@ test('the excluded axe rules and elements are documented', () => {
     expect(reason.length).toBeGreaterThan(20);
 });
 
-test('the chief opens a cycle in the tab, looks into a unit, closes after the confirmation of what is open, and downloads the säkerhetsbokslut', async () => {
+test('the chief opens a cycle in the tab, sees whose card did not arrive and reminds them, looks into a unit, closes after the confirmation of what is open, and downloads the säkerhetsbokslut', async () => {
+  // Akutmottagningen's manager has blocked the bot: her card cannot arrive
+  const lena = person('Lena Bergqvist');
+  rig.running.channel.block(lena);
   const page = await rig.open('Malin Forsberg', 'review');
   await settled(page);
   await page.getByLabel('Sista dag (åååå-mm-dd)').fill('2027-03-31');
@@ -183,6 +186,29 @@ test('the chief opens a cycle in the tab, looks into a unit, closes after the co
   await units.waitFor();
   const unitCount = (await units.getByRole('row').count()) - 1;
   expect(unitCount).toBeGreaterThan(5);
+
+  // the sender has tried every card: the table says whose did not arrive and why, in words
+  await rig.running.app.sender.idle();
+  await visit(page, 'overview');
+  await page.getByText('1 enheters kort har inte nått fram.').waitFor();
+  await visit(page, 'review');
+  const akut = units.getByRole('row', { name: /Akutmottagningen Norrviken/ });
+  await akut.getByText('Kortet nådde inte fram: personen har blockerat Värn').waitFor();
+  expect(await units.getByText('Kortet nådde inte fram').count()).toBe(1);
+  // the open cycle's table with its card and reminder columns (the theme sweeps run after it is closed)
+  expect(summary(await axeViolations(page))).toEqual([]);
+  // she unblocks it; the chief reminds her, and the card arrives with the reminder
+  rig.running.channel.unblock(lena);
+  await akut.getByRole('button', { name: 'Påminn Akutmottagningen Norrviken' }).click();
+  await page.getByText('Påminnelsen om Akutmottagningen Norrviken är skickad.').waitFor();
+  await rig.running.app.sender.idle();
+  expect(
+    rig.running.channel
+      .activities(rig.running.channel.conversationFor(lena).id)
+      .some((a) => JSON.stringify(a.attachments ?? []).includes('Påminnelse från säkerhetsfunktionen')),
+  ).toBe(true);
+  await visit(page, 'review');
+  await akut.getByText('Framme').waitFor();
 
   await page.getByRole('button', { name: 'Visa Akutmottagningen Norrviken' }).click();
   await page.getByRole('heading', { name: 'Uppföljning för Akutmottagningen Norrviken' }).waitFor();

@@ -55,6 +55,7 @@ function ChiefOverview({ api, t, lang }: ViewProps) {
     <Show t={t} loaded={loaded}>
       {({ cycles, followUps, questions, campaigns, documents }) => {
         const current = cycles.find((c) => c.cycle.status === 'open');
+        const failed = current?.units.filter((u) => u.card?.status === 'failed').length ?? 0;
         const soon = inDays(60);
         const due = documents.filter((d) => d.nextReviewDate <= soon);
         return (
@@ -69,6 +70,12 @@ function ChiefOverview({ api, t, lang }: ViewProps) {
                     open: current.progress.open + current.progress.returned,
                   })}{' '}
                   <Link href="#/review">{t('nav.review')}</Link>
+                  {failed > 0 && (
+                    <>
+                      <br />
+                      {t('overview.cardsFailed', { count: failed })}
+                    </>
+                  )}
                 </p>
               ) : (
                 <p>{t('overview.noCycle')}</p>

@@ -103,6 +103,32 @@ export default function Review({ api, t, lang }: ViewProps) {
                   columns={[
                     { key: 'unit', title: t('col.unit'), cell: (u) => u.unitName },
                     { key: 'state', title: t('col.state'), cell: (u) => statusText(t, u.state) },
+                    { key: 'card', title: t('review.card'), cell: (u) => cardText(t, u.card) },
+                    {
+                      key: 'remind',
+                      title: t('review.remindColumn'),
+                      cell: (u) =>
+                        u.abilities?.remind ? (
+                          <Button
+                            size="small"
+                            onClick={() =>
+                              act(async () => {
+                                const done = await api.send<{ reminded: boolean }>(
+                                  'POST',
+                                  `/review/reviews/${encodeURIComponent(u.reviewId)}/remind`,
+                                );
+                                return t(done.reminded ? 'review.reminded' : 'review.remindedAlready', {
+                                  unit: u.unitName,
+                                });
+                              })
+                            }
+                          >
+                            {t('review.remind', { unit: u.unitName })}
+                          </Button>
+                        ) : (
+                          '–'
+                        ),
+                    },
                     {
                       key: 'show',
                       title: t('review.details'),
@@ -266,6 +292,15 @@ function CloseCycle({
       </DialogSurface>
     </Dialog>
   );
+}
+
+/** Where the holder's card is, in words (not colour alone). */
+function cardText(t: ViewProps['t'], card: CycleWithUnits['units'][number]['card']): string {
+  if (!card || card.status === 'none') return t('review.card.none');
+  if (card.status !== 'failed') return t(card.status === 'sent' ? 'review.card.sent' : 'review.card.queued');
+  const reasons = ['blocked', 'notInstalled', 'leftOrganisation', 'noConversation'] as const;
+  const reason = reasons.find((r) => r === card.reason) ?? 'other';
+  return t('review.card.failed', { reason: t(`review.card.reason.${reason}`) });
 }
 
 function UnitReview({

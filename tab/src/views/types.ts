@@ -29,6 +29,9 @@ export interface CycleWithUnits extends WithAbilities {
     state: string;
     step: number;
     holderId: string;
+    /** Whether the card reached whoever holds the next step. */
+    card?: { status: 'sent' | 'queued' | 'failed' | 'none'; reason?: string };
+    abilities?: { remind?: boolean };
   }[];
 }
 
