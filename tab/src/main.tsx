@@ -66,6 +66,13 @@ const routes: Route[] = [
     allowed: isSecurityFunction,
     view: lazy(() => import('./views/documents')),
   },
+  {
+    // everyone may have reported something; the server shows each person what they may see
+    id: 'reports',
+    title: 'nav.reports',
+    allowed: () => true,
+    view: lazy(() => import('./views/reports')),
+  },
 ];
 
 const themes: Record<ThemeName, Theme> = {
@@ -348,6 +355,9 @@ style.textContent = `
   .varn-caption { text-align: start; font-weight: var(--fontWeightSemibold); padding: 0.25rem 0; }
   .varn-signin form, .varn-form { display: flex; flex-direction: column; gap: 0.5rem; max-width: 28rem; }
   .varn-row { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: end; }
+  .varn-facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+  .varn-facts dt { font-weight: var(--fontWeightSemibold); }
+  .varn-facts dd { margin: 0; }
   .varn-figures { display: flex; flex-wrap: wrap; gap: 1rem; }
   .varn-figures > * { flex: 1 1 18rem; min-width: 0; }
   :focus-visible { outline: 2px solid var(--colorStrokeFocus2); outline-offset: 2px; }

@@ -83,6 +83,17 @@ beforeAll(async () => {
     const waiting = await api('Johanna Persson', 'GET', '/my/campaigns');
     return (waiting.json as unknown as unknown[]).length > 0 ? true : undefined;
   });
+  // a deficiency Johanna pointed out to her manager (Lena), for Avvikelser
+  const reported = await api('Johanna Persson', 'POST', '/reports', {
+    kind: 'deficiency',
+    title: 'Dörren till läkemedelsrummet står öppen',
+    description: 'Dörren till läkemedelsrummet på akuten har stått uppställd hela kvällen.',
+    where: 'Akutmottagningen, plan 2',
+    occurredAt: '2026-12-01T18:00:00Z',
+    area: 'ps',
+    severity: 'medium',
+  });
+  expect(reported.status).toBe(201);
   // the app's start imports the sample documents: on a loaded, shared machine that has taken minutes
 }, 300_000);
 
@@ -96,16 +107,16 @@ const people: [string, string, string[], string[]][] = [
   [
     'the security chief',
     'Malin Forsberg',
-    ['mine', 'overview', 'review', 'followups', 'campaigns', 'questions', 'documents'],
+    ['mine', 'overview', 'review', 'followups', 'campaigns', 'questions', 'documents', 'reports'],
     [],
   ],
   [
     'a manager',
     'Lena Bergqvist',
-    ['mine', 'overview'],
+    ['mine', 'overview', 'reports'],
     ['review', 'campaigns', 'questions', 'documents', 'followups'],
   ],
-  ['an employee', 'Johanna Persson', ['mine'], ['overview', 'review', 'campaigns']],
+  ['an employee', 'Johanna Persson', ['mine', 'reports'], ['overview', 'review', 'campaigns']],
 ];
 
 describe.each(people)('as %s', (_who, name, views, forbidden) => {
@@ -164,6 +175,7 @@ test('an employee sees the campaign waiting for them, their own page only', asyn
   await page.getByRole('cell', { name: 'Lås skärmen' }).waitFor();
   expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual([
     'Mitt säkerhetsarbete',
+    'Avvikelser',
   ]);
   await page.context().close();
 });
@@ -265,6 +277,36 @@ test("the chief sets a document's owner and next review in Dokument; the owner's
     ownerIds: [personId('Lena Bergqvist')],
     nextReviewDate: '2027-09-15',
   });
+});
+
+test('Avvikelser: the manager opens the report a member of staff made and acknowledges it; the reporter sees her own, a colleague none', async () => {
+  const title = 'Dörren till läkemedelsrummet står öppen';
+  const page = await rig.open('Lena Bergqvist', 'reports');
+  await settled(page);
+  await page.getByRole('button', { name: `Öppna ${title}` }).click();
+  await page.getByRole('heading', { name: `Rapport: ${title}` }).waitFor();
+  await page.getByText('Johanna Persson, Akutmottagningen Norrviken').waitFor();
+  expect(summary(await axeViolations(page))).toEqual([]);
+  await page.getByRole('button', { name: 'Kvittera att rapporten är mottagen' }).click();
+  await page.getByText('Rapporten är kvitterad.').waitFor();
+  await page.getByText(/Kvitterad \(Lena Bergqvist\)/).waitFor();
+  // the filter narrows the table, and says how many are shown
+  await page.getByLabel('Typ').selectOption({ label: 'Incident' });
+  await page.getByText('0 rapporter').waitFor();
+  await page.context().close();
+
+  const own = await rig.open('Johanna Persson', 'reports');
+  await settled(own);
+  await own.getByRole('button', { name: `Öppna ${title}` }).click();
+  await own.getByRole('heading', { name: `Rapport: ${title}` }).waitFor();
+  // hers to read, not to handle
+  expect(await own.getByRole('button', { name: 'Kvittera att rapporten är mottagen' }).count()).toBe(0);
+  await own.context().close();
+
+  const colleague = await rig.open('James Whitfield', 'reports');
+  await settled(colleague);
+  await colleague.getByText('No reports to show.').waitFor();
+  await colleague.context().close();
 });
 
 /** Every Action.Execute in a card, by verb. */

@@ -313,7 +313,18 @@ export class ReportService {
 
   async get(personId: string, reportId: string) {
     const { stored, actor } = await this.visible(personId, reportId);
-    return this.present(stored.value, actor);
+    const report = stored.value;
+    // the names the tab shows beside the ids (reporter, handler, who took each step): only for one who may see it
+    const names: Record<string, string> = {};
+    for (const id of new Set([
+      report.reporterId,
+      report.managerId,
+      ...report.history.map((h) => h.actorId),
+    ])) {
+      const person = id === 'system' ? undefined : await this.deps.directory.person(id);
+      if (person) names[id] = person.name;
+    }
+    return { ...this.present(report, actor), names };
   }
 
   /** The reports the person may see, newest first. */
