@@ -88,3 +88,62 @@ test.each([
   expect(text).toContain(passage);
   expect(text).not.toMatch(/Det hittar jag inget svar|I can't find an answer to that/);
 });
+
+test('what the bot could not answer: the security function sees the wordings and counts, never who asked, and answers one for the next asker', async () => {
+  const base = `http://127.0.0.1:${running.port}/api`;
+  const call = async (who: ChannelUser, method: string, route: string, body?: unknown) => {
+    const issued = await fetch(`${base}/dev/token`, {
+      method: 'POST',
+      body: JSON.stringify({ personId: who.aadObjectId }),
+    });
+    const { token } = (await issued.json()) as { token: string };
+    const response = await fetch(`${base}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as unknown };
+  };
+  const malin = person('Malin Forsberg');
+  // the same question again, worded without its question mark: one line, counted twice
+  await ask(johanna, 'hur får jag ut min lön');
+  const list = async () =>
+    (await call(malin, 'GET', '/questions/unanswered')).json as {
+      text: string;
+      count: number;
+      confidence: string;
+    }[];
+  const gaps = await list();
+  expect(gaps.find((g) => g.text === 'hur får jag ut min lön')).toEqual({
+    text: 'hur får jag ut min lön',
+    count: 2,
+    confidence: 'none',
+    lastAsked: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+  });
+  expect(gaps.map((g) => g.text)).toContain('What is on the lunch menu on Friday?');
+  // questions that were answered are not there, and nothing names an asker
+  expect(gaps.map((g) => g.text)).not.toContain('How often is the security policy reviewed?');
+  expect(JSON.stringify(gaps)).not.toMatch(/Johanna|James|askedBy/);
+
+  // an employee may not read the list, nor keep answers
+  expect((await call(johanna, 'GET', '/questions/unanswered')).status).toBe(403);
+  const forged = await call(johanna, 'POST', '/questions/curated', { question: 'lön', answer: 'Fel svar' });
+  expect(forged.status).toBe(403);
+  const empty = await call(malin, 'POST', '/questions/curated', {
+    question: 'Hur får jag ut min lön?',
+    answer: ' ',
+  });
+  expect(empty.status).toBe(400);
+  expect(JSON.stringify(empty.json)).toContain('Skriv ett svar innan du skickar.');
+
+  const answer =
+    'Lönen betalas ut den 25:e varje månad. Frågor om din lön besvarar HR-avdelningens personalservice.';
+  expect(
+    (await call(malin, 'POST', '/questions/curated', { question: 'Hur får jag ut min lön?', answer })).status,
+  ).toBe(201);
+  // the next asker gets the security function's answer, and the line has gone from the list
+  expect(textOf(await ask(johanna, 'Hur får jag ut min lön?'))).toContain(
+    'Lönen betalas ut den 25:e varje månad.',
+  );
+  expect((await list()).map((g) => g.text)).not.toContain('hur får jag ut min lön');
+});

@@ -361,6 +361,37 @@ test('the chief answers an escalated question in the tab, and the employee reads
   await mine.context().close();
 });
 
+test('the chief reads what the bot could not answer and writes an answer that the next asker gets', async () => {
+  const { channel } = rig.running;
+  const johanna = person('Johanna Persson');
+  const ask = async (text: string) => {
+    const mark = channel.mark();
+    await channel.say(johanna, text);
+    const conversation = channel.conversationFor(johanna).id;
+    return channel.waitFor((a) => a.conversation?.id === conversation, { since: mark });
+  };
+  await ask('Hur får jag ut min lön?');
+  const page = await rig.open('Malin Forsberg', 'questions');
+  await settled(page);
+  const gaps = page.getByRole('table', { name: 'Det Värn inte kunde svara på' });
+  const row = gaps.getByRole('row', { name: /Hur får jag ut min lön\?/ });
+  await row.waitFor();
+  // who asked is not shown
+  expect(await gaps.textContent()).not.toContain('Johanna');
+  await row.getByRole('button', { name: 'Skriv ett svar på: Hur får jag ut min lön?' }).click();
+  await page
+    .getByLabel('Svar från säkerhetsfunktionen')
+    .fill('Lönen betalas ut den 25:e varje månad; HR svarar på frågor om lön.');
+  expect(summary(await axeViolations(page))).toEqual([]);
+  await page.getByRole('button', { name: 'Spara svaret' }).click();
+  await page.getByText('Svaret är sparat. Nästa gång någon frågar så får de det.').waitFor();
+  await row.waitFor({ state: 'detached' });
+  await page.context().close();
+  expect(JSON.stringify((await ask('Hur får jag ut min lön?')).attachments)).toContain(
+    'Lönen betalas ut den 25:e',
+  );
+});
+
 test("the chief's preview of a campaign is the card its recipient got; the figures per unit and the CSV match", async () => {
   const page = await rig.open('Malin Forsberg', 'campaigns');
   await settled(page);

@@ -102,6 +102,23 @@ export function questionApiRoutes(service: QuestionService): ApiRoute[] {
     },
     {
       method: 'GET',
+      path: '/questions/unanswered',
+      handle: async ({ caller }) => ({ json: await service.unanswered(caller.personId) }),
+    },
+    {
+      method: 'POST',
+      path: '/questions/curated',
+      handle: async ({ caller, body }) => {
+        const input = parseApi(
+          z.object({ question: z.string().max(500), answer: z.string() }).strict(),
+          body,
+        );
+        const kept = await service.curate(caller.personId, input);
+        return { status: 201, json: { id: kept.id, question: kept.text, answer: kept.answer } };
+      },
+    },
+    {
+      method: 'GET',
       path: '/questions/:id',
       handle: async ({ caller, params }) => {
         const { id } = parseApi(z.object({ id: z.string().uuid() }), params);

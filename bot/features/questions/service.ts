@@ -19,6 +19,7 @@ import { CardCopies } from '../../platform/teams/copies';
 import { type AnswerView, answerViewOf } from '../knowledge/answer';
 import { type Channel, channelsFor } from '../knowledge/channels';
 import type { KnowledgeService } from '../knowledge/service';
+import { type Gap, gapsOf } from './gaps';
 import type { Question } from './model';
 import { questionPolicy as policy, questionAbilities, transitions } from './policy';
 import {
@@ -468,6 +469,65 @@ export class QuestionService {
       question,
       abilities: policy.abilitiesOf(actor, question, questionAbilities),
     }));
+  }
+
+  /** What the bot could not answer (gaps.ts), without what a curated answer now covers. */
+  async unanswered(actorId: string): Promise<Gap[]> {
+    policy.authorize(await this.actor(actorId), 'viewQueue', undefined);
+    const asked = (await this.deps.store.questions.find({ status: 'asked' })).map((q) => q.value);
+    const open: Gap[] = [];
+    for (const gap of gapsOf(asked, Number.POSITIVE_INFINITY)) {
+      if ((await this.deps.knowledge.searchCurated(gap.text)).length === 0) open.push(gap);
+      if (open.length === 100) break;
+    }
+    return open;
+  }
+
+  /**
+   * The security function answers a question nobody sent on: kept as a curated answer (a question record
+   * of the function's own, answered), which the next such question finds first. Nobody is messaged: the
+   * askers are not named to the function.
+   */
+  async curate(actorId: string, input: { question: string; answer: string }): Promise<Question> {
+    const { store, clock } = this.deps;
+    policy.authorize(await this.actor(actorId), 'viewQueue', undefined);
+    const text = input.question.trim();
+    const answer = input.answer.trim();
+    if (text === '') throw badInput('error.questionRequired');
+    if (answer === '') throw badInput('error.answerRequired');
+    if (answer.length > MAX_ANSWER_CHARS) throw badInput('error.answerTooLong', { max: MAX_ANSWER_CHARS });
+    const person = await this.deps.directory.person(actorId);
+    const now = clock().toISOString();
+    const kept: Question = {
+      id: randomUUID(),
+      askedBy: actorId,
+      askedByName: person?.name ?? actorId,
+      locale: person?.locale ?? 'sv-SE',
+      text: text.slice(0, 500),
+      askedAt: now,
+      status: 'answered',
+      shown: [],
+      answer,
+      answeredBy: actorId,
+      answeredByName: person?.name ?? actorId,
+      answeredAt: now,
+      curated: true,
+    };
+    await store.transaction(async (tx) => {
+      await tx.questions.insert(kept);
+      await tx.auditEvents.append(
+        auditEvent({
+          at: now,
+          actorId,
+          recordType: 'question',
+          recordId: kept.id,
+          action: 'curate',
+          toState: 'answered',
+        }),
+      );
+    });
+    await this.deps.knowledge.loadCurated();
+    return kept;
   }
 
   private async refreshIds(members: string[]): Promise<string[]> {

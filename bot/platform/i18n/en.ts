@@ -77,6 +77,7 @@ export const en: Record<keyof typeof sv, string> = {
   'error.forbidden': 'You are not allowed to do this.',
   'error.notFound': 'What you are looking for does not exist (any more).',
   'error.badInput': 'I could not read what you sent. Please try again.',
+  'error.questionRequired': 'Write the question the answer is for.',
   'error.answerRequired': 'Write an answer before sending.',
   'error.answerTooLong': 'The answer is too long (at most {max} characters).',
   'error.questionTooLong': 'The question is too long. Please shorten it to at most {max} characters.',

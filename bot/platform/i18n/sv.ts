@@ -76,6 +76,7 @@ export const sv = {
   'error.forbidden': 'Du har inte behörighet att göra detta.',
   'error.notFound': 'Det du letar efter finns inte (längre).',
   'error.badInput': 'Det gick inte att tolka det du skickade. Försök igen.',
+  'error.questionRequired': 'Skriv frågan som svaret gäller.',
   'error.answerRequired': 'Skriv ett svar innan du skickar.',
   'error.answerTooLong': 'Svaret är för långt (högst {max} tecken).',
   'error.questionTooLong': 'Frågan är för lång. Skriv den kortare, högst {max} tecken.',
