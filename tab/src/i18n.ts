@@ -174,6 +174,28 @@ const sv = {
   'campaigns.audience': 'Mottagare',
   'campaigns.audienceManagers': 'Alla chefer',
   'campaigns.audienceEveryone': 'Alla medarbetare',
+  'campaigns.audienceUnits': 'Valda enheter',
+  'campaigns.units': 'Enheter',
+  'campaigns.includeSubUnits': 'Med underliggande enheter',
+  'campaigns.when': 'När kampanjen skickas',
+  'campaigns.sendDay': 'Dag (åååå-mm-dd)',
+  'campaigns.sendDayHint': 'Tom: när du trycker Skicka.',
+  'campaigns.sendTime': 'Klockslag (tt:mm, svensk tid)',
+  'campaigns.addQuiz': 'Lägg till ett quiz',
+  'campaigns.quiz': 'Quiz',
+  'campaigns.quizQuestion': 'Fråga {n}',
+  'campaigns.quizText': 'Frågetext {n}',
+  'campaigns.quizOption': 'Fråga {n}, alternativ {k}',
+  'campaigns.quizCorrect': 'Rätt svar på fråga {n}',
+  'campaigns.quizOptionShort': 'Alternativ {k}',
+  'campaigns.quizAdd': 'Lägg till en fråga',
+  'campaigns.passMark': 'Antal rätt för godkänt',
+  'campaigns.scheduled': '{title} skickas {when} till {count} mottagare.',
+  'campaigns.overTime': 'Över tid',
+  'campaigns.overTimeChart': 'Antal som fått, tagit del av och svarat på quizet, dag för dag',
+  'col.day': 'Dag',
+  'col.delivered': 'Har fått',
+  'col.quizAnswered': 'Har svarat på quizet',
   'campaigns.showPreview': 'Spara utkast och förhandsgranska',
   'campaigns.send': 'Skicka',
   'campaigns.sent': '{title} är skickad till {count} mottagare.',
@@ -419,6 +441,28 @@ const en: Record<Key, string> = {
   'campaigns.audience': 'Recipients',
   'campaigns.audienceManagers': 'All managers',
   'campaigns.audienceEveryone': 'Everyone',
+  'campaigns.audienceUnits': 'Chosen units',
+  'campaigns.units': 'Units',
+  'campaigns.includeSubUnits': 'Including the units below them',
+  'campaigns.when': 'When the campaign goes',
+  'campaigns.sendDay': 'Day (yyyy-mm-dd)',
+  'campaigns.sendDayHint': 'Empty: when you press Send.',
+  'campaigns.sendTime': 'Time (hh:mm, Swedish time)',
+  'campaigns.addQuiz': 'Add a quiz',
+  'campaigns.quiz': 'Quiz',
+  'campaigns.quizQuestion': 'Question {n}',
+  'campaigns.quizText': 'Question text {n}',
+  'campaigns.quizOption': 'Question {n}, option {k}',
+  'campaigns.quizCorrect': 'Right answer to question {n}',
+  'campaigns.quizOptionShort': 'Option {k}',
+  'campaigns.quizAdd': 'Add a question',
+  'campaigns.passMark': 'Right answers to pass',
+  'campaigns.scheduled': '{title} goes on {when} to {count} recipients.',
+  'campaigns.overTime': 'Over time',
+  'campaigns.overTimeChart': 'How many got it, acknowledged it and answered the quiz, day by day',
+  'col.day': 'Day',
+  'col.delivered': 'Got it',
+  'col.quizAnswered': 'Answered the quiz',
   'campaigns.showPreview': 'Save the draft and preview',
   'campaigns.send': 'Send',
   'campaigns.sent': '{title} has gone to {count} recipients.',
@@ -543,4 +587,38 @@ export function formatPercent(lang: Lang, share: number): string {
 /** Today in Stockholm as yyyy-mm-dd. */
 export function stockholmToday(now = new Date()): string {
   return new Intl.DateTimeFormat('sv-SE', { timeZone: TIME_ZONE }).format(now);
+}
+
+/** The Stockholm wall-clock time of an instant, as if it were UTC (for finding the zone's offset). */
+function stockholmWall(instant: number): number {
+  const parts: Record<string, number> = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: TIME_ZONE,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  const n = (type: string) => parts[type] ?? 0;
+  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'));
+}
+
+/** "2027-01-15" at "08:00" in Stockholm as an ISO instant; undefined when either is not a real day or time. */
+export function stockholmInstant(day: string, time: string): string | undefined {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day.trim());
+  const hm = /^(\d{1,2})[:.](\d{2})$/.exec(time.trim());
+  if (!d || !hm) return undefined;
+  const [year, month, date, hour, minute] = [d[1], d[2], d[3], hm[1], hm[2]].map(Number) as number[];
+  if ((hour ?? 24) > 23 || (minute ?? 60) > 59) return undefined;
+  const wall = Date.UTC(year ?? 0, (month ?? 0) - 1, date ?? 0, hour, minute);
+  if (new Date(wall).getUTCDate() !== date || new Date(wall).getUTCMonth() !== (month ?? 0) - 1)
+    return undefined;
+  let instant = wall;
+  for (let i = 0; i < 2; i++) instant = wall - (stockholmWall(instant) - instant);
+  return new Date(instant).toISOString();
 }

@@ -355,6 +355,7 @@ style.textContent = `
   .varn-caption { text-align: start; font-weight: var(--fontWeightSemibold); padding: 0.25rem 0; }
   .varn-signin form, .varn-form { display: flex; flex-direction: column; gap: 0.5rem; max-width: 28rem; }
   .varn-row { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: end; }
+  .varn-fieldset { border: 1px solid var(--colorNeutralStroke1); border-radius: 4px; padding: 0.5rem 0.75rem; display: flex; flex-direction: column; gap: 0.5rem; }
   .varn-facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
   .varn-facts dt { font-weight: var(--fontWeightSemibold); }
   .varn-facts dd { margin: 0; }

@@ -448,6 +448,80 @@ test("the chief composes a campaign in the tab: the preview is the server's reci
   await page.context().close();
 });
 
+test('the chief composes a campaign with a quiz for one unit, to go tomorrow at 08:00: it goes to that unit only, with the quiz, and the figures show it over time', async () => {
+  const page = await rig.open('Malin Forsberg', 'campaigns');
+  await settled(page);
+  await page.getByRole('button', { name: 'Ny kampanj' }).click();
+  await page.getByLabel('Rubrik').fill('Lösenord på medicin');
+  await page.getByLabel(/^Text/).fill('Använd en lösenfras, och dela den aldrig.');
+  await page.getByLabel('Mottagare').selectOption({ label: 'Valda enheter' });
+  await page.getByLabel('Medicinkliniken, Norrvikens sjukhus').check();
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  await page.getByLabel('Dag (åååå-mm-dd)').fill(tomorrow);
+  await page.getByLabel('Klockslag (tt:mm, svensk tid)').fill('08:00');
+  await page.getByLabel('Lägg till ett quiz').check();
+  const questions = [
+    ['Hur långt ska en lösenfras vara?', ['Minst 4 tecken', 'Minst 16 tecken'], 1],
+    ['Får du dela ditt lösenord med en kollega?', ['Ja, med chefens tillstånd', 'Nej, aldrig'], 1],
+  ] as const;
+  for (const [i, [text, options, right]] of questions.entries()) {
+    await page.getByLabel(`Frågetext ${i + 1}`).fill(text);
+    for (const [k, option] of options.entries())
+      await page.getByLabel(`Fråga ${i + 1}, alternativ ${k + 1}`).fill(option);
+    await page
+      .getByRole('radiogroup', { name: `Rätt svar på fråga ${i + 1}` })
+      .getByLabel(`Alternativ ${right + 1}`)
+      .check();
+  }
+  expect(summary(await axeViolations(page))).toEqual([]);
+  await page.getByRole('button', { name: 'Spara utkast och förhandsgranska' }).click();
+  const preview = page.getByRole('region', { name: 'Kortet som mottagarna får' });
+  await preview.locator('.ac-adaptiveCard').waitFor();
+  expect(await preview.textContent()).toContain('Får du dela ditt lösenord med en kollega?');
+  await page.getByRole('button', { name: 'Skicka', exact: true }).click();
+  await page.getByText(/^Lösenord på medicin skickas \d+ \S+ \d{4} 08:00 till 3 mottagare\.$/).waitFor();
+  await page.context().close();
+
+  // the scheduler holds it until then (08:00 in Stockholm); run its job now instead of waiting a day
+  const { app, channel } = rig.running;
+  const id =
+    (await app.store.campaigns.list()).find((c) => c.value.title === 'Lösenord på medicin')?.value.id ?? '';
+  const job = await app.store.jobs.get(`campaign:${id}:send`);
+  expect(
+    new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Stockholm',
+      dateStyle: 'short',
+      timeStyle: 'short',
+    }).format(new Date(job?.value.dueAt ?? 0)),
+  ).toBe(`${tomorrow} 08:00`);
+  expect(await app.scheduler.runNow(`campaign:${id}:send`)).toBe(true);
+  await app.sender.idle();
+  const got = (name: string) =>
+    channel
+      .activities(channel.conversationFor(person(name)).id)
+      .filter((a) => JSON.stringify(a.attachments ?? []).includes('Lösenord på medicin'));
+  expect(got('Priya Raman')).toHaveLength(1);
+  expect(JSON.stringify(got('Mikael Strand')[0]?.attachments)).toContain('Hur långt ska en lösenfras vara?');
+  expect(got('Johanna Persson')).toHaveLength(0);
+
+  const figures = await rig.open('Malin Forsberg', 'campaigns');
+  await settled(figures);
+  await figures.getByRole('button', { name: 'Lösenord på medicin' }).click();
+  const overTime = figures.getByRole('table', { name: 'Över tid' });
+  await overTime.getByRole('row').nth(1).waitFor();
+  expect(await overTime.getByRole('columnheader').allTextContents()).toEqual([
+    'Dag',
+    'Har fått',
+    'Har tagit del',
+    'Har svarat på quizet',
+  ]);
+  await figures
+    .getByRole('img', { name: 'Antal som fått, tagit del av och svarat på quizet, dag för dag' })
+    .waitFor();
+  expect(summary(await axeViolations(figures))).toEqual([]);
+  await figures.context().close();
+});
+
 /** The value with its file links' expiry and signature taken out: each response signs them afresh. */
 function unsigned(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value).replace(/exp=\d+&|&sig=[\w-]+/g, ''));

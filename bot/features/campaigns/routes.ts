@@ -371,6 +371,17 @@ export function campaignApi(service: CampaignService): ApiRoute[] {
     },
     {
       method: 'GET',
+      path: '/campaigns/choices',
+      handle: async ({ caller }) => {
+        campaignPolicy.authorize(await service.actor(caller.personId), 'compose', undefined);
+        const { units, groups } = await service.choices();
+        return {
+          json: { units: units.map((u) => ({ id: u.id, name: u.name, parentId: u.parentId })), groups },
+        };
+      },
+    },
+    {
+      method: 'GET',
       path: '/campaigns/:id',
       handle: async (request) => {
         const { campaign, problems, recipients } = await service.inspect(

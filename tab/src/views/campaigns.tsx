@@ -3,14 +3,16 @@
  * JSON, rendered by the Adaptive Cards renderer, loaded lazily), its figures per unit as a chart with
  * the same numbers in a table beside it, the CSV, duplicate and cancel.
  */
-import { Button, Checkbox, Field, Input, Select, Textarea } from '@fluentui/react-components';
+import { Button, Checkbox, Field, Input, Textarea } from '@fluentui/react-components';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { Api } from '../api';
 import { formatDate, formatPercent, statusText } from '../i18n';
 import { allows, DataTable, Loading, Notice, Problem, Section, Show, useLoad, type ViewProps } from '../ui';
+import { ComposeExtras, contentOf, type Extras, noExtras } from './compose';
 import type { CampaignRow } from './types';
 
 const BarChart = lazy(() => import('./chart'));
+const LineChart = lazy(() => import('./chart').then((m) => ({ default: m.LineChart })));
 
 interface Tally {
   targeted: number;
@@ -22,7 +24,11 @@ interface Tally {
 
 interface Figures {
   campaign: CampaignRow;
-  figures: { total: Tally; units: (Tally & { unitId: string; unitName: string })[] };
+  figures: {
+    total: Tally;
+    units: (Tally & { unitId: string; unitName: string })[];
+    overTime: { day: string; delivered: number; acknowledged: number; quizAnswered: number }[];
+  };
   at: string;
 }
 
@@ -46,7 +52,7 @@ export default function Campaigns({ api, t, lang }: ViewProps) {
       {status && <Notice intent="success">{status}</Notice>}
       {problem && <Problem t={t} message={problem} />}
       <Compose
-        {...{ api, t }}
+        {...{ api, t, lang }}
         onSent={(message) => {
           setStatus(message);
           reload();
@@ -150,12 +156,17 @@ function Campaign({
  * A new campaign: its content and audience; the preview is the server's own recipient card for the saved
  * draft (so it is the card recipients get), sent from here once the server finds nothing wrong.
  */
-function Compose({ api, t, onSent }: Pick<ViewProps, 'api' | 't'> & { onSent: (message: string) => void }) {
+function Compose({
+  api,
+  t,
+  lang,
+  onSent,
+}: Pick<ViewProps, 'api' | 't' | 'lang'> & { onSent: (message: string) => void }) {
   const [open, setOpen] = useState(false);
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
   const [acknowledge, setAcknowledge] = useState(true);
-  const [audience, setAudience] = useState<'everyone' | 'managers'>('managers');
+  const [extras, setExtras] = useState<Extras>(noExtras);
   const [draft, setDraft] = useState<string | undefined>();
   const [card, setCard] = useState<object | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
@@ -169,8 +180,8 @@ function Compose({ api, t, onSent }: Pick<ViewProps, 'api' | 't'> & { onSent: (m
     title,
     text,
     requiresAcknowledgement: acknowledge,
-    audience: { kind: audience },
     reminderAt: [],
+    ...contentOf(extras),
   };
   const attempt = async (work: () => Promise<void>) => {
     setProblem(undefined);
@@ -210,15 +221,7 @@ function Compose({ api, t, onSent }: Pick<ViewProps, 'api' | 't'> & { onSent: (m
           onChange={(_e, d) => setAcknowledge(d.checked === true)}
           label={t('campaigns.acknowledge')}
         />
-        <Field label={t('campaigns.audience')}>
-          <Select
-            value={audience}
-            onChange={(_e, d) => setAudience(d.value === 'everyone' ? 'everyone' : 'managers')}
-          >
-            <option value="managers">{t('campaigns.audienceManagers')}</option>
-            <option value="everyone">{t('campaigns.audienceEveryone')}</option>
-          </Select>
-        </Field>
+        <ComposeExtras {...{ api, t }} extras={extras} onChange={setExtras} />
         {problem && <Problem t={t} message={problem} />}
         <div className="varn-row">
           <Button type="submit">{t('campaigns.showPreview')}</Button>
@@ -232,7 +235,16 @@ function Compose({ api, t, onSent }: Pick<ViewProps, 'api' | 't'> & { onSent: (m
                 setOpen(false);
                 setDraft(undefined);
                 setCard(undefined);
-                onSent(t('campaigns.sent', { title, count: sent.recipients }));
+                setExtras(noExtras());
+                onSent(
+                  content.sendAt
+                    ? t('campaigns.scheduled', {
+                        title,
+                        count: sent.recipients,
+                        when: formatDate(lang, content.sendAt),
+                      })
+                    : t('campaigns.sent', { title, count: sent.recipients }),
+                );
               })
             }
           >
@@ -352,6 +364,42 @@ function CampaignFigures({ api, t, lang, id }: Pick<ViewProps, 't' | 'lang'> & {
                   share: u.targeted ? u.acknowledged / u.targeted : 0,
                   text: share(u.acknowledged, u.targeted),
                 }))}
+              />
+            </Suspense>
+          </div>
+          <h4>{t('campaigns.overTime')}</h4>
+          <div className="varn-figures">
+            <DataTable
+              caption={t('campaigns.overTime')}
+              rows={figures.overTime}
+              rowKey={(p) => p.day}
+              empty={t('common.none')}
+              columns={[
+                { key: 'day', title: t('col.day'), cell: (p) => p.day },
+                { key: 'delivered', title: t('col.delivered'), cell: (p) => p.delivered },
+                { key: 'ack', title: t('col.acknowledged'), cell: (p) => p.acknowledged },
+                ...(campaign.quiz
+                  ? [
+                      {
+                        key: 'quiz',
+                        title: t('col.quizAnswered'),
+                        cell: (p: { quizAnswered: number }) => p.quizAnswered,
+                      },
+                    ]
+                  : []),
+              ]}
+            />
+            <Suspense fallback={<Loading t={t} />}>
+              <LineChart
+                title={t('campaigns.overTimeChart')}
+                days={figures.overTime.map((p) => p.day)}
+                series={[
+                  { label: t('col.delivered'), values: figures.overTime.map((p) => p.delivered) },
+                  { label: t('col.acknowledged'), values: figures.overTime.map((p) => p.acknowledged) },
+                  ...(campaign.quiz
+                    ? [{ label: t('col.quizAnswered'), values: figures.overTime.map((p) => p.quizAnswered) }]
+                    : []),
+                ]}
               />
             </Suspense>
           </div>

@@ -64,6 +64,7 @@ export interface CampaignRow extends WithAbilities {
   status: string;
   dispatchedAt?: string;
   closeAt?: string;
+  quiz?: { questions: unknown[] };
 }
 
 export interface DocumentRow extends WithAbilities {
