@@ -16,6 +16,7 @@ import { AuthenticationConstants, type BotFrameworkAuthentication } from 'botfra
 import type restify from 'restify';
 import { collections } from './collections';
 import type { Config, GraphDirectoryConfig } from './config';
+import { documentPage } from './features/knowledge/page';
 import { DeliveryService, type SenderOptions } from './platform/delivery/service';
 import { LocalDocumentStore } from './platform/documents/local';
 import type { DocumentStore } from './platform/documents/port';
@@ -316,6 +317,7 @@ export function pickServer(config: Config, parts: ServerParts): restify.Server {
       ? { mode: 'tenant', clientId: config.tab.clientId, scope: `${config.tab.appIdUri}/access_as_user` }
       : { mode: 'embedded' },
     documentsDir: config.knowledgeDir,
+    documentPage,
     files: parts.files,
     signLinks: linkSigning(links, config.publicUrl),
     fileAccess: {

@@ -258,6 +258,15 @@ describe('files need a right to read them', () => {
       expect(opened.status).toBe(200);
       expect(opened.text).toContain('Säkerhetspolicy');
       expect((await raw(running.port, { method: 'GET', path: new URL(link).pathname })).status).toBe(403);
+      // it opens at the quoted section: a readable page (not Markdown) with the section's anchor, and no script
+      const anchor = new URL(link).hash.slice(1);
+      expect(anchor).toMatch(/^avsnitt-[a-z0-9-]+$/);
+      expect(opened.headers['content-type']).toContain('text/html');
+      expect(opened.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(opened.text).toContain(`<section id="${anchor}">`);
+      expect(opened.text).toMatch(/<html lang="sv">/);
+      expect(opened.text.match(/<h1>/g)).toHaveLength(1);
+      expect(opened.text).not.toMatch(/<script|^#+ /m);
     }
   });
 });

@@ -392,6 +392,27 @@ test('the chief reads what the bot could not answer and writes an answer that th
   );
 });
 
+test("an answer card's 'Öppna dokumentet' opens a readable page at the quoted section, with no axe violations", async () => {
+  const { channel } = rig.running;
+  const johanna = person('Johanna Persson');
+  const mark = channel.mark();
+  await channel.say(johanna, 'Får jag klistra in patientuppgifter i ChatGPT?');
+  const conversation = channel.conversationFor(johanna).id;
+  const reply = await channel.waitFor((a) => a.conversation?.id === conversation, { since: mark });
+  const link = JSON.stringify(reply.attachments).match(/http:\/\/[^"\s)]+\/documents\/[^"\s)]+/)?.[0] ?? '';
+  const url = new URL(link);
+  const context = await rig.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${rig.base}${url.pathname}${url.search}${url.hash}`);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  // the quoted section is the target, and it is where the reader lands
+  const target = page.locator('section:target');
+  expect(await target.count()).toBe(1);
+  expect(await target.textContent()).toContain('AI-tjänster');
+  expect(summary(await axeViolations(page))).toEqual([]);
+  await context.close();
+});
+
 test("the chief's preview of a campaign is the card its recipient got; the figures per unit and the CSV match", async () => {
   const page = await rig.open('Malin Forsberg', 'campaigns');
   await settled(page);

@@ -1,4 +1,5 @@
 /** What an answer looks like outside the index: for the JSON interface and for cards. */
+import { sectionLink } from './page';
 import type { SearchResult } from './searchIndex';
 
 export interface AnswerView {
@@ -16,7 +17,8 @@ export const answerViewOf = (a: SearchResult['answers'][number]): AnswerView => 
   title: a.document.title,
   section: a.passage.section,
   text: a.passage.text,
-  link: a.document.link,
+  // "Öppna dokumentet" opens the document at the quoted section
+  link: sectionLink(a.document.link, a.passage.section),
   score: a.score,
 });
 

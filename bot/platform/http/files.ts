@@ -119,8 +119,16 @@ const notFound = (res: restify.Response) => {
   res.end();
 };
 
-/** Governing documents under `dir` at /documents/…, never outside it. */
-export function serveDocuments(server: restify.Server, dir: string, access: FileAccess): void {
+/**
+ * Governing documents under `dir` at /documents/…, never outside it. A document the `page` function can
+ * render (its text) is served as a readable page with no script; any other file as it is.
+ */
+export function serveDocuments(
+  server: restify.Server,
+  dir: string,
+  access: FileAccess,
+  page?: (fileName: string, text: string) => string | undefined,
+): void {
   const root = path.resolve(dir);
   server.get('/documents/*', async (req, res) => {
     let relative = '';
@@ -135,7 +143,16 @@ export function serveDocuments(server: restify.Server, dir: string, access: File
     const who = await reader(req, res, access, 'document');
     if (!who) return;
     await record(access, 'document', path.relative(root, file), who);
-    sendBytes(res, path.basename(file), contentTypeOf(file), fs.readFileSync(file), true);
+    const bytes = fs.readFileSync(file);
+    const html = page?.(path.basename(file), bytes.toString('utf8'));
+    if (html === undefined) return sendBytes(res, path.basename(file), contentTypeOf(file), bytes, true);
+    // a page of text and inline style only: nothing on it may run, load or frame it
+    res.setHeader(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    res.setHeader('referrer-policy', 'no-referrer');
+    sendBytes(res, `${path.basename(file)}.html`, 'text/html; charset=utf-8', Buffer.from(html), true);
   });
 }
 

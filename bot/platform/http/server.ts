@@ -33,6 +33,8 @@ export interface ServerDeps {
   tabConfig?: TabConfig;
   /** Governing documents served at /documents/{file} (the embedded default's document store), with `fileAccess`. */
   documentsDir?: string;
+  /** The readable page of a governing document's text (knowledge/page.ts), or undefined to serve the file. */
+  documentPage?: (fileName: string, text: string) => string | undefined;
   /** The document store's files at /files/{id}/{name} (the embedded default's local folder), with `fileAccess`. */
   files?: Pick<DocumentStore, 'get'>;
   /** Who may download documents and files (a token or a signed link); without it none are served. */
@@ -113,7 +115,8 @@ export function createServer(deps: ServerDeps): restify.Server {
     res.redirect(301, '/tab/', () => undefined);
   });
   serveFolder(server, '/tab', deps.tabDir, 'index.html', TAB_SECURITY_HEADERS);
-  if (deps.fileAccess && deps.documentsDir) serveDocuments(server, deps.documentsDir, deps.fileAccess);
+  if (deps.fileAccess && deps.documentsDir)
+    serveDocuments(server, deps.documentsDir, deps.fileAccess, deps.documentPage);
   if (deps.fileAccess && deps.files) serveStoredFiles(server, deps.files, deps.fileAccess);
   server.get('/', async (_req, res) => {
     res.redirect(302, '/tab/', () => undefined);
