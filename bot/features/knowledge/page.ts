@@ -26,7 +26,7 @@ export const sectionLink = (link: string, section: string): string => {
   return anchor && !link.includes('#') ? `${link}#${anchor}` : link;
 };
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
@@ -34,7 +34,7 @@ const escape = (text: string) =>
 
 /** **bold**, *italic* and [text](url) as the documents write them; everything else as text. */
 function inline(text: string): string {
-  return escape(text)
+  return escapeHtml(text)
     .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
     .replace(/(^|[^*])\*(?!\s)(.+?)\*/g, '$1<em>$2</em>')
     .replace(/\[([^\]]+)\]\((https:\/\/[^\s)]+)\)/g, '<a href="$2">$1</a>');
@@ -104,13 +104,13 @@ function renderPage(title: string, metadata: DocumentMetadata, blocks: Block[]):
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <main>
-<h1>${escape(title)}</h1>
-${facts.length ? `<p class="meta">${facts.map((f) => escape(String(f))).join(' · ')}</p>` : ''}
+<h1>${escapeHtml(title)}</h1>
+${facts.length ? `<p class="meta">${facts.map((f) => escapeHtml(String(f))).join(' · ')}</p>` : ''}
 ${out.join('\n')}
 </main>
 </body>
