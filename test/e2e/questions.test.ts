@@ -26,6 +26,8 @@ const cardOf = (activity: ChannelActivity) =>
     | Record<string, unknown>
     | undefined;
 const textOf = (card: unknown) => JSON.stringify(card);
+/** The card an invoke response carries (Universal Actions: `{ statusCode, type, value }`). */
+const cardIn = (body: unknown) => (body as { value?: unknown }).value;
 const actionsOf = (card: unknown) =>
   (card as { actions?: { verb?: string; data?: Record<string, unknown> }[] }).actions ?? [];
 
@@ -90,6 +92,47 @@ test('when the employee presses 👍, then the feedback is recorded and the card
   expect(textOf(response.body)).toContain('Tack för ditt svar');
   const stored = await running.app.store.feedback.find({ personId: johanna.aadObjectId });
   expect(stored.map((f) => f.value.helpful)).toContain(true);
+  // the card keeps its quotes and its links to the documents; the feedback buttons have gone
+  const before = cardOf(reply);
+  // each link is signed afresh: compared by the document and the section it opens at
+  const links = (card: unknown) =>
+    [...textOf(card).matchAll(/\/documents\/([^"?#\s]+)[^"#\s]*(#avsnitt-[a-z0-9-]+)/g)].map(
+      (m) => m[1] + m[2],
+    );
+  expect(links(response.body).length).toBeGreaterThan(0);
+  expect(links(response.body)).toEqual(links(before));
+  const quotes = (card: unknown) =>
+    textOf(card)
+      .match(/"text":"[^"]{40,}"/g)
+      ?.filter((q) => !q.includes('Tack')) ?? [];
+  expect(quotes(response.body)).toEqual(quotes(before));
+  expect(actionsOf(cardIn(response.body)).map((a) => a.verb)).not.toContain('knowledge.feedback');
+});
+
+test('when the employee presses 👎, then the card keeps its quotes and offers the security function first', async () => {
+  const reply = await ask(johanna, 'Hur ofta följs säkerhetsarbetet upp?');
+  const no = actionsOf(cardOf(reply)).find(
+    (a) => a.verb === 'knowledge.feedback' && a.data?.helpful === false,
+  );
+  expect(no).toBeDefined();
+  const response = await running.channel.execute(johanna, 'knowledge.feedback', no?.data, {
+    replyToId: reply.id,
+  });
+  expect(textOf(response.body)).toContain('Vill du att säkerhetsfunktionen svarar i stället?');
+  expect(actionsOf(cardIn(response.body)).map((a) => a.verb)[0]).toBe('questions.escalate');
+  expect(textOf(response.body)).toMatch(/\/documents\/[^"\s]+#avsnitt-/);
+  // sending it on from there reaches the security function's queue
+  const escalated = await running.channel.execute(
+    johanna,
+    'questions.escalate',
+    actionsOf(cardIn(response.body))[0]?.data,
+    {
+      replyToId: reply.id,
+    },
+  );
+  expect(textOf(escalated.body)).toContain('Din fråga är sparad hos säkerhetsfunktionen');
+  const question = await running.app.store.questions.get(String(no?.data?.questionId));
+  expect(question?.value.status).toBe('escalated');
 });
 
 test('escalation: the security function gets the question, a non-member is refused, a member answers, the employee receives it', async () => {

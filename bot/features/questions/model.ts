@@ -10,6 +10,8 @@ export interface ShownAnswer {
   documentTitle: string;
   section: string;
   text: string;
+  /** Where "Öppna dokumentet" led (at the section); kept so the card keeps its links after feedback. */
+  link?: string;
 }
 
 export interface Question {
@@ -24,6 +26,8 @@ export interface Question {
   shown: ShownAnswer[];
   /** How sure the bot was: answer, uncertain (the quotes may help), none (nothing relevant). */
   confidence?: 'answer' | 'uncertain' | 'none';
+  /** The security function's kept answers the card showed first (so the card keeps them after feedback). */
+  curatedShown?: string[];
   /** The AI phrasing shown above the quotes (only with Azure OpenAI configured). */
   summary?: string;
   escalatedAt?: string;

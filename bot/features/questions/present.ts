@@ -30,6 +30,8 @@ export interface AnswerCardInput {
   /** A status line (feedback thanks, escalation sent). */
   status?: string;
   feedbackGiven: boolean;
+  /** The asker said the answer did not help (👎): the security function is offered first. */
+  unhelpful?: boolean;
 }
 
 export function answerCard(lang: Lang, actor: Actor, input: AnswerCardInput): object {
@@ -89,8 +91,8 @@ export function answerCard(lang: Lang, actor: Actor, input: AnswerCardInput): ob
     yesLabel: t('answer.yes'),
     noLabel: t('answer.no'),
     // when nothing answers clearly, asking the security function is the first thing offered
-    escalateFirst: canEscalate && confidence !== 'answer',
-    escalateLast: canEscalate && confidence === 'answer',
+    escalateFirst: canEscalate && (confidence !== 'answer' || input.unhelpful === true),
+    escalateLast: canEscalate && confidence === 'answer' && input.unhelpful !== true,
     escalateLabel: t('answer.escalate'),
     questionId: question.id,
   });

@@ -168,7 +168,8 @@ export class QuestionService {
       text,
       askedAt: clock().toISOString(),
       status: 'asked',
-      shown: answers.map((a) => ({ documentTitle: a.title, section: a.section, text: a.text })),
+      shown: answers.map((a) => ({ documentTitle: a.title, section: a.section, text: a.text, link: a.link })),
+      ...(curated.length > 0 ? { curatedShown: curated.map((c) => c.answer) } : {}),
       confidence: result.confidence,
       ...(summary ? { summary } : {}),
       curated: false,
@@ -241,7 +242,7 @@ export class QuestionService {
     actor: Actor,
     lang: 'sv' | 'en',
     question: Question,
-    extra: { status?: string; feedbackGiven: boolean },
+    extra: { status?: string; feedbackGiven: boolean; unhelpful?: boolean },
   ): object {
     return answerCard(lang, actor, {
       question,
@@ -250,10 +251,10 @@ export class QuestionService {
         title: s.documentTitle,
         section: s.section,
         text: s.text,
-        link: '',
+        link: s.link ?? '',
         score: 0,
       })),
-      curated: [],
+      curated: (question.curatedShown ?? []).map((text) => ({ text })),
       summary: question.summary,
       confidence: question.confidence,
       organisation: this.deps.directory.organisation.name,
@@ -271,9 +272,11 @@ export class QuestionService {
     const existing = await store.feedback.get(id);
     if (existing) await store.feedback.update(record, existing.version);
     else await store.feedback.insert(record);
+    // the card keeps its quotes and links; after 👎, asking the security function comes first
     return this.answerViewFor(actor, lang, question, {
-      status: t(lang, 'answer.feedbackThanks'),
+      status: t(lang, helpful ? 'answer.feedbackThanks' : 'answer.feedbackSorry'),
       feedbackGiven: true,
+      unhelpful: !helpful,
     });
   }
 

@@ -25,6 +25,7 @@ export const en: Record<keyof typeof sv, string> = {
   'answer.no': '👎 No',
   'answer.escalate': 'Ask the security function',
   'answer.summary': 'Summary (written by AI from the quotes below – check against the source):',
+  'answer.feedbackSorry': 'Thank you for telling us. Would you like the security function to answer instead?',
   'answer.feedbackThanks': 'Thank you for your feedback! It helps us improve the answers.',
   'answer.curated': 'Answer from the security function',
   'abstain.title': "I can't find an answer to that in the governing documents.",

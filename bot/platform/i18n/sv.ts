@@ -23,6 +23,7 @@ export const sv = {
   'answer.no': '👎 Nej',
   'answer.escalate': 'Fråga säkerhetsfunktionen',
   'answer.summary': 'Sammanfattning (formulerad av AI utifrån citaten nedan – kontrollera mot källan):',
+  'answer.feedbackSorry': 'Tack för att du säger till. Vill du att säkerhetsfunktionen svarar i stället?',
   'answer.feedbackThanks': 'Tack för ditt svar! Det hjälper oss att förbättra svaren.',
   'answer.curated': 'Svar från säkerhetsfunktionen',
   'abstain.title': 'Det hittar jag inget svar på i de styrande dokumenten.',
