@@ -97,7 +97,7 @@ test('when the employee presses 👍, then the feedback is recorded and the card
   // each link is signed afresh: compared by the document and the section it opens at
   const links = (card: unknown) =>
     [...textOf(card).matchAll(/\/documents\/([^"?#\s]+)[^"#\s]*(#avsnitt-[a-z0-9-]+)/g)].map(
-      (m) => m[1] + m[2],
+      (m) => `${m[1]}${m[2]}`,
     );
   expect(links(response.body).length).toBeGreaterThan(0);
   expect(links(response.body)).toEqual(links(before));
