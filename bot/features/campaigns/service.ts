@@ -329,22 +329,26 @@ export class CampaignService {
         await tx.auditEvents.append(
           event(actorId, 'campaign', campaignId, 'send', now, { from: 'draft', to: transitions.send.to }),
         );
+        // the dispatch job commits with the change that causes it (an outbox)
+        await this.scheduleDispatch(next, tx);
       });
     } catch (error) {
       if (error instanceof VersionConflict) throw conflict('campaign.error.notDraft');
       throw error;
     }
-    await this.scheduleDispatch(next);
     return { campaign: next, problems: [], recipients };
   }
 
-  private scheduleDispatch(campaign: Campaign): Promise<void> {
-    return this.deps.scheduler.schedule({
-      id: jobId.send(campaign.id),
-      kind: jobKinds.send,
-      dueAt: campaign.sendAt ?? campaign.updatedAt,
-      payload: { campaignId: campaign.id },
-    });
+  private scheduleDispatch(campaign: Campaign, tx?: Store): Promise<void> {
+    return this.deps.scheduler.schedule(
+      {
+        id: jobId.send(campaign.id),
+        kind: jobKinds.send,
+        dueAt: campaign.sendAt ?? campaign.updatedAt,
+        payload: { campaignId: campaign.id },
+      },
+      tx ? { tx } : {},
+    );
   }
 
   /** After a restart: a campaign that was sent but whose dispatch job may not have been stored gets it (idempotent). */
