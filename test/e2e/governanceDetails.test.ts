@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FileSystemSource } from '../../bot/features/knowledge/source';
-import { person, type Running, root, startApp, testClock } from '../support/app';
+import { devApi, errorOf, person, type Running, root, startApp, testClock } from '../support/app';
 
 const malin = person('Malin Forsberg'); // security chief
 const lena = person('Lena Bergqvist'); // unit manager
@@ -38,28 +38,13 @@ fs.writeFileSync(
 
 const clock = testClock('2026-12-05T09:00:00.000Z');
 let running: Running;
-let base: string;
 beforeAll(async () => {
   running = await startApp({ VARN_CONTENT_DIR: contentDir }, { clock });
-  base = `http://127.0.0.1:${running.port}/api`;
   for (const member of [malin, lena]) await running.channel.installBot(member);
 }, 120_000);
 afterAll(async () => running?.close());
 
-async function call(who: typeof malin, method: string, route: string, body?: unknown) {
-  // a fresh token each call: the test moves the clock past a token's life
-  const issued = await fetch(`${base}/dev/token`, {
-    method: 'POST',
-    body: JSON.stringify({ personId: who.aadObjectId }),
-  });
-  const { token } = (await issued.json()) as { token: string };
-  const response = await fetch(`${base}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+const call = (...args: Parameters<ReturnType<typeof devApi>>) => devApi(running.port)(...args);
 
 interface Row {
   documentId: string;
@@ -157,7 +142,7 @@ test('bad input gets a clear message and changes nothing; others than the securi
   for (const [who, body, status, message] of cases) {
     const refused = await call(who, 'PUT', `/governance/documents/${id}`, body);
     expect([body, refused.status]).toEqual([body, status]);
-    expect((refused.json.error as { message: string }).message).toMatch(message);
+    expect(errorOf(refused.json)).toMatch(message);
   }
   expect(
     (await call(malin, 'PUT', '/governance/documents/no-such-document', { nextReviewDate: '2027-06-01' }))

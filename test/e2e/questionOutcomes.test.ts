@@ -3,7 +3,7 @@
  * answer, uncertain (the sections that may help, asking the security function first), and none (where the
  * question belongs instead, from content/channels.json). And the sample guideline's everyday questions.
  */
-import { person, type Running, startApp } from '../support/app';
+import { devApi, person, type Running, startApp } from '../support/app';
 import { validateCard } from '../support/cards';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type ChannelActivity, type ChannelUser } from '../support/channel';
 
@@ -90,20 +90,7 @@ test.each([
 });
 
 test('what the bot could not answer: the security function sees the wordings and counts, never who asked, and answers one for the next asker', async () => {
-  const base = `http://127.0.0.1:${running.port}/api`;
-  const call = async (who: ChannelUser, method: string, route: string, body?: unknown) => {
-    const issued = await fetch(`${base}/dev/token`, {
-      method: 'POST',
-      body: JSON.stringify({ personId: who.aadObjectId }),
-    });
-    const { token } = (await issued.json()) as { token: string };
-    const response = await fetch(`${base}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, json: (await response.json()) as unknown };
-  };
+  const call = devApi(running.port);
   const malin = person('Malin Forsberg');
   // the same question again, worded without its question mark: one line, counted twice
   await ask(johanna, 'hur får jag ut min lön');

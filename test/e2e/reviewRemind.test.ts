@@ -4,7 +4,7 @@
  * blocked"; once they unblock it, the security chief's reminder brings them the card with its banner;
  * a second reminder the same day sends nothing more; anyone else's attempt is refused and sends nothing.
  */
-import { person, type Running, sample, startApp, testClock } from '../support/app';
+import { devApi, errorOf, person, type Running, sample, startApp, testClock } from '../support/app';
 
 const malin = person('Malin Forsberg'); // security chief
 const lena = person('Lena Bergqvist'); // manager of Akutmottagningen
@@ -12,28 +12,14 @@ const johanna = person('Johanna Persson'); // employee
 
 const clock = testClock('2026-12-07T08:00:00.000Z');
 let running: Running;
-let base: string;
 beforeAll(async () => {
   running = await startApp({}, { clock });
-  base = `http://127.0.0.1:${running.port}/api`;
   for (const { name } of sample.people) await running.channel.installBot(person(name));
   running.channel.block(lena);
 }, 120_000);
 afterAll(async () => running?.close());
 
-async function call(who: typeof malin, method: string, route: string, body?: unknown) {
-  const issued = await fetch(`${base}/dev/token`, {
-    method: 'POST',
-    body: JSON.stringify({ personId: who.aadObjectId }),
-  });
-  const { token } = (await issued.json()) as { token: string };
-  const response = await fetch(`${base}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+const call = (...args: Parameters<ReturnType<typeof devApi>>) => devApi(running.port)(...args);
 
 interface UnitRow {
   reviewId: string;
@@ -74,11 +60,12 @@ test("the progress says whose card did not arrive and why; the chief's reminder 
   for (const who of [lena, johanna]) {
     const refused = await call(who, 'POST', `/review/reviews/${encodeURIComponent(id)}/remind`);
     expect(refused.status).toBe(403);
-    expect((refused.json.error as { message: string }).message).toMatch(/behörighet/);
+    expect(errorOf(refused.json)).toMatch(/behörighet/);
   }
   // what the tab is told: the chief may remind, the manager (who sees her own review) may not
   const abilitiesOf = async (who: typeof malin) =>
-    (await call(who, 'GET', `/review/reviews/${encodeURIComponent(id)}`)).json.abilities as string[];
+    ((await call(who, 'GET', `/review/reviews/${encodeURIComponent(id)}`)).json as { abilities: string[] })
+      .abilities;
   expect(await abilitiesOf(malin)).toContain('remind');
   expect(await abilitiesOf(lena)).not.toContain('remind');
 
@@ -105,5 +92,5 @@ test("the progress says whose card did not arrive and why; the chief's reminder 
 test('an unknown review gets a clear 404', async () => {
   const missing = await call(malin, 'POST', '/review/reviews/no-such-review/remind');
   expect(missing.status).toBe(404);
-  expect((missing.json.error as { message: string }).message).not.toMatch(/Error|undefined/);
+  expect(errorOf(missing.json)).not.toMatch(/Error|undefined/);
 });

@@ -114,3 +114,27 @@ export async function startApp(
     },
   };
 }
+
+/**
+ * Calls the tab's API on the embedded default as `who`, with a development token fetched for each call
+ * (tests move the clock past a token's life). Answers the status and the parsed JSON.
+ */
+export function devApi(port: number) {
+  const base = `http://127.0.0.1:${port}/api`;
+  return async (who: { aadObjectId: string }, method: string, route: string, body?: unknown) => {
+    const issued = await fetch(`${base}/dev/token`, {
+      method: 'POST',
+      body: JSON.stringify({ personId: who.aadObjectId }),
+    });
+    const { token } = (await issued.json()) as { token: string };
+    const response = await fetch(`${base}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as unknown };
+  };
+}
+
+/** The message of an API error body (`{"error":{"code","message"}}`). */
+export const errorOf = (json: unknown) => (json as { error: { message: string } }).error.message;
