@@ -98,6 +98,29 @@ test('when the chat deployment judges that they answer, the card says what the d
   expect(text).toContain('Det här säger de styrande dokumenten');
 });
 
+test('retrieval by meaning: a question that shares no word with the documents finds the passage closest in meaning, as one that may help', async () => {
+  fake.onChat(() => 'NO_ANSWER');
+  // every passage was embedded once, after the load
+  await running.app.knowledge.embedded;
+  const passages = (await running.app.store.passages.list()).map((p) => p.value);
+  const target = passages.find((p) => p.text.includes('AI-tjänster'));
+  expect(target).toBeDefined();
+  const embedded = fake.requests
+    .filter((r) => r.operation === 'embeddings')
+    .flatMap((r) => (r.body as { input: string[] }).input);
+  expect(embedded).toEqual(expect.arrayContaining([target?.text]));
+
+  // words alone find nothing here; the deployment's vector for the question is the passage's own
+  const question = 'blorfa snirk tjommel vrups?';
+  const before = cardText(await ask(johanna, 'plimsa drovk henzel?'));
+  expect(before).toContain('Det hittar jag inget svar på i de styrande dokumenten');
+  fake.setEmbedding(question, fake.embed(target?.text ?? ''));
+  const text = cardText(await ask(johanna, question));
+  expect(text).toContain('Jag hittar inget tydligt svar, men de här avsnitten kan vara till hjälp');
+  expect(text).toContain('AI-tjänster');
+  fake.clearEmbeddings();
+});
+
 test('when Azure OpenAI fails, the answer still comes from the offline ranking, without a phrasing', async () => {
   fake.onChat(() => 'Detta ska inte synas.');
   fake.failNext(10, 500);

@@ -85,6 +85,23 @@ test('passage embeddings are cached: asking again embeds only the question', asy
   expect(reranker.cached).toBe(2);
 });
 
+test('retrieval by meaning: every passage is embedded once, in batches; the nearest are found without a shared word', async () => {
+  const reranker = new EmbeddingReranker(new AzureOpenAiClient(settings), deployments.embeddings);
+  const passages = Array.from({ length: 40 }, (_, i) => ({
+    id: `p${i}`,
+    text: `Avsnitt ${i} om ämne nummer ${i}.`,
+  }));
+  await reranker.index(passages);
+  expect(fake.requests.map((r) => (r.body as { input: string[] }).input.length)).toEqual([32, 8]);
+  // unchanged texts are not embedded again
+  await reranker.index(passages);
+  expect(fake.requests).toHaveLength(2);
+  fake.setEmbedding('Helt andra ord', fake.embed('Avsnitt 17 om ämne nummer 17.'));
+  const near = await reranker.nearest('Helt andra ord', 3);
+  expect(near[0]).toEqual({ id: 'p17', similarity: expect.closeTo(1, 5) });
+  expect(near).toHaveLength(3);
+});
+
 test('a 429 with a short Retry-After is waited out and retried once', async () => {
   fake.failNext(1, { status: 429, retryAfterSeconds: 1, operation: 'embeddings' });
   const reranker = new EmbeddingReranker(new AzureOpenAiClient(settings), deployments.embeddings);

@@ -461,6 +461,17 @@ export class KnowledgeIndex {
     return this.passages.length;
   }
 
+  private byId: Map<string, Passage> | undefined;
+
+  /** A passage found by other means (by meaning), as a candidate with no lexical score. */
+  ranked(passageId: string): RankedPassage | undefined {
+    this.byId ??= new Map(this.passages.map((p) => [p.id, p]));
+    const passage = this.byId.get(passageId);
+    const d = passage ? this.documentIndex.get(passage.documentId) : undefined;
+    const document = d === undefined ? undefined : this.documents[d];
+    return passage && document ? { passage, document, score: 0, coverage: 0, knownCoverage: 0 } : undefined;
+  }
+
   /** A word of the documents within one or two edits of a misspelt word (krisberedsap → krisberedskap). */
   correct(word: string): string | undefined {
     return this.surface.correct(word, (candidate) => this.postings.count(stemSv(candidate)));

@@ -24,7 +24,16 @@ export interface ImportReport {
 export interface Reranker {
   /** Re-orders candidates by meaning; may fail, in which case the lexical order stands. */
   rerank(question: string, candidates: SearchResult['answers']): Promise<SearchResult['answers']>;
+  /**
+   * Retrieval by meaning over every passage: `index` embeds the passages once (after each load, in the
+   * background), `nearest` answers the passages closest in meaning to a question, best first. Both may fail.
+   */
+  index?(passages: readonly { id: string; text: string }[]): Promise<void>;
+  nearest?(question: string, k: number): Promise<{ id: string; similarity: number }[]>;
 }
+
+/** A passage found by meaning alone joins the candidates only this close to the question (cosine). */
+export const MEANING_MIN_SIMILARITY = 0.45;
 
 export interface Judge {
   /** Whether the passages answer the question (true), do not (false), or it cannot tell (undefined); may fail. */
@@ -120,7 +129,22 @@ export class KnowledgeService {
       { documents: documents.length, passages: this.index.size, curated: this.curatedAnswers.size },
       'knowledge index loaded',
     );
+    // with embeddings configured, every passage is embedded once, in the background: questions meanwhile
+    // are answered by words (and re-ranked by meaning) as before
+    const { reranker } = this.semantic;
+    if (reranker?.index) {
+      const texts = passages.map((p) => ({ id: p.value.id, text: p.value.text }));
+      this.embedded = reranker.index(texts).catch((error: unknown) => {
+        this.log.warn(
+          { err: error },
+          'the passages could not be embedded; retrieval by meaning waits for the next load',
+        );
+      });
+    }
   }
+
+  /** The background embedding of the passages after the last load (tests and start-up wait for it). */
+  embedded: Promise<void> = Promise.resolve();
 
   get passageCount(): number {
     return this.index.size;
@@ -197,14 +221,31 @@ export class KnowledgeService {
   async search(question: string, options: RankOptions = defaultRankOptions): Promise<SearchResult> {
     const result = this.index.search(question, options);
     const { reranker, judge } = this.semantic;
-    if (!reranker || result.abstained) return result;
+    // none for a reason words decide (another organisation, an answer type the text cannot hold) stays none
+    if (!reranker || (result.abstained && result.reason !== 'no-match')) return result;
     let semantic = result;
-    const wide = this.index.search(question, { ...options, maxAnswers: 10, relativeCutoff: 0.3 });
+    const wide = result.abstained
+      ? []
+      : this.index.search(question, { ...options, maxAnswers: 10, relativeCutoff: 0.3 }).answers;
     try {
-      const reranked = await reranker.rerank(question, wide.answers);
-      semantic = { ...result, answers: reranked.slice(0, options.maxAnswers) };
+      // the candidates are the words' and the meaning's: a passage that shares no word can still answer
+      const byMeaning = (await reranker.nearest?.(question, 10)) ?? [];
+      const seen = new Set(wide.map((a) => a.passage.id));
+      const candidates = [...wide];
+      for (const near of byMeaning) {
+        if (near.similarity < MEANING_MIN_SIMILARITY || seen.has(near.id)) continue;
+        const found = this.index.ranked(near.id);
+        if (found) candidates.push(found);
+        seen.add(near.id);
+      }
+      if (result.abstained && candidates.length === 0) return result;
+      const reranked = (await reranker.rerank(question, candidates)).slice(0, options.maxAnswers);
+      // nothing matched by words, but passages are close in meaning: they may help (never a confident answer)
+      semantic = result.abstained
+        ? { ...result, answers: reranked, confidence: 'uncertain', abstained: false, reason: undefined }
+        : { ...result, answers: reranked };
     } catch (error) {
-      this.log.warn({ err: error }, 'semantic re-ranking failed; keeping the lexical order');
+      this.log.warn({ err: error }, 'semantic retrieval failed; keeping the lexical result');
       return result;
     }
     if (!judge || semantic.confidence !== 'answer') return semantic;

@@ -196,12 +196,18 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
 
+/** Passages per embeddings request when the passages are embedded after a load. */
+const EMBED_BATCH = 32;
+
 /**
- * Re-ranks the lexical candidates by meaning: each candidate's place blends its lexical score and the
- * cosine of its embedding with the question's (both scaled to 0..1 over the candidates), so a passage the
- * lexical ranking liked does not vanish because of one vector. Passage embeddings are kept in memory,
- * keyed by the hash of the deployment and the text (a changed passage gets a new one).
+ * Retrieval and re-ranking by meaning. After each load every passage is embedded once (`index`), so that
+ * `nearest` finds passages that share no word with the question. Re-ranking blends each candidate's lexical
+ * score and the cosine of its embedding with the question's (both scaled to 0..1 over the candidates), so a
+ * passage the lexical ranking liked does not vanish because of one vector. Embeddings are kept in memory,
+ * keyed by the hash of the deployment and the text (a changed passage gets a new one), up to `maxCached`
+ * (20,000 passages: about 120 MB at 1,536 dimensions); beyond that the oldest go and `nearest` skips them.
  */
+
 export class EmbeddingReranker implements Reranker {
   private readonly cache = new Map<string, Float32Array>();
 
@@ -218,13 +224,53 @@ export class EmbeddingReranker implements Reranker {
     return createHash('sha256').update(this.deployment).update('\0').update(text).digest('base64url');
   }
 
+  /** The passages retrieval by meaning searches: their ids and the cache keys of their texts. */
+  private passages: { id: string; key: string }[] = [];
+  /** The last question's vector: `nearest` and `rerank` of one question embed it once. */
+  private lastQuestion: { text: string; vector: number[] } | undefined;
+
+  private async questionVector(question: string): Promise<number[]> {
+    if (this.lastQuestion?.text !== question)
+      this.lastQuestion = { text: question, vector: (await this.client.embed([question]))[0] as number[] };
+    return this.lastQuestion.vector;
+  }
+
+  /** Embeds every passage not yet embedded, in batches; a changed text gets a new vector. */
+  async index(passages: readonly { id: string; text: string }[]): Promise<void> {
+    const keyed = passages.map((p) => ({ id: p.id, key: this.key(p.text), text: p.text }));
+    const missing = [...new Map(keyed.filter((p) => !this.cache.has(p.key)).map((p) => [p.key, p.text]))];
+    for (let i = 0; i < missing.length; i += EMBED_BATCH) {
+      const batch = missing.slice(i, i + EMBED_BATCH);
+      const vectors = await this.client.embed(batch.map(([, text]) => text));
+      for (const [j, [key]] of batch.entries()) this.remember(key, vectors[j] as number[]);
+    }
+    this.passages = keyed.map(({ id, key }) => ({ id, key }));
+  }
+
+  /** The passages closest in meaning to the question, best first (only those embedded so far). */
+  async nearest(question: string, k: number): Promise<{ id: string; similarity: number }[]> {
+    if (this.passages.length === 0) return [];
+    const asked = await this.questionVector(question);
+    const scored: { id: string; similarity: number }[] = [];
+    for (const { id, key } of this.passages) {
+      const vector = this.cache.get(key);
+      if (vector?.length === asked.length) scored.push({ id, similarity: cosine(asked, vector) });
+    }
+    return scored.sort((a, b) => b.similarity - a.similarity).slice(0, k);
+  }
+
   async rerank(question: string, candidates: RankedPassage[]): Promise<RankedPassage[]> {
     if (candidates.length < 2) return candidates;
     const texts = candidates.map((c) => c.passage.text);
     const missing = [...new Set(texts.filter((t) => !this.cache.has(this.key(t))))];
-    const vectors = await this.client.embed([question, ...missing]);
-    for (const [i, text] of missing.entries()) this.remember(this.key(text), vectors[i + 1] as number[]);
-    const asked = vectors[0] as number[];
+    // one request: the question (unless `nearest` just embedded it) and the passages not yet embedded
+    const known = this.lastQuestion?.text === question ? this.lastQuestion.vector : undefined;
+    const inputs = known ? missing : [question, ...missing];
+    const vectors = inputs.length > 0 ? await this.client.embed(inputs) : [];
+    const offset = known ? 0 : 1;
+    for (const [i, text] of missing.entries()) this.remember(this.key(text), vectors[i + offset] as number[]);
+    const asked = known ?? (vectors[0] as number[]);
+    this.lastQuestion = { text: question, vector: asked };
     const vectorsOf = texts.map((t) => this.cache.get(this.key(t)) ?? []);
     if (vectorsOf.some((v) => v.length !== asked.length)) {
       // the model behind the deployment changed: forget the old vectors, rank lexically this once
