@@ -5,9 +5,10 @@
  * takes it) and closes with the cause and what was learned; the reporter hears each step.
  *
  * Each command is parse (routes.ts) → load → authorize (policy.ts) → act → present. The state change
- * and its audit event are one transaction; the cards it causes and the jobs it plans follow right
- * after under stable keys (enqueuing or scheduling the same key again is a no-op), and `resume()` at
- * start plans them again for every open report, so a crash between the two loses nothing.
+ * and its audit event, the cards it causes and the jobs it plans are one transaction (an outbox: the
+ * sender and the scheduler find them once it commits), under stable keys (enqueuing or scheduling the
+ * same key again is a no-op); `resume()` at start plans them again for every open report, for reports
+ * stored before the outbox.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -229,18 +230,24 @@ export class ReportService {
       history: [{ at, actorId: personId, action: 'reported' }],
       updatedAt: at,
     };
-    await store.transaction(async (tx) => {
+    const deputies = await this.deputiesOf(report.managerId);
+    const wake = await store.transaction(async (tx) => {
       await tx.reports.insert(report);
       await tx.auditEvents.append(this.event(report, personId, 'reported', undefined, 'reported'));
+      return this.plan(report, tx, deputies);
     });
-    await this.plan(report);
+    wake();
     return report;
   }
 
-  /** The cards and jobs a report's state calls for, under stable keys (idempotent; `resume` runs it again). */
-  private async plan(report: Report): Promise<void> {
+  /**
+   * The cards and jobs a report's state calls for, written by `tx` under stable keys (idempotent; `resume`
+   * runs it again). Returns what wakes the sender once `tx` has committed. `deputies` (the manager's) are
+   * read before the transaction: inside it, only `tx` may be read.
+   */
+  private async plan(report: Report, tx: Store, deputies: string[]): Promise<() => void> {
     const { sender, scheduler } = this.deps;
-    const incoming = [report.managerId, ...(await this.deputiesOf(report.managerId)), ...report.forwardedTo];
+    const incoming = [report.managerId, ...deputies, ...report.forwardedTo];
     const messages: Outgoing[] = [...new Set(incoming)]
       .filter((id) => id !== report.reporterId)
       .map((personId) => ({
@@ -259,33 +266,44 @@ export class ReportService {
         recordId: `${report.id}#${index}`,
       });
     });
-    await sender.enqueue(batchOf(report), messages);
-    if (report.state === 'closed') {
-      await scheduler.cancel(`report:${report.id}:overdue:handler`);
-      await scheduler.cancel(`report:${report.id}:overdue:line`);
-      await scheduler.cancel(`report:${report.id}:personalData`);
-      return;
-    }
+    const wake = await sender.enqueueWithin(tx, batchOf(report), messages);
+    // a closed report's jobs find it closed and do nothing (cancelled after the commit, to keep the queue tidy)
+    if (report.state === 'closed') return wake;
     const times = handlingTimes(report.reportedAt, this.deps.schedule);
-    await scheduler.schedule({
-      id: `report:${report.id}:overdue:handler`,
-      kind: reportJobKinds.overdue,
-      dueAt: times.remind,
-      payload: { reportId: report.id, who: 'handler' },
-    });
-    await scheduler.schedule({
-      id: `report:${report.id}:overdue:line`,
-      kind: reportJobKinds.overdue,
-      dueAt: times.escalate,
-      payload: { reportId: report.id, who: 'line' },
-    });
+    await scheduler.schedule(
+      {
+        id: `report:${report.id}:overdue:handler`,
+        kind: reportJobKinds.overdue,
+        dueAt: times.remind,
+        payload: { reportId: report.id, who: 'handler' },
+      },
+      { tx },
+    );
+    await scheduler.schedule(
+      {
+        id: `report:${report.id}:overdue:line`,
+        kind: reportJobKinds.overdue,
+        dueAt: times.escalate,
+        payload: { reportId: report.id, who: 'line' },
+      },
+      { tx },
+    );
     if (report.kind === 'personalDataIncident')
-      await scheduler.schedule({
-        id: `report:${report.id}:personalData`,
-        kind: reportJobKinds.personalDataReminder,
-        dueAt: personalDataClock(report.reportedAt).reminder,
-        payload: { reportId: report.id },
-      });
+      await scheduler.schedule(
+        {
+          id: `report:${report.id}:personalData`,
+          kind: reportJobKinds.personalDataReminder,
+          dueAt: personalDataClock(report.reportedAt).reminder,
+          payload: { reportId: report.id },
+        },
+        { tx },
+      );
+    return wake;
+  }
+
+  private async cancelJobs(report: Report): Promise<void> {
+    for (const job of ['overdue:handler', 'overdue:line', 'personalData'])
+      await this.deps.scheduler.cancel(`report:${report.id}:${job}`);
   }
 
   /** At start: plans again what every open report calls for (a crash between a change and its cards loses nothing). */
@@ -294,7 +312,10 @@ export class ReportService {
       ...(await this.deps.store.reports.find({ state: 'reported' })),
       ...(await this.deps.store.reports.find({ state: 'handling' })),
     ];
-    for (const { value } of open) await this.plan(value);
+    for (const { value } of open) {
+      const deputies = await this.deputiesOf(value.managerId);
+      (await this.deps.store.transaction((tx) => this.plan(value, tx, deputies)))();
+    }
     return open.length;
   }
 
@@ -404,21 +425,25 @@ export class ReportService {
       ],
     };
     let saved: Report;
+    const deputies = await this.deputiesOf(stepped.managerId);
     try {
+      let wake = () => {};
       saved = await store.transaction(async (tx) => {
         if (followUp) await tx.followUps.insert(followUp);
         const written = await tx.reports.update(stepped, stored.version);
         await tx.auditEvents.append(
           this.event(report, personId, action, report.state, stepped.state, comment, acting?.onBehalfOf),
         );
+        wake = await this.plan(written.value, tx, deputies);
         return written.value;
       });
+      wake();
     } catch (error) {
       if (error instanceof VersionConflict)
         return { report: (await store.reports.get(reportId))?.value ?? report, actor };
       throw error;
     }
-    await this.plan(saved);
+    if (saved.state === 'closed') await this.cancelJobs(saved);
     if (followUp) await this.deps.followUps.announce(batchOf(saved), [followUp]);
     await this.copies.update(saved.id, async (copy) =>
       this.card(await this.lang(copy.personId), await this.actor(copy.personId), saved),
@@ -564,19 +589,21 @@ export class ReportService {
       history: [...report.history, { at, actorId: 'system', action, comment: recipients.join(',') }],
       updatedAt: at,
     };
-    await this.deps.store.transaction(async (tx) => {
+    const wake = await this.deps.store.transaction(async (tx) => {
       await tx.reports.update(next, stored.version);
       await tx.auditEvents.append(this.event(report, 'system', action, report.state, report.state));
+      return this.deps.sender.enqueueWithin(
+        tx,
+        batchOf(report),
+        recipients.map((personId) => ({
+          key: `report:${report.id}:${action}:${personId}`,
+          personId,
+          kind: reportDeliveryKinds.overdue,
+          recordId: report.id,
+        })),
+      );
     });
-    await this.deps.sender.enqueue(
-      batchOf(report),
-      recipients.map((personId) => ({
-        key: `report:${report.id}:${action}:${personId}`,
-        personId,
-        kind: reportDeliveryKinds.overdue,
-        recordId: report.id,
-      })),
-    );
+    wake();
   }
 
   /** 24 hours before the 72 are out: the data protection officer (and the manager), unless assessed or closed. */
