@@ -506,7 +506,7 @@ export class QuestionService {
       askedBy: actorId,
       askedByName: person?.name ?? actorId,
       locale: person?.locale ?? 'sv-SE',
-      text: text.slice(0, 500),
+      text,
       askedAt: now,
       status: 'answered',
       shown: [],

@@ -268,42 +268,31 @@ export class ReportService {
     });
     const wake = await sender.enqueueWithin(tx, batchOf(report), messages);
     // a closed report's jobs find it closed and do nothing (cancelled after the commit, to keep the queue tidy)
-    if (report.state === 'closed') return wake;
-    const times = handlingTimes(report.reportedAt, this.deps.schedule);
-    await scheduler.schedule(
-      {
-        id: `report:${report.id}:overdue:handler`,
-        kind: reportJobKinds.overdue,
-        dueAt: times.remind,
-        payload: { reportId: report.id, who: 'handler' },
-      },
-      { tx },
-    );
-    await scheduler.schedule(
-      {
-        id: `report:${report.id}:overdue:line`,
-        kind: reportJobKinds.overdue,
-        dueAt: times.escalate,
-        payload: { reportId: report.id, who: 'line' },
-      },
-      { tx },
-    );
-    if (report.kind === 'personalDataIncident')
-      await scheduler.schedule(
-        {
-          id: `report:${report.id}:personalData`,
-          kind: reportJobKinds.personalDataReminder,
-          dueAt: personalDataClock(report.reportedAt).reminder,
-          payload: { reportId: report.id },
-        },
-        { tx },
-      );
+    if (report.state !== 'closed') for (const job of this.jobsOf(report)) await scheduler.schedule(job, { tx });
     return wake;
   }
 
+  /** The jobs an open report has: reminding the handler, escalating up the line, the 72-hour clock. */
+  private jobsOf(report: Report) {
+    const times = handlingTimes(report.reportedAt, this.deps.schedule);
+    const id = (job: string) => `report:${report.id}:${job}`;
+    return [
+      { id: id('overdue:handler'), kind: reportJobKinds.overdue, dueAt: times.remind, who: 'handler' },
+      { id: id('overdue:line'), kind: reportJobKinds.overdue, dueAt: times.escalate, who: 'line' },
+      ...(report.kind === 'personalDataIncident'
+        ? [
+            {
+              id: id('personalData'),
+              kind: reportJobKinds.personalDataReminder,
+              dueAt: personalDataClock(report.reportedAt).reminder,
+            },
+          ]
+        : []),
+    ].map(({ who, ...job }) => ({ ...job, payload: { reportId: report.id, ...(who ? { who } : {}) } }));
+  }
+
   private async cancelJobs(report: Report): Promise<void> {
-    for (const job of ['overdue:handler', 'overdue:line', 'personalData'])
-      await this.deps.scheduler.cancel(`report:${report.id}:${job}`);
+    for (const job of this.jobsOf(report)) await this.deps.scheduler.cancel(job.id);
   }
 
   /** At start: plans again what every open report calls for (a crash between a change and its cards loses nothing). */
@@ -334,18 +323,9 @@ export class ReportService {
 
   async get(personId: string, reportId: string) {
     const { stored, actor } = await this.visible(personId, reportId);
-    const report = stored.value;
     // the names the tab shows beside the ids (reporter, handler, who took each step): only for one who may see it
-    const names: Record<string, string> = {};
-    for (const id of new Set([
-      report.reporterId,
-      report.managerId,
-      ...report.history.map((h) => h.actorId),
-    ])) {
-      const person = id === 'system' ? undefined : await this.deps.directory.person(id);
-      if (person) names[id] = person.name;
-    }
-    return { ...this.present(report, actor), names };
+    const names = Object.fromEntries(await this.namesIn(stored.value));
+    return { ...this.present(stored.value, actor), names };
   }
 
   /** The reports the person may see, newest first. */
@@ -639,6 +619,22 @@ export class ReportService {
     return this.card(await this.lang(personId), actor, report, { purpose, step });
   }
 
+  /** The names of the people a report names (reporter, handler, who took each step, a follow-up's owner). */
+  private async namesIn(report: Report): Promise<Map<string, string>> {
+    const ids = [
+      report.reporterId,
+      report.managerId,
+      ...report.history.map((h) => h.actorId),
+      ...(report.decision?.kind === 'followUp' ? [report.decision.ownerId] : []),
+    ];
+    const names = new Map<string, string>();
+    for (const id of new Set(ids)) {
+      const person = await this.deps.directory.person(id);
+      if (person) names.set(id, person.name);
+    }
+    return names;
+  }
+
   private async card(
     lang: Lang,
     viewer: Actor,
@@ -649,14 +645,7 @@ export class ReportService {
       details?: boolean;
     } = {},
   ): Promise<object> {
-    const ids = [
-      report.reporterId,
-      report.managerId,
-      ...report.history.map((h) => h.actorId),
-      ...(report.decision?.kind === 'followUp' ? [report.decision.ownerId] : []),
-    ];
-    const names = new Map<string, string>();
-    for (const id of new Set(ids)) names.set(id, (await this.deps.directory.person(id))?.name ?? id);
+    const names = await this.namesIn(report);
     const teamsId = await this.deps.teamsIdOf(viewer.id);
     const owners = canOnReport(viewer, 'decide', report)
       ? (await this.deps.directory.membersOf(report.unitId)).map((p) => ({ id: p.id, name: p.name }))

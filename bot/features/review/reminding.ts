@@ -75,23 +75,22 @@ export async function remindByHand(
   const holder = holderOf(review);
   const key = `review:${review.id}:nudge:${stockholmDay(ctx.deps.clock())}:${holder}`;
   const before = await ctx.deps.sender.deliveries(cycle.id);
-  const reminded = !before.some((d) => d.key === key);
-  if (reminded) {
-    const now = ctx.now();
-    let wake = () => {};
-    await ctx.deps.store.transaction(async (tx) => {
-      await tx.auditEvents.append(
-        event(actorId, 'unitReview', review.id, 'remind', now, {
-          fromState: review.state,
-          toState: review.state,
-        }),
-      );
-      wake = await ctx.deps.sender.enqueueWithin(tx, cycle.id, [
-        { key, personId: holder, kind: reviewKinds.nudge, recordId: review.id },
-      ]);
-    });
-    wake();
-  }
-  const states = await cycleCardStates(ctx, cycle.id, [review]);
-  return { reminded, card: states.get(review.id) ?? { status: 'none' } };
+  if (before.some((d) => d.key === key))
+    return { reminded: false, card: cardStates([review], before).get(review.id) ?? { status: 'none' } };
+  const now = ctx.now();
+  let wake = () => {};
+  await ctx.deps.store.transaction(async (tx) => {
+    await tx.auditEvents.append(
+      event(actorId, 'unitReview', review.id, 'remind', now, {
+        fromState: review.state,
+        toState: review.state,
+      }),
+    );
+    wake = await ctx.deps.sender.enqueueWithin(tx, cycle.id, [
+      { key, personId: holder, kind: reviewKinds.nudge, recordId: review.id },
+    ]);
+  });
+  wake();
+  // the newest delivery to the holder is this one, waiting for the sender
+  return { reminded: true, card: { status: 'queued', at: now } };
 }
