@@ -75,6 +75,8 @@ describe('in Microsoft 365 Agents Playground', () => {
     await expect(answer.innerText()).resolves.toContain('Säkerhetspolicy för Region Norrviken');
     await employee.click(/Yes/, answer);
     await employee.see('Thank you for your feedback');
+    // the thanked card still quotes the policy
+    await expect(answer.innerText()).resolves.toContain('Säkerhetspolicy för Region Norrviken');
 
     const second = await employee.ask('Can I bring my private computer to work and plug it in?');
     await employee.click('Ask the security function', second);
@@ -93,6 +95,14 @@ describe('in Microsoft 365 Agents Playground', () => {
 
     const delivered = await employee.seeCard('The security function has answered your question');
     await expect(delivered.innerText()).resolves.toContain('Private computers may not be connected');
+
+    // 👎 offers the security function first, and the offer sends the question on
+    const unhelpful = await employee.ask('How often is the security policy reviewed?');
+    await employee.click(/No/, unhelpful);
+    await employee.see('Would you like the security function to answer instead?');
+    await employee.click('Ask the security function', unhelpful);
+    await employee.see('is being sent to them now');
+    await chief.seeCard('How often is the security policy reviewed?');
   });
 
   test('a campaign with acknowledgement and a quiz: composed, previewed, sent from the preview, acknowledged without the quiz, quizzed, and its figures read', async () => {

@@ -153,7 +153,8 @@ export class PersonAtPlayground {
 
   /** Types a message and sends it with Enter. */
   async say(text: string): Promise<void> {
-    const box = this.page.getByRole('textbox').first();
+    // the chat's own box, not a text input of a card in the chat
+    const box = this.page.getByRole('textbox').and(this.page.locator(':not(.ac-adaptiveCard *)')).first();
     await box.click();
     await this.page.keyboard.type(text);
     await this.page.keyboard.press('Enter');
@@ -163,9 +164,12 @@ export class PersonAtPlayground {
   async ask(text: string, timeout = 30_000): Promise<Locator> {
     const before = await this.cards().count();
     await this.say(text);
-    await this.page.waitForFunction((n) => document.querySelectorAll('.ac-adaptiveCard').length > n, before, {
-      timeout,
-    });
+    await this.shown(
+      this.page
+        .waitForFunction((n) => document.querySelectorAll('.ac-adaptiveCard').length > n, before, { timeout })
+        .then(() => {}),
+      `a card after "${text}"`,
+    );
     return this.cards().nth(before);
   }
 
