@@ -268,7 +268,8 @@ export class ReportService {
     });
     const wake = await sender.enqueueWithin(tx, batchOf(report), messages);
     // a closed report's jobs find it closed and do nothing (cancelled after the commit, to keep the queue tidy)
-    if (report.state !== 'closed') for (const job of this.jobsOf(report)) await scheduler.schedule(job, { tx });
+    if (report.state !== 'closed')
+      for (const job of this.jobsOf(report)) await scheduler.schedule(job, { tx });
     return wake;
   }
 
