@@ -4,13 +4,15 @@
  * them. `npm run bench -- knowledge http` runs only the named ones.
  *  - knowledge: answer latency p50/p99 over the sample content and 1,000 generated documents, index build, memory
  *  - http: 50 concurrent conversations through the local channel, Värn's question turn next to an echo turn
+ *  - service: Värn and a bare echo bot each in a process of their own: start to /healthz, idle and loaded RSS,
+ *    question turns per second and p99
  *  - sender, review, campaigns, sharepoint, report: the issues' own benchmarks (see each file's header)
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const benchmarks = ['knowledge', 'http', 'sender', 'review', 'campaigns', 'sharepoint', 'report'];
+const benchmarks = ['knowledge', 'http', 'service', 'sender', 'review', 'campaigns', 'sharepoint', 'report'];
 
 function run(name: string): unknown {
   const output = execFileSync(process.execPath, [path.join(__dirname, `${name}.js`)], {
