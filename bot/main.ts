@@ -3,6 +3,7 @@
  * stderr that names the setting or path to change, and a stable exit code (platform/errors.ts EXIT):
  * 78 a setting, 74 a damaged file, 73 a file that cannot be written, 69 the port, 70 anything else.
  */
+import './platform/compileCache';
 import 'dotenv/config';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';

@@ -2,17 +2,24 @@
  * Cards are templates (JSON beside the feature that sends them) filled from plain data with
  * adaptivecards-templating. Presenters never read config or the store.
  */
-import { Template } from 'adaptivecards-templating';
+import type { Template } from 'adaptivecards-templating';
 
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
 /** Parsed templates, one per template object: parsing the expressions costs far more than expanding them. */
 const parsed = new WeakMap<object, Template>();
 
+/**
+ * The templating library, loaded with the first card: it brings adaptive-expressions and its ANTLR parser,
+ * about a quarter of a second of a start that has no card to render yet.
+ */
+let templating: typeof import('adaptivecards-templating') | undefined;
+
 export function renderCard(template: object, data: object): object {
   let prepared = parsed.get(template);
   if (!prepared) {
-    prepared = new Template(template);
+    templating ??= require('adaptivecards-templating') as typeof import('adaptivecards-templating');
+    prepared = new templating.Template(template);
     parsed.set(template, prepared);
   }
   // expand is synchronous, so one Template serves every turn

@@ -6,7 +6,6 @@
 import type { DocumentStore } from '../../platform/documents/port';
 import { type Lang, translator } from '../../platform/i18n';
 import { CSV_CONTENT_TYPE, renderCsv } from './csv';
-import { DOCX_CONTENT_TYPE, renderDocx } from './docx';
 import { type AnnualReportFigures, computeReport } from './figures';
 import type { AnnualReportInput } from './model';
 
@@ -42,6 +41,8 @@ export async function publishAnnualReport(
   };
   const docxName = `${base}.docx`;
   const csvName = `${base}.csv`;
+  // the docx library is loaded with the first report, not with the service
+  const { DOCX_CONTENT_TYPE, renderDocx } = require('./docx') as typeof import('./docx');
   const docx = await documents.put(folder, docxName, await renderDocx(figures, lang), {
     contentType: DOCX_CONTENT_TYPE,
     metadata,

@@ -242,6 +242,9 @@ export function stemSv(word: string): string {
   return stem;
 }
 
+/** The stem, without keeping it in the cache (for a resource's many words, each stemmed once). */
+export const stemSvUncached = (word: string): string => (/\d/.test(word) ? word : stemUncached(word));
+
 function stemUncached(word: string): string {
   // snowball is not idempotent (ansvarar → ansvar → ansv, analysen → analys → analy): stem to a fixed point
   let stem = svStemmer.stem(word);

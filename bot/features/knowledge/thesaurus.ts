@@ -5,9 +5,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { stemSv } from './analysis';
+import { stemSv, stemSvUncached } from './analysis';
 
-let byStem: Map<string, string[]> | undefined;
+/**
+ * The file's text, and where each head word's line starts, keyed by the word and by its stem; a stem
+ * shared by several head words keeps each line. The synonyms are split out only when looked up: the
+ * thesaurus's 15,000 lines as strings and arrays would hold about ten times the file's size.
+ */
+let loaded: { text: string; lineAt: Map<string, number | number[]> } | undefined;
 
 function file(): string {
   // beside this file under ts (jest); from dist/, the source tree's copy
@@ -16,24 +21,41 @@ function file(): string {
   return path.resolve(__dirname, '../../../../bot/features/knowledge/resources/thesaurus-sv.tsv');
 }
 
-function load(): Map<string, string[]> {
-  const map = new Map<string, string[]>();
+function load(): NonNullable<typeof loaded> {
   const text = fs.readFileSync(file(), 'utf8');
-  for (const line of text.split('\n')) {
-    const tab = line.indexOf('\t');
-    if (tab < 0) continue;
-    const word = line.slice(0, tab);
-    const synonyms = line.slice(tab + 1).split('|');
-    for (const key of new Set([word, stemSv(word)])) {
-      const known = map.get(key);
-      map.set(key, known ? [...new Set([...known, ...synonyms])] : synonyms);
+  const lineAt = new Map<string, number | number[]>();
+  const add = (key: string, at: number) => {
+    const known = lineAt.get(key);
+    if (known === undefined) lineAt.set(key, at);
+    else if (typeof known === 'number') {
+      if (known !== at) lineAt.set(key, [known, at]);
+    } else if (!known.includes(at)) known.push(at);
+  };
+  for (let at = 0; at < text.length; ) {
+    const end = text.indexOf('\n', at);
+    const next = end < 0 ? text.length : end + 1;
+    const tab = text.indexOf('\t', at);
+    if (tab > at && tab < next) {
+      const word = text.slice(at, tab);
+      add(word, at);
+      add(stemSvUncached(word), at);
     }
+    at = next;
   }
-  return map;
+  return { text, lineAt };
+}
+
+function synonymsAt(text: string, at: number): string[] {
+  const end = text.indexOf('\n', at);
+  return text.slice(text.indexOf('\t', at) + 1, end < 0 ? text.length : end).split('|');
 }
 
 /** The thesaurus's synonyms of a Swedish word (as written, or by its stem); empty when it has none. */
 export function thesaurusSv(word: string): string[] {
-  byStem ??= load();
-  return byStem.get(word) ?? byStem.get(stemSv(word)) ?? [];
+  loaded ??= load();
+  const { text, lineAt } = loaded;
+  const at = lineAt.get(word) ?? lineAt.get(stemSv(word));
+  if (at === undefined) return [];
+  if (typeof at === 'number') return synonymsAt(text, at);
+  return [...new Set(at.flatMap((line) => synonymsAt(text, line)))];
 }

@@ -4,20 +4,8 @@
  * records born from it (a report's follow-up). As JSON, and as a readable .docx that says it must be
  * reviewed for secrecy (OSL) before anything is released. For the security function only.
  */
-import {
-  Document,
-  HeadingLevel,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-} from 'docx';
 import { forbidden, notFound } from '../../platform/errors';
 import type { ApiRoute } from '../../platform/http/api';
-import { formatDateTime, type Lang, translator } from '../../platform/i18n';
 import type { Actor } from '../../platform/org/actor';
 import type { Directory } from '../../platform/org/model';
 import type { Store } from '../../platform/store';
@@ -115,81 +103,6 @@ export class RecordExporter {
   }
 }
 
-const row = (cells: string[], header = false) =>
-  new TableRow({
-    tableHeader: header,
-    children: cells.map(
-      (text) =>
-        new TableCell({
-          children: text
-            .split('\n')
-            .map((line) => new Paragraph({ children: [new TextRun({ text: line, bold: header })] })),
-        }),
-    ),
-  });
-
-/** Field by field: nested values as JSON, so nothing in the record is left out or reworded. */
-const fieldRows = (record: unknown) =>
-  Object.entries((record ?? {}) as Record<string, unknown>).map(([key, value]) =>
-    row([key, typeof value === 'string' ? value : JSON.stringify(value, null, 1)]),
-  );
-
-export async function renderExportDocx(exported: RecordExport, lang: Lang): Promise<Uint8Array> {
-  const t = translator(lang);
-  const historyTable = (history: RecordExport['history']) =>
-    new Table({
-      width: { size: 100, type: WidthType.PERCENTAGE },
-      rows: [
-        row([t('export.when'), t('export.who'), t('export.what'), t('export.comment')], true),
-        ...history.map((h) =>
-          row([
-            formatDateTime(h.at),
-            h.onBehalfOf ? `${h.actorName} (${t('export.onBehalfOf', { id: h.onBehalfOf })})` : h.actorName,
-            [h.action, h.fromState || h.toState ? `${h.fromState ?? '–'} → ${h.toState ?? '–'}` : '']
-              .filter(Boolean)
-              .join(' '),
-            h.comment ?? '',
-          ]),
-        ),
-      ],
-    });
-  const recordTable = (record: unknown) =>
-    new Table({
-      width: { size: 100, type: WidthType.PERCENTAGE },
-      rows: [row([t('export.field'), t('export.value')], true), ...fieldRows(record)],
-    });
-  const doc = new Document({
-    title: t('export.title', { type: exported.type, id: exported.id }),
-    sections: [
-      {
-        children: [
-          new Paragraph({
-            heading: HeadingLevel.TITLE,
-            text: t('export.title', { type: exported.type, id: exported.id }),
-          }),
-          new Paragraph({ children: [new TextRun({ text: t('export.secrecy'), bold: true })] }),
-          new Paragraph({
-            text: t('export.made', { when: formatDateTime(exported.exportedAt), by: exported.exportedBy }),
-          }),
-          new Paragraph({ heading: HeadingLevel.HEADING_1, text: t('export.record') }),
-          recordTable(exported.record),
-          new Paragraph({ heading: HeadingLevel.HEADING_1, text: t('export.history') }),
-          historyTable(exported.history),
-          ...exported.related.flatMap((r) => [
-            new Paragraph({
-              heading: HeadingLevel.HEADING_1,
-              text: t('export.related', { type: r.type, id: r.id }),
-            }),
-            recordTable(r.record),
-            historyTable(r.history),
-          ]),
-        ],
-      },
-    ],
-  });
-  return new Uint8Array(await Packer.toBuffer(doc));
-}
-
 export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 export function exportApi(exporter: RecordExporter): ApiRoute[] {
@@ -204,7 +117,10 @@ export function exportApi(exporter: RecordExporter): ApiRoute[] {
           file: {
             name: `${exported.type}-${exported.id.replace(/[^\w.-]/g, '_')}.docx`,
             contentType: DOCX,
-            bytes: await renderExportDocx(exported, caller.lang),
+            bytes: await (require('./exportDocx') as typeof import('./exportDocx')).renderExportDocx(
+              exported,
+              caller.lang,
+            ),
           },
         };
       },

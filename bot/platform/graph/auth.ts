@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
-import { ConfidentialClientApplication, type Configuration, type INetworkModule } from '@azure/msal-node';
+import type { Configuration, INetworkModule } from '@azure/msal-node';
 
 export interface GraphCredentials {
   tenantId: string;
@@ -51,6 +51,8 @@ export type TokenProvider = (options?: { fresh?: boolean }) => Promise<string>;
 /** Returns the token provider of these credentials (tokens cached by msal-node). */
 export function tokenProvider(credentials: GraphCredentials, networkClient?: INetworkModule): TokenProvider {
   const authorityHost = credentials.authorityHost.replace(/\/$/, '');
+  // loaded here, not with the module: the embedded default never asks Graph for a token
+  const { ConfidentialClientApplication } = require('@azure/msal-node') as typeof import('@azure/msal-node');
   const app = new ConfidentialClientApplication({
     auth: {
       clientId: credentials.clientId,

@@ -4,12 +4,20 @@
  * GraphRequestError with the status and Graph's error code; no SDK type leaks out.
  */
 
-import type { Context, GraphRequest } from '@microsoft/microsoft-graph-client';
-import { Client, HTTPMessageHandler, type Middleware, ResponseType } from '@microsoft/microsoft-graph-client';
+import type {
+  Client,
+  Context,
+  GraphRequest,
+  Middleware,
+  ResponseType,
+} from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logger';
 import { CredentialError, type TokenProvider } from './auth';
 import { RequestMetrics } from './metrics';
 import { isRetryable, type RetryPolicy, retryDelayMs, retryPolicy, sleep } from './retry';
+
+/** The SDK's ResponseType.RAW (a string enum), without loading the SDK for its value. */
+const RAW = 'raw' as ResponseType;
 
 export class GraphRequestError extends Error {
   constructor(
@@ -146,6 +154,9 @@ export class Graph {
     this.policy = options.policy ?? retryPolicy;
     this.wait = options.sleep ?? sleep;
     this.version = options.version ?? 'v1.0';
+    // the SDK is loaded with the first client, not with the module: the embedded default never makes one
+    const { Client, HTTPMessageHandler } =
+      require('@microsoft/microsoft-graph-client') as typeof import('@microsoft/microsoft-graph-client');
     const chain: Middleware[] = [
       new RetryMiddleware(this.policy, this.wait, options.log),
       new TokenMiddleware(options.token),
@@ -178,7 +189,7 @@ export class Graph {
     path: string,
     options: { body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<T> {
-    const request = this.client.api(this.relative(path)).responseType(ResponseType.RAW);
+    const request = this.client.api(this.relative(path)).responseType(RAW);
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.body !== undefined && !(options.body instanceof Uint8Array))
       headers['Content-Type'] ??= 'application/json';
@@ -226,7 +237,7 @@ export class Graph {
 
   /** The bytes of a file (driveItem content; Graph answers with a redirect to a pre-authenticated URL). */
   async bytes(path: string): Promise<Uint8Array> {
-    const request = this.client.api(this.relative(path)).responseType(ResponseType.RAW);
+    const request = this.client.api(this.relative(path)).responseType(RAW);
     let response: Response;
     try {
       response = await send(request, 'GET', undefined);
