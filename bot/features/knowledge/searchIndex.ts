@@ -1167,10 +1167,17 @@ class BestFirst {
   private size: number;
 
   constructor(candidates: number[], scoreOf: (candidate: number) => number) {
-    this.size = candidates.length;
-    this.items = Int32Array.from(candidates);
-    this.scores = Float64Array.from(candidates, scoreOf);
-    this.order = Int32Array.from(candidates, (_, i) => i);
+    const n = candidates.length;
+    this.size = n;
+    this.items = new Int32Array(n);
+    this.scores = new Float64Array(n);
+    this.order = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const candidate = candidates[i] as number;
+      this.items[i] = candidate;
+      this.scores[i] = scoreOf(candidate);
+      this.order[i] = i;
+    }
     for (let i = (this.size >> 1) - 1; i >= 0; i--) this.down(i);
   }
 
