@@ -6,8 +6,9 @@
  *  - start: from spawning the process to the first 200 from /healthz. Värn's first start imports the sample
  *    content into a new data folder; its restarts find it there. Medians of N starts of each, alternating.
  *  - idle RSS a second after start; RSS at its highest under load (sampled every 50 ms)
- *  - turns: 50 concurrent conversations, 10 questions each, rounds alternating between the two; turns/s and
- *    p50/p99 latency of a question turn (Värn answers from the documents; echo repeats the text)
+ *  - turns: 50 concurrent conversations, 10 questions each, a warm-up round of each and then rounds alternating
+ *    between the two (5 unless given); turns/s and p50/p99 latency of a question turn (Värn answers from the
+ *    documents; echo repeats the text)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -148,8 +149,10 @@ async function serviceBench(options: { starts: number; rounds: number }) {
     varn: await startChannel({ botUrl: `http://127.0.0.1:${bots.varn.port}/api/messages`, tenantId, users }),
     echo: await startChannel({ botUrl: `http://127.0.0.1:${bots.echo.port}/api/messages`, tenantId, users }),
   };
-  for (const user of users)
-    for (const bot of ['varn', 'echo'] as const) await channels[bot].say(user, QUESTION);
+  // warm up: one whole round of each, not counted (the first round after a start runs before the JIT has
+  // compiled the turn's code, and was the slowest of every run for both bots)
+  for (const bot of ['varn', 'echo'] as const)
+    await round1(channels[bot], users, 10, bots[bot].child.pid as number);
   const rounds = {
     varn: [] as Awaited<ReturnType<typeof round1>>[],
     echo: [] as Awaited<ReturnType<typeof round1>>[],
@@ -192,7 +195,7 @@ const option = (name: string, fallback: number) => {
   const at = argv.indexOf(name);
   return at >= 0 ? Number(argv[at + 1]) : fallback;
 };
-serviceBench({ starts: option('--starts', 5), rounds: option('--rounds', 3) })
+serviceBench({ starts: option('--starts', 5), rounds: option('--rounds', 5) })
   .then((service) =>
     process.stdout.write(
       `${JSON.stringify({ node: process.version, cpus: os.cpus().length, service }, null, 2)}\n`,

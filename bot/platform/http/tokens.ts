@@ -7,16 +7,16 @@
 import { createPrivateKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  errors,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-  jwtVerify,
-  SignJWT,
-} from 'jose';
+import type * as Jose from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { EXIT, StartupError } from '../errors';
+
+/** jose, loaded with the first token checked or issued, not with the service (about 40 ms of its start). */
+let joseModule: typeof Jose | undefined;
+const jose = (): typeof Jose => {
+  joseModule ??= require('jose') as typeof Jose;
+  return joseModule;
+};
 
 /** Why a token was refused; goes into WWW-Authenticate's error_description and the log, never the token itself. */
 export class TokenRejected extends Error {
@@ -49,6 +49,7 @@ export interface TokenPolicy {
 
 /** What went wrong, in words for the log and WWW-Authenticate; undefined for errors that are not the token's fault. */
 function reasonOf(error: unknown): string | undefined {
+  const { errors } = jose();
   if (error instanceof errors.JWTExpired) return 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'aud') return 'wrong audience';
@@ -71,7 +72,7 @@ function reasonOf(error: unknown): string | undefined {
 export async function verifyToken(token: string, policy: TokenPolicy, now: Date): Promise<TokenClaims> {
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, policy.keys, {
+    ({ payload } = await jose().jwtVerify(token, policy.keys, {
       algorithms: ['RS256'],
       audience: policy.audiences,
       currentDate: now,
@@ -110,12 +111,16 @@ export function entraPolicy(tab: {
   jwksUrl: string;
   tenantId: string;
 }): TokenPolicy {
+  let remote: JWTVerifyGetKey | undefined;
   return {
-    keys: createRemoteJWKSet(new URL(tab.jwksUrl), {
-      timeoutDuration: 5000,
-      cooldownDuration: 60_000,
-      cacheMaxAge: 6 * 3600_000,
-    }),
+    keys: (header, token) => {
+      remote ??= jose().createRemoteJWKSet(new URL(tab.jwksUrl), {
+        timeoutDuration: 5000,
+        cooldownDuration: 60_000,
+        cacheMaxAge: 6 * 3600_000,
+      });
+      return remote(header, token);
+    },
     issuers: entraIssuers,
     audiences: [tab.clientId, tab.appIdUri],
     tenantId: tab.tenantId,
@@ -131,7 +136,8 @@ export function entraPolicy(tab: {
 export class LocalSigningKey {
   static readonly issuer = 'urn:varn:embedded';
   static readonly audience = 'api://localhost/varn';
-  private loaded: { kid: string; privateKey: KeyObject; keys: JWTVerifyGetKey } | undefined;
+  private loaded: { kid: string; privateKey: KeyObject; publicJwk: JsonWebKey } | undefined;
+  private localKeys: JWTVerifyGetKey | undefined;
 
   constructor(private readonly file: string) {}
 
@@ -153,7 +159,7 @@ export class LocalSigningKey {
     this.loaded = {
       kid,
       privateKey: createPrivateKey({ key: privateJwk, format: 'jwk' }),
-      keys: createLocalJWKSet({ keys: [{ ...publicJwk, kid, alg: 'RS256' }] as never }),
+      publicJwk,
     };
     return this.loaded;
   }
@@ -176,8 +182,11 @@ export class LocalSigningKey {
   /** The verification keys: none until the first local token was issued. */
   readonly keys: JWTVerifyGetKey = (header, token) => {
     const loaded = this.load(false);
-    if (!loaded) throw new errors.JWKSNoMatchingKey();
-    return loaded.keys(header, token);
+    if (!loaded) throw new (jose().errors.JWKSNoMatchingKey)();
+    this.localKeys ??= jose().createLocalJWKSet({
+      keys: [{ ...loaded.publicJwk, kid: loaded.kid, alg: 'RS256' }] as never,
+    });
+    return this.localKeys(header, token);
   };
 
   /** A token shaped like an Entra v2 access token, for a person of the sample organisation. */
@@ -189,7 +198,7 @@ export class LocalSigningKey {
     const loaded = this.load(true) as NonNullable<ReturnType<LocalSigningKey['load']>>;
     const iat = Math.floor(now.getTime() / 1000);
     const exp = iat + lifetimeSeconds;
-    const token = await new SignJWT({ ...claims, scp: 'access_as_user', ver: '2.0' })
+    const token = await new (jose().SignJWT)({ ...claims, scp: 'access_as_user', ver: '2.0' })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: loaded.kid })
       .setIssuer(LocalSigningKey.issuer)
       .setAudience(LocalSigningKey.audience)
