@@ -1,5 +1,6 @@
 // Builds (tsc -p .) only when a source file is newer than the last build: `npm run ask` and `npm run eval`
 // then start at once when nothing changed. The last build's time is dist/.built (written after a build).
+// `--always` builds in any case and writes the time too (npm run build, so that a test run's build counts).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,7 @@ function newer(dir) {
 }
 
 const sources = ['bot', 'bench', 'test/support', 'tsconfig.json', 'package.json'].map((p) => path.join(root, p));
-if (built === 0 || sources.some((p) => fs.existsSync(p) && (fs.statSync(p).isDirectory() ? newer(p) : fs.statSync(p).mtimeMs > built))) {
+if (process.argv.includes('--always') || built === 0 || sources.some((p) => fs.existsSync(p) && (fs.statSync(p).isDirectory() ? newer(p) : fs.statSync(p).mtimeMs > built))) {
   const started = Date.now();
   const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', root], {
     stdio: 'inherit',
