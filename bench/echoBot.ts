@@ -11,25 +11,33 @@ import {
 } from 'botbuilder';
 import restify from 'restify';
 
-const botAuth = createBotFrameworkAuthenticationFromConfiguration(
-  null,
-  new ConfigurationServiceClientCredentialFactory({}),
-);
-const adapter = new CloudAdapter(botAuth);
-const echo = new TeamsActivityHandler();
-echo.onMessage(async (context, next) => {
-  await context.sendActivity(`echo: ${context.activity.text}`);
-  await next();
-});
-const server = restify.createServer({ name: 'echo' });
-server.use(restify.plugins.bodyParser());
-server.post('/api/messages', async (req, res) => {
-  await adapter.process(req, res, (context) => echo.run(context));
-});
-server.get('/healthz', async (_req, res) => {
-  res.json({ status: 'ok' });
-});
-server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
-});
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+/** The echo bot's parts: the same Bot Framework authentication (none configured), adapter and handler Värn uses. */
+export function echoBot() {
+  const botAuth = createBotFrameworkAuthenticationFromConfiguration(
+    null,
+    new ConfigurationServiceClientCredentialFactory({}),
+  );
+  const adapter = new CloudAdapter(botAuth);
+  const bot = new TeamsActivityHandler();
+  bot.onMessage(async (context, next) => {
+    await context.sendActivity(`echo: ${context.activity.text}`);
+    await next();
+  });
+  return { botAuth, adapter, bot };
+}
+
+if (require.main === module) {
+  const { adapter, bot } = echoBot();
+  const server = restify.createServer({ name: 'echo' });
+  server.use(restify.plugins.bodyParser());
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+  server.get('/healthz', async (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+    process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+  });
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+}

@@ -8,13 +8,6 @@
 
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import {
-  CloudAdapter,
-  ConfigurationServiceClientCredentialFactory,
-  createBotFrameworkAuthenticationFromConfiguration,
-  TeamsActivityHandler,
-} from 'botbuilder';
 import { createApp } from '../bot/app';
 import { collections } from '../bot/collections';
 import { loadConfig } from '../bot/config';
@@ -22,7 +15,8 @@ import { createServer } from '../bot/platform/http/server';
 import { createLogger } from '../bot/platform/logger';
 import { openSqliteStore } from '../bot/platform/store/sqlite';
 import { type Channel, type ChannelUser, makeUser, startChannel } from '../test/support/channel';
-import { rerunWithServiceFlags } from './measure';
+import { echoBot } from './echoBot';
+import { concurrentTurns, rerunWithServiceFlags } from './measure';
 
 const root = path.resolve(__dirname, '../..');
 const log = createLogger('silent');
@@ -44,20 +38,10 @@ interface Round {
 
 /** One round: every conversation sends `perConversation` questions, one after another, all conversations at once. */
 async function runRound(channel: Channel, users: ChannelUser[], perConversation: number): Promise<Round> {
-  const times: number[] = [];
   const cpu = process.cpuUsage();
-  const start = performance.now();
-  await Promise.all(
-    users.map(async (user) => {
-      for (let i = 0; i < perConversation; i++) {
-        const t0 = performance.now();
-        const response = await channel.say(user, QUESTION);
-        if (response.status !== 200) throw new Error(`turn failed: ${response.status}`);
-        times.push(performance.now() - t0);
-      }
-    }),
+  const { times, seconds } = await concurrentTurns(users, perConversation, (user) =>
+    channel.say(user, QUESTION),
   );
-  const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   return {
     turnsPerSecond: times.length / seconds,
@@ -98,16 +82,8 @@ export async function httpBench(
   const tenantId = app.directory.organisation.tenantId;
 
   // the echo turn on the same stack
-  const botAuth = createBotFrameworkAuthenticationFromConfiguration(
-    null,
-    new ConfigurationServiceClientCredentialFactory({}),
-  );
-  const adapter = new CloudAdapter(botAuth);
-  const echo = new TeamsActivityHandler();
-  echo.onMessage(async (context, next) => {
-    await context.sendActivity(`echo: ${context.activity.text}`);
-    await next();
-  });
+  // the echo turn on the same stack
+  const { botAuth, adapter, bot: echo } = echoBot();
   const echoServer = createServer({
     adapter,
     botAuth,

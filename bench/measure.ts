@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 export const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -34,4 +35,28 @@ export function rerunWithServiceFlags(root: string, script: string): boolean {
   );
   process.exitCode = result.status ?? 1;
   return true;
+}
+
+/**
+ * Every conversation at once, each asking `perConversation` times one after another: each turn's time (ms)
+ * and the whole's (s). A turn the bot does not answer with 200 ends the benchmark.
+ */
+export async function concurrentTurns<U>(
+  users: U[],
+  perConversation: number,
+  say: (user: U) => Promise<{ status: number }>,
+): Promise<{ times: number[]; seconds: number }> {
+  const times: number[] = [];
+  const began = performance.now();
+  await Promise.all(
+    users.map(async (user) => {
+      for (let i = 0; i < perConversation; i++) {
+        const t0 = performance.now();
+        const response = await say(user);
+        if (response.status !== 200) throw new Error(`turn failed: ${response.status}`);
+        times.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { times, seconds: (performance.now() - began) / 1000 };
 }

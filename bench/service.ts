@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Channel, type ChannelUser, makeUser, startChannel } from '../test/support/channel';
-import { mb, percentile, round, serviceNodeFlags } from './measure';
+import { concurrentTurns, mb, percentile, round, serviceNodeFlags } from './measure';
 
 const root = path.resolve(__dirname, '../..');
 const QUESTION = 'Vem ansvarar för informationssäkerheten?';
@@ -88,25 +88,16 @@ async function stop(running: Running): Promise<void> {
 
 /** One round: every conversation asks `perConversation` questions, one after another, all at once. */
 async function round1(channel: Channel, users: ChannelUser[], perConversation: number, pid: number) {
-  const times: number[] = [];
   let peakKb = procKb(pid, 'VmRSS');
   const sampler = setInterval(() => {
     peakKb = Math.max(peakKb, procKb(pid, 'VmRSS'));
   }, 50);
-  const began = performance.now();
-  await Promise.all(
-    users.map(async (user) => {
-      for (let i = 0; i < perConversation; i++) {
-        const t0 = performance.now();
-        const response = await channel.say(user, QUESTION);
-        if (response.status !== 200) throw new Error(`turn failed: ${response.status}`);
-        times.push(performance.now() - t0);
-      }
-    }),
+  const { times, seconds } = await concurrentTurns(users, perConversation, (user) =>
+    channel.say(user, QUESTION),
   );
   clearInterval(sampler);
   return {
-    turnsPerSecond: times.length / ((performance.now() - began) / 1000),
+    turnsPerSecond: times.length / seconds,
     p50Ms: percentile(times, 50),
     p99Ms: percentile(times, 99),
     peakKb,
