@@ -82,7 +82,6 @@ export async function httpBench(
   const tenantId = app.directory.organisation.tenantId;
 
   // the echo turn on the same stack
-  // the echo turn on the same stack
   const { botAuth, adapter, bot: echo } = echoBot();
   const echoServer = createServer({
     adapter,

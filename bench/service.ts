@@ -16,11 +16,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { FileDirectory } from '../bot/platform/org/fileDirectory';
 import { type Channel, type ChannelUser, makeUser, startChannel } from '../test/support/channel';
 import { concurrentTurns, mb, percentile, round, serviceNodeFlags } from './measure';
 
 const root = path.resolve(__dirname, '../..');
 const QUESTION = 'Vem ansvarar för informationssäkerheten?';
+const CONVERSATIONS = 50;
+const PER_CONVERSATION = 10;
 const median = (values: number[]) => percentile(values, 50);
 
 interface Running {
@@ -40,10 +43,10 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Kilobytes of a /proc/<pid>/status line (VmRSS, VmHWM). */
-function procKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+/** The process's resident memory now, in kilobytes (/proc/<pid>/status VmRSS). */
+function rssKb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
 }
 
 async function healthy(child: ChildProcess, port: number, deadline: number): Promise<void> {
@@ -88,9 +91,9 @@ async function stop(running: Running): Promise<void> {
 
 /** One round: every conversation asks `perConversation` questions, one after another, all at once. */
 async function round1(channel: Channel, users: ChannelUser[], perConversation: number, pid: number) {
-  let peakKb = procKb(pid, 'VmRSS');
+  let peakKb = rssKb(pid);
   const sampler = setInterval(() => {
-    peakKb = Math.max(peakKb, procKb(pid, 'VmRSS'));
+    peakKb = Math.max(peakKb, rssKb(pid));
   }, 50);
   const { times, seconds } = await concurrentTurns(users, perConversation, (user) =>
     channel.say(user, QUESTION),
@@ -119,19 +122,15 @@ async function serviceBench(options: { starts: number; rounds: number }) {
       if (i === 0) first[bot] = running.startMs;
       else {
         starts[bot].push(running.startMs);
-        idle[bot].push(procKb(running.child.pid as number, 'VmRSS') * 1024);
+        idle[bot].push(rssKb(running.child.pid as number) * 1024);
       }
       await stop(running);
     }
   }
 
   // turns: both running, the channel here
-  const tenantId = (
-    JSON.parse(fs.readFileSync(path.join(root, 'content/organisation.json'), 'utf8')) as {
-      organisation: { tenantId: string };
-    }
-  ).organisation.tenantId;
-  const users = Array.from({ length: 50 }, (_, i) => makeUser(`Bench ${i}`, { tenantId }));
+  const { tenantId } = FileDirectory.fromFile(path.join(root, 'content/organisation.json')).organisation;
+  const users = Array.from({ length: CONVERSATIONS }, (_, i) => makeUser(`Bench ${i}`, { tenantId }));
   const bots = {
     varn: await start('varn', varnData),
     echo: await start('echo', echoData),
@@ -143,14 +142,14 @@ async function serviceBench(options: { starts: number; rounds: number }) {
   // warm up: one whole round of each, not counted (the first round after a start runs before the JIT has
   // compiled the turn's code, and was the slowest of every run for both bots)
   for (const bot of ['varn', 'echo'] as const)
-    await round1(channels[bot], users, 10, bots[bot].child.pid as number);
+    await round1(channels[bot], users, PER_CONVERSATION, bots[bot].child.pid as number);
   const rounds = {
     varn: [] as Awaited<ReturnType<typeof round1>>[],
     echo: [] as Awaited<ReturnType<typeof round1>>[],
   };
   for (let r = 0; r < options.rounds; r++)
     for (const bot of ['varn', 'echo'] as const)
-      rounds[bot].push(await round1(channels[bot], users, 10, bots[bot].child.pid as number));
+      rounds[bot].push(await round1(channels[bot], users, PER_CONVERSATION, bots[bot].child.pid as number));
   for (const bot of ['varn', 'echo'] as const) {
     await channels[bot].close();
     await stop(bots[bot]);
@@ -171,7 +170,7 @@ async function serviceBench(options: { starts: number; rounds: number }) {
   const varn = summary('varn');
   const echo = summary('echo');
   return {
-    turns: 500,
+    turns: CONVERSATIONS * PER_CONVERSATION,
     varn,
     echo,
     // the issue's goals: start ≤ 1.5 × echo; throughput ≥ 0.8 × echo; p99 ≤ 1.25 × echo

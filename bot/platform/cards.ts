@@ -9,17 +9,13 @@ export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 /** Parsed templates, one per template object: parsing the expressions costs far more than expanding them. */
 const parsed = new WeakMap<object, Template>();
 
-/**
- * The templating library, loaded with the first card: it brings adaptive-expressions and its ANTLR parser,
- * about a quarter of a second of a start that has no card to render yet.
- */
-let templating: typeof import('adaptivecards-templating') | undefined;
-
 export function renderCard(template: object, data: object): object {
   let prepared = parsed.get(template);
   if (!prepared) {
-    templating ??= require('adaptivecards-templating') as typeof import('adaptivecards-templating');
-    prepared = new templating.Template(template);
+    // the library is loaded with the first card, not with the service: it brings adaptive-expressions and
+    // its ANTLR parser, about a quarter of a second of a start that has no card to render yet
+    const { Template } = require('adaptivecards-templating') as typeof import('adaptivecards-templating');
+    prepared = new Template(template);
     parsed.set(template, prepared);
   }
   // expand is synchronous, so one Template serves every turn

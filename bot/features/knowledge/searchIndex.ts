@@ -1160,6 +1160,10 @@ export function holdsAnswerType(question: string, texts: string[]): boolean {
  * few of thousands of answering documents does not scan them all for each. Equal scores come in the
  * candidates' order.
  */
+/** The higher score first; of equal scores, the candidate that came earlier. */
+const precedes = (score: number, order: number, thanScore: number, thanOrder: number): boolean =>
+  score > thanScore || (score === thanScore && order < thanOrder);
+
 class BestFirst {
   private readonly items: Int32Array;
   private readonly scores: Float64Array;
@@ -1193,10 +1197,14 @@ class BestFirst {
     return best;
   }
 
+  /** Whether slot a's candidate comes before slot b's. */
   private before(a: number, b: number): boolean {
-    const sa = this.scores[a] as number;
-    const sb = this.scores[b] as number;
-    return sa > sb || (sa === sb && (this.order[a] as number) < (this.order[b] as number));
+    return precedes(
+      this.scores[a] as number,
+      this.order[a] as number,
+      this.scores[b] as number,
+      this.order[b] as number,
+    );
   }
 
   private move(from: number, to: number): void {
@@ -1215,8 +1223,7 @@ class BestFirst {
       if (left >= this.size) break;
       const right = left + 1;
       const child = right < this.size && this.before(right, left) ? right : left;
-      const cs = this.scores[child] as number;
-      if (!(cs > score || (cs === score && (this.order[child] as number) < order))) break;
+      if (!precedes(this.scores[child] as number, this.order[child] as number, score, order)) break;
       this.move(child, i);
       i = child;
     }
