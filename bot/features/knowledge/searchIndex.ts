@@ -714,15 +714,23 @@ export class KnowledgeIndex {
     return alternatives.some((a) => this.has(a.term)) ? { token, alternatives, light: true } : undefined;
   }
 
-  /** Organisations named in the question: known ones (to prefer) and unknown ones (to abstain). */
-  organisationsIn(question: string): { known: Set<string>; unknown: string[] } {
+  /**
+   * Organisations named in the question: known ones (to prefer) and unknown ones (to abstain). A known one named
+   * by its whole name ("Region Blekinge") is `exact`; one that only shares a word with it ("Landstinget Blekinge",
+   * the same body's former name) is preferred less when another is named exactly.
+   */
+  organisationsIn(question: string): { known: Set<string>; exact: Set<string>; unknown: string[] } {
     const known = new Set<string>();
     const unknown: string[] = [];
     for (const token of tokenize(question)) {
       for (const org of this.organisationOf(token) ?? []) known.add(org);
     }
+    const words = ` ${tokenize(question).map(baseForm).join(' ')} `;
+    const exact = new Set(
+      [...known].filter((org) => words.includes(` ${tokenize(org).map(baseForm).join(' ')} `)),
+    );
     const named =
-      /\b(?:region|regionen|landstinget|landsting)\s+(\p{L}+)|\b(\p{L}+)\s+(?=(?:kommun|stad|region|county|municipality)\b)|\b(\p{L}+)regionen\b/giu;
+      /(?<![\p{L}\p{N}])(?:(?:region|regionen|landstinget|landsting)\s+(\p{L}+)|(\p{L}+)\s+(?=(?:kommun|stad|region|county|municipality)(?![\p{L}\p{N}]))|(\p{L}+)regionen(?![\p{L}\p{N}]))/giu;
     for (const m of question.matchAll(named)) {
       const word = (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase();
       if (!word || this.organisationOf(word)) continue;
@@ -731,7 +739,7 @@ export class KnowledgeIndex {
       if (dictionaryWords().has(word) || dictionaryWords().has(word.replace(/s$/, ''))) continue;
       unknown.push(word);
     }
-    return { known, unknown };
+    return { known, exact, unknown };
   }
 
   /** Whether a question word names an organisation that has documents here (it then steers, not matches). */
@@ -746,7 +754,7 @@ export class KnowledgeIndex {
   ): SearchResult {
     const { groups, language } = this.analyseQuestion(question);
     const intents = intentsOf(question);
-    const { known, unknown } = this.organisationsIn(question);
+    const { known, exact, unknown } = this.organisationsIn(question);
     const none = (reason: SearchResult['reason']): SearchResult => ({
       answers: [],
       confidence: 'none',
@@ -888,7 +896,7 @@ export class KnowledgeIndex {
         touched.subarray(0, touchedCount),
         { total: totalIdf, known: knownIdf },
         intents,
-        known,
+        { known, exact },
         options,
       );
       const top = ranked.answers[0];
@@ -963,7 +971,7 @@ export class KnowledgeIndex {
     touched: Uint32Array,
     idf: { total: number; known: number },
     intents: Intent[],
-    known: Set<string>,
+    named: { known: Set<string>; exact: Set<string> },
     options: RankOptions,
   ): {
     answers: RankedPassage[];
@@ -977,11 +985,14 @@ export class KnowledgeIndex {
     const final = this.groupScore; // reused: the group pass is over
     const answering: number[] = [];
     const person = asksForPerson(intents);
-    // per document: 0 when the question names another organisation, more when it names the document's own
+    // per document: 0 when the question names another organisation, more when it names the document's own (less
+    // when it only shares a word with the one the question names in full)
     const organisationFactor = new Float32Array(this.documents.length).fill(1);
+    const { known, exact } = named;
     if (known.size > 0) {
       this.documents.forEach((document, d) => {
-        if (document.organisation) organisationFactor[d] = known.has(document.organisation) ? 1.6 : 0;
+        const org = document.organisation;
+        if (org) organisationFactor[d] = !known.has(org) ? 0 : exact.size > 0 && !exact.has(org) ? 1.3 : 1.6;
       });
     }
     const intentFactor = this.intentFactor;
@@ -1138,6 +1149,9 @@ export class KnowledgeIndex {
     return (this.documentEntries[d] as number[]).find((entry) => this.passages[entry] === passage);
   }
 }
+
+/** A name's word without its genitive s ("Blekinges" → "blekinge"), for comparing names. */
+const baseForm = (word: string): string => (word.length > 3 ? word.replace(/s$/, '') : word);
 
 /** Questions that ask for a phone number or an e-mail address, and the text that holds one. */
 const ASKS_PHONE =

@@ -103,6 +103,20 @@ describe('KnowledgeIndex', () => {
     }
   });
 
+  it('prefers the organisation named in full over one that only shares its place name', () => {
+    // the same body under its former name: "Landstinget Norrviken" became "Region Norrviken"
+    const former = norrviken
+      .replaceAll('Region Norrviken', 'Landstinget Norrviken')
+      .replace('Anna Berglund', 'Per Ek');
+    const both = load({ 'landstinget.txt': former, 'region.txt': norrviken });
+    for (const [q, expected] of [
+      ['vem ansvarar för säkerhetsarbetet i Region Norrviken?', 'Region Norrviken'],
+      ['vem ansvarar för säkerhetsarbetet i landstinget norrviken?', 'Landstinget Norrviken'],
+    ]) {
+      expect(both.search(q as string).answers[0]?.document.organisation).toBe(expected);
+    }
+  });
+
   it('abstains on an out-of-scope question', () => {
     const result = index.search('när kommer lönen ut i december?');
     expect(result.abstained).toBe(true);

@@ -152,6 +152,14 @@ describe('metadata', () => {
     expect(organisationOf('Region Norrviken ska. Region Norrvikens verksamheter.')).toBe('Region Norrviken');
   });
 
+  it('reads names that begin or end with Å, Ä or Ö, hyphenated names and letterheads in capitals', () => {
+    expect(organisationOf('Beslutat av Örträsks kommun. Örträsks kommun ansvarar.')).toBe('Örträsks kommun');
+    expect(organisationOf('POLICY FÖR SÄKERHET I SJÖÅ KOMMUN')).toBe('Sjöå kommun');
+    expect(organisationOf('Medarbetare i Norra-Vik kommun ska följa instruktionen.')).toBe(
+      'Norra-Vik kommun',
+    );
+  });
+
   it('tells document types from their names', () => {
     expect(documentTypeOf('Riktlinjer för informationssäkerhet')).toBe('riktlinje');
     expect(documentTypeOf('Säkerhetspolicy')).toBe('policy');
