@@ -257,6 +257,35 @@ function synonymsOfStem(stem: string): string[] | undefined {
   return stemSynonyms.get(stem);
 }
 
+/**
+ * The Swedish words for an English word: as written, without its hyphens ("e-mail"), or from its base form
+ * ("breaches" → breach, "reported" → report, "stolen" stays unknown): the vocabulary lists base forms.
+ */
+function english(word: string): string[] | undefined {
+  const listed = enToSv[word] ?? enToSv[word.replace(/-/g, '')];
+  if (listed || word.length < 4) return listed;
+  for (const [ending, base] of ENGLISH_ENDINGS) {
+    if (!word.endsWith(ending)) continue;
+    const stem = word.slice(0, -ending.length);
+    const found =
+      enToSv[stem + base] ?? (base === '' && /(.)\1$/.test(stem) ? enToSv[stem.slice(0, -1)] : undefined);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** English inflections and what their base form ends with instead, longest first. */
+const ENGLISH_ENDINGS: [string, string][] = [
+  ['ies', 'y'],
+  ['ied', 'y'],
+  ['ing', ''],
+  ['ing', 'e'],
+  ['es', ''],
+  ['ed', ''],
+  ['ed', 'e'],
+  ['s', ''],
+];
+
 /** The English words and phrases the vocabulary translates, for correcting English typos. */
 const englishWords = Object.keys(enToSv);
 
@@ -483,7 +512,7 @@ export class KnowledgeIndex {
 
   /** An English word of the vocabulary one edit from a misspelt one (awarness → awareness). */
   private correctEnglish(word: string): string | undefined {
-    if (word.length < 5 || enToSv[word]) return undefined;
+    if (word.length < 5 || english(word)) return undefined;
     for (const candidate of englishWords) {
       if (Math.abs(candidate.length - word.length) <= 1 && editDistance(word, candidate, 1) <= 1)
         return candidate;
@@ -558,7 +587,7 @@ export class KnowledgeIndex {
       for (let i = 0; i + 1 < tokens.length; i++) {
         const [a, b] = [tokens[i] as string, tokens[i + 1] as string];
         if (used.has(i) || used.has(i + 1) || isStopword(a, 'en') || isStopword(b, 'en')) continue;
-        const compound = this.composeCompound(enToSv[a] ?? [], enToSv[b] ?? []);
+        const compound = this.composeCompound(english(a) ?? [], english(b) ?? []);
         if (compound) {
           groups.push({
             token: `${a} ${b}`,
@@ -611,7 +640,7 @@ export class KnowledgeIndex {
       const sv = stemSv(token);
       if (language === 'en') {
         // "e-mail" and "email" are one word
-        const translated = enToSv[token] ?? enToSv[token.replace(/-/g, '')];
+        const translated = english(token);
         if (translated) for (const w of translated) alternatives.push(...this.svAlternatives(w, 1));
         alternatives.push({ term: stemEn(token), weight: 0.8 }, { term: sv, weight: 0.8 });
       } else if (particles.has(i)) {

@@ -81,6 +81,10 @@ describe('KnowledgeIndex', () => {
     expect(index.search('who should I report security deficiencies to?').language).toBe('en');
   });
 
+  it('finds an inflected English word through its base form', () => {
+    expect(top('who is classifying?')?.passage.text).toMatch(/ansvarar för klassningen/);
+  });
+
   it('tolerates typos', () => {
     expect(top('vem ansvarar för klasningen av informationen')?.passage.text).toMatch(
       /Informationsägaren ansvarar/,
