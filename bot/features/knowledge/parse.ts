@@ -5,6 +5,7 @@
  * split across lines, headings glued to their text. Also reads Markdown headings and lists.
  */
 import { dictionaryWords } from './analysis';
+import { letterAware } from './letters';
 import type { Block, DocumentMetadata, DocumentType, ParsedDocument } from './model';
 
 const BULLET = /^(?:[•◦▪▫●○■□➢➤►✓✔·*–—-]|o(?=\s))\s*(?=\S)/u;
@@ -316,18 +317,19 @@ export function documentTypeOf(text: string): DocumentType | undefined {
   return TYPE_WORDS.find(([pattern]) => pattern.test(text))?.[1];
 }
 
-// word edges by letters, not by \b: JavaScript's \b counts Å, Ä and Ö as non-word characters ("Örebro kommun");
-// a name may be hyphenated ("Upplands-Bro kommun")
-const ORGANISATION =
-  /(?<![\p{L}\p{N}])(?:(Region|Landstinget|Landsting) (\p{Lu}\p{L}+(?: \p{Lu}\p{L}+)?)|((?:(?:Västra|Östra|Norra|Södra|Övre|Nedre|Stora|Lilla) )?\p{Lu}\p{L}+(?:-\p{Lu}\p{L}+)?) ([Kk]ommun|[Ss]tad)|(\p{Lu}\p{L}+regionen))(?![\p{L}\p{N}])/gu;
+// a name may begin with Å, Ä or Ö ("Örebro kommun", see letterAware) and be hyphenated ("Upplands-Bro kommun")
+const ORGANISATION = letterAware(
+  /\b(?:(Region|Landstinget|Landsting) (\p{Lu}\p{L}+(?: \p{Lu}\p{L}+)?)|((?:(?:Västra|Östra|Norra|Södra|Övre|Nedre|Stora|Lilla) )?\p{Lu}\p{L}+(?:-\p{Lu}\p{L}+)?) ([Kk]ommun|[Ss]tad)|(\p{Lu}\p{L}+regionen))\b/gu,
+);
+
+/** A word in capitals (a letterhead's "TIMRÅ KOMMUN"). */
+const CAPITALS = letterAware(/\b\p{Lu}{2,}\b/gu);
 
 /** The organisation a text speaks for: the one it names most often ("Region Halland"). */
 export function organisationOf(raw: string): string | undefined {
   const counts = new Map<string, number>();
   // letterheads in capitals ("VÄSTRA DALBY KOMMUN") read as names
-  const text = raw.replace(/(?<![\p{L}\p{N}])\p{Lu}{2,}(?![\p{L}\p{N}])/gu, (w) =>
-    w.length >= 3 ? w.charAt(0) + w.slice(1).toLowerCase() : w,
-  );
+  const text = raw.replace(CAPITALS, (w) => (w.length >= 3 ? w.charAt(0) + w.slice(1).toLowerCase() : w));
   for (const m of text.matchAll(ORGANISATION)) {
     let name: string;
     if (m[1]) {

@@ -38,6 +38,7 @@ import {
   passageIntents,
   personLine,
 } from './intent';
+import { letterAware } from './letters';
 import type { DocumentRecord, Passage } from './model';
 import { regionNamesOf } from './places';
 import { type Postings, PostingsBuilder } from './postings';
@@ -758,9 +759,7 @@ export class KnowledgeIndex {
     const exact = new Set(
       [...known].filter((org) => words.includes(` ${tokenize(org).map(baseForm).join(' ')} `)),
     );
-    const named =
-      /(?<![\p{L}\p{N}])(?:(?:region|regionen|landstinget|landsting)\s+(\p{L}+)|(\p{L}+)\s+(?=(?:kommun|stad|region|county|municipality)(?![\p{L}\p{N}]))|(\p{L}+)regionen(?![\p{L}\p{N}]))/giu;
-    for (const m of question.matchAll(named)) {
+    for (const m of question.matchAll(NAMED)) {
       const word = (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase();
       if (!word || this.organisationOf(word)) continue;
       // a name is not a word of the language: "region Blekinge", not "region gäller" or "kommunens egna"
@@ -1178,6 +1177,11 @@ export class KnowledgeIndex {
     return (this.documentEntries[d] as number[]).find((entry) => this.passages[entry] === passage);
   }
 }
+
+/** "Region X", "X kommun", "Xregionen": where a question names an organisation. */
+const NAMED = letterAware(
+  /\b(?:region|regionen|landstinget|landsting)\s+(\p{L}+)|\b(\p{L}+)\s+(?=(?:kommun|stad|region|county|municipality)\b)|\b(\p{L}+)regionen\b/giu,
+);
 
 /** A name's word without its genitive s ("Blekinges" → "blekinge"), for comparing names. */
 const baseForm = (word: string): string => (word.length > 3 ? word.replace(/s$/, '') : word);
