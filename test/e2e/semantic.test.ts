@@ -71,7 +71,8 @@ test('in English, the phrasing is asked for in English and labelled in English',
 
 test('when the model finds no answer in the quotes, only the quotes are shown', async () => {
   fake.onChat(() => 'NO_ANSWER');
-  const text = cardText(await ask(johanna, 'Hur ofta följs säkerhetsarbetet upp?'));
+  // a question the words alone answer confidently, so that only the model's verdict is at stake
+  const text = cardText(await ask(johanna, 'Vad ska jag göra om jag ser en brist i säkerheten?'));
   expect(text).not.toContain('formulerad av AI');
   expect(text).toContain('Det här säger de styrande dokumenten');
 });
