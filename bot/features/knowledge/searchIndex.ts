@@ -94,11 +94,7 @@ export interface RankOptions {
   fragmentFactor: number;
   /** Passages with fewer content words than this are penalised (unless a name is asked for). */
   shortPassageWords: number;
-  /**
-   * Top-k pruning of common concepts (see search). Off: measured in one quiet run (`node dist/bench/knowledge.js
-   * 5000`), p50/p99 were 22.5/71.8 ms with it against 20.9/60.6 ms without, and at 1,000 documents 4.3/11.6
-   * against 2.8/5.2 ms, with the same first passages and the same evaluation figures.
-   */
+  /** Exact top-k pruning (see search): the same answers and decision, fewer passages scored. */
   prune: boolean;
 }
 
@@ -113,7 +109,7 @@ export const defaultRankOptions: RankOptions = {
   intentHeadingShare: 0.5,
   fragmentFactor: 0.75,
   shortPassageWords: 8,
-  prune: false,
+  prune: true,
 };
 
 export interface RankedPassage {
@@ -140,6 +136,8 @@ export interface SearchResult {
   intents: Intent[];
   /** Organisations named in the question that no document speaks for. */
   unknownOrganisations: string[];
+  /** How many passages were scored (for diagnostics: the exact pruning leaves out passages that cannot be shown). */
+  scored?: number;
 }
 
 interface Alternative {
@@ -294,22 +292,28 @@ const englishWords = Object.keys(enToSv);
 const THESAURUS_WEIGHT = 0.7;
 const MAX_THESAURUS_SYNONYMS = 4;
 
-/** A concept is probed rather than walked when its postings exceed this share of the passages (and this many). */
-const PRUNE_SHARE = 0.05;
-const PRUNE_MIN_POSTINGS = 2000;
+/** One alternative of a concept as the walk reads it: its postings, and the most it can add to a passage's score. */
+interface PlannedAlternative {
+  id: number;
+  weight: number;
+  idf: number;
+  count: number;
+  bound: number;
+}
 
-/** Where `entry` is among the increasing entries of one term's postings, [begin, end); −1 when absent. */
-function findEntry(entries: Uint32Array, begin: number, end: number, entry: number): number {
-  let low = begin;
-  let high = end - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const at = entries[middle] as number;
-    if (at === entry) return middle;
-    if (at < entry) low = middle + 1;
-    else high = middle - 1;
-  }
-  return -1;
+/** Per intent mask of the index (KnowledgeIndex.intentMasks): the boost it earns, and whether its heading names the kind of answer asked for. */
+interface IntentBoosts {
+  boost: Float64Array;
+  heading: Uint8Array;
+}
+
+/** A concept as the walk reads it (see search). */
+interface PlannedGroup {
+  group: Group;
+  alternatives: PlannedAlternative[];
+  groupIdf: number;
+  /** whether it counts in coverage (not a light word, not met only through the thesaurus, used by some passage) */
+  counts: boolean;
 }
 
 /** Per-entry flags, packed. */
@@ -328,7 +332,9 @@ export class KnowledgeIndex {
   private readonly entrySection: Uint32Array;
   private readonly entryFlags: Uint8Array;
   /** which intents' passage patterns the text meets, one bit per intent rule */
-  private readonly entryIntents: Uint32Array;
+  /** the distinct intent masks of the entries (below), and per entry the index of its mask among them */
+  private readonly intentMasks: Uint32Array;
+  private readonly entryMask: Uint32Array;
   /** document → its entries, in order */
   private readonly documentEntries: number[][] = [];
   private readonly postings: Postings;
@@ -348,6 +354,8 @@ export class KnowledgeIndex {
   private readonly groupWeight: Float64Array;
   private readonly groupStamp: Uint32Array;
   private readonly sectionStamp: Uint32Array;
+  /** the sections whose headings name any of the question's concepts (marked with the search's stamp) */
+  private readonly sectionNamed: Uint32Array;
   private readonly touched: Uint32Array;
   private readonly seen: Uint8Array;
   private readonly groupTouched: Uint32Array;
@@ -356,8 +364,8 @@ export class KnowledgeIndex {
   /** which of the question's concepts an entry covers, one bit per concept */
   private readonly coveredMask: Uint32Array;
   private readonly documentBest: Int32Array;
-  /** intent bits → the boost they earn for this question (0: not yet computed) */
-  private readonly intentFactor = new Map<number, number>();
+  /** term id → the most one posting of the term adds to BM25 (tf · (K1 + 1) / (tf + norm)), for the pruning's bound */
+  private readonly termImpact: Float64Array;
   private stamp = 0;
 
   constructor(documents: DocumentRecord[], passages: Iterable<Passage>) {
@@ -434,8 +442,28 @@ export class KnowledgeIndex {
     this.entryNorm = Float32Array.from(entryLength, (length) => K1 * (1 - B + (B * length) / averageLength));
     this.entrySection = Uint32Array.from(entrySection);
     this.entryFlags = Uint8Array.from(entryFlags);
-    this.entryIntents = Uint32Array.from(entryIntents);
     this.postings = postings.build();
+    this.termImpact = new Float64Array(this.postings.start.length - 1);
+    for (let id = 0; id < this.termImpact.length; id++) {
+      let most = 0;
+      const end = this.postings.start[id + 1] as number;
+      for (let p = this.postings.start[id] as number; p < end; p++) {
+        const tf = this.postings.weightAt(p);
+        const impact = (tf * (K1 + 1)) / (tf + (this.entryNorm[this.postings.entry[p] as number] as number));
+        if (impact > most) most = impact;
+      }
+      this.termImpact[id] = most;
+    }
+    const masks = new Map<number, number>();
+    this.entryMask = Uint32Array.from(entryIntents, (mask) => {
+      let index = masks.get(mask);
+      if (index === undefined) {
+        index = masks.size;
+        masks.set(mask, index);
+      }
+      return index;
+    });
+    this.intentMasks = Uint32Array.from(masks.keys());
     this.headings = headings.build();
     this.scores = new Float64Array(n);
     this.covered = new Float64Array(n);
@@ -446,6 +474,7 @@ export class KnowledgeIndex {
     this.groupWeight = new Float64Array(n);
     this.groupStamp = new Uint32Array(n);
     this.sectionStamp = new Uint32Array(sections.size);
+    this.sectionNamed = new Uint32Array(sections.size);
     this.touched = new Uint32Array(n);
     this.seen = new Uint8Array(n);
     this.groupTouched = new Uint32Array(n);
@@ -800,77 +829,119 @@ export class KnowledgeIndex {
     const { bestIdf, coveredMask } = this;
     const { entry: postingEntry, start: postingStart } = this.postings;
     let touchedCount = 0;
-    let knownIdf = 0;
-    let knownConcepts = 0;
-    let unknownConcepts = 0;
     try {
-      // Top-k pruning in the manner of MaxScore: the rare concepts first; a concept whose postings are many
-      // (a word most passages use) only adds to the passages the rarer ones found, probed by binary search
-      // in its postings, instead of walking them all. A passage that has only common words cannot come first.
-      const postingsOf = (group: Group) =>
-        group.alternatives.reduce((sum, a) => sum + this.postings.count(a.term), 0);
-      const ordered = groups
-        .map((group) => ({ group, size: postingsOf(group) }))
+      // The concepts, rarest first (light words last), each with the alternatives that some passage uses, rarest
+      // first. What a concept weighs in coverage is known before any posting is read.
+      const plan = groups
+        .map((group) => {
+          const alternatives: PlannedAlternative[] = [];
+          let groupIdf = 0;
+          let size = 0;
+          for (const alternative of group.alternatives) {
+            const id = this.postings.id(alternative.term);
+            if (id === undefined) continue;
+            const idf = this.idf(alternative.term);
+            groupIdf = Math.max(groupIdf, idf * alternative.weight);
+            const count = (postingStart[id + 1] as number) - (postingStart[id] as number);
+            size += count;
+            alternatives.push({
+              id,
+              weight: alternative.weight,
+              idf,
+              count,
+              bound: alternative.weight * idf * (this.termImpact[id] as number),
+            });
+          }
+          alternatives.sort((a, b) => a.count - b.count);
+          const counts = !group.light && !group.weak && groupIdf > 0;
+          return { group, alternatives, groupIdf, size, counts };
+        })
         .sort((a, b) => Number(a.group.light) - Number(b.group.light) || a.size - b.size);
-      const pruneAbove = Math.max(PRUNE_MIN_POSTINGS, this.passages.length * PRUNE_SHARE);
-      for (const { group, size } of ordered) {
+      let knownIdf = 0;
+      let knownConcepts = 0;
+      let unknownConcepts = 0;
+      for (const { group, groupIdf, counts } of plan) {
+        if (counts) {
+          knownIdf += groupIdf;
+          knownConcepts++;
+        } else if (!group.soft && (group.weak || (!group.light && groupIdf === 0))) unknownConcepts++;
+      }
+      const concepts = knownConcepts + unknownConcepts;
+      if (knownConcepts === 0) return none(concepts === 0 ? 'empty' : 'no-match');
+      // an unknown concept weighs as much as a typical known concept of the question
+      const totalIdf = knownIdf + unknownConcepts * (knownIdf / knownConcepts) * options.unknownWeight;
+      const organisationFactor = this.organisationFactors(known, exact);
+      const boosts = this.intentBoosts(intents);
+      const pruning = options.prune
+        ? this.pruning(plan, intents, boosts, organisationFactor, totalIdf, options)
+        : undefined;
+      // Top-k pruning, exact (MaxScore's idea, term at a time): once the most that a passage not yet met could
+      // still score from the alternatives left falls below the least a shown passage must score (the fill cutoff
+      // of a lower bound of the best), the walk stops taking in new passages and only completes the scores of
+      // those it has met. The common words of a question ("säkerhet", "information") are then read, not scattered.
+      let theta = 0;
+      /** the least the best passage will score in the end (see pruning), kept as the concepts are added */
+      let lower = 0;
+      let continuing = false;
+      // the sections whose headings name a concept are always walked: the bound leaves headings out
+      const { sectionNamed, entrySection } = this;
+      const named = pruning ? this.nextStamp() : 0;
+      if (pruning) {
+        for (const { group, counts } of plan) {
+          if (!counts) continue;
+          for (const alternative of group.alternatives) {
+            if (alternative.weight < 0.6) continue;
+            const id = this.headings.id(alternative.term);
+            if (id === undefined) continue;
+            const end = this.headings.start[id + 1] as number;
+            for (let p = this.headings.start[id] as number; p < end; p++)
+              sectionNamed[this.headings.entry[p] as number] = named;
+          }
+        }
+      }
+      let bit = 1;
+      for (let g = 0; g < plan.length; g++) {
+        const { group, alternatives, groupIdf, counts } = plan[g] as PlannedGroup;
         // the best-scoring alternative of the concept, per entry
         const stamp = this.nextStamp();
         let groupCount = 0;
-        let groupIdf = 0;
-        const visit = (p: number, entry: number, alternativeWeight: number, idf: number) => {
-          const tf = this.postings.weightAt(p);
-          const score =
-            (alternativeWeight * idf * (tf * (K1 + 1))) / (tf + (this.entryNorm[entry] as number));
-          // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
-          const weight = alternativeWeight * Math.min(tf / 0.5, 1);
-          if (groupStamp[entry] !== stamp) {
-            groupStamp[entry] = stamp;
-            groupTouched[groupCount++] = entry;
-            groupScore[entry] = score;
-            groupWeight[entry] = weight;
-            return;
+        for (let a = 0; a < alternatives.length; a++) {
+          const { id, weight, idf, count } = alternatives[a] as PlannedAlternative;
+          if (pruning && !continuing && (touchedCount > 0 || groupCount > 0)) {
+            const most = pruning.bound(g, a);
+            // within a concept, what its alternatives walked so far added: a pass over the passages they met, worth
+            // it only before a longer walk
+            if (most >= pruning.cut * lower && count > groupCount)
+              lower = Math.max(lower, pruning.lowerBest({ stamp, count: groupCount, groupIdf, counts }));
+            theta = pruning.cut * lower;
+            continuing = most < theta;
           }
-          // the concept scores as its best-scoring alternative, and is covered as its best-covering one
-          if (score > (groupScore[entry] as number)) groupScore[entry] = score;
-          if (weight > (groupWeight[entry] as number)) groupWeight[entry] = weight;
-        };
-        const probe = options.prune && touchedCount > 0 && size > pruneAbove && touchedCount * 16 < size;
-        for (const alternative of group.alternatives) {
-          const id = this.postings.id(alternative.term);
-          if (id === undefined) continue;
-          const idf = this.idf(alternative.term);
-          groupIdf = Math.max(groupIdf, idf * alternative.weight);
           const begin = postingStart[id] as number;
           const end = postingStart[id + 1] as number;
-          if (probe) {
-            for (let t = 0; t < touchedCount; t++) {
-              const entry = touched[t] as number;
-              const p = findEntry(postingEntry, begin, end, entry);
-              if (p >= 0) visit(p, entry, alternative.weight, idf);
-            }
-            continue;
-          }
           // the walk, inline (the hot loop: no call per posting)
           for (let p = begin; p < end; p++) {
             const entry = postingEntry[p] as number;
+            const first = groupStamp[entry] !== stamp;
+            if (continuing && first && !seen[entry] && sectionNamed[entrySection[entry] as number] !== named)
+              continue;
             const tf = this.postings.weightAt(p);
-            const score =
-              (alternative.weight * idf * (tf * (K1 + 1))) / (tf + (this.entryNorm[entry] as number));
-            const weight = alternative.weight * Math.min(tf / 0.5, 1);
-            if (groupStamp[entry] !== stamp) {
+            const score = (weight * idf * (tf * (K1 + 1))) / (tf + (this.entryNorm[entry] as number));
+            // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
+            const share = weight * Math.min(tf / 0.5, 1);
+            if (first) {
               groupStamp[entry] = stamp;
               groupTouched[groupCount++] = entry;
               groupScore[entry] = score;
-              groupWeight[entry] = weight;
+              groupWeight[entry] = share;
               continue;
             }
+            // the concept scores as its best-scoring alternative, and is covered as its best-covering one
             if (score > (groupScore[entry] as number)) groupScore[entry] = score;
-            if (weight > (groupWeight[entry] as number)) groupWeight[entry] = weight;
+            if (share > (groupWeight[entry] as number)) groupWeight[entry] = share;
           }
         }
-        if (group.weak && !group.soft) unknownConcepts++;
-        if (group.light || group.weak) {
+        if (!counts) {
+          // light words and thesaurus-only concepts rank, and never count in coverage
           for (let i = 0; i < groupCount; i++) {
             const entry = groupTouched[i] as number;
             if (!seen[entry]) {
@@ -881,14 +952,8 @@ export class KnowledgeIndex {
           }
           continue;
         }
-        if (groupIdf === 0) {
-          // a concept no document uses: it lowers coverage (below), and touches no passage
-          if (!group.soft) unknownConcepts++;
-          continue;
-        }
-        const bit = 1 << Math.min(knownConcepts, 31);
-        knownConcepts++;
-        knownIdf += groupIdf;
+        const mask = bit;
+        if (bit !== 1 << 31) bit <<= 1;
         // the sections whose headings name the concept
         for (const alternative of group.alternatives) {
           if (alternative.weight < 0.6) continue;
@@ -911,20 +976,28 @@ export class KnowledgeIndex {
           const share = Math.min(groupWeight[entry] as number, 1);
           scores[entry] = (scores[entry] as number) + (groupScore[entry] as number);
           covered[entry] = (covered[entry] as number) + groupIdf * share;
-          if (share >= 0.5) coveredMask[entry] = (coveredMask[entry] as number) | bit;
+          if (pruning) {
+            // the fixed factors are at most `most`: only a passage that could beat the best so far is looked up
+            const value = (scores[entry] as number) * (0.5 + (covered[entry] as number) / totalIdf);
+            if (value * pruning.most > lower) lower = Math.max(lower, value * pruning.fixed(entry));
+          }
+          if (share >= 0.5) coveredMask[entry] = (coveredMask[entry] as number) | mask;
           if (groupIdf * share > (bestIdf[entry] as number)) bestIdf[entry] = groupIdf * share;
         }
       }
-      const concepts = knownConcepts + unknownConcepts;
-      if (knownConcepts === 0) return none(concepts === 0 ? 'empty' : 'no-match');
-      // an unknown concept weighs as much as a typical known concept of the question
-      const totalIdf = knownIdf + unknownConcepts * (knownIdf / knownConcepts) * options.unknownWeight;
+      // many passages met: in entry order, which the per-entry arrays are read in faster than in the order met
+      if (touchedCount * 8 > this.passages.length) {
+        let t = 0;
+        for (let e = 0; e < seen.length; e++) if (seen[e]) touched[t++] = e;
+      }
       const ranked = this.rank(
         question,
         touched.subarray(0, touchedCount),
         { total: totalIdf, known: knownIdf },
         intents,
-        { known, exact },
+        boosts,
+        organisationFactor,
+        continuing ? theta : 0,
         options,
       );
       const top = ranked.answers[0];
@@ -955,9 +1028,11 @@ export class KnowledgeIndex {
               : decision.reason,
           ),
           signals,
+          scored: touchedCount,
         };
       return {
         signals,
+        scored: touchedCount,
         answers: ranked.answers,
         confidence: decision.confidence,
         abstained: false,
@@ -979,12 +1054,120 @@ export class KnowledgeIndex {
     }
   }
 
+  /** What each of the entries' intent masks earns for this question's intents (see IntentBoosts). */
+  private intentBoosts(intents: Intent[]): IntentBoosts {
+    return {
+      boost: Float64Array.from(this.intentMasks, (mask) => intentBoostOf(intents, mask)),
+      heading: Uint8Array.from(this.intentMasks, (mask) => Number(headingIntents(intents, mask))),
+    };
+  }
+
+  /**
+   * Per document: 0 when the question names another organisation, more when it names the document's own (less when
+   * it only shares a word with the one the question names in full), 1 when it names none.
+   */
+  private organisationFactors(known: Set<string>, exact: Set<string>): Float32Array {
+    const factors = new Float32Array(this.documents.length).fill(1);
+    if (known.size === 0) return factors;
+    this.documents.forEach((document, d) => {
+      const org = document.organisation;
+      if (org) factors[d] = !known.has(org) ? 0 : exact.size > 0 && !exact.has(org) ? 1.3 : 1.6;
+    });
+    return factors;
+  }
+
+  /**
+   * The two sides of the exact pruning in search, for one question:
+   * - `bound(g, a)`: the most a passage can score in the end (rank's final score) from the concepts' alternatives
+   *   from alternative a of concept g on, in the walk's order, if it has met none of them before and its section's
+   *   heading names none of the concepts (those sections are always walked): their BM25 at their terms' highest
+   *   impact, the coverage they could add, the highest intent boost and organisation factor, and the heading share
+   *   an intent heading ("Ansvar") could give;
+   * - the least the best passage will score in the end, from what a passage met so far has scored (every factor only
+   *   grows as concepts are added; headings are counted as adding nothing): search keeps it as each concept is added,
+   *   from the factors that do not grow (`fixed`, at most `most`), and `lowerBest` adds what the concept being walked
+   *   has added so far.
+   * A passage the bound leaves out scores below `cut` × the best, and every passage shown or weighed scores above it.
+   */
+  private pruning(
+    plan: PlannedGroup[],
+    intents: Intent[],
+    boosts: IntentBoosts,
+    organisationFactor: Float32Array,
+    totalIdf: number,
+    options: RankOptions,
+  ) {
+    let most = 0;
+    for (const boost of boosts.boost) most = Math.max(most, boost);
+    let factor = 0;
+    for (const f of organisationFactor) factor = Math.max(factor, f);
+    most *= factor;
+    const coverageOf = ({ alternatives, groupIdf, counts }: PlannedGroup, from: number): number =>
+      counts ? groupIdf * Math.min(1, Math.max(0, ...alternatives.slice(from).map((a) => a.weight))) : 0;
+    const scoreOf = ({ alternatives }: PlannedGroup, from: number): number =>
+      Math.max(0, ...alternatives.slice(from).map((a) => a.bound));
+    // what the concepts after g could add: score, and coverage (idf × best alternative weight)
+    const after = plan.map(() => ({ score: 0, coverage: 0 }));
+    for (let g = plan.length - 2; g >= 0; g--) {
+      const next = plan[g + 1] as PlannedGroup;
+      const sums = after[g + 1] as { score: number; coverage: number };
+      after[g] = { score: sums.score + scoreOf(next, 0), coverage: sums.coverage + coverageOf(next, 0) };
+    }
+    const person = asksForPerson(intents);
+    const { scores, covered, groupScore, groupWeight, seen } = this;
+    /** The final score's factors that do not grow with the concepts met. */
+    const fixed = (entry: number): number => {
+      let factor =
+        (organisationFactor[this.entryDocument[entry] as number] as number) *
+        (boosts.boost[this.entryMask[entry] as number] as number);
+      if (!person) {
+        const length = this.entryLength[entry] as number;
+        if (length < options.shortPassageWords) factor *= Math.sqrt(length / options.shortPassageWords);
+        if (!((this.entryFlags[entry] as number) & ENDS_SENTENCE)) factor *= options.fragmentFactor;
+      }
+      return factor;
+    };
+    return {
+      cut: Math.min(options.fillCutoff, options.relativeCutoff),
+      bound: (g: number, a: number): number => {
+        const group = plan[g] as PlannedGroup;
+        const rest = after[g] as { score: number; coverage: number };
+        const coverage = (rest.coverage + coverageOf(group, a)) / totalIdf;
+        const heading = Math.min(1, options.intentHeadingShare * coverage * coverage);
+        return (
+          (rest.score + scoreOf(group, a)) *
+          most *
+          (0.5 + coverage) *
+          (1 + options.headingBoost * heading) *
+          (1 + options.leadBoost * heading)
+        );
+      },
+      most,
+      fixed,
+      /** Over the passages the concept being walked has met (with what they scored before it, if anything). */
+      lowerBest: (current: { stamp: number; count: number; groupIdf: number; counts: boolean }): number => {
+        let best = 0;
+        for (let t = 0; t < current.count; t++) {
+          const entry = this.groupTouched[t] as number;
+          const before = seen[entry] === 1;
+          const s = (before ? (scores[entry] as number) : 0) + (groupScore[entry] as number);
+          let c = before ? (covered[entry] as number) : 0;
+          if (current.counts) c += current.groupIdf * Math.min(groupWeight[entry] as number, 1);
+          const value = s * (0.5 + c / totalIdf);
+          if (value * most > best) best = Math.max(best, value * fixed(entry));
+        }
+        return best;
+      },
+    };
+  }
+
   /** A new mark for the per-entry and per-section scratch arrays (cleared when the counter wraps). */
   private nextStamp(): number {
     if (this.stamp === 0xffffffff) {
       this.stamp = 0;
       this.groupStamp.fill(0);
       this.sectionStamp.fill(0);
+      this.sectionNamed.fill(0);
     }
     return ++this.stamp;
   }
@@ -993,13 +1176,16 @@ export class KnowledgeIndex {
    * Final scores of the touched entries: coverage, intent, heading, length and organisation; best per document.
    * Also the signals the decision reads beside coverage: the margin to the best passage of another section,
    * whether the runners-up agree with the best, how specific the best passage's matched words are.
+   * `theta` > 0: the walk left out passages, all scoring below it (see search).
    */
   private rank(
     question: string,
     touched: Uint32Array,
     idf: { total: number; known: number },
     intents: Intent[],
-    named: { known: Set<string>; exact: Set<string> },
+    boosts: IntentBoosts,
+    organisationFactor: Float32Array,
+    theta: number,
     options: RankOptions,
   ): {
     answers: RankedPassage[];
@@ -1013,21 +1199,6 @@ export class KnowledgeIndex {
     const final = this.groupScore; // reused: the group pass is over
     const answering: number[] = [];
     const person = asksForPerson(intents);
-    // per document: 0 when the question names another organisation, more when it names the document's own (less
-    // when it only shares a word with the one the question names in full)
-    const organisationFactor = new Float32Array(this.documents.length).fill(1);
-    const { known, exact } = named;
-    if (known.size > 0) {
-      this.documents.forEach((document, d) => {
-        const org = document.organisation;
-        if (org) organisationFactor[d] = !known.has(org) ? 0 : exact.size > 0 && !exact.has(org) ? 1.3 : 1.6;
-      });
-    }
-    const intentFactor = this.intentFactor;
-    const sectionAnswersIntent = new Set<number>();
-    let lastMask = -1;
-    let boost = 1;
-    let answersIntent = false;
     const nothing = { answers: [], margin: 1, agreement: 0, specificity: 0, answerTypeMissing: false };
     try {
       for (let t = 0; t < touched.length; t++) {
@@ -1042,17 +1213,8 @@ export class KnowledgeIndex {
         const coverage = (covered[entry] as number) / totalIdf;
         const flags = this.entryFlags[entry] as number;
         const length = this.entryLength[entry] as number;
-        const mask = this.entryIntents[entry] as number;
-        if (mask !== lastMask) {
-          lastMask = mask;
-          const known = intentFactor.get(mask);
-          boost = known ?? intentBoostOf(intents, mask);
-          if (known === undefined) {
-            intentFactor.set(mask, boost);
-            if (headingIntents(intents, mask)) sectionAnswersIntent.add(mask);
-          }
-          answersIntent = sectionAnswersIntent.has(mask);
-        }
+        const mask = this.entryMask[entry] as number;
+        const boost = boosts.boost[mask] as number;
         let score = (scores[entry] as number) * boost * (0.5 + coverage) * factor;
         // a section whose heading names what is asked about answers it ("2.2 Informationssäkerhetssamordnare")
         // … the more so the less else the heading names ("Krisberedskap" rather than "Mål för krisberedskapen")
@@ -1062,7 +1224,7 @@ export class KnowledgeIndex {
         let headingShare = ((inHeading[entry] as number) / totalIdf) * Math.sqrt(precision);
         // a heading that names what kind of answer is wanted ("Genomförande" for "hur ska vi jobba med …"), in so
         // far as the passage is about what is asked
-        if (answersIntent)
+        if (boosts.heading[mask])
           headingShare = Math.min(1, headingShare + options.intentHeadingShare * coverage * coverage);
         score *= 1 + options.headingBoost * headingShare;
         if (flags & LEAD && headingShare > 0) score *= 1 + options.leadBoost * headingShare;
@@ -1075,7 +1237,13 @@ export class KnowledgeIndex {
         final[entry] = score;
         const current = documentBest[d] as number;
         if (current < 0) answering.push(d);
-        if (current < 0 || score > (final[current] as number)) documentBest[d] = entry;
+        // of equal scores, the earlier passage: the same whichever passage the walk met first
+        if (
+          current < 0 ||
+          score > (final[current] as number) ||
+          (score === final[current] && entry < current)
+        )
+          documentBest[d] = entry;
       }
       const view = (entry: number): RankedPassage => ({
         passage: this.passages[entry] as Passage,
@@ -1159,14 +1327,15 @@ export class KnowledgeIndex {
       }).length;
       return {
         answers,
-        margin: rival > 0 ? top.score / rival : Number.POSITIVE_INFINITY,
+        // when the walk left passages out (theta > 0), the rival may be one of them, which all score below theta:
+        // the margin is then at least top / theta (≥ 1 / the fill cutoff), and is given as that
+        margin: rival < theta ? top.score / theta : rival > 0 ? top.score / rival : Number.POSITIVE_INFINITY,
         agreement: runners.length > 0 ? agreeing / runners.length : 1,
         specificity: (this.bestIdf[topEntry] as number) / this.maxIdf(),
         answerTypeMissing: false,
       };
     } finally {
       for (const d of answering) documentBest[d] = -1;
-      intentFactor.clear();
     }
   }
 
@@ -1204,10 +1373,10 @@ export function holdsAnswerType(question: string, texts: string[]): boolean {
 
 /**
  * The candidates best first, one at a time: a binary heap, built in linear time, so that taking the first
- * few of thousands of answering documents does not scan them all for each. Equal scores come in the
- * candidates' order.
+ * few of thousands of answering documents does not scan them all for each. Of equal scores, the lower
+ * candidate (the document indexed first) comes first: the order does not depend on which passage the walk met first.
  */
-/** The higher score first; of equal scores, the candidate that came earlier. */
+/** The higher score first; of equal scores, the lower candidate. */
 const precedes = (score: number, order: number, thanScore: number, thanOrder: number): boolean =>
   score > thanScore || (score === thanScore && order < thanOrder);
 
@@ -1227,7 +1396,7 @@ class BestFirst {
       const candidate = candidates[i] as number;
       this.items[i] = candidate;
       this.scores[i] = scoreOf(candidate);
-      this.order[i] = i;
+      this.order[i] = candidate;
     }
     for (let i = (this.size >> 1) - 1; i >= 0; i--) this.down(i);
   }
