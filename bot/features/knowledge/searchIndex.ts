@@ -316,6 +316,9 @@ interface PlannedGroup {
   counts: boolean;
 }
 
+/** Past every entry: the merge's end. */
+const NO_ENTRY = 0xffffffff;
+
 /** Per-entry flags, packed. */
 const LEAD = 1;
 const ENDS_SENTENCE = 2;
@@ -350,15 +353,13 @@ export class KnowledgeIndex {
   private readonly headingHits: Uint8Array;
   /** how many content words each section's headings have */
   private readonly sectionWords: Uint8Array;
-  private readonly groupScore: Float64Array;
-  private readonly groupWeight: Float64Array;
-  private readonly groupStamp: Uint32Array;
+  /** per entry, its final score (rank) */
+  private readonly final: Float64Array;
   private readonly sectionStamp: Uint32Array;
   /** the sections whose headings name any of the question's concepts (marked with the search's stamp) */
   private readonly sectionNamed: Uint32Array;
   private readonly touched: Uint32Array;
   private readonly seen: Uint8Array;
-  private readonly groupTouched: Uint32Array;
   /** the highest idf among the concepts an entry covers (how specific its match is) */
   private readonly bestIdf: Float64Array;
   /** which of the question's concepts an entry covers, one bit per concept */
@@ -470,14 +471,11 @@ export class KnowledgeIndex {
     this.inHeading = new Float64Array(n);
     this.headingHits = new Uint8Array(n);
     this.sectionWords = Uint8Array.from(sectionWords);
-    this.groupScore = new Float64Array(n);
-    this.groupWeight = new Float64Array(n);
-    this.groupStamp = new Uint32Array(n);
+    this.final = new Float64Array(n);
     this.sectionStamp = new Uint32Array(sections.size);
     this.sectionNamed = new Uint32Array(sections.size);
     this.touched = new Uint32Array(n);
     this.seen = new Uint8Array(n);
-    this.groupTouched = new Uint32Array(n);
     this.bestIdf = new Float64Array(n);
     this.coveredMask = new Uint32Array(n);
     this.documentBest = new Int32Array(this.documents.length).fill(-1);
@@ -824,8 +822,7 @@ export class KnowledgeIndex {
     if (groups.every((g) => g.light) || this.passages.length === 0) return none('empty');
     if (unknown.length > 0 && known.size === 0) return none('other-organisation');
 
-    const { scores, covered, inHeading, groupScore, groupWeight, groupStamp, touched, groupTouched, seen } =
-      this;
+    const { scores, covered, inHeading, touched, seen } = this;
     const { bestIdf, coveredMask } = this;
     const { entry: postingEntry, start: postingStart } = this.postings;
     let touchedCount = 0;
@@ -875,10 +872,11 @@ export class KnowledgeIndex {
       const pruning = options.prune
         ? this.pruning(plan, intents, boosts, organisationFactor, totalIdf, options)
         : undefined;
-      // Top-k pruning, exact (MaxScore's idea, term at a time): once the most that a passage not yet met could
-      // still score from the alternatives left falls below the least a shown passage must score (the fill cutoff
-      // of a lower bound of the best), the walk stops taking in new passages and only completes the scores of
-      // those it has met. The common words of a question ("säkerhet", "information") are then read, not scattered.
+      // Top-k pruning, exact (MaxScore's idea, term at a time): before each concept is walked, once the most that a
+      // passage not yet met could still score from the alternatives left falls below the least a shown passage must
+      // score (the fill cutoff of a lower bound of the best), the walk stops taking in new passages and only
+      // completes the scores of those it has met. A question's common words ("säkerhet", "skydd") then add no
+      // passages to rank.
       let theta = 0;
       /** the least the best passage will score in the end (see pruning), kept as the concepts are added */
       let lower = 0;
@@ -902,79 +900,78 @@ export class KnowledgeIndex {
       let bit = 1;
       for (let g = 0; g < plan.length; g++) {
         const { group, alternatives, groupIdf, counts } = plan[g] as PlannedGroup;
-        // the best-scoring alternative of the concept, per entry
         const stamp = this.nextStamp();
-        let groupCount = 0;
-        for (let a = 0; a < alternatives.length; a++) {
-          const { id, weight, idf, count } = alternatives[a] as PlannedAlternative;
-          if (pruning && !continuing && (touchedCount > 0 || groupCount > 0)) {
-            const most = pruning.bound(g, a);
-            // within a concept, what its alternatives walked so far added: a pass over the passages they met, worth
-            // it only before a longer walk
-            if (most >= pruning.cut * lower && count > groupCount)
-              lower = Math.max(lower, pruning.lowerBest({ stamp, count: groupCount, groupIdf, counts }));
-            theta = pruning.cut * lower;
-            continuing = most < theta;
-          }
-          const begin = postingStart[id] as number;
-          const end = postingStart[id + 1] as number;
-          // the walk, inline (the hot loop: no call per posting)
-          for (let p = begin; p < end; p++) {
-            const entry = postingEntry[p] as number;
-            const first = groupStamp[entry] !== stamp;
-            if (continuing && first && !seen[entry] && sectionNamed[entrySection[entry] as number] !== named)
-              continue;
-            const tf = this.postings.weightAt(p);
-            const score = (weight * idf * (tf * (K1 + 1))) / (tf + (this.entryNorm[entry] as number));
-            // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
-            const share = weight * Math.min(tf / 0.5, 1);
-            if (first) {
-              groupStamp[entry] = stamp;
-              groupTouched[groupCount++] = entry;
-              groupScore[entry] = score;
-              groupWeight[entry] = share;
-              continue;
+        const k = alternatives.length;
+        // the alternatives before `full` take in passages not met before; the rest only complete those met (above)
+        let full = continuing ? 0 : k;
+        if (pruning && !continuing) {
+          theta = pruning.cut * lower;
+          for (let a = 0; a < k; a++) {
+            if (pruning.bound(g, a) < theta) {
+              full = a;
+              continuing = true;
+              break;
             }
-            // the concept scores as its best-scoring alternative, and is covered as its best-covering one
-            if (score > (groupScore[entry] as number)) groupScore[entry] = score;
-            if (share > (groupWeight[entry] as number)) groupWeight[entry] = share;
           }
-        }
-        if (!counts) {
-          // light words and thesaurus-only concepts rank, and never count in coverage
-          for (let i = 0; i < groupCount; i++) {
-            const entry = groupTouched[i] as number;
-            if (!seen[entry]) {
-              seen[entry] = 1;
-              touched[touchedCount++] = entry;
-            }
-            scores[entry] = (scores[entry] as number) + (groupScore[entry] as number);
-          }
-          continue;
         }
         const mask = bit;
-        if (bit !== 1 << 31) bit <<= 1;
-        // the sections whose headings name the concept
-        for (const alternative of group.alternatives) {
-          if (alternative.weight < 0.6) continue;
-          const id = this.headings.id(alternative.term);
-          if (id === undefined) continue;
-          const end = this.headings.start[id + 1] as number;
-          for (let p = this.headings.start[id] as number; p < end; p++)
-            this.sectionStamp[this.headings.entry[p] as number] = stamp;
+        if (counts) {
+          if (bit !== 1 << 31) bit <<= 1;
+          // the sections whose headings name the concept
+          for (const alternative of group.alternatives) {
+            if (alternative.weight < 0.6) continue;
+            const id = this.headings.id(alternative.term);
+            if (id === undefined) continue;
+            const end = this.headings.start[id + 1] as number;
+            for (let p = this.headings.start[id] as number; p < end; p++)
+              this.sectionStamp[this.headings.entry[p] as number] = stamp;
+          }
         }
-        for (let i = 0; i < groupCount; i++) {
-          const entry = groupTouched[i] as number;
+        // The alternatives' postings, merged in entry order (each is in increasing order): per passage, the concept
+        // scores as its best-scoring alternative and is covered as its best-covering one, in one pass.
+        const at = Int32Array.from(alternatives, (a) => postingStart[a.id] as number);
+        const end = Int32Array.from(alternatives, (a) => postingStart[a.id + 1] as number);
+        const weights = Float64Array.from(alternatives, (a) => a.weight);
+        const idfs = Float64Array.from(alternatives, (a) => a.idf);
+        for (;;) {
+          let entry = NO_ENTRY;
+          for (let a = 0; a < k; a++) {
+            if ((at[a] as number) < (end[a] as number)) {
+              const next = postingEntry[at[a] as number] as number;
+              if (next < entry) entry = next;
+            }
+          }
+          if (entry === NO_ENTRY) break;
+          let score = 0;
+          let share = 0;
+          let fresh = false;
+          const norm = this.entryNorm[entry] as number;
+          for (let a = 0; a < k; a++) {
+            const p = at[a] as number;
+            if (p >= (end[a] as number) || postingEntry[p] !== entry) continue;
+            at[a] = p + 1;
+            const tf = this.postings.weightAt(p);
+            const weight = weights[a] as number;
+            const s = (weight * (idfs[a] as number) * (tf * (K1 + 1))) / (tf + norm);
+            if (s > score) score = s;
+            // a concept met in a heading or as a compound's part (tf 0.5) is covered; in the title only partly
+            const covers = weight * Math.min(tf / 0.5, 1);
+            if (covers > share) share = covers;
+            if (a < full) fresh = true;
+          }
           if (!seen[entry]) {
+            if (!fresh && sectionNamed[entrySection[entry] as number] !== named) continue;
             seen[entry] = 1;
             touched[touchedCount++] = entry;
           }
-          if (this.sectionStamp[this.entrySection[entry] as number] === stamp) {
+          scores[entry] = (scores[entry] as number) + score;
+          // light words and thesaurus-only concepts rank, and never count in coverage
+          if (!counts) continue;
+          if (this.sectionStamp[entrySection[entry] as number] === stamp) {
             inHeading[entry] = (inHeading[entry] as number) + groupIdf;
             this.headingHits[entry] = (this.headingHits[entry] as number) + 1;
           }
-          const share = Math.min(groupWeight[entry] as number, 1);
-          scores[entry] = (scores[entry] as number) + (groupScore[entry] as number);
+          share = Math.min(share, 1);
           covered[entry] = (covered[entry] as number) + groupIdf * share;
           if (pruning) {
             // the fixed factors are at most `most`: only a passage that could beat the best so far is looked up
@@ -1085,8 +1082,7 @@ export class KnowledgeIndex {
    *   an intent heading ("Ansvar") could give;
    * - the least the best passage will score in the end, from what a passage met so far has scored (every factor only
    *   grows as concepts are added; headings are counted as adding nothing): search keeps it as each concept is added,
-   *   from the factors that do not grow (`fixed`, at most `most`), and `lowerBest` adds what the concept being walked
-   *   has added so far.
+   *   from the factors that do not grow (`fixed`, at most `most`).
    * A passage the bound leaves out scores below `cut` × the best, and every passage shown or weighed scores above it.
    */
   private pruning(
@@ -1114,7 +1110,6 @@ export class KnowledgeIndex {
       after[g] = { score: sums.score + scoreOf(next, 0), coverage: sums.coverage + coverageOf(next, 0) };
     }
     const person = asksForPerson(intents);
-    const { scores, covered, groupScore, groupWeight, seen } = this;
     /** The final score's factors that do not grow with the concepts met. */
     const fixed = (entry: number): number => {
       let factor =
@@ -1144,28 +1139,13 @@ export class KnowledgeIndex {
       },
       most,
       fixed,
-      /** Over the passages the concept being walked has met (with what they scored before it, if anything). */
-      lowerBest: (current: { stamp: number; count: number; groupIdf: number; counts: boolean }): number => {
-        let best = 0;
-        for (let t = 0; t < current.count; t++) {
-          const entry = this.groupTouched[t] as number;
-          const before = seen[entry] === 1;
-          const s = (before ? (scores[entry] as number) : 0) + (groupScore[entry] as number);
-          let c = before ? (covered[entry] as number) : 0;
-          if (current.counts) c += current.groupIdf * Math.min(groupWeight[entry] as number, 1);
-          const value = s * (0.5 + c / totalIdf);
-          if (value * most > best) best = Math.max(best, value * fixed(entry));
-        }
-        return best;
-      },
     };
   }
 
-  /** A new mark for the per-entry and per-section scratch arrays (cleared when the counter wraps). */
+  /** A new mark for the per-section scratch arrays (cleared when the counter wraps). */
   private nextStamp(): number {
     if (this.stamp === 0xffffffff) {
       this.stamp = 0;
-      this.groupStamp.fill(0);
       this.sectionStamp.fill(0);
       this.sectionNamed.fill(0);
     }
@@ -1196,7 +1176,7 @@ export class KnowledgeIndex {
   } {
     const { scores, covered, inHeading, documentBest } = this;
     const totalIdf = idf.total;
-    const final = this.groupScore; // reused: the group pass is over
+    const final = this.final;
     const answering: number[] = [];
     const person = asksForPerson(intents);
     const nothing = { answers: [], margin: 1, agreement: 0, specificity: 0, answerTypeMissing: false };
