@@ -19,6 +19,7 @@ import {
   stemSv,
   tokenize,
 } from './analysis';
+import { swedishCognates } from './cognates';
 import {
   type Confidence,
   type DecisionCalibration,
@@ -671,6 +672,13 @@ export class KnowledgeIndex {
         const translated = english(token);
         if (translated) for (const w of translated) alternatives.push(...this.svAlternatives(w, 1));
         alternatives.push({ term: stemEn(token), weight: 0.8 }, { term: sv, weight: 0.8 });
+        // a loanword the list does not translate, as the documents spell it (classification → klassificering)
+        if (!translated) {
+          for (const w of swedishCognates(token)) {
+            const term = stemSv(w);
+            if (this.has(term)) alternatives.push({ term, weight: 0.8 });
+          }
+        }
       } else if (particles.has(i)) {
         const meaning = particles.get(i) as string;
         alternatives.push({ term: stemSv(meaning), weight: 1 }, { term: sv, weight: 0.7 });
