@@ -44,7 +44,7 @@ import type { DocumentRecord, Passage } from './model';
 import { regionNamesOf } from './places';
 import { type Postings, PostingsBuilder } from './postings';
 import { editDistance, SurfaceVocabulary } from './spelling';
-import { thesaurusSv } from './thesaurus';
+import { thesaurusEn, thesaurusSv } from './thesaurus';
 import { enToSv, svSynonyms } from './vocabulary';
 
 const K1 = 1.2;
@@ -263,15 +263,34 @@ function synonymsOfStem(stem: string): string[] | undefined {
  */
 function english(word: string): string[] | undefined {
   const listed = enToSv[word] ?? enToSv[word.replace(/-/g, '')];
-  if (listed || word.length < 4) return listed;
-  for (const [ending, base] of ENGLISH_ENDINGS) {
-    if (!word.endsWith(ending)) continue;
-    const stem = word.slice(0, -ending.length);
-    const found =
-      enToSv[stem + base] ?? (base === '' && /(.)\1$/.test(stem) ? enToSv[stem.slice(0, -1)] : undefined);
+  if (listed) return listed;
+  for (const base of englishBaseForms(word)) {
+    const found = enToSv[base];
     if (found) return found;
   }
   return undefined;
+}
+
+/** The base forms an inflected English word may have ("breaches" → breach, "stopped" → stop), most likely first. */
+function englishBaseForms(word: string): string[] {
+  if (word.length < 4) return [];
+  const out: string[] = [];
+  for (const [ending, base] of ENGLISH_ENDINGS) {
+    if (!word.endsWith(ending)) continue;
+    const stem = word.slice(0, -ending.length);
+    out.push(stem + base);
+    if (base === '' && /(.)\1$/.test(stem)) out.push(stem.slice(0, -1));
+  }
+  return out;
+}
+
+/** WordNet's synonyms of an English word the list translates, as written or by its base form (see thesaurusEn). */
+function englishSynonyms(word: string): string[] {
+  for (const form of [word, ...englishBaseForms(word)]) {
+    const synonyms = thesaurusEn(form);
+    if (synonyms.length > 0) return synonyms;
+  }
+  return [];
 }
 
 /** English inflections and what their base form ends with instead, longest first. */
@@ -726,6 +745,13 @@ export class KnowledgeIndex {
       if (language === 'sv' && !parts && !alternatives.some((a) => this.has(a.term))) {
         for (const w of this.knownSynonyms(token)) {
           alternatives.push(...this.svAlternatives(w, THESAURUS_WEIGHT));
+          weak = true;
+        }
+      }
+      if (language === 'en' && !alternatives.some((a) => this.has(a.term))) {
+        for (const synonym of englishSynonyms(token)) {
+          for (const w of english(synonym) ?? [])
+            alternatives.push(...this.svAlternatives(w, THESAURUS_WEIGHT));
           weak = true;
         }
       }

@@ -14,15 +14,15 @@ import { stemSv, stemSvUncached } from './analysis';
  */
 let loaded: { text: string; lineAt: Map<string, number | number[]> } | undefined;
 
-function file(): string {
+function file(name: string): string {
   // beside this file under ts (jest); from dist/, the source tree's copy
-  const here = path.join(__dirname, 'resources', 'thesaurus-sv.tsv');
+  const here = path.join(__dirname, 'resources', name);
   if (fs.existsSync(here)) return here;
-  return path.resolve(__dirname, '../../../../bot/features/knowledge/resources/thesaurus-sv.tsv');
+  return path.resolve(__dirname, '../../../../bot/features/knowledge/resources', name);
 }
 
 function load(): NonNullable<typeof loaded> {
-  const text = fs.readFileSync(file(), 'utf8');
+  const text = fs.readFileSync(file('thesaurus-sv.tsv'), 'utf8');
   const lineAt = new Map<string, number | number[]>();
   const add = (key: string, at: number) => {
     const known = lineAt.get(key);
@@ -58,4 +58,24 @@ export function thesaurusSv(word: string): string[] {
   if (at === undefined) return [];
   if (typeof at === 'number') return synonymsAt(text, at);
   return [...new Set(at.flatMap((line) => synonymsAt(text, line)))];
+}
+
+let english: Map<string, string[]> | undefined;
+
+/**
+ * WordNet's synonyms of an English word (its two most frequent senses per part of speech) that the English–Swedish
+ * list translates (resources/synonyms-en.tsv: "notify" → advise); empty when it has none. Read once, lazily.
+ */
+export function thesaurusEn(word: string): string[] {
+  english ??= new Map(
+    fs
+      .readFileSync(file('synonyms-en.tsv'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [head, synonyms] = line.split('\t') as [string, string];
+        return [head, synonyms.split('|')];
+      }),
+  );
+  return english.get(word) ?? [];
 }

@@ -85,6 +85,10 @@ describe('KnowledgeIndex', () => {
     expect(top('who is classifying?')?.passage.text).toMatch(/ansvarar för klassningen/);
   });
 
+  it('finds Swedish text for an English word the list lacks, through a WordNet synonym it has (inadequacy → deficiency)', () => {
+    expect(top('whom do I tell about an inadequacy in security?')?.passage.text).toMatch(/anmäla brister/);
+  });
+
   it('tolerates typos', () => {
     expect(top('vem ansvarar för klasningen av informationen')?.passage.text).toMatch(
       /Informationsägaren ansvarar/,

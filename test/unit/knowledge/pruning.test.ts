@@ -68,7 +68,7 @@ const questions = [
 ];
 
 describe('the exact pruning', () => {
-  const index = corpus(400);
+  const index = corpus(300);
   // many answers, down to the lowest cutoff: every passage the pruning may not leave out can be shown
   const wide = { ...defaultRankOptions, maxAnswers: 1000, relativeCutoff: defaultRankOptions.fillCutoff };
   const view = (question: string, prune: boolean, options = defaultRankOptions) => {
