@@ -9,14 +9,12 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { collections } from '../bot/collections';
-import type { DocumentRecord, Passage } from '../bot/features/knowledge/model';
-import { parseText } from '../bot/features/knowledge/parse';
-import { toPassages } from '../bot/features/knowledge/passages';
 import { defaultRankOptions, KnowledgeIndex, type RankOptions } from '../bot/features/knowledge/searchIndex';
 import { KnowledgeService } from '../bot/features/knowledge/service';
 import { FileSystemSource } from '../bot/features/knowledge/source';
 import { createLogger } from '../bot/platform/logger';
 import { openSqliteStore } from '../bot/platform/store/sqlite';
+import { generatedCorpus } from './corpus';
 import { mb, percentile, rerunWithServiceFlags, round } from './measure';
 
 const root = path.resolve(__dirname, '../..');
@@ -60,58 +58,6 @@ function latency(index: KnowledgeIndex, rounds: number, options: RankOptions = d
   };
 }
 
-/** A generated corpus: 1,000 policy-like documents made from the sample documents' passages, shuffled per document. */
-function generatedCorpus(
-  samplePassages: Passage[],
-  count: number,
-): { documents: DocumentRecord[]; passages: Passage[] } {
-  const sentences = samplePassages.map((p) => p.text);
-  const towns = [
-    'Ålsta',
-    'Bergvik',
-    'Dalby',
-    'Ekerum',
-    'Fjällbo',
-    'Granö',
-    'Hästvik',
-    'Isö',
-    'Järnby',
-    'Kalvsund',
-  ];
-  const documents: DocumentRecord[] = [];
-  const passages: Passage[] = [];
-  let seed = 7;
-  const next = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  for (let d = 0; d < count; d++) {
-    const organisation = `${towns[d % towns.length]} kommun ${Math.floor(d / towns.length)}`;
-    const lines: string[] = [`# Riktlinje ${d} för ${organisation}`];
-    for (let s = 0; s < 6; s++) {
-      lines.push(`## ${s + 1} Avsnitt ${s + 1}`);
-      for (let k = 0; k < 5; k++) lines.push(sentences[Math.floor(next() * sentences.length)] as string);
-    }
-    const parsed = parseText(lines.join('\n\n'));
-    const id = `doc-${d}`;
-    documents.push({
-      ...parsed.metadata,
-      organisation,
-      id,
-      sourceKey: id,
-      fileName: `${id}.md`,
-      link: '',
-      contentHash: '',
-      importedAt: '',
-      passageCount: 0,
-    });
-    toPassages(parsed.blocks).forEach((p, ordinal) => {
-      passages.push({ ...p, id: `${id}:${ordinal}`, documentId: id, ordinal });
-    });
-  }
-  return { documents, passages };
-}
-
 async function knowledgeBench() {
   const store = openSqliteStore(':memory:', collections);
   const service = new KnowledgeService(store, createLogger('silent'));
@@ -130,7 +76,10 @@ async function knowledgeBench() {
   };
 
   const count = Number(process.argv[2] ?? 1000);
-  const corpus = generatedCorpus(passages, count);
+  const corpus = generatedCorpus(
+    passages.map((p) => p.text),
+    count,
+  );
   const rssBefore = process.memoryUsage().rss;
   start = performance.now();
   const large = new KnowledgeIndex(corpus.documents, corpus.passages);

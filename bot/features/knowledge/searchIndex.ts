@@ -918,19 +918,8 @@ export class KnowledgeIndex {
       // the sections whose headings name a concept are always walked: the bound leaves headings out
       const { sectionNamed, entrySection } = this;
       const named = pruning ? this.nextStamp() : 0;
-      if (pruning) {
-        for (const { group, counts } of plan) {
-          if (!counts) continue;
-          for (const alternative of group.alternatives) {
-            if (alternative.weight < 0.6) continue;
-            const id = this.headings.id(alternative.term);
-            if (id === undefined) continue;
-            const end = this.headings.start[id + 1] as number;
-            for (let p = this.headings.start[id] as number; p < end; p++)
-              sectionNamed[this.headings.entry[p] as number] = named;
-          }
-        }
-      }
+      if (pruning)
+        for (const { group, counts } of plan) if (counts) this.markHeadings(group, sectionNamed, named);
       let bit = 1;
       for (let g = 0; g < plan.length; g++) {
         const { group, alternatives, groupIdf, counts } = plan[g] as PlannedGroup;
@@ -951,15 +940,7 @@ export class KnowledgeIndex {
         const mask = bit;
         if (counts) {
           if (bit !== 1 << 31) bit <<= 1;
-          // the sections whose headings name the concept
-          for (const alternative of group.alternatives) {
-            if (alternative.weight < 0.6) continue;
-            const id = this.headings.id(alternative.term);
-            if (id === undefined) continue;
-            const end = this.headings.start[id + 1] as number;
-            for (let p = this.headings.start[id] as number; p < end; p++)
-              this.sectionStamp[this.headings.entry[p] as number] = stamp;
-          }
+          this.markHeadings(group, this.sectionStamp, stamp);
         }
         // The alternatives' postings, merged in entry order (each is in increasing order): per passage, the concept
         // scores as its best-scoring alternative and is covered as its best-covering one, in one pass.
@@ -1174,6 +1155,18 @@ export class KnowledgeIndex {
       most,
       fixed,
     };
+  }
+
+  /** Marks the sections whose headings name the concept (by an alternative weighing 0.6 or more) with `stamp`. */
+  private markHeadings(group: Group, marks: Uint32Array, stamp: number): void {
+    for (const alternative of group.alternatives) {
+      if (alternative.weight < 0.6) continue;
+      const id = this.headings.id(alternative.term);
+      if (id === undefined) continue;
+      const end = this.headings.start[id + 1] as number;
+      for (let p = this.headings.start[id] as number; p < end; p++)
+        marks[this.headings.entry[p] as number] = stamp;
+    }
   }
 
   /** A new mark for the per-section scratch arrays (cleared when the counter wraps). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DocumentRecord, Passage } from '../../../bot/features/knowledge/model';
+import { generatedCorpus } from '../../../bench/corpus';
 import { parseText } from '../../../bot/features/knowledge/parse';
 import { toPassages } from '../../../bot/features/knowledge/passages';
 import { defaultRankOptions, KnowledgeIndex } from '../../../bot/features/knowledge/searchIndex';
@@ -8,45 +8,14 @@ import { defaultRankOptions, KnowledgeIndex } from '../../../bot/features/knowle
 /**
  * The exact pruning leaves out passages that cannot be shown or weighed: a search with it must give what a search
  * without it gives (the same passages, scores, outcome and signals), over a corpus large enough for it to leave
- * passages out. The corpus is the sample content's passages, shuffled into many documents of several organisations.
+ * passages out: the knowledge benchmark's, the sample content's passages shuffled into documents of ten organisations.
  */
 function corpus(count: number): KnowledgeIndex {
   const dir = path.resolve(__dirname, '../../../content/documents');
   const sentences = ['riktlinje-informationssakerhet.md', 'sakerhetspolicy-region-norrviken.md'].flatMap(
     (file) => toPassages(parseText(readFileSync(path.join(dir, file), 'utf8')).blocks).map((p) => p.text),
   );
-  const towns = ['Ålsta', 'Bergvik', 'Dalby', 'Ekerum'];
-  let seed = 11;
-  const next = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  const documents: DocumentRecord[] = [];
-  const passages: Passage[] = [];
-  for (let d = 0; d < count; d++) {
-    const organisation = `${towns[d % towns.length]} kommun`;
-    const lines = [`# Riktlinje ${d} för ${organisation}`];
-    for (let s = 0; s < 4; s++) {
-      lines.push(`## ${s + 1} Avsnitt ${s + 1}`);
-      for (let k = 0; k < 5; k++) lines.push(sentences[Math.floor(next() * sentences.length)] as string);
-    }
-    const parsed = parseText(lines.join('\n\n'));
-    const id = `doc-${d}`;
-    documents.push({
-      ...parsed.metadata,
-      organisation,
-      id,
-      sourceKey: id,
-      fileName: `${id}.md`,
-      link: '',
-      contentHash: id,
-      importedAt: '2024-01-01T00:00:00Z',
-      passageCount: 0,
-    });
-    toPassages(parsed.blocks).forEach((p, ordinal) => {
-      passages.push({ ...p, id: `${id}:${ordinal}`, documentId: id, ordinal });
-    });
-  }
+  const { documents, passages } = generatedCorpus(sentences, count);
   return new KnowledgeIndex(documents, passages);
 }
 
